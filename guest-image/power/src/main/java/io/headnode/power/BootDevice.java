@@ -1,0 +1,3 @@
+package io.headnode.power;
+
+public enum BootDevice { PXE, DISK }

@@ -1,0 +1,3 @@
+package io.headnode.power;
+
+public enum PowerState { ON, OFF, UNKNOWN }
