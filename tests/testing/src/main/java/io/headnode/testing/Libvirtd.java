@@ -1,0 +1,251 @@
+package io.headnode.testing;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A private libvirtd (plus its virtlogd) that a test starts inside a {@link NetworkNamespace}.
+ *
+ * <p>Both daemons run in the foreground (stopped by PID). Each runs through a small wrapper that, inside the
+ * mount namespace {@code ip netns exec} already creates for it, bind-mounts directories under {@code workDir}
+ * over libvirt's fixed system paths ({@code /etc/libvirt}, {@code /run/libvirt}, {@code /var/lib/libvirt},
+ * {@code /var/log/libvirt}, {@code /var/cache/libvirt}). So this daemon has its own config (no networks, no
+ * domains, no autostart network: libvirt's "default" NAT network is never defined here), its own state, logs and
+ * pid files, and never meets a system libvirtd or another test's libvirtd. The mounts are invisible to the host.
+ *
+ * <p>Its client socket lives in {@code workDir/sock}, outside the bind mounts, so it is reachable from the host
+ * namespace through {@link #uri()}. Domains' taps are created in the test's namespace; bridges they use must be
+ * created there ({@code ns.exec("ip", "link", "add", ...)}).
+ *
+ * <p>qemu runs as libvirt-qemu (DAC), security driver none (no AppArmor in this kernel). {@code workDir} is made
+ * world-traversable (0755) because qemu needs to reach files under it; its parents must be traversable too.
+ */
+public final class Libvirtd implements AutoCloseable {
+    private static final Duration START_TIMEOUT = Duration.ofSeconds(30);
+    private static final List<String> SUBDIRS = List.of("etc", "run", "lib", "log", "cache", "sock");
+
+    /** Runs CMD after binding WORKDIR/{etc,run,lib,log,cache} over libvirt's paths; data only as "$@" arguments. */
+    private static final String WRAPPER = """
+            #!/bin/sh
+            # Usage: libvirt-private.sh WORKDIR CMD [ARG...]
+            # Run by `ip netns exec`, which gives this process its own (slave) mount namespace: the bind
+            # mounts below are seen only by CMD and its children (qemu), never by the host.
+            set -eu
+            w=$1
+            shift
+            for pair in etc:/etc/libvirt run:/run/libvirt lib:/var/lib/libvirt log:/var/log/libvirt cache:/var/cache/libvirt; do
+              src="$w/${pair%%:*}"
+              dst="${pair#*:}"
+              [ -d "$dst" ] || mkdir -p "$dst"
+              mount --bind "$src" "$dst"
+            done
+            exec "$@"
+            """;
+
+    private final NetworkNamespace ns;
+    private final Path workDir;
+    private final Daemon virtlogd;
+    private final Daemon libvirtd;
+
+    private Libvirtd(NetworkNamespace ns, Path workDir, Daemon virtlogd, Daemon libvirtd) {
+        this.ns = ns;
+        this.workDir = workDir;
+        this.virtlogd = virtlogd;
+        this.libvirtd = libvirtd;
+    }
+
+    /** Starts virtlogd and libvirtd in {@code ns}, with everything under {@code workDir}; waits for the socket. */
+    public static Libvirtd start(NetworkNamespace ns, Path workDir) {
+        try {
+            workDir = workDir.toAbsolutePath();
+            Files.createDirectories(workDir);
+            setMode(workDir, "rwxr-xr-x");
+            for (String d : SUBDIRS) {
+                Path p = workDir.resolve(d);
+                Files.createDirectories(p);
+                setMode(p, "rwxr-xr-x");
+            }
+            Path sockDir = workDir.resolve("sock");
+            if (sockDir.resolve("libvirt-sock").toString().length() > 100) {
+                throw new IllegalArgumentException("workDir path too long for a unix socket: " + workDir);
+            }
+            Path etc = workDir.resolve("etc");
+            assertNoAutostartNetwork(etc);
+            Files.writeString(etc.resolve("libvirtd.conf"), String.join("\n",
+                    "# written by io.headnode.testing.Libvirtd",
+                    "unix_sock_dir = \"" + sockDir + "\"",
+                    "unix_sock_group = \"root\"",
+                    "unix_sock_ro_perms = \"0700\"",
+                    "unix_sock_rw_perms = \"0700\"",
+                    "unix_sock_admin_perms = \"0700\"",
+                    "auth_unix_ro = \"none\"",
+                    "auth_unix_rw = \"none\"",
+                    "log_outputs = \"3:file:" + workDir.resolve("log/libvirtd.log") + "\"",
+                    ""));
+            Files.writeString(etc.resolve("virtlogd.conf"), String.join("\n",
+                    "# written by io.headnode.testing.Libvirtd",
+                    "log_outputs = \"3:file:" + workDir.resolve("log/virtlogd.log") + "\"",
+                    ""));
+            Files.writeString(etc.resolve("qemu.conf"), String.join("\n",
+                    "# written by io.headnode.testing.Libvirtd",
+                    "security_driver = \"none\"",
+                    "stdio_handler = \"logd\"",
+                    ""));
+            Path wrapper = workDir.resolve("libvirt-private.sh");
+            Files.writeString(wrapper, WRAPPER);
+            setMode(wrapper, "rwxr-xr-x");
+
+            Daemon virtlogd = ns.start("virtlogd", workDir.resolve("virtlogd.out"),
+                    wrapper.toString(), workDir.toString(), "virtlogd", "-f", "/etc/libvirt/virtlogd.conf");
+            waitForSocket(virtlogd, workDir.resolve("run/virtlogd-sock"));
+            Daemon libvirtd = ns.start("libvirtd", workDir.resolve("libvirtd.out"),
+                    wrapper.toString(), workDir.toString(), "libvirtd", "-f", "/etc/libvirt/libvirtd.conf");
+            Libvirtd l = new Libvirtd(ns, workDir, virtlogd, libvirtd);
+            try {
+                waitForSocket(libvirtd, sockDir.resolve("libvirt-sock"));
+                Command.run(Duration.ofSeconds(30), List.of("virsh", "-c", l.uri(), "uri")).orThrow(List.of("virsh", "uri"));
+            } catch (RuntimeException e) {
+                l.close();
+                throw e;
+            }
+            Cleanup.register(l);
+            return l;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot prepare libvirtd in " + workDir, e);
+        }
+    }
+
+    /** {@code qemu:///system?socket=...}: this daemon's own socket, usable from the host namespace. */
+    public String uri() {
+        return "qemu:///system?socket=" + socket();
+    }
+
+    public Path socket() {
+        return workDir.resolve("sock/libvirt-sock");
+    }
+
+    public Path workDir() {
+        return workDir;
+    }
+
+    public NetworkNamespace namespace() {
+        return ns;
+    }
+
+    /** Where this libvirtd keeps per-domain qemu logs ({@code <name>.log}); seen by qemu as /var/log/libvirt/qemu. */
+    public Path qemuLogDir() {
+        return workDir.resolve("log/qemu");
+    }
+
+    /** The qemu log of one domain, or "" when there is none. */
+    public String qemuLog(String domainName) {
+        return read(qemuLogDir().resolve(domainName + ".log"));
+    }
+
+    /** libvirtd's own log (errors and warnings), for assertion messages. */
+    public String logText() {
+        return read(workDir.resolve("log/libvirtd.log")) + libvirtd.logText();
+    }
+
+    public long pid() {
+        return libvirtd.pid();
+    }
+
+    public boolean isAlive() {
+        return libvirtd.isAlive() && virtlogd.isAlive();
+    }
+
+    /** Stops libvirtd, then the qemu processes it started (by the PIDs in its pid files), then virtlogd. */
+    @Override
+    public void close() {
+        Cleanup.unregister(this);
+        List<Long> qemuPids = qemuPids();
+        libvirtd.close();
+        for (long pid : qemuPids) {
+            ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.contains("qemu")).orElse(false))
+                    .ifPresent(p -> {
+                        p.destroy();
+                        try {
+                            p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
+                        } catch (Exception e) {
+                            p.destroyForcibly();
+                        }
+                    });
+        }
+        virtlogd.close();
+    }
+
+    private List<Long> qemuPids() {
+        List<Long> pids = new ArrayList<>();
+        Path dir = workDir.resolve("run/qemu");
+        if (!Files.isDirectory(dir)) {
+            return pids;
+        }
+        try (Stream<Path> files = Files.list(dir)) {
+            for (Path f : files.filter(f -> f.getFileName().toString().endsWith(".pid")).toList()) {
+                try {
+                    pids.add(Long.parseLong(Files.readString(f).trim()));
+                } catch (IOException | NumberFormatException e) {
+                    // a half-written pid file: nothing to stop
+                }
+            }
+        } catch (IOException e) {
+            // nothing to stop
+        }
+        return pids;
+    }
+
+    private static void assertNoAutostartNetwork(Path etc) throws IOException {
+        Path autostart = etc.resolve("qemu/networks/autostart");
+        if (Files.isDirectory(autostart)) {
+            try (Stream<Path> s = Files.list(autostart)) {
+                List<Path> found = s.toList();
+                if (!found.isEmpty()) {
+                    throw new IllegalStateException("refusing to start libvirtd: autostart networks in " + autostart + ": " + found);
+                }
+            }
+        }
+    }
+
+    private static void waitForSocket(Daemon d, Path socket) {
+        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        while (!Files.exists(socket)) {
+            if (!d.isAlive()) {
+                throw new IllegalStateException(d + " exited before creating " + socket + ": " + d.logText());
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(d + " did not create " + socket + " within " + START_TIMEOUT + ": " + d.logText());
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted waiting for " + socket, e);
+            }
+        }
+    }
+
+    private static void setMode(Path p, String mode) throws IOException {
+        Files.setPosixFilePermissions(p, PosixFilePermissions.fromString(mode));
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p) : "";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
+    @Override
+    public String toString() {
+        return "libvirtd[" + libvirtd.pid() + "] in " + ns + " at " + socket();
+    }
+}
