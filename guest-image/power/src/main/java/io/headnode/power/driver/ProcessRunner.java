@@ -1,0 +1,45 @@
+package io.headnode.power.driver;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/** Runs a tool as an argument array (never through a shell), with an environment and a timeout. */
+public final class ProcessRunner {
+    public record Result(int exitCode, String stdout, String stderr) {
+    }
+
+    /** The tool did not finish within its timeout; it was killed. */
+    public static final class TimedOut extends Exception {
+        private static final long serialVersionUID = 1L;
+
+        TimedOut(String message) {
+            super(message);
+        }
+    }
+
+    public Result run(List<String> command, Map<String, String> environment, Duration timeout) throws IOException, TimedOut, InterruptedException {
+        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        pb.environment().putAll(environment);
+        Process p = pb.start();
+        try {
+            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                p.destroyForcibly();
+                p.waitFor(2, TimeUnit.SECONDS);
+                throw new TimedOut(command.get(0) + " gave no answer within " + timeout.toMillis() + " ms");
+            }
+            return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
+                    new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
+        } finally {
+            if (p.isAlive()) {
+                p.destroyForcibly();
+            }
+            p.getInputStream().close();
+            p.getErrorStream().close();
+        }
+    }
+}
