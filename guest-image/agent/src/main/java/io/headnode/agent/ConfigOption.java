@@ -1,0 +1,16 @@
+package io.headnode.agent;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import picocli.CommandLine.Option;
+
+/** The --config option every subcommand shares. */
+public final class ConfigOption {
+    @Option(names = "--config", paramLabel = "FILE", description = "agent settings (default: ${DEFAULT-VALUE})",
+            defaultValue = "/etc/headnode/agent.conf")
+    Path file;
+
+    AgentConfig load() throws IOException {
+        return AgentConfig.load(file);
+    }
+}

@@ -1,0 +1,21 @@
+package io.headnode.agent;
+
+import io.headnode.agent.power.PowerPlug;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/** {@code headnode-agent run|status|install|serve} (and {@code power ...} once the power drivers plug in). */
+@Command(name = "headnode-agent", mixinStandardHelpOptions = true, version = "headnode-agent 0.1",
+        description = "Keeps a VLAN head node's provisioning services in the state its share describes.",
+        subcommands = {RunCommand.class, StatusCommand.class, InstallCommand.class, ServeCommand.class})
+public final class Main {
+    public static void main(String[] args) {
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        CommandLine cl = new CommandLine(new Main());
+        PowerPlug.register(cl);
+        return cl;
+    }
+}

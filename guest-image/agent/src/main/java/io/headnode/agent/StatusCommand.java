@@ -1,0 +1,66 @@
+package io.headnode.agent;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * Prints the agent's last published status. Exit 0: ready (share applied, services healthy); 1: running but
+ * degraded (share missing or invalid, a service down); 2: no current status (agent not running, or stale).
+ */
+@Command(name = "status", description = "Show share, machines, services and firewall; exit 0 ready, 1 degraded, 2 unknown.")
+final class StatusCommand implements Callable<Integer> {
+    @Mixin
+    ConfigOption config;
+    @Option(names = "--json", description = "print the raw JSON line")
+    boolean json;
+    @Spec
+    CommandSpec spec;
+
+    @Override
+    public Integer call() throws Exception {
+        AgentConfig c = config.load();
+        PrintWriter out = spec.commandLine().getOut();
+        String text;
+        try {
+            text = Files.readString(c.statusFile());
+        } catch (NoSuchFileException e) {
+            out.println("no status at " + c.statusFile() + ": is headnode-agent running?");
+            return 2;
+        }
+        JsonNode s = new ObjectMapper().readTree(text);
+        Instant updated = Instant.parse(s.path("updated").asText(Instant.EPOCH.toString()));
+        Duration age = Duration.between(updated, Instant.now());
+        if (json) {
+            out.print(text);
+        } else {
+            out.printf("share:    %s%n", s.path("share").asText());
+            out.printf("vlan:     %s%n", s.path("vlan").asText("-"));
+            out.printf("updated:  %s (%d s ago)%n", updated, age.toSeconds());
+            out.println("services:");
+            s.path("services").fields().forEachRemaining(e -> out.printf("  %-9s %s%n", e.getKey(), e.getValue().asText()));
+            out.println("machines:");
+            for (JsonNode m : s.path("machines")) {
+                out.printf("  %s  %-15s %-10s %s %s%n", m.path("mac").asText(), m.path("address").asText("-"), m.path("state").asText(),
+                        m.path("since").isNull() ? "" : m.path("since").asText(), m.path("detail").asText());
+            }
+        }
+        out.flush();
+        if (age.compareTo(c.statusInterval().multipliedBy(3).plusSeconds(5)) > 0) {
+            out.println("status is stale: the agent has not reported for " + age.toSeconds() + " s");
+            out.flush();
+            return 2;
+        }
+        return s.path("ready").asBoolean(false) ? 0 : 1;
+    }
+}

@@ -1,0 +1,68 @@
+package io.headnode.agent.http;
+
+import io.headnode.agent.install.InstallManager;
+import io.headnode.agent.install.Tokens;
+import io.headnode.contract.MacAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.Objects;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The agent's HTTP routes: {@code GET /ks/01-aa-bb-cc-dd-ee-ff} (the node's kickstart), {@code POST
+ * /boot-default/01-aa-bb-cc-dd-ee-ff} with body {@code token=...} (the installer's callback), and everything else
+ * as static files from the tftpboot tree (GET and HEAD only).
+ */
+public final class AgentRoutes implements HttpHandler {
+    private static final Pattern KS = Pattern.compile("/ks/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
+    private static final Pattern CALLBACK = Pattern.compile("/boot-default/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
+    private final StaticFiles files;
+    private final InstallManager installs;
+
+    public AgentRoutes(StaticFiles files, InstallManager installs) {
+        this.files = Objects.requireNonNull(files, "files is null");
+        this.installs = Objects.requireNonNull(installs, "installs is null");
+    }
+
+    @Override
+    public HttpResponse handle(HttpRequest req) {
+        String path = req.path();
+        if (path.startsWith("/boot-default/")) {
+            if (!req.method().equals("POST")) {
+                return HttpResponse.text(405, "POST only\n");
+            }
+            Matcher m = CALLBACK.matcher(path);
+            if (!m.matches()) {
+                return HttpResponse.text(404, "not found\n");
+            }
+            String token = token(req.body());
+            if (token == null) {
+                return HttpResponse.text(400, "expected token=...\n");
+            }
+            InstallManager.Answer a = installs.callback(MacAddress.parse(m.group(1)), req.remoteAddress(), token);
+            return HttpResponse.text(a.status(), a.body());
+        }
+        if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
+            return HttpResponse.text(405, "method not allowed\n");
+        }
+        if (path.startsWith("/ks/")) {
+            Matcher m = KS.matcher(path);
+            if (!m.matches()) {
+                return HttpResponse.text(404, "not found\n");
+            }
+            InstallManager.Answer a = installs.kickstart(MacAddress.parse(m.group(1)), req.remoteAddress());
+            return HttpResponse.text(a.status(), a.body());
+        }
+        return files.serve(req);
+    }
+
+    /** The token from a form body {@code token=<43 url-safe chars>} (a trailing newline is allowed). */
+    static String token(byte[] body) {
+        String s = new String(body, StandardCharsets.US_ASCII).strip();
+        if (!s.startsWith("token=")) {
+            return null;
+        }
+        String t = s.substring(6);
+        return Tokens.wellFormed(t) ? t : null;
+    }
+}

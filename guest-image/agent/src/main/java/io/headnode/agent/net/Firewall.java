@@ -1,0 +1,76 @@
+package io.headnode.agent.net;
+
+import io.headnode.agent.AgentConfig;
+import io.headnode.agent.exec.CommandRunner;
+import jakarta.inject.Inject;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * nftables, one table {@code inet headnode} (IPv4 and IPv6 together): on the public interface everything is
+ * dropped except ssh, established/related traffic and the ICMPv6 neighbour/router messages IPv6 itself needs.
+ * Applied as one atomic transaction that replaces the table, so applying twice changes nothing.
+ */
+public final class Firewall {
+    public static final String TABLE = "headnode";
+    private static final Logger LOG = LoggerFactory.getLogger(Firewall.class);
+    private final AgentConfig config;
+    private final CommandRunner runner;
+    private volatile String health = "not applied";
+
+    @Inject
+    public Firewall(AgentConfig config, CommandRunner runner) {
+        this.config = Objects.requireNonNull(config, "config is null");
+        this.runner = Objects.requireNonNull(runner, "runner is null");
+    }
+
+    public String ruleset() {
+        String pub = config.publicInterface();
+        return "table inet " + TABLE + "\n"
+                + "delete table inet " + TABLE + "\n"
+                + "table inet " + TABLE + " {\n"
+                + "  chain input {\n"
+                + "    type filter hook input priority filter; policy accept;\n"
+                + "    iifname \"" + pub + "\" ct state established,related accept\n"
+                + "    iifname \"" + pub + "\" ct state invalid drop\n"
+                + "    iifname \"" + pub + "\" tcp dport 22 accept\n"
+                + "    iifname \"" + pub + "\" icmpv6 type { nd-neighbor-solicit, nd-neighbor-advert, nd-router-advert } ip6 hoplimit 255 accept\n"
+                + "    iifname \"" + pub + "\" counter drop\n"
+                + "  }\n"
+                + "}\n";
+    }
+
+    /** Replaces the table (atomic); true on success. */
+    public boolean apply() {
+        CommandRunner.Result r = runner.run(List.of(config.nft(), "-f", "-"), ruleset().getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(15));
+        if (r.ok()) {
+            if (!health.equals("in force")) {
+                LOG.info("firewall in force: {} accepts only ssh and established traffic", config.publicInterface());
+            }
+            health = "in force";
+            return true;
+        }
+        health = "failed: " + r.describe();
+        LOG.error("firewall not applied: {}", r.describe());
+        return false;
+    }
+
+    /** Re-applies if the table disappeared or lost its drop rule (someone flushed the ruleset). */
+    public void ensure() {
+        CommandRunner.Result r = runner.run(List.of(config.nft(), "list", "table", "inet", TABLE), Duration.ofSeconds(10));
+        if (!r.ok() || !r.stdout().contains("tcp dport 22 accept") || !r.stdout().contains("drop")) {
+            if (health.equals("in force")) {
+                LOG.warn("firewall table inet {} missing or changed; re-applying", TABLE);
+            }
+            apply();
+        }
+    }
+
+    public String health() {
+        return health;
+    }
+}

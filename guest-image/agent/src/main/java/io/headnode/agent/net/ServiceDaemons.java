@@ -1,0 +1,76 @@
+package io.headnode.agent.net;
+
+import io.headnode.agent.AgentConfig;
+import io.headnode.agent.exec.SupervisedProcess;
+import io.headnode.agent.render.Templates;
+import io.headnode.contract.AtomicFiles;
+import jakarta.inject.Inject;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * tftpd-hpa bound to the private address (so it answers on the private interface only) and radvd sending router
+ * advertisements with router lifetime 0 on the private interface (iPXE stops waiting ~15 s for one; nobody
+ * takes the head node as a default router). Both run in the foreground under the agent.
+ */
+public final class ServiceDaemons {
+    private final AgentConfig config;
+    private final Templates templates;
+    private final SupervisedProcess tftpd;
+    private final SupervisedProcess radvd;
+    private String tftpAddress;
+
+    @Inject
+    public ServiceDaemons(AgentConfig config, Templates templates) {
+        this.config = Objects.requireNonNull(config, "config is null");
+        this.templates = Objects.requireNonNull(templates, "templates is null");
+        this.tftpd = new SupervisedProcess("tftpd", config.runDir().resolve("tftpd.log"));
+        this.radvd = new SupervisedProcess("radvd", config.runDir().resolve("radvd.log"));
+    }
+
+    public Path radvdConf() {
+        return config.runDir().resolve("radvd.conf");
+    }
+
+    /** (Re)configures both for the private address; restarts only what changed. */
+    public void configure(String privateIp) throws IOException {
+        if (!privateIp.equals(tftpAddress)) {
+            tftpd.setCommand(List.of(config.tftpd(), "-L", "-a", privateIp + ":69", "-s", config.tftpRoot().toString()));
+            if (tftpAddress != null && config.runServices()) {
+                tftpd.restart();
+            }
+            tftpAddress = privateIp;
+        }
+        byte[] conf = templates.render("radvd.conf.vm", Map.of("iface", config.privateInterface())).getBytes(StandardCharsets.UTF_8);
+        boolean changed = AtomicFiles.writeIfChanged(radvdConf(), conf);
+        radvd.setCommand(List.of(config.radvd(), "--nodaemon", "--logmethod", "stderr", "--config", radvdConf().toString(),
+                "--pidfile", config.runDir().resolve("radvd.pid").toString()));
+        if (changed && config.runServices() && radvd.running()) {
+            radvd.restart();
+        }
+    }
+
+    public void ensureRunning() {
+        if (config.runServices() && tftpAddress != null) {
+            tftpd.ensureRunning();
+            radvd.ensureRunning();
+        }
+    }
+
+    public String tftpHealth() {
+        return config.runServices() ? tftpd.health() : "not managed";
+    }
+
+    public String radvdHealth() {
+        return config.runServices() ? radvd.health() : "not managed";
+    }
+
+    public void stop() {
+        tftpd.stop();
+        radvd.stop();
+    }
+}

@@ -1,0 +1,91 @@
+package io.headnode.agent.share;
+
+import io.headnode.agent.exec.CommandRunner;
+import io.headnode.contract.ShareLayout;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Objects;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Mounts the host's 9p share (tag /etc/moc, read-only, trans=virtio) at the configured mount point, retrying
+ * with backoff (replaces the seed's rc.local workaround for the boot-order race). "Already mounted" is success.
+ */
+public final class ShareMounter {
+    private static final Logger LOG = LoggerFactory.getLogger(ShareMounter.class);
+    private final CommandRunner runner;
+    private final String mountBinary;
+    private final Path mountPoint;
+    private final Path mountInfo;
+    private Instant nextTry = Instant.EPOCH;
+    private Duration backoff = Duration.ofSeconds(1);
+    private String lastError = "";
+
+    public ShareMounter(CommandRunner runner, String mountBinary, Path mountPoint, Path mountInfo) {
+        this.runner = Objects.requireNonNull(runner, "runner is null");
+        this.mountBinary = Objects.requireNonNull(mountBinary, "mountBinary is null");
+        this.mountPoint = Objects.requireNonNull(mountPoint, "mountPoint is null");
+        this.mountInfo = Objects.requireNonNull(mountInfo, "mountInfo is null");
+    }
+
+    /** True when the share is mounted (now or already). Tries at most once per backoff period. */
+    public synchronized boolean ensureMounted() {
+        if (isMounted()) {
+            return true;
+        }
+        if (Instant.now().isBefore(nextTry)) {
+            return false;
+        }
+        try {
+            Files.createDirectories(mountPoint);
+        } catch (IOException e) {
+            LOG.warn("cannot create mount point {}: {}", mountPoint, e.toString());
+        }
+        CommandRunner.Result r = runner.run(List.of(mountBinary, "-t", "9p", "-o", "ro,trans=virtio,version=9p2000.L",
+                ShareLayout.MOUNT_TAG, mountPoint.toString()), Duration.ofSeconds(15));
+        if (r.ok() || isMounted()) {
+            LOG.info("share {} mounted read-only at {}", ShareLayout.MOUNT_TAG, mountPoint);
+            backoff = Duration.ofSeconds(1);
+            lastError = "";
+            return true;
+        }
+        if (!r.describe().equals(lastError)) {
+            LOG.warn("cannot mount share {} at {} ({}); retrying with backoff", ShareLayout.MOUNT_TAG, mountPoint, r.describe());
+        }
+        lastError = r.describe();
+        nextTry = Instant.now().plus(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
+        return false;
+    }
+
+    /** Whether the mount point carries a 9p file system, per mountinfo. */
+    public boolean isMounted() {
+        try {
+            String target = mountPoint.toString();
+            for (String line : Files.readAllLines(mountInfo)) {
+                // fields: id parent major:minor root mountpoint options ... - fstype source superopts
+                String[] f = line.split(" ");
+                int dash = line.indexOf(" - ");
+                if (f.length > 5 && unescape(f[4]).equals(target) && dash > 0 && line.substring(dash + 3).startsWith("9p ")) {
+                    return true;
+                }
+            }
+            return false;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static String unescape(String s) {
+        return s.replace("\\040", " ").replace("\\011", "\t").replace("\\012", "\n").replace("\\134", "\\");
+    }
+
+    public synchronized String lastError() {
+        return lastError;
+    }
+}

@@ -1,0 +1,39 @@
+package io.headnode.agent.share;
+
+import java.util.Objects;
+import java.util.Optional;
+
+/** The outcome of one poll of the share: missing, invalid (with the file:line: field message), or valid. */
+public record ShareReading(Kind kind, String problem, Optional<ShareSnapshot> snapshot) {
+    public enum Kind { MISSING, INVALID, VALID }
+
+    public ShareReading {
+        Objects.requireNonNull(kind, "kind is null");
+        Objects.requireNonNull(problem, "problem is null");
+        Objects.requireNonNull(snapshot, "snapshot is null");
+        if ((kind == Kind.VALID) != snapshot.isPresent()) {
+            throw new IllegalArgumentException("a snapshot comes exactly with a valid reading");
+        }
+    }
+
+    public static ShareReading missing(String why) {
+        return new ShareReading(Kind.MISSING, why, Optional.empty());
+    }
+
+    public static ShareReading invalid(String why) {
+        return new ShareReading(Kind.INVALID, why, Optional.empty());
+    }
+
+    public static ShareReading valid(ShareSnapshot s) {
+        return new ShareReading(Kind.VALID, "", Optional.of(s));
+    }
+
+    /** The status word the host sees: mounted-ro, missing, or invalid: message. */
+    public String statusWord() {
+        return switch (kind) {
+            case VALID -> "mounted-ro";
+            case MISSING -> "missing";
+            case INVALID -> "invalid: " + problem;
+        };
+    }
+}

@@ -1,0 +1,103 @@
+package io.headnode.agent.status;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.headnode.contract.AtomicFiles;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Objects;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Publishes the agent's status as one JSON object per line: to the virtio-serial port (the host's view) when it
+ * exists, and to status.json in the state dir (for {@code headnode-agent status}). On every change, and at least
+ * every status interval. Writes to the port happen on their own thread: a host that does not read cannot block
+ * the agent (a line is skipped while the previous one is still pending).
+ */
+public final class StatusPublisher implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(StatusPublisher.class);
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private final Path port;
+    private final Path file;
+    private final Duration interval;
+    private final Clock clock;
+    private final ExecutorService portWriter = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "status-port");
+        t.setDaemon(true);
+        return t;
+    });
+    private String last = "";
+    private Instant lastSent = Instant.EPOCH;
+    private Future<?> pending;
+    private boolean portWarned;
+
+    public StatusPublisher(Path port, Path file, Duration interval, Clock clock) {
+        this.port = Objects.requireNonNull(port, "port is null");
+        this.file = Objects.requireNonNull(file, "file is null");
+        this.interval = Objects.requireNonNull(interval, "interval is null");
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+    }
+
+    /** Publishes {@code status} if it differs from the last one or the interval has passed. Returns true if sent. */
+    public synchronized boolean publish(ObjectNode status) {
+        String body;
+        try {
+            body = JSON.writeValueAsString(status);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        Instant now = clock.instant();
+        if (body.equals(last) && Duration.between(lastSent, now).compareTo(interval) < 0) {
+            return false;
+        }
+        last = body;
+        lastSent = now;
+        ObjectNode stamped = status.deepCopy();
+        stamped.put("updated", now.toString());
+        String line;
+        try {
+            line = JSON.writeValueAsString(stamped) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        try {
+            AtomicFiles.write(file, bytes, null);
+        } catch (IOException e) {
+            LOG.warn("cannot write {}: {}", file, e.toString());
+        }
+        if (Files.exists(port) && (pending == null || pending.isDone())) {
+            pending = portWriter.submit(() -> writePort(bytes));
+        }
+        return true;
+    }
+
+    private void writePort(byte[] bytes) {
+        try (FileOutputStream out = new FileOutputStream(port.toFile(), true)) {
+            out.write(bytes);
+            out.flush();
+            portWarned = false;
+        } catch (IOException e) {
+            if (!portWarned) {
+                LOG.warn("cannot write status to {}: {}", port, e.toString());
+                portWarned = true;
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        portWriter.shutdownNow();
+    }
+}

@@ -1,0 +1,83 @@
+package io.headnode.agent.tftp;
+
+import io.headnode.contract.AtomicFiles;
+import io.headnode.contract.MacAddress;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.util.Objects;
+import java.util.Set;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The per-MAC pxelinux configs ({@code pxelinux.cfg/01-aa-bb-cc-dd-ee-ff}) this agent writes. Every file it writes
+ * starts with {@link #MARKER}; it removes only files that carry it, so an operator's own per-MAC files survive.
+ */
+public final class PxeConfigs {
+    public static final String MARKER = "# headnode-agent install config for";
+    private static final Logger LOG = LoggerFactory.getLogger(PxeConfigs.class);
+    private static final Pattern NAME = Pattern.compile("01-[0-9a-f]{2}(-[0-9a-f]{2}){5}");
+    private final Path dir;
+
+    public PxeConfigs(Path pxelinuxCfgDir) {
+        this.dir = Objects.requireNonNull(pxelinuxCfgDir, "pxelinuxCfgDir is null");
+    }
+
+    public Path fileFor(MacAddress mac) {
+        return dir.resolve(mac.pxelinuxConfigName());
+    }
+
+    /** Writes the config unless identical; returns true when written. */
+    public boolean write(MacAddress mac, String content) throws IOException {
+        if (!content.startsWith(MARKER)) {
+            throw new IllegalArgumentException("an install config must start with the agent's marker");
+        }
+        return AtomicFiles.writeIfChanged(fileFor(mac), content.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Removes the MAC's config if this agent made it. Returns true when a file was removed. */
+    public boolean remove(MacAddress mac) throws IOException {
+        return removeIfOurs(fileFor(mac));
+    }
+
+    /** Removes every agent-made per-MAC config whose MAC is not in {@code keep}. Returns how many were removed. */
+    public int removeAllExcept(Set<MacAddress> keep) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        int removed = 0;
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "01-*")) {
+            for (Path p : s) {
+                String name = p.getFileName().toString();
+                if (NAME.matcher(name).matches() && !keep.contains(MacAddress.parse(name.substring(3))) && removeIfOurs(p)) {
+                    removed++;
+                }
+            }
+        }
+        return removed;
+    }
+
+    public boolean exists(MacAddress mac) {
+        return Files.exists(fileFor(mac), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    private static boolean removeIfOurs(Path p) throws IOException {
+        if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
+            return false;
+        }
+        byte[] head = new byte[MARKER.length()];
+        try (var in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
+            if (in.readNBytes(head, 0, head.length) != head.length || !new String(head, StandardCharsets.UTF_8).equals(MARKER)) {
+                LOG.info("leaving {} alone: not written by the agent", p);
+                return false;
+            }
+        }
+        Files.delete(p);
+        return true;
+    }
+}
