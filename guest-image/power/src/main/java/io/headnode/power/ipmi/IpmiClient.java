@@ -88,8 +88,10 @@ final class IpmiClient implements BmcClient {
         if (o.contains("insufficient privilege")) {
             return BmcException.refused("BMC refused: insufficient privilege for this user");
         }
-        if (o.contains("get auth capabilities error") || o.contains("no response") || o.contains("unable to establish")
-                || o.contains("connection refused") || o.contains("address lookup")) {
+        if (o.contains("get auth capabilities error") || o.contains("no response")) {
+            return BmcException.timedOut("BMC did not answer: " + lastErrorLine(output), false);
+        }
+        if (o.contains("unable to establish") || o.contains("connection refused") || o.contains("address lookup")) {
             return BmcException.unreachable("no IPMI session with the BMC: " + lastErrorLine(output), null);
         }
         if (o.contains("node busy") || o.contains("out of space")) {

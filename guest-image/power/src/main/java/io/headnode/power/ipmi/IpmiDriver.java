@@ -43,7 +43,7 @@ public final class IpmiDriver implements PowerDriver {
         long seconds = Math.max(1, settings.callTimeout().toSeconds());
         List<String> base = new ArrayList<>(List.of("ipmitool", "-I", "lanplus", "-C", c.option("cipher").orElse("3"),
                 "-H", machine.bmc().host(), "-p", String.valueOf(machine.bmc().portOr(DEFAULT_PORT)),
-                "-N", "1", "-R", String.valueOf(Math.max(1, Math.min(5, seconds - 1))), "-v"));
+                "-N", "1", "-R", String.valueOf(Math.max(1, Math.min(5, seconds / 2 - 1))), "-v"));
         c.user().ifPresent(u -> base.addAll(List.of("-U", u)));
         c.option("privilege").ifPresent(p -> base.addAll(List.of("-L", p.toUpperCase(java.util.Locale.ROOT))));
         base.add("-E");
