@@ -1,0 +1,231 @@
+#!/usr/bin/env bash
+# Builds the Headnode head-node image and the lab install payload, from Debian's packages only.
+#
+#   guest-image/image/build-image.sh [--print-dir] [--force] [--cache DIR]
+#
+# Output (one directory per hash of the inputs, under the cache; its path is the last line printed):
+#   headnode.qcow2        root filesystem (ext4, no partition table) for `headnode create --image`
+#   vmlinuz, initrd.img   Debian's kernel and a small busybox initramfs (direct kernel boot)
+#   cmdline               the kernel command line to boot the image with
+#   lab-installer.img     the lab nodes' install initramfs (boots with the same vmlinuz)
+#   manifest              inputs, versions, sizes, build time
+# The inputs are this directory, the agent jar and the unit files: when none changed, nothing is rebuilt.
+# No loop mounts: debootstrap into a directory, mkfs.ext4 -d into a raw file, qemu-img convert to qcow2.
+set -euo pipefail
+export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
+[ "$(id -u)" = 0 ] || { echo "build-image: must run as root (debootstrap, chroot)" >&2; exit 2; }
+
+HERE="$(cd "$(dirname "$0")" && pwd)"
+REPO="$(cd "$HERE/../.." && pwd)"
+CACHE="${HEADNODE_IMAGE_CACHE:-/var/cache/headnode/image}"
+AGENT_JAR="${HEADNODE_AGENT_JAR:-$REPO/guest-image/agent/target/headnode-agent.jar}"
+UNITS="${HEADNODE_UNITS:-$REPO/guest-image/units}"
+DEBUG="${HEADNODE_IMAGE_DEBUG:-0}"   # 1: root may log in on the serial console without a password
+SUITE=bookworm
+print_dir=0
+force=0
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --print-dir) print_dir=1 ;;
+    --force) force=1 ;;
+    --cache) CACHE="$2"; shift ;;
+    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    *) echo "build-image: unknown argument $1" >&2; exit 2 ;;
+  esac
+  shift
+done
+
+log() { echo "build-image: $*" >&2; }
+
+# The Debian mirror as configured in /etc/apt (one-line or deb822 sources), unless HEADNODE_MIRROR says otherwise.
+mirror() {
+  if [ -n "${HEADNODE_MIRROR:-}" ]; then echo "$HEADNODE_MIRROR"; return; fi
+  local m
+  m="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
+        | grep -oE '(https?|file)://[^ ]+/debian/?( |$)' | grep -v security | head -1 | tr -d ' ')" || true
+  echo "${m:-http://deb.debian.org/debian}"
+}
+MIRROR="$(mirror)"
+
+# Hash of everything that determines the result.
+input_hash() {
+  {
+    echo "suite=$SUITE mirror=$MIRROR debug=$DEBUG"
+    (cd "$HERE" && find . -type f ! -name '*.md' -print0 | sort -z | xargs -0 sha256sum)
+    if [ -f "$AGENT_JAR" ]; then echo "agent $(sha256sum < "$AGENT_JAR")"; else echo "agent absent"; fi
+    if [ -d "$UNITS" ]; then (cd "$UNITS" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum); fi
+  } | sha256sum | cut -c1-16
+}
+HASH="$(input_hash)"
+OUT="$CACHE/$HASH"
+if [ "$print_dir" = 1 ]; then echo "$OUT"; exit 0; fi
+if [ "$force" = 0 ] && [ -f "$OUT/manifest" ]; then
+  log "cached: $OUT (inputs unchanged)"
+  echo "$OUT"
+  exit 0
+fi
+
+mkdir -p "$CACHE/debs"
+exec 9>"$CACHE/.lock"
+flock 9
+if [ "$force" = 0 ] && [ -f "$OUT/manifest" ]; then log "cached: $OUT (built meanwhile)"; echo "$OUT"; exit 0; fi
+
+START=$(date +%s)
+WORK="$(mktemp -d /var/tmp/headnode-image.XXXXXX)"
+cleanup() {
+  # debootstrap mounts proc/sys in the target while it runs; never leave them behind
+  for m in $(awk -v w="$WORK" '$2 ~ "^"w {print $2}' /proc/mounts | sort -r); do umount -l "$m" 2>/dev/null || true; done
+  rm -rf "$WORK"
+}
+trap cleanup EXIT
+ROOT="$WORK/root"
+step() { log "[$(( $(date +%s) - START ))s] $*"; }
+
+# 1. The root filesystem
+PACKAGES="$(grep -v -e '^#' -e '^[[:space:]]*$' "$HERE/packages.txt" | paste -sd, -)"
+step "debootstrap $SUITE from $MIRROR with $PACKAGES"
+debootstrap --variant=minbase --cache-dir="$CACHE/debs" --include="$PACKAGES" "$SUITE" "$ROOT" "$MIRROR" \
+  > "$WORK/debootstrap.log" 2>&1 || { tail -30 "$WORK/debootstrap.log" >&2; exit 1; }
+
+# 2. Kernel and busybox-static: unpacked, not installed (no 35 MB initramfs-tools initrd to build and boot).
+KPKG="$(chroot "$ROOT" apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')"
+[ -n "$KPKG" ] || { log "cannot resolve linux-image-amd64"; exit 1; }
+step "fetching $KPKG and busybox-static"
+mkdir -p "$WORK/debs"
+chroot "$ROOT" sh -c "cd /tmp && apt-get -q download $KPKG busybox-static" > "$WORK/download.log" 2>&1 \
+  || { cat "$WORK/download.log" >&2; exit 1; }
+mv "$ROOT"/tmp/*.deb "$WORK/debs/"
+# --keep-directory-symlink: the root is usr-merged, /lib must stay a symlink
+dpkg-deb --fsys-tarfile "$WORK"/debs/linux-image-*.deb | tar -x --keep-directory-symlink -C "$ROOT"
+KVER="$(ls "$ROOT/lib/modules" | head -1)"
+chroot "$ROOT" depmod -a "$KVER"
+rm -f "$ROOT/boot/System.map-$KVER"
+mkdir -p "$WORK/busybox"
+dpkg-deb -x "$WORK"/debs/busybox-static_*.deb "$WORK/busybox"
+BUSYBOX="$WORK/busybox/bin/busybox"
+
+# 3. Configuration files of the image
+step "configuring"
+cp -a "$HERE/rootfs/." "$ROOT/"
+mkdir -p "$ROOT/etc/moc" "$ROOT/etc/headnode" "$ROOT/opt/headnode"
+# The agent runs dhcpd, in.tftpd and radvd itself and owns the firewall: the packages' own services stay off.
+for u in getty-static.service isc-dhcp-server.service tftpd-hpa.service radvd.service nftables.service e2scrub_reap.service \
+         e2scrub_all.timer apt-daily.timer apt-daily-upgrade.timer fstrim.timer; do
+  chroot "$ROOT" systemctl mask "$u" >/dev/null 2>&1 || true
+done
+chroot "$ROOT" systemctl enable systemd-networkd.service >/dev/null 2>&1
+if [ "$DEBUG" = 1 ]; then chroot "$ROOT" passwd -d root >/dev/null; fi
+: > "$ROOT/etc/machine-id"
+rm -f "$ROOT/etc/resolv.conf"; : > "$ROOT/etc/resolv.conf"   # not the build host's
+
+# 4. The agent and its unit (whatever exists now; the step stays so a later build picks them up)
+if [ -f "$AGENT_JAR" ]; then
+  install -m 0644 "$AGENT_JAR" "$ROOT/opt/headnode/headnode-agent.jar"
+  step "agent jar $(du -h "$AGENT_JAR" | cut -f1) installed"
+else
+  log "WARNING: no agent jar at $AGENT_JAR; image has no agent"
+fi
+if [ -d "$UNITS" ]; then
+  for f in "$UNITS"/*; do
+    [ -f "$f" ] || continue
+    install -m 0644 "$f" "$ROOT/etc/systemd/system/$(basename "$f")"
+    case "$f" in *.service|*.timer|*.socket|*.path)
+      chroot "$ROOT" systemctl enable "$(basename "$f")" >/dev/null 2>&1 || log "WARNING: cannot enable $(basename "$f")" ;;
+    esac
+  done
+else
+  log "WARNING: no unit files in $UNITS"
+fi
+# Launcher: the agent module's own when it ships one, else a plain java -jar.
+if [ -f "$REPO/guest-image/agent/bin/headnode-agent" ]; then
+  install -m 0755 "$REPO/guest-image/agent/bin/headnode-agent" "$ROOT/usr/local/bin/headnode-agent"
+else
+  printf '#!/bin/sh\nexec java ${HEADNODE_AGENT_JAVA_OPTS:--Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -jar /opt/headnode/headnode-agent.jar "$@"\n' \
+    > "$ROOT/usr/local/bin/headnode-agent"
+  chmod 0755 "$ROOT/usr/local/bin/headnode-agent"
+fi
+
+# 5. Trim what an appliance never reads
+step "trimming"
+rm -rf "$ROOT"/var/cache/apt/* "$ROOT"/var/lib/apt/lists/* "$ROOT"/usr/share/doc/* "$ROOT"/usr/share/man/* \
+       "$ROOT"/usr/share/info/* "$ROOT"/var/log/*.log "$ROOT"/var/cache/debconf/*-old "$ROOT"/tmp/*
+find "$ROOT/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} +
+# Kernel modules no head node can use under libvirt
+rm -rf "$ROOT/lib/modules/$KVER/kernel/drivers/"{gpu,media,infiniband,net/wireless,net/ethernet/mellanox,bluetooth,staging,isdn,sound} \
+       "$ROOT/lib/modules/$KVER/kernel/sound"
+chroot "$ROOT" depmod -a "$KVER"
+
+STAGE="$CACHE/.tmp-$HASH"
+rm -rf "$STAGE"
+mkdir -p "$STAGE"
+
+# 6. Initramfs images: busybox-static, the listed modules with their dependencies, an /init script.
+make_initramfs() { # name init-script modules-file extra-files...
+  local name="$1" init="$2" mods="$3"; shift 3
+  local d="$WORK/initramfs-$name"
+  mkdir -p "$d"/{bin,dev,proc,sys,etc,tmp,newroot,lib/modules/"$KVER"}
+  cp "$BUSYBOX" "$d/bin/busybox"
+  for a in $("$BUSYBOX" --list); do [ "$a" = busybox ] || ln -sf busybox "$d/bin/$a"; done
+  install -m 0755 "$init" "$d/init"
+  grep -v -e '^#' -e '^$' "$mods" > "$d/etc/modules"
+  for m in $(cat "$d/etc/modules"); do
+    chroot "$ROOT" modprobe -S "$KVER" --show-depends "$m" | awk '$1=="insmod" {print $2}' | while read -r rel; do
+      mkdir -p "$d/$(dirname "$rel")"
+      cp "$ROOT/$rel" "$d/$rel"
+    done
+  done
+  cp "$ROOT/lib/modules/$KVER"/modules.{order,builtin,builtin.modinfo} "$d/lib/modules/$KVER/" 2>/dev/null || true
+  # modules.dep for just these modules, written by the image's own depmod (the build host needs no kmod)
+  rm -rf "$ROOT/tmp/initramfs" && mkdir -p "$ROOT/tmp/initramfs" && cp -a "$d/lib" "$ROOT/tmp/initramfs/"
+  chroot "$ROOT" depmod -b /tmp/initramfs "$KVER"
+  cp "$ROOT/tmp/initramfs/lib/modules/$KVER"/modules.* "$d/lib/modules/$KVER/"
+  rm -rf "$ROOT/tmp/initramfs"
+  while [ $# -gt 0 ]; do install -D -m "$3" "$1" "$d/$2"; shift 3; done
+  (cd "$d" && find . | sort | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -6) > "$STAGE/$name"
+}
+step "initramfs for the head node"
+make_initramfs initrd.img "$HERE/initramfs/init" "$HERE/initramfs/modules"
+
+# The lab nodes' boot stub: 28 bytes of real-mode code that print the NUL-terminated text at MBR offset 64
+# on COM1 (port 0x3f8) and halt:  cli; xor ax,ax; mov ds,ax; mov ss,ax; mov sp,0x7c00; sti; mov si,0x7c40;
+# mov dx,0x3f8; l: lodsb; test al,al; jz h; out dx,al; jmp l; h: hlt; jmp h
+printf '\xfa\x31\xc0\x8e\xd8\x8e\xd0\xbc\x00\x7c\xfb\xbe\x40\x7c\xba\xf8\x03\xac\x84\xc0\x74\x03\xee\xeb\xf8\xf4\xeb\xfd' > "$WORK/mbr-stub.bin"
+truncate -s 64 "$WORK/mbr-stub.bin"
+step "lab installer payload"
+make_initramfs lab-installer.img "$HERE/payload/init" "$HERE/payload/modules" \
+  "$HERE/payload/udhcpc.script" etc/udhcpc.script 0755 \
+  "$WORK/mbr-stub.bin" etc/mbr-stub.bin 0644
+
+# 7. The root filesystem image: ext4 built from the directory, no loop mount, then qcow2.
+cp "$ROOT/boot/vmlinuz-$KVER" "$STAGE/vmlinuz"
+chmod 0644 "$STAGE/vmlinuz"
+USED_MB=$(du -sm "$ROOT" | cut -f1)
+SIZE_MB=$(( USED_MB * 13 / 10 + 512 ))
+step "mkfs.ext4 -d ($USED_MB MB used, $SIZE_MB MB filesystem)"
+truncate -s "${SIZE_MB}M" "$WORK/root.raw"
+mkfs.ext4 -q -F -L headnode-root -m 0 -E lazy_itable_init=0,lazy_journal_init=0 -d "$ROOT" "$WORK/root.raw"
+qemu-img convert -f raw -O qcow2 "$WORK/root.raw" "$STAGE/headnode.qcow2"
+rm -f "$WORK/root.raw"
+chmod 0644 "$STAGE"/*
+
+echo "root=/dev/vda rootfstype=ext4 console=ttyS0,115200 net.ifnames=0 quiet" > "$STAGE/cmdline"
+{
+  echo "hash=$HASH"
+  echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
+  echo "build-seconds=$(( $(date +%s) - START ))"
+  echo "suite=$SUITE"
+  echo "mirror=$MIRROR"
+  echo "kernel=$KVER"
+  echo "packages=$PACKAGES"
+  echo "agent-jar=$( [ -f "$AGENT_JAR" ] && sha256sum < "$AGENT_JAR" | cut -c1-16 || echo absent)"
+  echo "units=$(ls "$UNITS" 2>/dev/null | paste -sd, -)"
+  echo "rootfs-mb=$USED_MB"
+  for f in headnode.qcow2 vmlinuz initrd.img lab-installer.img; do
+    echo "size.$f=$(stat -c %s "$STAGE/$f")"
+  done
+} > "$STAGE/manifest"
+rm -rf "$OUT"
+mv "$STAGE" "$OUT"
+ln -sfn "$HASH" "$CACHE/latest"
+step "done: $OUT"
+echo "$OUT"
