@@ -1,0 +1,69 @@
+package io.headnode.orchestrator.cli;
+
+import com.google.inject.Guice;
+import com.google.inject.Injector;
+import com.google.inject.Module;
+import com.google.inject.Stage;
+import io.headnode.orchestrator.config.HostConfig;
+import io.headnode.orchestrator.config.HostConfigFile;
+import io.headnode.orchestrator.inject.HostModule;
+import io.headnode.orchestrator.inject.ReconcileModule;
+import io.headnode.orchestrator.libvirt.Hypervisor;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The root {@code headnode} command: global options and the one list of subcommands ({@link Main#SUBCOMMANDS}).
+ * The injector is built once, on first use, from --config and --connect.
+ */
+@Command(name = "headnode", mixinStandardHelpOptions = true, version = "headnode 0.1.0",
+        description = "Creates, reconciles and deletes per-VLAN head nodes on libvirt.",
+        exitCodeListHeading = "Exit codes:%n",
+        exitCodeList = {"0:ok", "1:failed", "2:bad usage"})
+public final class HeadnodeCommand {
+    @Option(names = "--connect", paramLabel = "URI", description = "libvirt URI (default: the config's connect, qemu:///system)")
+    String connect;
+
+    @Option(names = "--config", paramLabel = "FILE", description = "orchestrator config (default: " + "/etc/headnode/orchestrator.conf if it exists)")
+    Path config;
+
+    private final Function<HostConfig, List<Module>> modules;
+    private Injector injector;
+
+    public HeadnodeCommand() {
+        this(c -> List.of(new HostModule(c), new ReconcileModule()));
+    }
+
+    /** For tests: replace the modules (e.g. with Modules.override to inject a crash). */
+    public HeadnodeCommand(Function<HostConfig, List<Module>> modules) {
+        this.modules = modules;
+    }
+
+    public synchronized HostConfig hostConfig() throws HostConfigFile.ConfigException {
+        HostConfig c = config != null ? HostConfigFile.load(config, true) : HostConfigFile.load(HostConfigFile.DEFAULT, false);
+        return connect != null ? c.withConnect(connect) : c;
+    }
+
+    /** The process's injector (built once). */
+    public synchronized Injector injector() throws HostConfigFile.ConfigException {
+        if (injector == null) {
+            injector = Guice.createInjector(Stage.PRODUCTION, new ArrayList<>(modules.apply(hostConfig())));
+        }
+        return injector;
+    }
+
+    public <T> T get(Class<T> type) throws HostConfigFile.ConfigException {
+        return injector().getInstance(type);
+    }
+
+    /** Closes the libvirt connection, if one was opened. */
+    public synchronized void close() {
+        if (injector != null) {
+            injector.getInstance(Hypervisor.class).close();
+        }
+    }
+}

@@ -1,0 +1,6 @@
+package io.headnode.orchestrator.cli;
+
+/** --output values. */
+enum OutputFormat {
+    text, json
+}

@@ -1,0 +1,93 @@
+package io.headnode.orchestrator.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import io.headnode.contract.MachineList;
+import io.headnode.contract.ShareFormatException;
+import io.headnode.contract.Vlan;
+import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.orchestrator.reconcile.Reconciler;
+import io.headnode.orchestrator.reconcile.StepResult;
+import io.headnode.orchestrator.reconcile.VlanReport;
+import io.headnode.orchestrator.share.ShareDirectory;
+import io.headnode.orchestrator.spec.HeadnodePaths;
+import io.headnode.orchestrator.spec.HeadnodeSpec;
+import io.headnode.orchestrator.spec.SpecStore;
+import io.headnode.orchestrator.status.AgentStatusReader;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParentCommand;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code headnode show}: spec, libvirt state, drift (a dry-run plan), share and the agent's latest status line. */
+@Command(name = "show", mixinStandardHelpOptions = true, description = "Show one head node.")
+public final class ShowCommand implements Callable<Integer> {
+    @ParentCommand
+    HeadnodeCommand root;
+    @Spec
+    CommandSpec cmd;
+
+    @Option(names = "--vlan", required = true, converter = VlanOption.class)
+    Vlan vlan;
+    @Option(names = "--output", defaultValue = "text", description = "text or json")
+    OutputFormat output;
+    @Option(names = "--status-timeout", defaultValue = "2s", converter = IntervalOption.class,
+            description = "how long to listen on the agent's status channel (default 2s)")
+    Duration statusTimeout;
+
+    @Override
+    public Integer call() throws Exception {
+        Optional<HeadnodeSpec> spec = root.get(SpecStore.class).read(vlan);
+        if (spec.isEmpty()) {
+            throw new NoSuchFileException(root.get(SpecStore.class).file(vlan).toString(), null, "no head node is declared for VLAN " + vlan);
+        }
+        HeadnodePaths paths = root.get(HeadnodePaths.class);
+        Map<String, Object> view = HeadnodeView.of(spec.get(), root.get(Hypervisor.class).lookup(HeadnodePaths.domainName(vlan)),
+                paths.vlanBridge(vlan));
+        VlanReport plan = root.get(Reconciler.class).reconcile(vlan, true);
+        List<String> drift = new ArrayList<>();
+        for (StepResult s : plan.steps()) {
+            if (s.changed() || s.outcome() == io.headnode.orchestrator.reconcile.Outcome.FAILED) {
+                s.details().forEach(d -> drift.add(s.step() + ": " + d));
+            }
+        }
+        view.put("drift", drift);
+        ShareDirectory share = root.get(ShareDirectory.class);
+        view.put("share", share.layout(vlan).root().toString());
+        try {
+            var machines = share.layout(vlan).machines();
+            view.put("machines", Files.exists(machines) ? MachineList.parse(machines.toString(), Files.readAllBytes(machines)).machines().size() : 0);
+        } catch (ShareFormatException e) {
+            view.put("machines", "bad: " + e.getMessage());
+        }
+        Optional<String> status = AgentStatusReader.latest(paths.statusSocket(vlan), statusTimeout);
+        view.put("agent", status.orElse(null));
+        view.put("consoleLog", paths.consoleLog(vlan).toString());
+        PrintWriter out = cmd.commandLine().getOut();
+        if (output == OutputFormat.json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(view));
+        } else {
+            for (Map.Entry<String, Object> e : view.entrySet()) {
+                if (e.getKey().equals("drift") || e.getKey().equals("agent")) {
+                    continue;
+                }
+                out.printf("%-13s %s%n", e.getKey() + ":", e.getValue() == null ? "-" : e.getValue());
+            }
+            out.printf("%-13s %s%n", "drift:", drift.isEmpty() ? "none" : "");
+            drift.forEach(d -> out.println("  " + d));
+            out.println("agent: " + status.orElse("no status"));
+        }
+        out.flush();
+        return 0;
+    }
+}

@@ -1,0 +1,72 @@
+package io.headnode.orchestrator.config;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import java.util.regex.Pattern;
+
+/**
+ * The host-side settings of the orchestrator. Every host path comes from here, so tests root them in a temp dir.
+ *
+ * @param stateDir          desired specs, overlays, locks, console logs, status sockets (/var/lib/headnode)
+ * @param shareRoot         parent of the per-VLAN shares (/var/lib/headnode-config)
+ * @param apparmorDir       AppArmor's configuration root (/etc/apparmor.d)
+ * @param apparmorParser    apparmor_parser, used in skip-kernel-load mode to validate the rule
+ * @param connect           libvirt URI (qemu:///system)
+ * @param bridgePrefix      VLAN bridge name = prefix + VLAN id (br-vlan)
+ * @param publicBridge      default public bridge for eth1 (br0)
+ * @param networkCommandPrefix words put before every network (ip) command, e.g. [ip, netns, exec, NS]
+ * @param qemuUser          the user QEMU runs as (libvirt-qemu); the share must be readable by it
+ * @param domainType        auto (kvm only when /dev/kvm is proven to work), kvm or qemu
+ * @param defaultImage      guest image used when create gives no --image
+ * @param defaultMemoryMib  memory when create gives no --memory
+ * @param defaultVcpus      vcpus when create gives no --vcpus
+ */
+public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path apparmorParser, String connect,
+                         String bridgePrefix, String publicBridge, List<String> networkCommandPrefix, String qemuUser,
+                         String domainType, Path defaultImage, int defaultMemoryMib, int defaultVcpus) {
+    private static final Pattern IFNAME_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,10}");
+    private static final Pattern IFNAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,14}");
+
+    public HostConfig {
+        Objects.requireNonNull(stateDir, "state-dir is null");
+        Objects.requireNonNull(shareRoot, "share-root is null");
+        Objects.requireNonNull(apparmorDir, "apparmor-dir is null");
+        Objects.requireNonNull(apparmorParser, "apparmor-parser is null");
+        Objects.requireNonNull(connect, "connect is null");
+        Objects.requireNonNull(defaultImage, "default-image is null");
+        if (!stateDir.isAbsolute() || !shareRoot.isAbsolute() || !apparmorDir.isAbsolute()) {
+            throw new IllegalArgumentException("state-dir, share-root and apparmor-dir must be absolute paths");
+        }
+        if (bridgePrefix == null || !IFNAME_PREFIX.matcher(bridgePrefix).matches()) {
+            throw new IllegalArgumentException("bridge-prefix '" + bridgePrefix + "' must be 1-11 of [A-Za-z0-9_-], starting with a letter");
+        }
+        if (publicBridge == null || !IFNAME.matcher(publicBridge).matches()) {
+            throw new IllegalArgumentException("public-bridge '" + publicBridge + "' is not an interface name");
+        }
+        networkCommandPrefix = List.copyOf(networkCommandPrefix);
+        if (qemuUser == null || qemuUser.isBlank()) {
+            throw new IllegalArgumentException("qemu-user is empty");
+        }
+        if (!List.of("auto", "kvm", "qemu").contains(domainType)) {
+            throw new IllegalArgumentException("domain-type '" + domainType + "' must be auto, kvm or qemu");
+        }
+        if (defaultMemoryMib < 64 || defaultMemoryMib > 1 << 20) {
+            throw new IllegalArgumentException("default-memory-mib " + defaultMemoryMib + " is outside 64..1048576");
+        }
+        if (defaultVcpus < 1 || defaultVcpus > 64) {
+            throw new IllegalArgumentException("default-vcpus " + defaultVcpus + " is outside 1..64");
+        }
+    }
+
+    public static HostConfig defaults() {
+        return new HostConfig(Path.of("/var/lib/headnode"), Path.of("/var/lib/headnode-config"), Path.of("/etc/apparmor.d"),
+                Path.of("/usr/sbin/apparmor_parser"), "qemu:///system", "br-vlan", "br0", List.of(), "libvirt-qemu",
+                "auto", Path.of("/var/lib/headnode/images/headnode.qcow2"), 1024, 1);
+    }
+
+    public HostConfig withConnect(String uri) {
+        return new HostConfig(stateDir, shareRoot, apparmorDir, apparmorParser, uri, bridgePrefix, publicBridge,
+                networkCommandPrefix, qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus);
+    }
+}

@@ -1,0 +1,24 @@
+package io.headnode.orchestrator.exec;
+
+import java.util.List;
+
+/** What a finished subprocess returned. */
+public record CommandResult(List<String> command, int exitCode, String stdout, String stderr) {
+    public CommandResult {
+        command = List.copyOf(command);
+    }
+
+    public boolean ok() {
+        return exitCode == 0;
+    }
+
+    /** One line for an error message: the command and the first line of its complaint. */
+    public String describe() {
+        String why = stderr.isBlank() ? stdout.strip() : stderr.strip();
+        int nl = why.indexOf('\n');
+        if (nl >= 0) {
+            why = why.substring(0, nl);
+        }
+        return String.join(" ", command) + " exited " + exitCode + (why.isEmpty() ? "" : ": " + why);
+    }
+}

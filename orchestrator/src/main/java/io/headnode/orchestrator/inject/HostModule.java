@@ -1,0 +1,64 @@
+package io.headnode.orchestrator.inject;
+
+import com.google.inject.AbstractModule;
+import com.google.inject.Provides;
+import com.google.inject.Singleton;
+import com.google.inject.name.Named;
+import io.headnode.orchestrator.apparmor.AppArmorRule;
+import io.headnode.orchestrator.config.HostConfig;
+import io.headnode.orchestrator.disk.OverlayDisk;
+import io.headnode.orchestrator.exec.CommandRunner;
+import io.headnode.orchestrator.exec.ProcessCommandRunner;
+import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.orchestrator.libvirt.LazyHypervisor;
+import io.headnode.orchestrator.net.IpRouteVlanNetwork;
+import io.headnode.orchestrator.net.VlanNetwork;
+import java.util.List;
+import java.util.Objects;
+
+/** Binds the host adapters: configuration, subprocess runners, libvirt, iproute2 network, AppArmor, disks. */
+public final class HostModule extends AbstractModule {
+    private final HostConfig config;
+
+    public HostModule(HostConfig config) {
+        this.config = Objects.requireNonNull(config, "config is null");
+    }
+
+    @Override
+    protected void configure() {
+        bind(HostConfig.class).toInstance(config);
+        bind(Hypervisor.class).to(LazyHypervisor.class).in(Singleton.class);
+    }
+
+    @Provides
+    @Singleton
+    @Named("network")
+    CommandRunner networkRunner(HostConfig c) {
+        return new ProcessCommandRunner(c.networkCommandPrefix());
+    }
+
+    @Provides
+    @Singleton
+    @Named("local")
+    CommandRunner localRunner() {
+        return new ProcessCommandRunner(List.of());
+    }
+
+    @Provides
+    @Singleton
+    VlanNetwork vlanNetwork(@Named("network") CommandRunner runner) {
+        return new IpRouteVlanNetwork(runner);
+    }
+
+    @Provides
+    @Singleton
+    AppArmorRule appArmorRule(HostConfig c, @Named("local") CommandRunner runner) {
+        return new AppArmorRule(c, runner);
+    }
+
+    @Provides
+    @Singleton
+    OverlayDisk overlayDisk(@Named("local") CommandRunner runner) {
+        return new OverlayDisk(runner);
+    }
+}

@@ -1,0 +1,60 @@
+package io.headnode.orchestrator.reconcile;
+
+import io.headnode.orchestrator.domain.DomainShape;
+import io.headnode.orchestrator.domain.DomainXml;
+import io.headnode.orchestrator.libvirt.DomainStatus;
+import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.orchestrator.render.DomainRenderer;
+import io.headnode.orchestrator.spec.HeadnodePaths;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** Step 5: the domain is defined from the template; drift is judged on normalized fields, never on raw XML. */
+public final class DomainStep implements Step {
+    private final Hypervisor hypervisor;
+    private final DomainRenderer renderer;
+
+    @Inject
+    public DomainStep(Hypervisor hypervisor, DomainRenderer renderer) {
+        this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor is null");
+        this.renderer = Objects.requireNonNull(renderer, "renderer is null");
+    }
+
+    @Override
+    public String name() {
+        return "domain";
+    }
+
+    @Override
+    public StepResult apply(StepContext ctx) {
+        String name = HeadnodePaths.domainName(ctx.spec().vlan());
+        String xml = renderer.render(ctx.spec());
+        DomainShape desired = DomainXml.parse(xml);
+        Optional<DomainStatus> actual = hypervisor.lookup(name);
+        List<String> changes = new ArrayList<>();
+        if (actual.isEmpty()) {
+            changes.add("define " + name);
+        } else {
+            if (!actual.get().uuid().equalsIgnoreCase(ctx.spec().uuid().toString())) {
+                throw new IllegalStateException("domain " + name + " exists with uuid " + actual.get().uuid()
+                        + ", not the spec's " + ctx.spec().uuid() + ": it is not ours; rename or remove it");
+            }
+            List<String> diff = desired.differencesFrom(DomainXml.parse(actual.get().inactiveXml()));
+            if (!diff.isEmpty()) {
+                diff.forEach(d -> changes.add("redefine " + name + ": " + d));
+                if (actual.get().state() != io.headnode.orchestrator.libvirt.RunState.SHUTOFF) {
+                    ctx.requestRestart();
+                }
+            }
+        }
+        if (!changes.isEmpty() && !ctx.dryRun()) {
+            hypervisor.define(xml);
+            actual = hypervisor.lookup(name);
+        }
+        ctx.domain(actual);
+        return StepResult.of(name(), ctx.dryRun(), changes);
+    }
+}

@@ -1,0 +1,30 @@
+package io.headnode.orchestrator.reconcile;
+
+import io.headnode.orchestrator.net.VlanNetwork;
+import io.headnode.orchestrator.net.VlanNetworkSpec;
+import io.headnode.orchestrator.spec.HeadnodePaths;
+import jakarta.inject.Inject;
+import java.util.Objects;
+
+/** Step 1: the VLAN bridge (and the trunk's vlan link when one is given), up. */
+public final class NetworkStep implements Step {
+    private final VlanNetwork network;
+    private final HeadnodePaths paths;
+
+    @Inject
+    public NetworkStep(VlanNetwork network, HeadnodePaths paths) {
+        this.network = Objects.requireNonNull(network, "network is null");
+        this.paths = Objects.requireNonNull(paths, "paths is null");
+    }
+
+    @Override
+    public String name() {
+        return "network";
+    }
+
+    @Override
+    public StepResult apply(StepContext ctx) {
+        VlanNetworkSpec spec = new VlanNetworkSpec(ctx.spec().vlan(), paths.vlanBridge(ctx.spec().vlan()), ctx.spec().trunk());
+        return StepResult.of(name(), ctx.dryRun(), network.ensure(spec, ctx.dryRun()));
+    }
+}
