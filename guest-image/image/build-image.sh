@@ -196,6 +196,10 @@ make_initramfs lab-installer.img "$HERE/payload/init" "$HERE/payload/modules" \
   "$HERE/payload/udhcpc.script" etc/udhcpc.script 0755 \
   "$WORK/mbr-stub.bin" etc/mbr-stub.bin 0644
 
+# The lab profile's payload, served by the agent from its tftpboot tree (TFTP and HTTP) as lab/vmlinuz, lab/initrd.img
+install -D -m 0644 "$ROOT/boot/vmlinuz-$KVER" "$ROOT/var/lib/tftpboot/lab/vmlinuz"
+install -D -m 0644 "$STAGE/lab-installer.img" "$ROOT/var/lib/tftpboot/lab/initrd.img"
+
 # 7. The root filesystem image: ext4 built from the directory, no loop mount, then qcow2.
 cp "$ROOT/boot/vmlinuz-$KVER" "$STAGE/vmlinuz"
 chmod 0644 "$STAGE/vmlinuz"
