@@ -20,7 +20,10 @@ import java.time.Clock;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 
-/** Binds the agent's parts. No I/O here: providers only construct. The DHCP backend comes from {@link DhcpModule}. */
+/**
+ * Binds the agent's parts. No I/O here: providers only construct. The DHCP backend comes from {@link DhcpModule},
+ * PowerService from the power module ({@link io.headnode.agent.power.PowerPlug}), which also binds ShareLayout.
+ */
 public final class AgentModule extends AbstractModule {
     private final AgentConfig config;
 
@@ -43,14 +46,8 @@ public final class AgentModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ShareLayout shareLayout(AgentConfig c) {
-        return new ShareLayout(c.shareMount());
-    }
-
-    @Provides
-    @Singleton
-    ShareReader shareReader(ShareLayout layout) {
-        return new ShareReader(layout);
+    ShareReader shareReader(AgentConfig c) {
+        return new ShareReader(new ShareLayout(c.shareMount()));
     }
 
     @Provides
@@ -67,8 +64,8 @@ public final class AgentModule extends AbstractModule {
 
     @Provides
     @Singleton
-    RequestSpool requestSpool(AgentConfig c, ShareLayout layout) {
-        return new RequestSpool(layout.requests(), c.localRequests());
+    RequestSpool requestSpool(AgentConfig c) {
+        return new RequestSpool(new ShareLayout(c.shareMount()).requests(), c.localRequests());
     }
 
     @Provides

@@ -23,7 +23,7 @@ final class RunCommand implements Callable<Integer> {
         Agent agent;
         try {
             AgentConfig c = config.load();
-            Injector injector = Guice.createInjector(Stage.PRODUCTION, new AgentModule(c), new DhcpModule(), PowerPlug.module());
+            Injector injector = Guice.createInjector(Stage.PRODUCTION, new AgentModule(c), new DhcpModule(), PowerPlug.module(c));
             agent = injector.getInstance(Agent.class);
             agent.start();
         } catch (Exception e) {

@@ -188,7 +188,7 @@ public final class InstallManager {
                 data.nodes().put(mac.value(), n.withPower(false, InstallState.INSTALLING, now, "power-cycled: " + outcome.detail()));
             } else {
                 LOG.error("power cycle of {} failed: {} {}; it installs at its next network boot", mac, outcome.kind(), outcome.detail());
-                data.nodes().put(mac.value(), n.withPower(false, InstallState.REQUESTED, now,
+                data.nodes().put(mac.value(), n.withPower(false, n.state(), now,
                         "power cycle failed (" + outcome.kind() + ": " + outcome.detail() + "); installs at its next network boot"));
             }
         }

@@ -1,24 +1,27 @@
 package io.headnode.agent.power;
 
 import com.google.inject.Module;
+import io.headnode.agent.AgentConfig;
+import io.headnode.contract.ShareLayout;
+import io.headnode.power.PowerModule;
+import io.headnode.power.PowerSettings;
+import io.headnode.power.cli.PowerCommand;
 import picocli.CommandLine;
 
 /**
- * THE single place where the power drivers plug into the agent. When io.headnode.power.PowerModule (binds
- * PowerService) and io.headnode.power.cli.PowerCommand (the {@code headnode-agent power ...} subcommand) exist in
- * guest-image/power, {@link #module()} returns {@code new PowerModule()} and {@link #register} adds
- * {@code new PowerCommand()}. Until then the agent runs with {@link UnavailablePowerService}: installs are
- * still prepared and served, and the node installs at its next network boot.
+ * The single place where the power drivers (guest-image/power) plug into the agent: the Guice module that binds
+ * PowerService (routing per machine to AMT, IPMI, Redfish or libvirt from the share's credentials.conf) and the
+ * {@code headnode-agent power ...} subcommand.
  */
 public final class PowerPlug {
     private PowerPlug() {
     }
 
-    public static Module module() {
-        return new UnavailablePowerModule();
+    public static Module module(AgentConfig config) {
+        return new PowerModule(new ShareLayout(config.shareMount()), PowerSettings.defaults());
     }
 
     public static void register(CommandLine commandLine) {
-        // commandLine.addSubcommand("power", new io.headnode.power.cli.PowerCommand());
+        commandLine.addSubcommand("power", new PowerCommand());
     }
 }

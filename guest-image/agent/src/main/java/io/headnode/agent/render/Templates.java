@@ -28,7 +28,7 @@ public final class Templates {
         p.setProperty("resource.loader.class.cache", "true");
         p.setProperty("runtime.strict_mode.enable", "true");
         p.setProperty("resource.default_encoding", "UTF-8");
-        p.setProperty("space.gobbling", "lines");
+        p.setProperty("parser.space_gobbling", "lines");
         engine = new VelocityEngine(p);
         engine.init();
     }
