@@ -19,7 +19,7 @@ import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
 
 /**
- * {@link LibvirtDomains} with libvirt-java: a connection per call, every native handle freed in finally,
+ * {@link LibvirtDomains} with libvirt-java: one connection per URI (calls on it serialized), every domain handle freed in finally,
  * errors classified by {@code e.getError().getCode()}. Library.getVersion() is probed once, so a missing
  * libvirt0 is a clear failure rather than a crash in JNA.
  */
@@ -28,7 +28,7 @@ public final class JavaLibvirtDomains implements LibvirtDomains {
     private volatile boolean probed;
 
     private interface DomainCall<T> {
-        T run(Domain d) throws LibvirtException, LibvirtFailure;
+        T run(Connect c, Domain d) throws LibvirtException, LibvirtFailure;
     }
 
     private void probe() throws LibvirtFailure {
@@ -43,31 +43,65 @@ public final class JavaLibvirtDomains implements LibvirtDomains {
         }
     }
 
+    /** One open connection per URI, used by one thread at a time; dropped when libvirt reports it broken. */
+    private final java.util.Map<String, Connect> connections = new java.util.HashMap<>();
+    private final java.util.Map<String, Object> locks = new java.util.concurrent.ConcurrentHashMap<>();
+
     private <T> T withDomain(String uri, String name, DomainCall<T> call) throws LibvirtFailure {
         probe();
-        Connect c = null;
-        Domain d = null;
-        try {
-            c = new Connect(uri);
-            d = c.domainLookupByName(name);
-            return call.run(d);
-        } catch (LibvirtException e) {
-            throw classify(e, uri, name);
-        } finally {
-            if (d != null) {
-                try {
-                    d.free();
-                } catch (LibvirtException e) {
-                    // nothing more to free
+        synchronized (locks.computeIfAbsent(uri, u -> new Object())) {
+            Domain d = null;
+            try {
+                Connect c = connection(uri);
+                d = c.domainLookupByName(name);
+                return call.run(c, d);
+            } catch (LibvirtException e) {
+                LibvirtFailure f = classify(e, uri, name);
+                if (f.kind() == LibvirtFailure.Kind.NO_CONNECTION) {
+                    drop(uri);
+                }
+                throw f;
+            } finally {
+                if (d != null) {
+                    try {
+                        d.free();
+                    } catch (LibvirtException e) {
+                        // nothing more to free
+                    }
                 }
             }
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (LibvirtException e) {
-                    // nothing more to close
-                }
+        }
+    }
+
+    private Connect connection(String uri) throws LibvirtException {
+        synchronized (connections) {
+            Connect c = connections.get(uri);
+            if (c == null) {
+                c = new Connect(uri);
+                connections.put(uri, c);
             }
+            return c;
+        }
+    }
+
+    private void drop(String uri) {
+        Connect c;
+        synchronized (connections) {
+            c = connections.remove(uri);
+        }
+        if (c != null) {
+            try {
+                c.close();
+            } catch (LibvirtException e) {
+                // already broken
+            }
+        }
+    }
+
+    /** Closes every open connection. */
+    public void close() {
+        for (String uri : java.util.List.copyOf(connections.keySet())) {
+            drop(uri);
         }
     }
 
@@ -93,7 +127,7 @@ public final class JavaLibvirtDomains implements LibvirtDomains {
 
     @Override
     public PowerState state(String uri, String domain) throws LibvirtFailure {
-        return withDomain(uri, domain, d -> {
+        return withDomain(uri, domain, (c, d) -> {
             DomainInfo.DomainState s = d.getInfo().state;
             return switch (s) {
                 case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED, VIR_DOMAIN_PAUSED, VIR_DOMAIN_PMSUSPENDED -> PowerState.ON;
@@ -105,12 +139,12 @@ public final class JavaLibvirtDomains implements LibvirtDomains {
 
     @Override
     public void start(String uri, String domain) throws LibvirtFailure {
-        withDomain(uri, domain, Domain::create);
+        withDomain(uri, domain, (c, d) -> d.create());
     }
 
     @Override
     public void destroy(String uri, String domain) throws LibvirtFailure {
-        withDomain(uri, domain, d -> {
+        withDomain(uri, domain, (c, d) -> {
             d.destroy();
             return null;
         });
@@ -118,7 +152,7 @@ public final class JavaLibvirtDomains implements LibvirtDomains {
 
     @Override
     public void reset(String uri, String domain) throws LibvirtFailure {
-        withDomain(uri, domain, d -> {
+        withDomain(uri, domain, (c, d) -> {
             d.reset();
             return null;
         });
@@ -126,35 +160,12 @@ public final class JavaLibvirtDomains implements LibvirtDomains {
 
     @Override
     public void setBootDevice(String uri, String domain, BootDevice device) throws LibvirtFailure {
-        probe();
-        Connect c = null;
-        Domain d = null;
-        Domain redefined = null;
-        try {
-            c = new Connect(uri);
-            d = c.domainLookupByName(domain);
+        withDomain(uri, domain, (c, d) -> {
             String xml = withBootDevice(d.getXMLDesc(XML_INACTIVE), device, domain);
-            redefined = c.domainDefineXML(xml);
-        } catch (LibvirtException e) {
-            throw classify(e, uri, domain);
-        } finally {
-            for (Domain x : new Domain[] {d, redefined}) {
-                if (x != null) {
-                    try {
-                        x.free();
-                    } catch (LibvirtException e) {
-                        // nothing more to free
-                    }
-                }
-            }
-            if (c != null) {
-                try {
-                    c.close();
-                } catch (LibvirtException e) {
-                    // nothing more to close
-                }
-            }
-        }
+            Domain redefined = c.domainDefineXML(xml);
+            redefined.free();
+            return null;
+        });
     }
 
     /** The domain XML with {@code <os><boot dev=.../>} set to the device alone. */

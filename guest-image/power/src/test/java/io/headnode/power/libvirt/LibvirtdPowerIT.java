@@ -1,0 +1,64 @@
+package io.headnode.power.libvirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headnode.contract.Machine;
+import io.headnode.contract.ShareLayout;
+import io.headnode.power.Fixtures;
+import io.headnode.power.PowerOutcome;
+import io.headnode.power.PowerOutcome.Kind;
+import io.headnode.power.PowerService;
+import io.headnode.power.PowerState;
+import io.headnode.testing.Command;
+import io.headnode.testing.Libvirtd;
+import io.headnode.testing.NetworkNamespace;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The libvirt driver against a real libvirtd in a test namespace, powering a small TCG domain (no disk, no NIC). */
+class LibvirtdPowerIT {
+    @TempDir
+    Path tmp;
+
+    private static String domstate(Libvirtd libvirtd, String name) {
+        return Command.run(Duration.ofSeconds(30), List.of("virsh", "-c", libvirtd.uri(), "domstate", name)).stdout().strip();
+    }
+
+    @Test
+    void powersARealDomain() throws Exception {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        try (NetworkNamespace ns = NetworkNamespace.create(); Libvirtd libvirtd = Libvirtd.start(ns, tmp.resolve("lv"))) {
+            Path xml = tmp.resolve("node.xml");
+            Files.writeString(xml, """
+                    <domain type='qemu'>
+                      <name>hn-power-node</name>
+                      <memory unit='MiB'>32</memory>
+                      <vcpu>1</vcpu>
+                      <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os>
+                      <features><acpi/></features>
+                      <devices><serial type='pty'/><graphics type='vnc' autoport='no' port='-1' listen='127.0.0.1'/></devices>
+                    </domain>
+                    """.replace("<graphics type='vnc' autoport='no' port='-1' listen='127.0.0.1'/>", ""));
+            Command.check("virsh", "-c", libvirtd.uri(), "define", xml.toString());
+
+            Machine m = Fixtures.machine(1, "127.0.0.1");
+            ShareLayout share = Fixtures.share(tmp.resolve("share"), m.mac() + " " + m.bmc() + "\n",
+                    m.mac() + " driver=libvirt uri=" + libvirtd.uri() + " domain=hn-power-node\n");
+            PowerService power = Fixtures.service(share, Fixtures.fast().withCallTimeout(Duration.ofSeconds(20)));
+
+            assertThat(power.status(m).state()).isEqualTo(PowerState.OFF);
+            assertThat(power.reset(m).kind()).as("reset of a shut-off domain").isEqualTo(Kind.REFUSED);
+            assertThat(power.on(m)).extracting(PowerOutcome::kind, PowerOutcome::state).containsExactly(Kind.DONE, PowerState.ON);
+            assertThat(domstate(libvirtd, "hn-power-node")).isEqualTo("running");
+            assertThat(power.reset(m)).extracting(PowerOutcome::kind, PowerOutcome::state).containsExactly(Kind.DONE, PowerState.ON);
+            assertThat(power.cycle(m)).extracting(PowerOutcome::kind, PowerOutcome::state).containsExactly(Kind.DONE, PowerState.ON);
+            assertThat(power.off(m)).extracting(PowerOutcome::kind, PowerOutcome::state).containsExactly(Kind.DONE, PowerState.OFF);
+            assertThat(domstate(libvirtd, "hn-power-node")).isEqualTo("shut off");
+        }
+    }
+}
