@@ -219,6 +219,10 @@ public final class HttpServer implements AutoCloseable {
         void process() throws IOException {
             while (!writing && !closed) {
                 int headEnd = headEnd();
+                if (headEnd > MAX_HEAD) {
+                    respond(HttpResponse.fatal(431, "request head too large\n"), false);
+                    return;
+                }
                 if (headEnd < 0) {
                     if (in.position() >= MAX_HEAD) {
                         respond(HttpResponse.fatal(431, "request head too large\n"), false);

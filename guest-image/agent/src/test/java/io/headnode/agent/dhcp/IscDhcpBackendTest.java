@@ -1,0 +1,71 @@
+package io.headnode.agent.dhcp;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headnode.agent.AgentConfig;
+import io.headnode.agent.FakeRunner;
+import io.headnode.agent.TestConfigs;
+import io.headnode.agent.exec.CommandRunner;
+import io.headnode.agent.exec.ProcessCommandRunner;
+import io.headnode.agent.render.Templates;
+import io.headnode.contract.Ipv4Cidr;
+import io.headnode.contract.MacAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class IscDhcpBackendTest {
+    static DhcpPlan plan(String... macs) {
+        List<DhcpHost> hosts = new java.util.ArrayList<>();
+        for (int i = 0; i < macs.length; i++) {
+            hosts.add(new DhcpHost(MacAddress.parse(macs[i]), "10.0.5." + (i + 2)));
+        }
+        return new DhcpPlan("eth0", Ipv4Cidr.parse("10.0.5.1/24"), "pxelinux.0", hosts);
+    }
+
+    @Test
+    void rendersSubnetNextServerBootFileAndOneHostPerMacAndRefusesUnknownClients(@TempDir Path dir) {
+        IscDhcpBackend b = new IscDhcpBackend(TestConfigs.rootedIn(dir), new FakeRunner(), new Templates(null));
+        String conf = b.render(plan("52:54:00:00:00:0a", "52:54:00:00:00:0b"));
+        assertThat(conf).contains("subnet 10.0.5.0 netmask 255.255.255.0 {", "next-server 10.0.5.1;", "filename \"pxelinux.0\";",
+                "option broadcast-address 10.0.5.255;", "deny unknown-clients;", "boot-unknown-clients false;",
+                "host node-52540000000a { hardware ethernet 52:54:00:00:00:0a; fixed-address 10.0.5.2; }",
+                "host node-52540000000b { hardware ethernet 52:54:00:00:00:0b; fixed-address 10.0.5.3; }");
+        assertThat(conf).doesNotContainPattern("(?m)^\\s*range\\s");
+    }
+
+    @Test
+    void realDhcpdAcceptsTheRenderedConfigAndUnchangedPlanWritesNothing(@TempDir Path dir) throws Exception {
+        AgentConfig c = TestConfigs.rootedIn(dir);
+        IscDhcpBackend b = new IscDhcpBackend(c, new ProcessCommandRunner(), new Templates(null));
+        DhcpBackend.ApplyResult first = b.apply(plan("52:54:00:00:00:0a"));
+        assertThat(first.ok()).as(first.error()).isTrue();
+        assertThat(first.written()).isTrue();
+        long mtime = Files.getLastModifiedTime(b.confFile()).toMillis();
+        DhcpBackend.ApplyResult second = b.apply(plan("52:54:00:00:00:0a"));
+        assertThat(second.written()).isFalse();
+        assertThat(second.restarted()).isFalse();
+        assertThat(Files.getLastModifiedTime(b.confFile()).toMillis()).isEqualTo(mtime);
+        assertThat(b.apply(plan("52:54:00:00:00:0a", "52:54:00:00:00:0b")).written()).isTrue();
+    }
+
+    @Test
+    void aConfigDhcpdRejectsIsNotSwappedIn(@TempDir Path dir) throws Exception {
+        AgentConfig c = TestConfigs.rootedIn(dir);
+        FakeRunner runner = new FakeRunner();
+        IscDhcpBackend b = new IscDhcpBackend(c, runner, new Templates(null));
+        assertThat(b.apply(plan("52:54:00:00:00:0a")).ok()).isTrue();
+        byte[] good = Files.readAllBytes(b.confFile());
+        runner.answer = argv -> new CommandRunner.Result(1, "", "line 3: syntax error");
+        DhcpBackend.ApplyResult bad = b.apply(plan("52:54:00:00:00:0b"));
+        assertThat(bad.ok()).isFalse();
+        assertThat(bad.error()).contains("dhcpd -t rejected", "syntax error");
+        assertThat(Files.readAllBytes(b.confFile())).isEqualTo(good);
+        assertThat(runner.joined()).allMatch(cmd -> cmd.contains(" -t ") && cmd.contains("-cf"));
+        try (var s = Files.list(b.confFile().getParent())) {
+            assertThat(s).containsExactly(b.confFile());
+        }
+    }
+}

@@ -1,0 +1,122 @@
+package io.headnode.agent.http;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Random;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The NIO server on loopback, spoken to with raw sockets so malformed and slow requests can be sent. */
+class HttpServerTest {
+    @TempDir
+    Path dir;
+    HttpServer server;
+    byte[] big;
+
+    @BeforeEach
+    void start() throws Exception {
+        big = new byte[3 << 20];
+        new Random(1).nextBytes(big);
+        Files.write(dir.resolve("big.bin"), big);
+        StaticFiles files = new StaticFiles(dir);
+        server = new HttpServer(new InetSocketAddress("127.0.0.1", 0), 2, Duration.ofMillis(800), req ->
+                req.path().equals("/echo") ? HttpResponse.text(200, req.method() + " " + req.body().length + " " + req.remoteAddress()) : files.serve(req));
+    }
+
+    @AfterEach
+    void stop() {
+        server.close();
+    }
+
+    Socket connect() throws Exception {
+        Socket s = new Socket("127.0.0.1", server.address().getPort());
+        s.setSoTimeout(5000);
+        return s;
+    }
+
+    static String send(Socket s, String raw) throws Exception {
+        OutputStream out = s.getOutputStream();
+        out.write(raw.getBytes(StandardCharsets.ISO_8859_1));
+        out.flush();
+        return readAll(s.getInputStream());
+    }
+
+    static String readAll(InputStream in) throws Exception {
+        ByteArrayOutputStream b = new ByteArrayOutputStream();
+        byte[] buf = new byte[65536];
+        int n;
+        try {
+            while ((n = in.read(buf)) > 0) {
+                b.write(buf, 0, n);
+            }
+        } catch (SocketTimeoutException e) {
+            // keep-alive connection left open
+        }
+        return b.toString(StandardCharsets.ISO_8859_1);
+    }
+
+    @Test
+    void servesWholeFileAndRangeOverOneKeepAliveConnectionWithPipelining() throws Exception {
+        try (Socket s = connect()) {
+            s.setSoTimeout(1500);
+            String r = send(s, "GET /big.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=100-199\r\n\r\nHEAD /big.bin HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(r).startsWith("HTTP/1.1 206 Partial Content\r\n").contains("Content-Range: bytes 100-199/" + big.length);
+            int firstBody = r.indexOf("\r\n\r\n") + 4;
+            assertThat(r.substring(firstBody, firstBody + 100).getBytes(StandardCharsets.ISO_8859_1))
+                    .isEqualTo(java.util.Arrays.copyOfRange(big, 100, 200));
+            String rest = r.substring(firstBody + 100);
+            assertThat(rest).startsWith("HTTP/1.1 200 OK\r\n").contains("Content-Length: " + big.length);
+            int third = rest.indexOf("HTTP/1.1 200 OK", 10);
+            String last = rest.substring(third);
+            assertThat(last).contains("Connection: close");
+            byte[] body = last.substring(last.indexOf("\r\n\r\n") + 4).getBytes(StandardCharsets.ISO_8859_1);
+            assertThat(body).isEqualTo(big);
+        }
+    }
+
+    @Test
+    void malformedOversizedAndChunkedRequestsAreRefusedAndClosed() throws Exception {
+        try (Socket s = connect()) {
+            assertThat(send(s, "GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400");
+        }
+        try (Socket s = connect()) {
+            assertThat(send(s, "GET /x HTTP/1.1\r\nX-Big: " + "a".repeat(9000) + "\r\n\r\n")).startsWith("HTTP/1.1 431");
+        }
+        try (Socket s = connect()) {
+            assertThat(send(s, "POST /echo HTTP/1.1\r\nContent-Length: 5000\r\n\r\n")).startsWith("HTTP/1.1 413");
+        }
+        try (Socket s = connect()) {
+            assertThat(send(s, "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n0\r\n\r\n")).startsWith("HTTP/1.1 501");
+        }
+        try (Socket s = connect()) {
+            assertThat(send(s, "POST /echo HTTP/1.1\r\nContent-Length: 3\r\nContent-Length: 4\r\n\r\nabcd")).startsWith("HTTP/1.1 400");
+        }
+        try (Socket s = connect()) {
+            assertThat(send(s, "POST /echo HTTP/1.1\r\nContent-Length: 4\r\nConnection: close\r\n\r\nabcd")).startsWith("HTTP/1.1 200").endsWith("POST 4 127.0.0.1");
+        }
+    }
+
+    @Test
+    void slowOrIdleClientsAreDisconnected() throws Exception {
+        try (Socket s = connect()) {
+            long start = System.nanoTime();
+            String r = send(s, "GET /big.bin HTTP/1.1\r\nHost: x\r\n");
+            assertThat(r).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(4));
+        }
+        assertThat(server.openConnections()).isZero();
+    }
+}

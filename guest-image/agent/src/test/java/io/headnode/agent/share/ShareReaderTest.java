@@ -1,0 +1,56 @@
+package io.headnode.agent.share;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headnode.contract.ShareLayout;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ShareReaderTest {
+    static final String CONF = "vlan = 7\nprivate-address = 10.0.7.1/24\n";
+
+    @Test
+    void missingShareOrFilesAreReportedAsSuch(@TempDir Path dir) throws Exception {
+        assertThat(new ShareReader(new ShareLayout(dir.resolve("nope"))).read().statusWord()).isEqualTo("missing");
+        assertThat(new ShareReader(new ShareLayout(dir)).read().statusWord()).isEqualTo("missing");
+        Files.writeString(dir.resolve("headnode.conf"), CONF);
+        assertThat(new ShareReader(new ShareLayout(dir)).read().statusWord()).isEqualTo("invalid: machines.txt: file: missing");
+    }
+
+    @Test
+    void validShareGivesASnapshot(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("headnode.conf"), CONF);
+        Files.writeString(dir.resolve("machines.txt"), "52:54:00:00:00:0a 10.1.0.1\n");
+        ShareReading r = new ShareReader(new ShareLayout(dir)).read();
+        assertThat(r.statusWord()).isEqualTo("mounted-ro");
+        assertThat(r.snapshot().orElseThrow().machines().machines()).hasSize(1);
+        assertThat(r.snapshot().orElseThrow().config().vlan().id()).isEqualTo(7);
+    }
+
+    @Test
+    void truncatedFileIsIncompleteWithItsLastLine(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("headnode.conf"), CONF);
+        Files.writeString(dir.resolve("machines.txt"), "52:54:00:00:00:0a 10.1.0.1\n52:54:00:00:00:0b 10.1");
+        assertThat(new ShareReader(new ShareLayout(dir)).read().statusWord())
+                .isEqualTo("invalid: machines.txt:2: file: incomplete: the last line has no newline (truncated or torn write)");
+    }
+
+    @Test
+    void badContentNamesFileLineAndField(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("headnode.conf"), CONF + "install-attempts = many\n");
+        Files.writeString(dir.resolve("machines.txt"), "52:54:00:00:00:0a 10.1.0.1\n");
+        assertThat(new ShareReader(new ShareLayout(dir)).read().problem()).startsWith("headnode.conf:3: install-attempts:");
+        Files.writeString(dir.resolve("headnode.conf"), CONF);
+        Files.writeString(dir.resolve("machines.txt"), "# nodes\n52:54:00:00:00:0a 10.1.0.1\n52:54:00:00:00:0a 10.1.0.2\n");
+        assertThat(new ShareReader(new ShareLayout(dir)).read().problem()).isEqualTo("machines.txt:3: mac: 52:54:00:00:00:0a is already listed on line 2");
+    }
+
+    @Test
+    void emptyMachineListIsValid(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("headnode.conf"), CONF);
+        Files.writeString(dir.resolve("machines.txt"), "");
+        assertThat(new ShareReader(new ShareLayout(dir)).read().kind()).isEqualTo(ShareReading.Kind.VALID);
+    }
+}
