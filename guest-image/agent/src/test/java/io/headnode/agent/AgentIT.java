@@ -306,6 +306,8 @@ class AgentIT {
         assertThat(machine(MAC2).path("state").asText()).isEqualTo("installed");
         assertThat(machine(MAC1).path("state").asText()).isEqualTo("installed");
         assertThat(machine(MAC1).path("address").asText()).isEqualTo(fixed1);
+        // the restarted agent found eth0's addresses in place and added nothing (idempotent network set-up)
+        assertThat(agent.logText().split("\\+10\\.100\\.0\\.1/24", -1)).hasSize(2);
     }
 
     // ---- helpers

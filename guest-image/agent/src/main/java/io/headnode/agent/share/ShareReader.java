@@ -9,7 +9,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
-import java.util.Arrays;
 import java.util.Objects;
 
 /**
@@ -77,23 +76,5 @@ public final class ShareReader {
             throw new ShareFormatException(name, line, "file", "incomplete: the last line has no newline (truncated or torn write)");
         }
         return content;
-    }
-
-    /** A cheap identity of the share's config files, to skip parsing when nothing changed. */
-    public String fingerprint() {
-        StringBuilder b = new StringBuilder();
-        for (Path p : new Path[] {layout.config(), layout.machines()}) {
-            try {
-                BasicFileAttributes a = Files.readAttributes(p, BasicFileAttributes.class);
-                b.append(a.size()).append('/').append(a.lastModifiedTime().toMillis()).append('/').append(a.fileKey()).append(';');
-            } catch (IOException e) {
-                b.append("none;");
-            }
-        }
-        return b.toString();
-    }
-
-    static boolean same(byte[] a, byte[] b) {
-        return Arrays.equals(a, b);
     }
 }
