@@ -264,10 +264,27 @@ class AgentIT {
         String tables = hn.exec("nft", "list", "tables").stdout();
         assertThat(tables.lines().filter(l -> l.contains("inet headnode")).count()).isEqualTo(1);
         assertThat(status().path("services").path("firewall").asText()).isEqualTo("in force");
+        // DHCP and TFTP answer on the private interface only (dhcpd reads raw packets, so this is the interface
+        // restriction at work, not the firewall): a listed MAC asking on the public side gets nothing
+        pub.exec("ip", "link", "set", "pub-eth", "down");
+        pub.exec("ip", "link", "set", "pub-eth", "address", MAC1);
+        pub.exec("ip", "link", "set", "pub-eth", "up");
+        assertThat(pub.run(Duration.ofSeconds(20), "busybox", "udhcpc", "-i", "pub-eth", "-n", "-q", "-f", "-t", "2", "-T", "1", "-s", "/bin/true")
+                .exitCode()).isNotZero();
+        assertThat(pub.run(Duration.ofSeconds(10), "curl", "-sS", "--max-time", "3", "-o", "/dev/null", "tftp://192.0.2.1/pxelinux.0").exitCode())
+                .isNotZero();
     }
 
     @Test
     @Order(8)
+    void routerAdvertisementsOnThePrivateSideHaveLifetimeZero() {
+        Command.Result ra = client.run(Duration.ofSeconds(20), "rdisc6", "-1", "-w", "3000", "-r", "3", "cl-eth");
+        assertThat(ra.exitCode()).as(ra.stdout() + ra.stderr()).isZero();
+        assertThat(ra.stdout()).containsPattern("Router lifetime\\s*:\\s*0 ");
+    }
+
+    @Test
+    @Order(9)
     void statusCommandAndPortReportTheSameState() throws Exception {
         Command.Result r = Command.run(Duration.ofSeconds(30), List.of("java", "-jar", jar(), "status", "--config", conf.toString()));
         assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
@@ -282,7 +299,7 @@ class AgentIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aShareRequestRunsExactlyOnceAcrossAgentRestarts() throws Exception {
         Path requests = Files.createDirectories(dir.resolve("share/requests"));
         writeShareFile(requests.resolve("r-1.install"), MAC2 + "\n");
