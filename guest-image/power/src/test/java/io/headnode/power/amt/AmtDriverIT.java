@@ -57,6 +57,20 @@ class AmtDriverIT {
     }
 
     @Test
+    void wsmanOverTls() throws Exception {
+        amt = FakeAmt.startTls("admin", "secret", false);
+        Machine m = Fixtures.machine(7, amt.address());
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.copy(io.headnode.power.redfish.TestCert.pem(), dir.resolve("amt-ca.pem"));
+        PowerService power = service(m, "driver=amt user=admin secret=secret tls=yes ca=amt-ca.pem");
+        assertThat(power.on(m)).extracting(PowerOutcome::kind, PowerOutcome::state).containsExactly(Kind.DONE, PowerState.ON);
+        assertThat(amt.log()).containsExactly("wsman power 2");
+        PowerOutcome untrusted = service(m, "driver=amt user=admin secret=secret tls=yes").status(m);
+        assertThat(untrusted.kind()).isEqualTo(Kind.REFUSED);
+        assertThat(untrusted.detail()).contains("TLS");
+    }
+
+    @Test
     void webFormAsTheSeedUsedIt() {
         amt = FakeAmt.start("admin", "secret", true);
         Machine m = Fixtures.machine(2, amt.address());

@@ -50,11 +50,17 @@ public final class FakeAmt implements AutoCloseable {
     private volatile Duration commandLatency = Duration.ZERO;
     private volatile Duration cycleOffFor = Duration.ZERO;
 
-    private FakeAmt(String user, String password, boolean on) throws IOException {
+    private FakeAmt(String user, String password, boolean on, boolean tls) throws IOException {
         this.user = user;
         this.password = password;
         this.on = on;
-        server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        if (tls) {
+            com.sun.net.httpserver.HttpsServer https = com.sun.net.httpserver.HttpsServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+            https.setHttpsConfigurator(new com.sun.net.httpserver.HttpsConfigurator(io.headnode.power.redfish.TestCert.serverContext()));
+            server = https;
+        } else {
+            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 64);
+        }
         server.setExecutor(FakeHttp.POOL);
         server.createContext("/", this::handle);
         server.start();
@@ -62,7 +68,16 @@ public final class FakeAmt implements AutoCloseable {
 
     public static FakeAmt start(String user, String password, boolean on) {
         try {
-            return new FakeAmt(user, password, on);
+            return new FakeAmt(user, password, on, false);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    /** The same over TLS (as AMT on 16993), with the test certificate for 127.0.0.1. */
+    public static FakeAmt startTls(String user, String password, boolean on) {
+        try {
+            return new FakeAmt(user, password, on, true);
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
