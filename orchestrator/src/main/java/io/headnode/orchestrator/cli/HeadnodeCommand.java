@@ -32,19 +32,22 @@ public final class HeadnodeCommand {
     Path config;
 
     private final Function<HostConfig, List<Module>> modules;
+    private final HostConfig fixed;
     private Injector injector;
 
     public HeadnodeCommand() {
-        this(c -> List.of(new HostModule(c), new ReconcileModule()));
+        this(null, c -> List.of(new HostModule(c), new ReconcileModule()));
     }
 
-    /** For tests: replace the modules (e.g. with Modules.override to inject a crash). */
-    public HeadnodeCommand(Function<HostConfig, List<Module>> modules) {
+    /** For tests: a fixed configuration (instead of --config) and other modules (e.g. overrides that inject a crash). */
+    public HeadnodeCommand(HostConfig fixed, Function<HostConfig, List<Module>> modules) {
+        this.fixed = fixed;
         this.modules = modules;
     }
 
     public synchronized HostConfig hostConfig() throws HostConfigFile.ConfigException {
-        HostConfig c = config != null ? HostConfigFile.load(config, true) : HostConfigFile.load(HostConfigFile.DEFAULT, false);
+        HostConfig c = fixed != null ? fixed
+                : config != null ? HostConfigFile.load(config, true) : HostConfigFile.load(HostConfigFile.DEFAULT, false);
         return connect != null ? c.withConnect(connect) : c;
     }
 

@@ -67,7 +67,7 @@ public final class Lab {
             step("checking packages (bin/install-deps)");
             Exec.run(Duration.ofMinutes(20), List.of(settings.home().resolve("bin/install-deps").toString())).orThrow();
         }
-        Path image = options.image().orElseGet(this::buildImage);
+        Path image = realPath(options.image().orElseGet(this::buildImage));
         double imageAt = elapsed();
         step("image " + image);
         mkdirs(settings.dir());
@@ -303,6 +303,15 @@ public final class Lab {
     private static void requireRoot() {
         if (!"root".equals(System.getProperty("user.name"))) {
             throw new LabException("headnode lab must run as root (namespaces, bridges, libvirtd)");
+        }
+    }
+
+    /** The image directory itself, never a symlink such as the cache's "latest": overlays keep their backing file. */
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            throw new LabException("image directory " + p + " does not exist");
         }
     }
 

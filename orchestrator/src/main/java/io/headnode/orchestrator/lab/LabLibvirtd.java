@@ -98,11 +98,11 @@ final class LabLibvirtd {
             Files.deleteIfExists(w.resolve("run/virtlogd-sock"));
             Files.deleteIfExists(socket());
             long vl = LabDaemons.start(settings.namespace(), w.resolve("virtlogd.out"),
-                    List.of(wrapper.toString(), w.toString(), VIRTLOGD, "-f", "/etc/libvirt/virtlogd.conf"));
+                    List.of(wrapper.toString(), w.toString(), VIRTLOGD, "-p", "/run/libvirt/virtlogd.pid", "-f", "/etc/libvirt/virtlogd.conf"));
             state.put("pid." + VIRTLOGD, Long.toString(vl));
             LabDaemons.waitFor(w.resolve("run/virtlogd-sock"), vl, VIRTLOGD, Duration.ofSeconds(30), w.resolve("virtlogd.out"));
             long lv = LabDaemons.start(settings.namespace(), w.resolve("libvirtd.out"),
-                    List.of(wrapper.toString(), w.toString(), LIBVIRTD, "--listen", "-f", "/etc/libvirt/libvirtd.conf"));
+                    List.of(wrapper.toString(), w.toString(), LIBVIRTD, "--listen", "-p", "/run/libvirt/libvirtd.pid", "-f", "/etc/libvirt/libvirtd.conf"));
             state.put("pid." + LIBVIRTD, Long.toString(lv));
             LabDaemons.waitFor(socket(), lv, LIBVIRTD, Duration.ofSeconds(30), w.resolve("libvirtd.out"));
             Exec.run(Duration.ofSeconds(30), List.of("virsh", "-c", settings.localUri(), "uri")).orThrow();

@@ -16,11 +16,13 @@ import java.util.Optional;
 public final class DomainStep implements Step {
     private final Hypervisor hypervisor;
     private final DomainRenderer renderer;
+    private final HeadnodePaths paths;
 
     @Inject
-    public DomainStep(Hypervisor hypervisor, DomainRenderer renderer) {
+    public DomainStep(Hypervisor hypervisor, DomainRenderer renderer, HeadnodePaths paths) {
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor is null");
         this.renderer = Objects.requireNonNull(renderer, "renderer is null");
+        this.paths = Objects.requireNonNull(paths, "paths is null");
     }
 
     @Override
@@ -29,7 +31,12 @@ public final class DomainStep implements Step {
     }
 
     @Override
-    public StepResult apply(StepContext ctx) {
+    public StepResult apply(StepContext ctx) throws java.io.IOException {
+        if (!ctx.dryRun()) {
+            // the console log and the status socket live here; libvirt does not create their directories
+            java.nio.file.Files.createDirectories(paths.consoleLog(ctx.spec().vlan()).getParent());
+            java.nio.file.Files.createDirectories(paths.statusSocket(ctx.spec().vlan()).getParent());
+        }
         String name = HeadnodePaths.domainName(ctx.spec().vlan());
         String xml = renderer.render(ctx.spec());
         DomainShape desired = DomainXml.parse(xml);

@@ -6,7 +6,7 @@ import io.headnode.orchestrator.spec.HeadnodePaths;
 import jakarta.inject.Inject;
 import java.util.Objects;
 
-/** Step 1: the VLAN bridge (and the trunk's vlan link when one is given), up. */
+/** Step 1: the VLAN bridge (and the trunk's vlan link when one is given), up; a re-made bridge restarts a running domain. */
 public final class NetworkStep implements Step {
     private final VlanNetwork network;
     private final HeadnodePaths paths;
@@ -25,6 +25,11 @@ public final class NetworkStep implements Step {
     @Override
     public StepResult apply(StepContext ctx) {
         VlanNetworkSpec spec = new VlanNetworkSpec(ctx.spec().vlan(), paths.vlanBridge(ctx.spec().vlan()), ctx.spec().trunk());
-        return StepResult.of(name(), ctx.dryRun(), network.ensure(spec, ctx.dryRun()));
+        java.util.List<String> changes = network.ensure(spec, ctx.dryRun());
+        if (!changes.isEmpty()) {
+            // taps of a running domain are not on a re-created bridge: a restart re-attaches them
+            ctx.requestRestart();
+        }
+        return StepResult.of(name(), ctx.dryRun(), changes);
     }
 }
