@@ -40,6 +40,7 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The reconcile loop: every poll interval it reads the share and, when the content is complete, valid and new,
@@ -118,6 +119,9 @@ public final class Agent implements AutoCloseable {
     /** One reconcile pass. */
     public synchronized void tick() {
         ticks++;
+        if (applied != null) {
+            MDC.put("vlan", applied.config().vlan().toString());
+        }
         boolean mounted = !config.mountShare() || mounter.ensureMounted();
         reading = mounted ? reader.read() : ShareReading.missing("share " + config.shareMount() + " not mounted: " + mounter.lastError());
         if (reading.kind() == ShareReading.Kind.VALID) {
@@ -125,6 +129,7 @@ public final class Agent implements AutoCloseable {
             lastRejected = "";
             if (!s.equals(applied) && apply(s)) {
                 applied = s;
+                MDC.put("vlan", s.config().vlan().toString());
             }
         } else if (!reading.problem().equals(lastRejected)) {
             lastRejected = reading.problem();

@@ -22,7 +22,7 @@ public record AgentConfig(
         Path statusPort, Duration pollInterval, Duration statusInterval,
         int httpPort, int httpThreads, Duration httpRequestTimeout,
         Path pxelinuxDir, Path syslinuxModulesDir, Path memdisk,
-        String ip, String dhcpd, String tftpd, String radvd, String nft, String mount,
+        String ip, String dhcpd, String tftpd, String radvd, String nft, String mount, Path dhcpdLeases, Path dhcpdPidFile,
         boolean manageNetwork, boolean manageFirewall, boolean runServices) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/headnode/agent.conf");
@@ -113,6 +113,9 @@ public record AgentConfig(
             Map.entry("radvd", "/usr/sbin/radvd"),
             Map.entry("nft", "/usr/sbin/nft"),
             Map.entry("mount", "/usr/bin/mount"),
+            // where Debian's AppArmor profile for dhcpd (usr.sbin.dhcpd) lets it write
+            Map.entry("dhcpd-leases", "/var/lib/dhcp/dhcpd.leases"),
+            Map.entry("dhcpd-pid-file", "/run/dhcpd.pid"),
             Map.entry("manage-network", "true"),
             Map.entry("manage-firewall", "true"),
             Map.entry("run-services", "true")));
@@ -129,6 +132,7 @@ public record AgentConfig(
                 (int) num(v, "http-port"), (int) num(v, "http-threads"), Duration.ofMillis(num(v, "http-request-timeout-ms")),
                 Path.of(v.get("pxelinux-dir")), Path.of(v.get("syslinux-modules-dir")), Path.of(v.get("memdisk")),
                 v.get("ip"), v.get("dhcpd"), v.get("tftpd"), v.get("radvd"), v.get("nft"), v.get("mount"),
+                Path.of(v.get("dhcpd-leases")), Path.of(v.get("dhcpd-pid-file")),
                 bool(v, "manage-network"), bool(v, "manage-firewall"), bool(v, "run-services"));
     }
 

@@ -80,7 +80,8 @@ class AgentIT {
                 "share-mount = " + share, "mount-share = false", "state-dir = " + dir.resolve("state"),
                 "tftp-root = " + dir.resolve("tftpboot"), "dhcp-dir = " + dir.resolve("dhcp"), "run-dir = " + dir.resolve("run"),
                 "templates-dir = " + dir.resolve("templates"), "private-interface = hn-priv", "public-interface = hn-pub",
-                "status-port = " + dir.resolve("status-port"), "poll-interval-ms = 300", "status-interval-ms = 2000", "http-port = 80", "http-request-timeout-ms = 3000", ""));
+                "status-port = " + dir.resolve("status-port"), "poll-interval-ms = 300", "status-interval-ms = 2000", "http-port = 80", "http-request-timeout-ms = 3000",
+                "dhcpd-leases = " + dir.resolve("state/dhcpd.leases"), "dhcpd-pid-file = " + dir.resolve("run/dhcpd.pid"), ""));
         Files.createFile(dir.resolve("status-port"));
         startAgent();
         awaitTrue(Duration.ofSeconds(40), () -> status().path("ready").asBoolean(false), () -> "agent not ready: " + statusText() + agent.logText());
@@ -105,6 +106,16 @@ class AgentIT {
             } catch (Exception e) {
                 System.err.println("cleanup: " + e);
             }
+        }
+        // keep the agent's log with the test reports; the rest of the temp tree goes
+        try {
+            Path reports = Files.createDirectories(Path.of("target/failsafe-reports"));
+            Files.copy(dir.resolve("agent.log"), reports.resolve("AgentIT-agent.log"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            try (var walk = Files.walk(dir)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        } catch (Exception e) {
+            System.err.println("cleanup of " + dir + ": " + e);
         }
     }
 

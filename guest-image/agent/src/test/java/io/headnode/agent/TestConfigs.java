@@ -15,6 +15,8 @@ public final class TestConfigs {
                 "tftp-root", dir.resolve("tftpboot").toString(), "dhcp-dir", dir.resolve("dhcp").toString(),
                 "run-dir", dir.resolve("run").toString(), "templates-dir", dir.resolve("templates").toString(),
                 "status-port", dir.resolve("port").toString(), "run-services", "false"));
+        m.put("dhcpd-leases", dir.resolve("state/dhcpd.leases").toString());
+        m.put("dhcpd-pid-file", dir.resolve("run/dhcpd.pid").toString());
         for (int i = 0; i + 1 < extra.length; i += 2) {
             m.put(extra[i], extra[i + 1]);
         }

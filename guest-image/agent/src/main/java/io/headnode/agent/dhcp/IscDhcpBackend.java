@@ -80,7 +80,7 @@ public final class IscDhcpBackend implements DhcpBackend {
     }
 
     private void configureCommand(String iface) {
-        Path leases = config.stateDir().resolve("dhcpd.leases");
+        Path leases = config.dhcpdLeases();
         try {
             if (!Files.exists(leases)) {
                 Files.createDirectories(leases.getParent());
@@ -90,7 +90,7 @@ public final class IscDhcpBackend implements DhcpBackend {
             LOG.warn("cannot create {}: {}", leases, e.toString());
         }
         dhcpd.setCommand(List.of(config.dhcpd(), "-4", "-f", "-d", "-cf", confFile().toString(), "-lf", leases.toString(),
-                "-pf", config.runDir().resolve("dhcpd.pid").toString(), iface));
+                "-pf", config.dhcpdPidFile().toString(), iface));
     }
 
     private static byte[] current(Path conf) throws IOException {
