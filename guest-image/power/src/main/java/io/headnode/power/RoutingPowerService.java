@@ -41,7 +41,9 @@ public final class RoutingPowerService implements PowerService {
 
     private PowerOutcome run(Machine machine, String what, Work work) {
         Objects.requireNonNull(machine, "machine is null");
-        try (MDC.MDCCloseable mac = MDC.putCloseable("mac", machine.mac().toString())) {
+        String before = MDC.get("mac");
+        MDC.put("mac", machine.mac().toString());
+        try {
             PowerOutcome outcome = route(machine, work);
             if (outcome.succeeded()) {
                 LOG.info("{} on {} (BMC {}): {} {}: {}", what, machine.mac(), machine.bmc(), outcome.kind(), outcome.state(), outcome.detail());
@@ -49,6 +51,12 @@ public final class RoutingPowerService implements PowerService {
                 LOG.warn("{} on {} (BMC {}): {} {}: {}", what, machine.mac(), machine.bmc(), outcome.kind(), outcome.state(), outcome.detail());
             }
             return outcome;
+        } finally {
+            if (before == null) {
+                MDC.remove("mac");
+            } else {
+                MDC.put("mac", before);
+            }
         }
     }
 

@@ -15,7 +15,7 @@ public interface BmcClient extends AutoCloseable {
     void power(PowerAction action) throws BmcException;
 
     /** Sets the boot device for the next boot ({@code once}) or for every boot. */
-    void bootDevice(io.headnode.power.BootDevice device, boolean once) throws BmcException;
+    void bootDevice(BootDevice device, boolean once) throws BmcException;
 
     @Override
     default void close() {

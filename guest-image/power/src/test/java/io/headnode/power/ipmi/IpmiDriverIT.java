@@ -101,6 +101,22 @@ class IpmiDriverIT {
     }
 
     @Test
+    void passwordIsNotInTheProcessList() throws Exception {
+        try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
+            Machine m = Fixtures.machine(4, "127.0.0.1:" + silent.getLocalPort());
+            Thread caller = new Thread(() -> power.status(m));
+            caller.start();
+            java.util.List<String> seen = new java.util.ArrayList<>();
+            while (caller.isAlive()) {
+                ProcessHandle.allProcesses().filter(p -> p.info().command().orElse("").endsWith("ipmitool"))
+                        .forEach(p -> seen.add(String.join(" ", p.info().arguments().orElse(new String[0]))));
+                Thread.sleep(20);
+            }
+            assertThat(seen).isNotEmpty().allSatisfy(args -> assertThat(args).contains("-E").doesNotContain("s3cret-1"));
+        }
+    }
+
+    @Test
     void silentBmcTimesOutWithinTheBound() throws Exception {
         try (DatagramSocket silent = new DatagramSocket(0, InetAddress.getLoopbackAddress())) {
             Machine m = Fixtures.machine(3, "127.0.0.1:" + silent.getLocalPort());
