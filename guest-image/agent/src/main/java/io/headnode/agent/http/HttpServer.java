@@ -41,10 +41,17 @@ public final class HttpServer implements AutoCloseable {
     private final long timeoutNanos;
     private final List<Worker> workers = new ArrayList<>();
     private final Thread acceptor;
+    private final int maxConnections;
     private volatile boolean running = true;
 
     public HttpServer(InetSocketAddress bind, int threads, Duration requestTimeout, HttpHandler handler) throws IOException {
+        this(bind, threads, requestTimeout, handler, 4096);
+    }
+
+    /** As above, closing new connections at once while {@code maxConnections} are open. */
+    public HttpServer(InetSocketAddress bind, int threads, Duration requestTimeout, HttpHandler handler, int maxConnections) throws IOException {
         this.handler = Objects.requireNonNull(handler, "handler is null");
+        this.maxConnections = maxConnections;
         this.timeoutNanos = requestTimeout.toNanos();
         server = ServerSocketChannel.open();
         server.setOption(StandardSocketOptions.SO_REUSEADDR, true);
@@ -73,6 +80,10 @@ public final class HttpServer implements AutoCloseable {
         while (running) {
             try {
                 SocketChannel ch = server.accept();
+                if (openConnections() >= maxConnections) {
+                    ch.close();
+                    continue;
+                }
                 ch.configureBlocking(false);
                 ch.setOption(StandardSocketOptions.TCP_NODELAY, true);
                 Worker w = workers.get(next++ % workers.size());

@@ -110,6 +110,26 @@ class HttpServerTest {
     }
 
     @Test
+    void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
+        try (HttpServer small = new HttpServer(new InetSocketAddress("127.0.0.1", 0), 1, Duration.ofSeconds(5), r -> HttpResponse.text(200, "ok"), 1);
+             Socket first = new Socket("127.0.0.1", small.address().getPort())) {
+            long end = System.nanoTime() + 2_000_000_000L;
+            while (small.openConnections() < 1 && System.nanoTime() < end) {
+                Thread.sleep(10);
+            }
+            try (Socket second = new Socket("127.0.0.1", small.address().getPort())) {
+                second.setSoTimeout(2000);
+                second.getOutputStream().write("GET / HTTP/1.1\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+                assertThat(readAll(second.getInputStream())).isEmpty();
+            } catch (java.net.SocketException e) {
+                // reset by the server: also refused
+            }
+            first.setSoTimeout(2000);
+            assertThat(send(first, "GET / HTTP/1.1\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200");
+        }
+    }
+
+    @Test
     void slowOrIdleClientsAreDisconnected() throws Exception {
         try (Socket s = connect()) {
             long start = System.nanoTime();
