@@ -18,11 +18,14 @@ import java.util.stream.Stream;
  * over libvirt's fixed system paths ({@code /etc/libvirt}, {@code /run/libvirt}, {@code /var/lib/libvirt},
  * {@code /var/log/libvirt}, {@code /var/cache/libvirt}). So this daemon has its own config (no networks, no
  * domains, no autostart network: libvirt's "default" NAT network is never defined here), its own state, logs and
- * pid files, and never meets a system libvirtd or another test's libvirtd. The mounts are invisible to the host.
+ * pid files (their own -p: root's defaults are /run/libvirtd.pid and /run/virtlogd.pid), and never meets a system libvirtd or another test's libvirtd. The mounts are invisible to the host.
  *
  * <p>Its client socket lives in {@code workDir/sock}, outside the bind mounts, so it is reachable from the host
  * namespace through {@link #uri()}. Domains' taps are created in the test's namespace; bridges they use must be
  * created there ({@code ns.exec("ip", "link", "add", ...)}).
+ *
+ * <p>/dev/kvm is hidden from both daemons (and their QEMUs) by a mode-000 file: KVM does not work on these machines,
+ * and with the root-only /dev/kvm here libvirt would re-probe QEMU's capabilities on every define (30-60 s).
  *
  * <p>qemu runs as libvirt-qemu (DAC), security driver none (no AppArmor in this kernel). {@code workDir} is made
  * world-traversable (0755) because qemu needs to reach files under it; its parents must be traversable too.
@@ -40,6 +43,10 @@ public final class Libvirtd implements AutoCloseable {
             set -eu
             w=$1
             shift
+            # KVM does not work on these machines, and /dev/kvm is root-only: libvirt would find its QEMU
+            # capability cache (probed as libvirt-qemu) inconsistent with /dev/kvm and re-probe QEMU on every
+            # define (30-60 s). A mode-000 regular file over it makes "no KVM" consistent.
+            if [ -e /dev/kvm ]; then mount --bind "$w/no-kvm" /dev/kvm; fi
             for pair in etc:/etc/libvirt run:/run/libvirt lib:/var/lib/libvirt log:/var/log/libvirt cache:/var/cache/libvirt; do
               src="$w/${pair%%:*}"
               dst="${pair#*:}"
@@ -98,15 +105,19 @@ public final class Libvirtd implements AutoCloseable {
                     "security_driver = \"none\"",
                     "stdio_handler = \"logd\"",
                     ""));
+            Path noKvm = workDir.resolve("no-kvm");
+            Files.deleteIfExists(noKvm);
+            Files.createFile(noKvm);
+            setMode(noKvm, "---------");
             Path wrapper = workDir.resolve("libvirt-private.sh");
             Files.writeString(wrapper, WRAPPER);
             setMode(wrapper, "rwxr-xr-x");
 
             Daemon virtlogd = ns.start("virtlogd", workDir.resolve("virtlogd.out"),
-                    wrapper.toString(), workDir.toString(), "virtlogd", "-f", "/etc/libvirt/virtlogd.conf");
+                    wrapper.toString(), workDir.toString(), "virtlogd", "-f", "/etc/libvirt/virtlogd.conf", "-p", workDir.resolve("virtlogd.pid").toString());
             waitForSocket(virtlogd, workDir.resolve("run/virtlogd-sock"));
             Daemon libvirtd = ns.start("libvirtd", workDir.resolve("libvirtd.out"),
-                    wrapper.toString(), workDir.toString(), "libvirtd", "-f", "/etc/libvirt/libvirtd.conf");
+                    wrapper.toString(), workDir.toString(), "libvirtd", "-f", "/etc/libvirt/libvirtd.conf", "-p", workDir.resolve("libvirtd.pid").toString());
             Libvirtd l = new Libvirtd(ns, workDir, virtlogd, libvirtd);
             try {
                 waitForSocket(libvirtd, sockDir.resolve("libvirt-sock"));
