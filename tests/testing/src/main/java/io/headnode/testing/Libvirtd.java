@@ -104,6 +104,8 @@ public final class Libvirtd implements AutoCloseable {
                     "# written by io.headnode.testing.Libvirtd",
                     "security_driver = \"none\"",
                     "stdio_handler = \"logd\"",
+                    "# no private /dev per domain: it would try to move the /dev/kvm bind mount (hidden below)",
+                    "namespaces = []",
                     ""));
             Path noKvm = workDir.resolve("no-kvm");
             Files.deleteIfExists(noKvm);
