@@ -89,7 +89,12 @@ class AgentIT {
     }
 
     static void startAgent() {
-        agent = hn.start("agent", dir.resolve("agent.log"), "java", "-Xmx64m", "-XX:+UseSerialGC", "-jar", jar(), "run", "--config", conf.toString());
+        // through the launcher, with its production JVM options (-Xmx48m ...)
+        agent = hn.start("agent", dir.resolve("agent.log"), "env", "HEADNODE_AGENT_JAR=" + jar(), launcher(), "run", "--config", conf.toString());
+    }
+
+    static String launcher() {
+        return Path.of("../../bin/headnode-agent").toAbsolutePath().normalize().toString();
     }
 
     static String jar() {
@@ -297,7 +302,7 @@ class AgentIT {
     @Test
     @Order(9)
     void statusCommandAndPortReportTheSameState() throws Exception {
-        Command.Result r = Command.run(Duration.ofSeconds(30), List.of("java", "-jar", jar(), "status", "--config", conf.toString()));
+        Command.Result r = Command.run(Duration.ofSeconds(30), List.of("env", "HEADNODE_AGENT_JAR=" + jar(), launcher(), "status", "--config", conf.toString()));
         assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
         assertThat(r.stdout()).contains("mounted-ro", MAC1, "installed", "dhcpd", "running");
         List<String> lines = Files.readAllLines(dir.resolve("status-port"));
