@@ -51,8 +51,15 @@ public final class JavaLibvirtDomains implements LibvirtDomains {
         probe();
         synchronized (locks.computeIfAbsent(uri, u -> new Object())) {
             Domain d = null;
+            Connect c;
             try {
-                Connect c = connection(uri);
+                c = connection(uri);
+            } catch (LibvirtException e) {
+                LibvirtFailure f = classify(e, uri, name);
+                throw new LibvirtFailure(f.kind() == LibvirtFailure.Kind.AUTH ? f.kind() : LibvirtFailure.Kind.NO_CONNECTION,
+                        "cannot connect to " + uri + ": " + f.getMessage(), e);
+            }
+            try {
                 d = c.domainLookupByName(name);
                 return call.run(c, d);
             } catch (LibvirtException e) {
@@ -114,8 +121,8 @@ public final class JavaLibvirtDomains implements LibvirtDomains {
         } else {
             kind = switch (code) {
                 case VIR_ERR_NO_DOMAIN -> LibvirtFailure.Kind.NO_DOMAIN;
-                case VIR_ERR_NO_CONNECT, VIR_ERR_SYSTEM_ERROR, VIR_ERR_RPC, VIR_ERR_INVALID_CONN, VIR_ERR_NO_SUPPORT -> code == ErrorNumber.VIR_ERR_NO_SUPPORT
-                        ? LibvirtFailure.Kind.UNSUPPORTED : LibvirtFailure.Kind.NO_CONNECTION;
+                case VIR_ERR_NO_CONNECT, VIR_ERR_RPC, VIR_ERR_INVALID_CONN -> LibvirtFailure.Kind.NO_CONNECTION;
+                case VIR_ERR_NO_SUPPORT -> LibvirtFailure.Kind.UNSUPPORTED;
                 case VIR_ERR_AUTH_FAILED, VIR_ERR_AUTH_CANCELLED, VIR_ERR_ACCESS_DENIED -> LibvirtFailure.Kind.AUTH;
                 case VIR_ERR_OPERATION_INVALID -> LibvirtFailure.Kind.INVALID_STATE;
                 case VIR_ERR_OPERATION_UNSUPPORTED -> LibvirtFailure.Kind.UNSUPPORTED;

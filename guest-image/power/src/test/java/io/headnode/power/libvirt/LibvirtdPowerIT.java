@@ -56,7 +56,8 @@ class LibvirtdPowerIT {
             assertThat(power.on(m)).extracting(PowerOutcome::kind, PowerOutcome::state).containsExactly(Kind.DONE, PowerState.ON);
             assertThat(domstate(libvirtd, "hn-power-node")).isEqualTo("running");
             assertThat(power.reset(m)).extracting(PowerOutcome::kind, PowerOutcome::state).containsExactly(Kind.DONE, PowerState.ON);
-            assertThat(power.cycle(m)).extracting(PowerOutcome::kind, PowerOutcome::state).containsExactly(Kind.DONE, PowerState.ON);
+            assertThat(power.cycle(m)).as(() -> libvirtd.qemuLog("hn-power-node") + libvirtd.logText())
+                    .extracting(PowerOutcome::kind, PowerOutcome::state).containsExactly(Kind.DONE, PowerState.ON);
             assertThat(power.off(m)).extracting(PowerOutcome::kind, PowerOutcome::state).containsExactly(Kind.DONE, PowerState.OFF);
             assertThat(domstate(libvirtd, "hn-power-node")).isEqualTo("shut off");
         }
