@@ -68,7 +68,10 @@ public final class Agent implements AutoCloseable {
         t.setDaemon(false);
         return t;
     });
+    private static final long RETRY_NANOS = 30_000_000_000L;
     private ShareSnapshot applied;
+    private ShareSnapshot failed;
+    private long failedAt;
     private ShareReading reading = ShareReading.missing("not read yet");
     private String lastRejected = "";
     private String networkHealth = "not applied";
@@ -127,9 +130,15 @@ public final class Agent implements AutoCloseable {
         if (reading.kind() == ShareReading.Kind.VALID) {
             ShareSnapshot s = reading.snapshot().orElseThrow();
             lastRejected = "";
-            if (!s.equals(applied) && apply(s)) {
-                applied = s;
-                MDC.put("vlan", s.config().vlan().toString());
+            if (!s.equals(applied) && retryDue(s)) {
+                if (apply(s)) {
+                    applied = s;
+                    failed = null;
+                    MDC.put("vlan", s.config().vlan().toString());
+                } else {
+                    failed = s;
+                    failedAt = System.nanoTime();
+                }
             }
         } else if (!reading.problem().equals(lastRejected)) {
             lastRejected = reading.problem();
@@ -153,6 +162,11 @@ public final class Agent implements AutoCloseable {
             firewall.ensure();
         }
         status.publish(statusJson());
+    }
+
+    /** A snapshot whose apply failed is retried every 30 s, not on every poll (no log flood, no dhcpd -t storm). */
+    private boolean retryDue(ShareSnapshot s) {
+        return !s.equals(failed) || System.nanoTime() - failedAt > RETRY_NANOS;
     }
 
     /** Applies a valid snapshot; false (and the previous state kept where it matters) on failure. */

@@ -147,9 +147,13 @@ public final class HttpServer implements AutoCloseable {
                     selector.select(500);
                     SocketChannel ch;
                     while ((ch = incoming.poll()) != null) {
-                        Conn c = new Conn(ch, this);
-                        c.key = ch.register(selector, SelectionKey.OP_READ, c);
-                        open.incrementAndGet();
+                        try {
+                            Conn c = new Conn(ch, this);
+                            c.key = ch.register(selector, SelectionKey.OP_READ, c);
+                            open.incrementAndGet();
+                        } catch (IOException e) {
+                            ch.close();
+                        }
                     }
                     Iterator<SelectionKey> it = selector.selectedKeys().iterator();
                     while (it.hasNext()) {
