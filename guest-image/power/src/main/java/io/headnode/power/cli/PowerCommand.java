@@ -46,25 +46,25 @@ public final class PowerCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--share", defaultValue = "/etc/moc", description = "The share directory with machines.txt, headnode.conf, credentials.conf (default: ${DEFAULT-VALUE}).")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--share", defaultValue = "/etc/moc", description = "The share directory with machines.txt, headnode.conf, credentials.conf (default: ${DEFAULT-VALUE}).")
     Path share;
 
-    @Option(names = "--parallel", defaultValue = "16", description = "Nodes worked on at once (default: ${DEFAULT-VALUE}).")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--parallel", defaultValue = "16", description = "Nodes worked on at once (default: ${DEFAULT-VALUE}).")
     int parallel;
 
-    @Option(names = "--stagger-ms", defaultValue = "500", description = "Milliseconds between two power-on starts (default: ${DEFAULT-VALUE}).")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--stagger-ms", defaultValue = "500", description = "Milliseconds between two power-on starts (default: ${DEFAULT-VALUE}).")
     long staggerMs;
 
-    @Option(names = "--min-interval-ms", defaultValue = "1000", description = "Minimum milliseconds between two commands to one BMC (default: ${DEFAULT-VALUE}).")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--min-interval-ms", defaultValue = "1000", description = "Minimum milliseconds between two commands to one BMC (default: ${DEFAULT-VALUE}).")
     long minIntervalMs;
 
-    @Option(names = "--timeout-ms", defaultValue = "10000", description = "Timeout of every single BMC call (default: ${DEFAULT-VALUE}).")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--timeout-ms", defaultValue = "10000", description = "Timeout of every single BMC call (default: ${DEFAULT-VALUE}).")
     long timeoutMs;
 
-    @Option(names = "--attempts", defaultValue = "3", description = "Tries per node; each retry re-reads the power state first (default: ${DEFAULT-VALUE}).")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--attempts", defaultValue = "3", description = "Tries per node; each retry re-reads the power state first (default: ${DEFAULT-VALUE}).")
     int attempts;
 
-    @Option(names = "--settle-ms", defaultValue = "30000", description = "How long to wait for a node to reach the state asked for (default: ${DEFAULT-VALUE}).")
+    @Option(scope = CommandLine.ScopeType.INHERIT, names = "--settle-ms", defaultValue = "30000", description = "How long to wait for a node to reach the state asked for (default: ${DEFAULT-VALUE}).")
     long settleMs;
 
     private final Function<PowerSettings, PowerService> services;

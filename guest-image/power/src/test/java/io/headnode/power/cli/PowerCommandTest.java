@@ -66,6 +66,19 @@ class PowerCommandTest {
     }
 
     @Test
+    void optionsMayFollowTheSubcommandAndItWorksUnderAParentCommand() {
+        Fixtures.share(share, "52:54:00:aa:00:01 10.0.0.1\n", "");
+        @CommandLine.Command(name = "headnode-agent")
+        class Agent {
+        }
+        CommandLine agent = new CommandLine(new Agent()).addSubcommand("power", new PowerCommand(s -> fake));
+        agent.setOut(new PrintWriter(out)).setErr(new PrintWriter(err));
+        int rc = agent.execute("power", "status", "--all", "--share", share.toString(), "--parallel", "2");
+        assertThat(rc).as(err.toString()).isZero();
+        assertThat(calls).containsExactly("status 52:54:00:aa:00:01");
+    }
+
+    @Test
     void anyFailureExitsOne() {
         assertThat(run("cycle", "--all")).isEqualTo(1);
         assertThat(out.toString()).contains("unreachable").contains("cycle: 3 node(s), 1 failed");
