@@ -57,7 +57,16 @@ public final class AppArmorRule {
         StringBuilder b = new StringBuilder();
         for (String line : raw.split("\n")) {
             if (!line.isBlank() && !line.strip().startsWith("#")) {
-                b.append(line.strip().replace(DEFAULT_ROOT, config.shareRoot().toString())).append('\n');
+                String l = line.strip();
+                int sp = l.lastIndexOf(' ');
+                String path = l.substring(0, sp).replace(DEFAULT_ROOT, config.shareRoot().toString());
+                if (path.matches(".*[\\s\"].*")) {
+                    if (path.contains("\"")) {
+                        throw new IOException("share-root " + config.shareRoot() + " cannot be written into an AppArmor rule");
+                    }
+                    path = "\"" + path + "\"";
+                }
+                b.append(path).append(l.substring(sp)).append('\n');
             }
         }
         return b.toString();

@@ -1,0 +1,138 @@
+package io.headnode.orchestrator.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headnode.contract.InstallRequest;
+import io.headnode.orchestrator.TestHost;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Exit codes, one-line errors, machines push/show and install requests; nothing here needs libvirt. */
+class CliTest {
+    @TempDir
+    Path tmp;
+    TestHost host;
+
+    @BeforeEach
+    void host() throws Exception {
+        host = new TestHost(tmp, "test:///default", List.of(), "br0");
+    }
+
+    @Test
+    void badUsageExitsTwo() {
+        TestHost.Run r = host.cli("create", "--vlan", "4095");
+        assertThat(r.exitCode()).isEqualTo(2);
+        assertThat(r.err()).contains("VLAN 4095 is outside 1..4094");
+        assertThat(host.cli("create").exitCode()).isEqualTo(2);
+        assertThat(host.cli("frobnicate").exitCode()).isEqualTo(2);
+        assertThat(host.cli("reconcile", "--every", "soon").exitCode()).isEqualTo(2);
+        TestHost.Run missing = host.cli("create", "--vlan", "10", "--image", tmp.resolve("nope.qcow2").toString());
+        assertThat(missing.exitCode()).isEqualTo(2);
+        assertThat(missing.err().strip()).isEqualTo("headnode: error: image " + tmp.resolve("nope.qcow2") + " does not exist");
+        assertThat(host.cli("--help").exitCode()).isZero();
+    }
+
+    @Test
+    void machinesPushValidatesNormalizesAndDoesNotRewriteAnUnchangedFile() throws Exception {
+        Path share = host.shareDir(10);
+        TestHost.Run noShare = host.cli("machines", "push", "--vlan", "10", write("m.txt", "aa:bb:cc:dd:ee:01 10.0.0.1\n").toString());
+        assertThat(noShare.exitCode()).isEqualTo(2);
+        assertThat(noShare.err()).contains("run headnode create --vlan 10 first");
+        Files.createDirectories(share);
+
+        String input = "# rack 1\r\nAA-BB-CC-DD-EE-01   10.0.0.1\n\naa:bb:cc:dd:ee:02 bmc-2.example.org # ipmi\naa:bb:cc:dd:ee:03 fd00::3\n";
+        TestHost.Run ok = host.cli("machines", "push", "--vlan", "10", write("m.txt", input).toString());
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+        assertThat(ok.out()).contains("3 machines, written");
+        Path target = share.resolve("machines.txt");
+        assertThat(Files.readString(target)).contains("aa:bb:cc:dd:ee:01 10.0.0.1\n").contains("aa:bb:cc:dd:ee:03 fd00::3\n");
+        long mtime = Files.getLastModifiedTime(target).toMillis();
+        Thread.sleep(20);
+        assertThat(host.cli("machines", "push", "--vlan", "10", write("m2.txt", input).toString()).out()).contains("unchanged");
+        assertThat(Files.getLastModifiedTime(target).toMillis()).isEqualTo(mtime);
+        TestHost.Run show = host.cli("machines", "show", "--vlan", "10");
+        assertThat(show.out().lines()).containsExactly("aa:bb:cc:dd:ee:01 10.0.0.1", "aa:bb:cc:dd:ee:02 bmc-2.example.org", "aa:bb:cc:dd:ee:03 fd00::3");
+    }
+
+    @Test
+    void machinesPushRejectsBadInputNamingFileLineAndFieldAndKeepsTheLastGoodFile() throws Exception {
+        Files.createDirectories(host.shareDir(10));
+        host.cli("machines", "push", "--vlan", "10", write("good.txt", "aa:bb:cc:dd:ee:01 10.0.0.1\n").toString());
+        String before = Files.readString(host.shareDir(10).resolve("machines.txt"));
+        String[][] cases = {
+                {"aa:bb:cc:dd:ee:01 10.0.0.1\naa-bb-cc-dd-ee-01 10.0.0.2\n", ":2: mac: aa:bb:cc:dd:ee:01 is already listed on line 1"},
+                {"01:00:5e:00:00:01 10.0.0.1\n", ":1: mac: '01:00:5e:00:00:01' is a multicast MAC address"},
+                {"aa:bb:cc:dd:ee:zz 10.0.0.1\n", ":1: mac:"},
+                {"aa:bb:cc:dd:ee:01 300.1.1.1\n", ":1: bmc-address:"},
+                {"aa:bb:cc:dd:ee:01\n", ":1: bmc-address: missing"},
+        };
+        for (String[] c : cases) {
+            Path f = write("bad.txt", c[0]);
+            TestHost.Run r = host.cli("machines", "push", "--vlan", "10", f.toString());
+            assertThat(r.exitCode()).as(c[0]).isEqualTo(2);
+            assertThat(r.err()).as(c[0]).contains(f + c[1]);
+        }
+        Path junk = tmp.resolve("junk.bin");
+        Files.write(junk, new byte[] {(byte) 0xff, 0, 1, 2, '\n'});
+        assertThat(host.cli("machines", "push", "--vlan", "10", junk.toString()).err()).contains(junk.toString()).contains("content");
+        assertThat(Files.readString(host.shareDir(10).resolve("machines.txt"))).isEqualTo(before);
+    }
+
+    @Test
+    void installWritesAUniqueRequestTheAgentCanParse() throws Exception {
+        Files.createDirectories(host.shareDir(10));
+        host.cli("machines", "push", "--vlan", "10", write("m.txt", "aa:bb:cc:dd:ee:01 10.0.0.1\naa:bb:cc:dd:ee:02 10.0.0.2\n").toString());
+        assertThat(host.cli("install", "--vlan", "10", "AA-BB-CC-DD-EE-02").exitCode()).isZero();
+        assertThat(host.cli("install", "--vlan", "10", "--all").exitCode()).isZero();
+        TestHost.Run unknown = host.cli("install", "--vlan", "10", "aa:bb:cc:dd:ee:09");
+        assertThat(unknown.exitCode()).isEqualTo(2);
+        assertThat(unknown.err()).contains("MAC aa:bb:cc:dd:ee:09 is not in");
+        assertThat(host.cli("install", "--vlan", "10").exitCode()).isEqualTo(2);
+        List<Path> files;
+        try (Stream<Path> s = Files.list(host.shareDir(10).resolve(InstallRequest.DIRECTORY))) {
+            files = s.sorted().toList();
+        }
+        assertThat(files).hasSize(2).allSatisfy(f -> assertThat(f.toString()).endsWith(InstallRequest.SUFFIX));
+        List<InstallRequest> requests = files.stream().map(f -> {
+            try {
+                String name = f.getFileName().toString();
+                return InstallRequest.parse(name, name.substring(0, name.length() - InstallRequest.SUFFIX.length()), Files.readAllBytes(f));
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        }).toList();
+        assertThat(requests).anySatisfy(r -> assertThat(r.all()).isTrue());
+        assertThat(requests).anySatisfy(r -> assertThat(r.macs()).extracting(Object::toString).containsExactly("aa:bb:cc:dd:ee:02"));
+        assertThat(requests.get(0).id()).isNotEqualTo(requests.get(1).id());
+    }
+
+    @Test
+    void showOfAnUndeclaredVlanFailsWithOneLine() {
+        TestHost.Run r = host.cli("show", "--vlan", "12");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err().strip()).isEqualTo("headnode: error: no head node is declared for VLAN 12");
+    }
+
+    @Test
+    void aBadConfigFileIsOneLineNamingFileAndLine() throws Exception {
+        Path conf = write("o.conf", "state-dir = /tmp/x\nbogus = 1\n");
+        java.io.StringWriter out = new java.io.StringWriter();
+        java.io.StringWriter err = new java.io.StringWriter();
+        int code = Main.run(new HeadnodeCommand(), Main.SUBCOMMANDS, new java.io.PrintWriter(out, true), new java.io.PrintWriter(err, true),
+                "--config", conf.toString(), "list");
+        assertThat(code).isEqualTo(1);
+        assertThat(err.toString().strip()).startsWith("headnode: error: " + conf + ":2: bogus: unknown key");
+    }
+
+    private Path write(String name, String content) throws Exception {
+        Path f = tmp.resolve(name);
+        Files.write(f, content.getBytes(StandardCharsets.UTF_8));
+        return f;
+    }
+}

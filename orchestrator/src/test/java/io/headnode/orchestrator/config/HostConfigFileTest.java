@@ -1,0 +1,56 @@
+package io.headnode.orchestrator.config;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class HostConfigFileTest {
+    @Test
+    void defaultsMatchTheSeedsPaths() {
+        HostConfig d = HostConfig.defaults();
+        assertThat(d.shareRoot()).isEqualTo(Path.of("/var/lib/headnode-config"));
+        assertThat(d.stateDir()).isEqualTo(Path.of("/var/lib/headnode"));
+        assertThat(d.apparmorDir()).isEqualTo(Path.of("/etc/apparmor.d"));
+        assertThat(d.connect()).isEqualTo("qemu:///system");
+        assertThat(d.networkCommandPrefix()).isEmpty();
+    }
+
+    @Test
+    void parsesEveryKeyAndKeepsDefaultsForTheRest() throws Exception {
+        HostConfig c = HostConfigFile.parse("o.conf", """
+                # test host
+                state-dir = /tmp/s
+                share-root = /tmp/share   # trailing comment
+                network-command-prefix = ip netns exec hnt1x1
+                default-memory-mib = 512
+                domain-type = qemu
+                """);
+        assertThat(c.stateDir()).isEqualTo(Path.of("/tmp/s"));
+        assertThat(c.shareRoot()).isEqualTo(Path.of("/tmp/share"));
+        assertThat(c.networkCommandPrefix()).isEqualTo(List.of("ip", "netns", "exec", "hnt1x1"));
+        assertThat(c.defaultMemoryMib()).isEqualTo(512);
+        assertThat(c.domainType()).isEqualTo("qemu");
+        assertThat(c.apparmorDir()).isEqualTo(Path.of("/etc/apparmor.d"));
+    }
+
+    @Test
+    void unknownKeysAndBadValuesNameFileAndLine() {
+        assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "state-dir = /x\nstate_dir = /y\n"))
+                .hasMessageStartingWith("o.conf:2: state_dir: unknown key");
+        assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "\ndefault-vcpus = two\n"))
+                .hasMessage("o.conf:2: default-vcpus: 'two' is not a whole number");
+        assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "domain-type = xen\n"))
+                .hasMessageContaining("domain-type 'xen' must be auto, kvm or qemu");
+        assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "state-dir = relative\n"))
+                .hasMessageContaining("must be absolute");
+    }
+
+    @Test
+    void missingOptionalFileMeansDefaults() throws Exception {
+        assertThat(HostConfigFile.load(Path.of("/nonexistent/headnode.conf"), false)).isEqualTo(HostConfig.defaults());
+        assertThatThrownBy(() -> HostConfigFile.load(Path.of("/nonexistent/headnode.conf"), true)).hasMessageContaining("no such file");
+    }
+}
