@@ -1,5 +1,6 @@
 package io.headnode.agent.share;
 
+import io.headnode.contract.AgentStatus;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -31,9 +32,9 @@ public record ShareReading(Kind kind, String problem, Optional<ShareSnapshot> sn
     /** The status word the host sees: mounted-ro, missing, or invalid: message. */
     public String statusWord() {
         return switch (kind) {
-            case VALID -> "mounted-ro";
-            case MISSING -> "missing";
-            case INVALID -> "invalid: " + problem;
+            case VALID -> AgentStatus.SHARE_MOUNTED;
+            case MISSING -> AgentStatus.SHARE_MISSING;
+            case INVALID -> AgentStatus.SHARE_INVALID_PREFIX + problem;
         };
     }
 }

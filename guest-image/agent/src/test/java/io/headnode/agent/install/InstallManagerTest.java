@@ -212,6 +212,14 @@ class InstallManagerTest {
     }
 
     @Test
+    void stateWordsAreTheContractsMachineStates() {
+        for (InstallState s : InstallState.values()) {
+            assertThat(io.headnode.contract.AgentStatus.MACHINE_STATES).contains(s.word());
+        }
+        assertThat(InstallState.values()).hasSize(io.headnode.contract.AgentStatus.MACHINE_STATES.size());
+    }
+
+    @Test
     void stateFileHoldsTokensWithMode0600() throws Exception {
         InstallManager m = manager();
         m.request(req("r1", A));
