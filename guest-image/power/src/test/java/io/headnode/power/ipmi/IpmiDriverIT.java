@@ -97,7 +97,7 @@ class IpmiDriverIT {
         assertThat(o.succeeded()).isFalse();
         assertThat(o.detail()).contains("rejected the user or password").doesNotContain("wrong-password").doesNotContain("attempts");
         assertThat(other.log()).isEmpty();
-        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(2000);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(3000);
     }
 
     @Test
@@ -125,7 +125,7 @@ class IpmiDriverIT {
             long ms = (System.nanoTime() - t0) / 1_000_000;
             assertThat(o.kind()).isEqualTo(Kind.TIMED_OUT);
             assertThat(o.detail()).containsAnyOf("BMC did not answer", "gave no answer").contains("after 2 attempts");
-            assertThat(ms).as("2 attempts of at most 3 s each plus backoff").isLessThan(8000);
+            assertThat(ms).as("2 attempts of at most 3 s each plus backoff").isLessThan(10000);
         }
     }
 }
