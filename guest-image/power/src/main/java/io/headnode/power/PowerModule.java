@@ -31,6 +31,7 @@ public final class PowerModule extends AbstractModule {
         bind(ShareLayout.class).toInstance(share);
         bind(PowerSettings.class).toInstance(settings);
         bind(Ticker.class).toInstance(Ticker.SYSTEM);
+        bind(io.headnode.power.driver.ProcessRunner.class).in(Singleton.class);
         bind(io.headnode.power.libvirt.LibvirtDomains.class).to(io.headnode.power.libvirt.JavaLibvirtDomains.class).in(Singleton.class);
         bind(CredentialsSource.class).to(ShareCredentialsSource.class).in(Singleton.class);
         bind(PowerService.class).to(RoutingPowerService.class).in(Singleton.class);
