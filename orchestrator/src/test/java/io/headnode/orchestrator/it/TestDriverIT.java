@@ -1,0 +1,167 @@
+package io.headnode.orchestrator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.google.inject.AbstractModule;
+import io.headnode.orchestrator.FakeVlanNetwork;
+import io.headnode.orchestrator.TestHost;
+import io.headnode.orchestrator.domain.DomainXml;
+import io.headnode.orchestrator.libvirt.DomainStatus;
+import io.headnode.orchestrator.libvirt.HypervisorException;
+import io.headnode.orchestrator.libvirt.LibvirtHypervisor;
+import io.headnode.orchestrator.libvirt.RunState;
+import io.headnode.orchestrator.net.VlanNetwork;
+import io.headnode.testing.Command;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The whole CLI and pipeline on libvirt's in-memory test driver (test:///default, shared by every connection in this
+ * JVM), with an in-memory bridge set: fast checks of create, idempotency, drift, dry runs, list/show, delete.
+ */
+class TestDriverIT {
+    @TempDir
+    Path tmp;
+    TestHost host;
+    FakeVlanNetwork network;
+    LibvirtHypervisor libvirt;
+    Path image;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        network = new FakeVlanNetwork();
+        host = new TestHost(tmp, "test:///default", List.of(), "br0", new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(VlanNetwork.class).toInstance(network);
+            }
+        });
+        image = tmp.resolve("base.qcow2");
+        Command.check("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M");
+        libvirt = LibvirtHypervisor.connect("test:///default");
+    }
+
+    @AfterEach
+    void tearDown() {
+        for (String name : libvirt.domainNames()) {
+            if (name.startsWith("headnode-vlan") || name.equals("squatter")) {
+                libvirt.destroy(name);
+                libvirt.undefine(name);
+            }
+        }
+        libvirt.close();
+    }
+
+    @Test
+    void createIsIdempotentAndLibvirtsRewriteIsNoDrift() throws Exception {
+        TestHost.Run r = host.cli("create", "--vlan", "200", "--image", image.toString(), "--memory", "256");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        DomainStatus d = libvirt.lookup("headnode-vlan200").orElseThrow();
+        assertThat(d.state()).isEqualTo(RunState.RUNNING);
+        assertThat(d.autostart()).isTrue();
+        assertThat(DomainXml.parse(d.inactiveXml()).memoryKib()).isEqualTo(256 * 1024);
+        assertThat(network.bridges).containsKey("br-vlan200");
+        assertThat(host.config.stateDir().resolve("specs/200.spec")).exists();
+
+        TestHost.Run again = host.cli("reconcile");
+        assertThat(again.out()).isEqualTo("vlan 200 (present): no change\n");
+        TestHost.Run create2 = host.cli("create", "--vlan", "200");
+        assertThat(create2.out()).as("create with nothing new keeps the spec").isEqualTo("vlan 200 (present): no change\n");
+    }
+
+    @Test
+    void driftIsRedefinedAndRestarted() throws Exception {
+        host.cli("create", "--vlan", "201", "--image", image.toString());
+        String xml = libvirt.lookup("headnode-vlan201").orElseThrow().inactiveXml();
+        libvirt.define(xml.replace("<vcpu placement='static'>1</vcpu>", "<vcpu placement='static'>3</vcpu>"));
+        TestHost.Run r = host.cli("reconcile", "--vlan", "201");
+        assertThat(r.out()).contains("redefine headnode-vlan201: vcpus: 3 -> 1").contains("restart headnode-vlan201");
+        assertThat(DomainXml.parse(libvirt.lookup("headnode-vlan201").orElseThrow().inactiveXml()).vcpus()).isEqualTo(1);
+        assertThat(host.cli("reconcile", "--vlan", "201").out()).contains("no change");
+    }
+
+    @Test
+    void dryRunPrintsThePlanAndTheXmlAndTouchesNothing() throws Exception {
+        TestHost.Run r = host.cli("create", "--vlan", "202", "--image", image.toString(), "--dry-run");
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        assertThat(r.out()).contains("vlan 202 (present): would change").contains("domain: would: define headnode-vlan202")
+                .contains("<domain type='qemu'>").contains("<source bridge='br-vlan202'/>");
+        assertThat(libvirt.lookup("headnode-vlan202")).isEmpty();
+        assertThat(network.bridges).isEmpty();
+        assertThat(host.shareDir(202)).doesNotExist();
+        assertThat(host.config.stateDir().resolve("specs/202.spec")).doesNotExist();
+        assertThat(host.overlay(202)).doesNotExist();
+    }
+
+    @Test
+    void listAndShow() throws Exception {
+        host.cli("create", "--vlan", "203", "--image", image.toString());
+        JsonNode list = new ObjectMapper().readTree(host.cli("list", "--output", "json").out());
+        assertThat(list).hasSize(1);
+        assertThat(list.get(0).path("vlan").asInt()).isEqualTo(203);
+        assertThat(list.get(0).path("state").asText()).isEqualTo("running");
+        assertThat(host.cli("list").out()).contains("headnode-vlan203").contains("running");
+        TestHost.Run show = host.cli("show", "--vlan", "203", "--status-timeout", "1s");
+        assertThat(show.exitCode()).as(show.toString()).isZero();
+        assertThat(show.out()).contains("drift:        none").contains("agent: no status").contains("machines:     0");
+        JsonNode json = new ObjectMapper().readTree(host.cli("show", "--vlan", "203", "--output", "json", "--status-timeout", "1s").out());
+        assertThat(json.path("vlanMac").asText()).isEqualTo("02:48:4e:00:00:cb");
+        assertThat(json.path("drift")).isEmpty();
+    }
+
+    @Test
+    void deleteKeepsTheShareAndABridgeOthersUse() throws Exception {
+        host.cli("create", "--vlan", "204", "--image", image.toString());
+        network.bridges.get("br-vlan204").add("veth-lab0");
+        TestHost.Run del = host.cli("delete", "--vlan", "204");
+        assertThat(del.exitCode()).as(del.toString()).isZero();
+        assertThat(del.out()).contains("kept bridge br-vlan204: used by port veth-lab0");
+        assertThat(libvirt.lookup("headnode-vlan204")).isEmpty();
+        assertThat(host.overlay(204)).doesNotExist();
+        assertThat(image).exists();
+        assertThat(host.shareDir(204).resolve("headnode.conf")).exists();
+        assertThat(host.config.stateDir().resolve("specs/204.spec")).doesNotExist();
+        assertThat(host.cli("delete", "--vlan", "204").out()).contains("nothing to delete");
+    }
+
+    @Test
+    void aDomainWithOurNameButAnotherUuidIsNotTouched() throws Exception {
+        libvirt.define("<domain type='test'><name>headnode-vlan205</name><memory>65536</memory><os><type>hvm</type></os></domain>");
+        TestHost.Run r = host.cli("create", "--vlan", "205", "--image", image.toString());
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("domain: FAILED: domain headnode-vlan205 exists with uuid").contains("it is not ours");
+    }
+
+    @Test
+    void libvirtErrorsAreClassifiedByCode() {
+        assertThat(libvirt.lookup("no-such-domain")).isEmpty();
+        assertThatThrownBy(() -> libvirt.start("no-such-domain"))
+                .isInstanceOfSatisfying(HypervisorException.class, e -> assertThat(e.kind()).isEqualTo(HypervisorException.Kind.NO_DOMAIN));
+        assertThatThrownBy(() -> LibvirtHypervisor.connect("qemu:///system?socket=" + tmp.resolve("no-libvirtd.sock")))
+                .isInstanceOfSatisfying(HypervisorException.class, e -> {
+                    assertThat(e.kind()).isEqualTo(HypervisorException.Kind.CANNOT_CONNECT);
+                    assertThat(e.getMessage()).contains("is libvirtd running?");
+                });
+        assertThatThrownBy(() -> libvirt.define("<domain type='test'><name>x</name>"))
+                .isInstanceOfSatisfying(HypervisorException.class, e -> assertThat(e.kind()).isEqualTo(HypervisorException.Kind.BAD_XML));
+    }
+
+    @Test
+    void noLibvirtdIsOneClearLine() throws Exception {
+        TestHost other = new TestHost(Files.createDirectories(tmp.resolve("o")), "qemu:///system?socket=" + tmp.resolve("none.sock"),
+                List.of(), "br0");
+        TestHost.Run r = other.cli("machines", "show", "--vlan", "1");
+        assertThat(r.exitCode()).as("commands that need no libvirt work without it").isZero();
+        TestHost.Run create = other.cli("create", "--vlan", "9", "--image", image.toString(), "--dry-run");
+        assertThat(create.exitCode()).isEqualTo(1);
+        assertThat(create.out()).contains("FAILED: cannot connect to libvirt at qemu:///system?socket=").contains("is libvirtd running?");
+    }
+}
