@@ -110,6 +110,31 @@ class HttpServerTest {
     }
 
     @Test
+    void manyConcurrentDownloadsAllGetTheRightBytes() throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(24);
+        try {
+            java.util.List<java.util.concurrent.Future<byte[]>> results = new java.util.ArrayList<>();
+            for (int i = 0; i < 48; i++) {
+                results.add(pool.submit(() -> {
+                    java.net.HttpURLConnection c = (java.net.HttpURLConnection)
+                            new java.net.URL("http://127.0.0.1:" + server.address().getPort() + "/big.bin").openConnection();
+                    c.setReadTimeout(20000);
+                    try (InputStream in = c.getInputStream()) {
+                        assertThat(c.getResponseCode()).isEqualTo(200);
+                        return in.readAllBytes();
+                    }
+                }));
+            }
+            byte[] want = java.security.MessageDigest.getInstance("SHA-256").digest(big);
+            for (java.util.concurrent.Future<byte[]> f : results) {
+                assertThat(java.security.MessageDigest.getInstance("SHA-256").digest(f.get(60, java.util.concurrent.TimeUnit.SECONDS))).isEqualTo(want);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+    }
+
+    @Test
     void connectionsBeyondTheLimitAreClosedAtOnce() throws Exception {
         try (HttpServer small = new HttpServer(new InetSocketAddress("127.0.0.1", 0), 1, Duration.ofSeconds(5), r -> HttpResponse.text(200, "ok"), 1);
              Socket first = new Socket("127.0.0.1", small.address().getPort())) {
