@@ -54,7 +54,7 @@ public final class OverlayDisk {
             throw new NoSuchFileException(image.toString(), null, "image " + image + " does not exist");
         }
         if (Files.exists(overlay)) {
-            Optional<String> backing = info(overlay).backingFile();
+            Optional<String> backing = QcowHeader.backingFile(overlay).or(() -> info(overlay).backingFile());
             if (!backing.equals(Optional.of(image.toString()))) {
                 throw new IOException("overlay " + overlay + " has backing file " + backing.orElse("(none)") + ", not " + image
                         + ": delete the head node (headnode delete) to start from the new image");

@@ -16,7 +16,11 @@ import java.util.Optional;
 /** {@link VlanNetwork} with iproute2: a Linux bridge and an 802.1Q link {@code <trunk>.N} enslaved to it. */
 public final class IpRouteVlanNetwork implements VlanNetwork {
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** A listing younger than this is reused (one `ip link show` per pass over many VLANs, not one per VLAN). */
+    private static final long CACHE_NANOS = 1_000_000_000L;
     private final CommandRunner runner;
+    private Map<String, Link> cached;
+    private long cachedAt;
 
     public IpRouteVlanNetwork(CommandRunner runner) {
         this.runner = Objects.requireNonNull(runner, "runner is null");
@@ -30,6 +34,7 @@ public final class IpRouteVlanNetwork implements VlanNetwork {
         for (List<String> cmd : cmds) {
             done.add(String.join(" ", cmd));
             if (!dryRun) {
+                cached = null;
                 CommandResult r = runner.run(cmd);
                 if (!r.ok()) {
                     throw new CommandException("cannot set up the network of VLAN " + spec.vlan() + ": " + r.describe());
@@ -103,6 +108,7 @@ public final class IpRouteVlanNetwork implements VlanNetwork {
         for (List<String> cmd : cmds) {
             done.add(String.join(" ", cmd));
             if (!dryRun) {
+                cached = null;
                 CommandResult r = runner.run(cmd);
                 if (!r.ok()) {
                     throw new CommandException("cannot remove the network of VLAN " + spec.vlan() + ": " + r.describe());
@@ -118,13 +124,18 @@ public final class IpRouteVlanNetwork implements VlanNetwork {
         return l != null && "bridge".equals(l.kind());
     }
 
-    /** All links, by name. */
-    public Map<String, Link> links() {
+    /** All links, by name (a listing at most a second old; our own changes invalidate it). */
+    public synchronized Map<String, Link> links() {
+        if (cached != null && System.nanoTime() - cachedAt < CACHE_NANOS) {
+            return cached;
+        }
         CommandResult r = runner.run(IpCommands.showAll());
         if (!r.ok()) {
             throw new CommandException("cannot list network links: " + r.describe());
         }
-        return parseLinks(r.stdout());
+        cached = parseLinks(r.stdout());
+        cachedAt = System.nanoTime();
+        return cached;
     }
 
     public static Map<String, Link> parseLinks(String json) {

@@ -92,7 +92,7 @@ class IpRouteVlanNetworkTest {
         });
         assertThat(net.foreignPorts(TRUNK)).containsExactly("vnet0");
         assertThat(net.ensure(BRIDGE_ONLY, true)).containsExactly("ip link set dev br-vlan100 up");
-        assertThat(ran).hasSize(2);
+        assertThat(ran).as("the listing is reused within a pass").hasSize(1);
         net.ensure(BRIDGE_ONLY, false);
         assertThat(ran.get(ran.size() - 1)).isEqualTo(List.of("ip", "link", "set", "dev", "br-vlan100", "up"));
         assertThat(net.remove(TRUNK, true)).containsExactly("ip link delete dev eth2.100", "ip link delete dev br-vlan100");

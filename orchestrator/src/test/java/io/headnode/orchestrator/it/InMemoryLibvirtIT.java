@@ -27,7 +27,7 @@ import org.junit.jupiter.api.io.TempDir;
  * The whole CLI and pipeline on libvirt's in-memory test driver (test:///default, shared by every connection in this
  * JVM), with an in-memory bridge set: fast checks of create, idempotency, drift, dry runs, list/show, delete.
  */
-class TestDriverIT {
+class InMemoryLibvirtIT {
     @TempDir
     Path tmp;
     TestHost host;
