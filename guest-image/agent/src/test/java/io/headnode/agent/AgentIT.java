@@ -343,6 +343,50 @@ class AgentIT {
         assertThat(agent.logText().split("\\+10\\.100\\.0\\.1/24", -1)).hasSize(2);
     }
 
+    @Test
+    @Order(11)
+    void anInstallPowerCyclesTheNodeThroughItsBmc() throws Exception {
+        // a real BMC simulator (OpenIPMI ipmi_sim) on the head node's loopback, driven by the power module over ipmitool
+        Path sim = Files.createDirectories(dir.resolve("bmc"));
+        Path state = Files.createDirectories(sim.resolve("state"));
+        Path hook = sim.resolve("chassis.sh");
+        Files.writeString(hook, String.join("\n", "#!/bin/sh", "dir=$1; shift", "case \"$1\" in 0x*) shift;; esac", "op=$1; shift",
+                "if [ \"$op\" = get ]; then for p in \"$@\"; do case \"$p\" in",
+                "  power) echo \"power:$(cat $dir/power 2>/dev/null || echo 1)\";; boot) echo \"boot:$(cat $dir/boot 2>/dev/null || echo default)\";;",
+                "  *) echo \"invalid parm $p\"; exit 1;; esac; done; exit 0; fi",
+                "while [ $# -gt 1 ]; do p=$1; v=$2; shift 2; case \"$p\" in",
+                "  power) echo $v > $dir/power; echo \"power $v\" >> $dir/log;; reset) echo \"reset $v\" >> $dir/log;;",
+                "  boot) echo $v > $dir/boot; echo \"boot $v\" >> $dir/log;; identify) ;; *) echo \"invalid parm $p\"; exit 1;; esac; done", ""));
+        Files.setPosixFilePermissions(hook, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Files.writeString(sim.resolve("lan.conf"), String.join("\n", "name \"agentsim\"", "set_working_mc 0x20", "startlan 1",
+                "  addr 127.0.0.1 9623", "  priv_limit admin", "  allowed_auths_callback none md2 md5 straight",
+                "  allowed_auths_user none md2 md5 straight", "  allowed_auths_operator none md2 md5 straight",
+                "  allowed_auths_admin none md2 md5 straight", "  guid a123456789abcdefa123456789abcdef", "endlan",
+                "chassis_control \"" + hook + " " + state + "\"", "user 2 true \"admin\" \"bmc-secret\" admin 10 none md2 md5 straight", ""));
+        Files.writeString(sim.resolve("sim.emu"), String.join("\n", "mc_setbmc 0x20",
+                "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr", "sel_enable 0x20 1000 0x0a", "mc_enable 0x20", ""));
+        hn.start("ipmi_sim", sim.resolve("sim.log"), "ipmi_sim", "-n", "-c", sim.resolve("lan.conf").toString(), "-f",
+                sim.resolve("sim.emu").toString(), "-s", sim.resolve("simstate").toString());
+        awaitTrue(Duration.ofSeconds(10), () -> hn.run(Duration.ofSeconds(5), "env", "IPMI_PASSWORD=bmc-secret", "ipmitool", "-I", "lanplus", "-C", "3",
+                "-H", "127.0.0.1", "-p", "9623", "-U", "admin", "-E", "-N", "1", "-R", "1", "chassis", "power", "status").exitCode() == 0,
+                () -> readOr(sim.resolve("sim.log")));
+
+        String mac4 = "52:54:00:aa:00:04";
+        Path creds = dir.resolve("share/credentials.conf");
+        Files.writeString(creds, mac4 + " driver=ipmi user=admin secret=bmc-secret\n");
+        Files.setPosixFilePermissions(creds, PosixFilePermissions.fromString("rw-------"));
+        writeShareFile(dir.resolve("share/machines.txt"), MAC1 + " 127.0.0.1:9\n" + MAC2 + " 127.0.0.1:9\n52:54:00:aa:00:03 127.0.0.1:9\n"
+                + mac4 + " 127.0.0.1:9623\n");
+        awaitTrue(Duration.ofSeconds(10), () -> machine(mac4).path("state").asText().equals("known"), AgentIT::statusText);
+        writeShareFile(dir.resolve("share/requests/r-2.install"), mac4 + "\n");
+        awaitTrue(Duration.ofSeconds(60), () -> machine(mac4).path("detail").asText().startsWith("power-cycled"),
+                () -> statusText() + readOr(state.resolve("log")) + agent.logText());
+        assertThat(machine(mac4).path("state").asText()).isEqualTo("installing");
+        assertThat(Files.readAllLines(state.resolve("log"))).contains("boot pxe").containsSubsequence("power 0", "power 1");
+        assertThat(dir.resolve("tftpboot/pxelinux.cfg/01-52-54-00-aa-00-04")).exists();
+        assertThat(agent.logText()).doesNotContain("bmc-secret");
+    }
+
     // ---- helpers
 
     static void writeShareFile(Path target, String content) throws Exception {
