@@ -10,32 +10,43 @@ import org.apache.velocity.VelocityContext;
 import org.apache.velocity.app.VelocityEngine;
 
 /**
- * Velocity templates: an operator's copy under the templates directory wins over the one shipped in the jar
- * (classpath {@code templates/}). Strict mode: a missing variable is an error, not an empty string.
+ * Velocity templates by name (e.g. {@code dhcpd.conf.vm}, {@code profiles/centos/kickstart.vm}): an operator's file
+ * at {@code <templates-dir>/<name>} wins over the one shipped in the jar (classpath {@code templates/<name>}).
+ * Strict mode: a missing variable is an error, not an empty string.
  */
 public final class Templates {
-    private final VelocityEngine engine;
+    private final Path overrideDir;
+    private final VelocityEngine files;
+    private final VelocityEngine shipped;
 
     public Templates(Path overrideDir) {
+        this.overrideDir = overrideDir;
+        this.shipped = engine("class", null);
+        this.files = overrideDir == null ? null : engine("file", overrideDir);
+    }
+
+    private static VelocityEngine engine(String loader, Path dir) {
         Properties p = new Properties();
-        boolean hasOverrides = overrideDir != null && Files.isDirectory(overrideDir);
-        p.setProperty("resource.loaders", hasOverrides ? "file,class" : "class");
-        if (hasOverrides) {
-            p.setProperty("resource.loader.file.path", overrideDir.toString());
+        p.setProperty("resource.loaders", loader);
+        if (dir != null) {
+            p.setProperty("resource.loader.file.path", dir.toString());
             p.setProperty("resource.loader.file.cache", "true");
+            p.setProperty("resource.loader.file.modification_check_interval", "2");
+        } else {
+            p.setProperty("resource.loader.class.class", "org.apache.velocity.runtime.resource.loader.ClasspathResourceLoader");
+            p.setProperty("resource.loader.class.cache", "true");
         }
-        p.setProperty("resource.loader.class.class", "org.apache.velocity.runtime.resource.loader.ClasspathResourceLoader");
-        p.setProperty("resource.loader.class.cache", "true");
         p.setProperty("runtime.strict_mode.enable", "true");
         p.setProperty("resource.default_encoding", "UTF-8");
         p.setProperty("parser.space_gobbling", "lines");
-        engine = new VelocityEngine(p);
-        engine.init();
+        VelocityEngine e = new VelocityEngine(p);
+        e.init();
+        return e;
     }
 
-    /** Renders {@code name} (e.g. dhcpd.conf.vm, profiles/centos/kickstart.vm) with the given variables. */
+    /** Renders {@code name} with the given variables. */
     public String render(String name, Map<String, ?> variables) {
-        Template t = engine.getTemplate(classpathName(name), "UTF-8");
+        Template t = overridden(name) ? files.getTemplate(name, "UTF-8") : shipped.getTemplate("templates/" + name, "UTF-8");
         VelocityContext ctx = new VelocityContext();
         variables.forEach(ctx::put);
         StringWriter w = new StringWriter(4096);
@@ -44,10 +55,10 @@ public final class Templates {
     }
 
     public boolean exists(String name) {
-        return engine.resourceExists(classpathName(name));
+        return overridden(name) || shipped.resourceExists("templates/" + name);
     }
 
-    private static String classpathName(String name) {
-        return "templates/" + name;
+    private boolean overridden(String name) {
+        return files != null && Files.isRegularFile(overrideDir.resolve(name));
     }
 }
