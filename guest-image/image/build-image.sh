@@ -20,6 +20,7 @@ REPO="$(cd "$HERE/../.." && pwd)"
 CACHE="${HEADNODE_IMAGE_CACHE:-/var/cache/headnode/image}"
 AGENT_JAR="${HEADNODE_AGENT_JAR:-$REPO/guest-image/agent/target/headnode-agent.jar}"
 UNITS="${HEADNODE_UNITS:-$REPO/guest-image/units}"
+AGENT_LAUNCHER="${HEADNODE_AGENT_LAUNCHER:-$REPO/bin/headnode-agent}"
 DEBUG="${HEADNODE_IMAGE_DEBUG:-0}"   # 1: root may log in on the serial console without a password
 SUITE=bookworm
 print_dir=0
@@ -51,9 +52,10 @@ MIRROR="$(mirror)"
 input_hash() {
   {
     echo "suite=$SUITE mirror=$MIRROR debug=$DEBUG"
-    (cd "$HERE" && find . -type f ! -name '*.md' -print0 | sort -z | xargs -0 sha256sum)
+    (cd "$HERE" && find . \( -type f -o -type l \) ! -name '*.md' -print0 | sort -z | xargs -0 sha256sum)
     if [ -f "$AGENT_JAR" ]; then echo "agent $(sha256sum < "$AGENT_JAR")"; else echo "agent absent"; fi
-    if [ -d "$UNITS" ]; then (cd "$UNITS" && find . -type f -print0 | sort -z | xargs -0 -r sha256sum); fi
+    if [ -d "$UNITS" ]; then (cd "$UNITS" && find . -type f ! -name '*.md' -print0 | sort -z | xargs -0 -r sha256sum); fi
+    if [ -f "$AGENT_LAUNCHER" ]; then echo "launcher $(sha256sum < "$AGENT_LAUNCHER")"; fi
   } | sha256sum | cut -c1-16
 }
 HASH="$(input_hash)"
@@ -109,7 +111,7 @@ step "configuring"
 cp -a "$HERE/rootfs/." "$ROOT/"
 mkdir -p "$ROOT/etc/moc" "$ROOT/etc/headnode" "$ROOT/opt/headnode"
 # The agent runs dhcpd, in.tftpd and radvd itself and owns the firewall: the packages' own services stay off.
-for u in getty-static.service isc-dhcp-server.service tftpd-hpa.service radvd.service nftables.service e2scrub_reap.service \
+for u in getty-static.service getty@tty1.service isc-dhcp-server.service tftpd-hpa.service radvd.service nftables.service e2scrub_reap.service \
          e2scrub_all.timer apt-daily.timer apt-daily-upgrade.timer fstrim.timer; do
   chroot "$ROOT" systemctl mask "$u" >/dev/null 2>&1 || true
 done
@@ -118,32 +120,35 @@ if [ "$DEBUG" = 1 ]; then chroot "$ROOT" passwd -d root >/dev/null; fi
 : > "$ROOT/etc/machine-id"
 rm -f "$ROOT/etc/resolv.conf"; : > "$ROOT/etc/resolv.conf"   # not the build host's
 
-# 4. The agent and its unit (whatever exists now; the step stays so a later build picks them up)
+# 4. The agent, as guest-image/units/README.md says: jar, launcher, unit (enabled), modules-load file, agent.conf.
+#    Whatever exists now is installed; the step stays, so a later build picks up what lands later.
 if [ -f "$AGENT_JAR" ]; then
-  install -m 0644 "$AGENT_JAR" "$ROOT/opt/headnode/headnode-agent.jar"
+  install -D -m 0644 "$AGENT_JAR" "$ROOT/usr/share/headnode/headnode-agent.jar"
   step "agent jar $(du -h "$AGENT_JAR" | cut -f1) installed"
 else
-  log "WARNING: no agent jar at $AGENT_JAR; image has no agent"
+  log "WARNING: no agent jar at $AGENT_JAR; the image has no agent"
 fi
-if [ -d "$UNITS" ]; then
-  for f in "$UNITS"/*; do
-    [ -f "$f" ] || continue
-    install -m 0644 "$f" "$ROOT/etc/systemd/system/$(basename "$f")"
-    case "$f" in *.service|*.timer|*.socket|*.path)
-      chroot "$ROOT" systemctl enable "$(basename "$f")" >/dev/null 2>&1 || log "WARNING: cannot enable $(basename "$f")" ;;
-    esac
-  done
+if [ -f "$AGENT_LAUNCHER" ]; then
+  install -D -m 0755 "$AGENT_LAUNCHER" "$ROOT/usr/local/bin/headnode-agent"
 else
-  log "WARNING: no unit files in $UNITS"
-fi
-# Launcher: the agent module's own when it ships one, else a plain java -jar.
-if [ -f "$REPO/guest-image/agent/bin/headnode-agent" ]; then
-  install -m 0755 "$REPO/guest-image/agent/bin/headnode-agent" "$ROOT/usr/local/bin/headnode-agent"
-else
-  printf '#!/bin/sh\nexec java ${HEADNODE_AGENT_JAVA_OPTS:--Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1} -jar /opt/headnode/headnode-agent.jar "$@"\n' \
+  log "WARNING: no launcher at $AGENT_LAUNCHER; using a plain java -jar"
+  printf '#!/bin/sh\nexec java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar /usr/share/headnode/headnode-agent.jar "$@"\n' \
     > "$ROOT/usr/local/bin/headnode-agent"
   chmod 0755 "$ROOT/usr/local/bin/headnode-agent"
 fi
+for f in "$UNITS"/*.service "$UNITS"/*.timer; do
+  [ -f "$f" ] || continue
+  install -m 0644 "$f" "$ROOT/etc/systemd/system/$(basename "$f")"
+  chroot "$ROOT" systemctl enable "$(basename "$f")" >/dev/null 2>&1 || { log "cannot enable $(basename "$f")"; exit 1; }
+done
+for f in "$UNITS"/*.conf; do
+  [ -f "$f" ] || continue
+  case "$(basename "$f")" in
+    agent.conf) install -D -m 0644 "$f" "$ROOT/etc/headnode/agent.conf" ;;
+    *) install -D -m 0644 "$f" "$ROOT/etc/modules-load.d/$(basename "$f")" ;;
+  esac
+done
+[ -f "$ROOT/etc/systemd/system/headnode-agent.service" ] || log "WARNING: no headnode-agent.service in $UNITS"
 
 # 5. Trim what an appliance never reads
 step "trimming"
