@@ -15,6 +15,7 @@ import io.headnode.agent.install.RequestSpool;
 import io.headnode.agent.net.Firewall;
 import io.headnode.agent.net.NetworkSetup;
 import io.headnode.agent.net.ServiceDaemons;
+import io.headnode.agent.render.Templates;
 import io.headnode.agent.share.ShareMounter;
 import io.headnode.agent.share.ShareReader;
 import io.headnode.agent.share.ShareReading;
@@ -63,6 +64,7 @@ public final class Agent implements AutoCloseable {
     private final InstallManager installs;
     private final RequestSpool spool;
     private final StatusPublisher status;
+    private final Templates templates;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "agent-loop");
         t.setDaemon(false);
@@ -75,6 +77,7 @@ public final class Agent implements AutoCloseable {
     private ShareReading reading = ShareReading.missing("not read yet");
     private String lastRejected = "";
     private String networkHealth = "not applied";
+    private String profileHealth = "not applied";
     private String dhcpHealth = "not applied";
     private String tftpTreeHealth = "not built";
     private HttpServer http;
@@ -85,7 +88,7 @@ public final class Agent implements AutoCloseable {
     @Inject
     public Agent(AgentConfig config, ShareMounter mounter, ShareReader reader, NetworkSetup network, Firewall firewall, DhcpBackend dhcp,
                  AddressBook addresses, TftpTree tftpTree, ServiceDaemons daemons, InstallManager installs, RequestSpool spool,
-                 StatusPublisher status) {
+                 StatusPublisher status, Templates templates) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.mounter = Objects.requireNonNull(mounter, "mounter is null");
         this.reader = Objects.requireNonNull(reader, "reader is null");
@@ -98,6 +101,7 @@ public final class Agent implements AutoCloseable {
         this.installs = Objects.requireNonNull(installs, "installs is null");
         this.spool = Objects.requireNonNull(spool, "spool is null");
         this.status = Objects.requireNonNull(status, "status is null");
+        this.templates = Objects.requireNonNull(templates, "templates is null");
     }
 
     /** Applies the firewall, then runs the loop until {@link #close()}. */
@@ -172,6 +176,15 @@ public final class Agent implements AutoCloseable {
     /** Applies a valid snapshot; false (and the previous state kept where it matters) on failure. */
     public boolean apply(ShareSnapshot s) {
         Ipv4Cidr priv = s.config().privateAddress();
+        String profile = s.config().installProfile();
+        for (String t : List.of("profiles/" + profile + "/pxelinux.vm", "profiles/" + profile + "/kickstart.vm")) {
+            if (!templates.exists(t)) {
+                profileHealth = "failed: install-profile '" + profile + "' has no template " + t + " (shipped or under " + config.templatesDir() + ")";
+                LOG.error("headnode.conf: install-profile: {}; the last good configuration stays in force", profileHealth);
+                return false;
+            }
+        }
+        profileHealth = "ok";
         if (config.manageNetwork()) {
             try {
                 network.apply(s.config());
@@ -247,6 +260,7 @@ public final class Agent implements AutoCloseable {
         ObjectNode o = JSON.createObjectNode();
         Map<String, String> services = new LinkedHashMap<>();
         services.put("network", networkHealth);
+        services.put("install-profile", profileHealth);
         services.put("dhcpd", applied == null ? "waiting for a valid share" : dhcpHealth.equals("ok") ? dhcp.health() : dhcpHealth);
         services.put("tftpboot", tftpTreeHealth);
         services.put("tftpd", daemons.tftpHealth());

@@ -49,7 +49,7 @@ class AgentTest {
                 new ServiceDaemons(c, t),
                 new InstallManager(c, new RecordingPowerService(), t, new PxeConfigs(c.pxelinuxCfg()), new InstallStore(c.stateDir().resolve("installs.json")),
                         clock, Runnable::run),
-                new RequestSpool(layout.requests(), c.localRequests()), new StatusPublisher(c.statusPort(), c.statusFile(), Duration.ofSeconds(10), clock));
+                new RequestSpool(layout.requests(), c.localRequests()), new StatusPublisher(c.statusPort(), c.statusFile(), Duration.ofSeconds(10), clock), t);
         return agent;
     }
 
@@ -61,8 +61,12 @@ class AgentTest {
     }
 
     void share(String machines) throws Exception {
+        share(machines, "centos");
+    }
+
+    void share(String machines, String profile) throws Exception {
         Path share = Files.createDirectories(dir.resolve("share"));
-        Files.writeString(share.resolve("headnode.conf"), "vlan = 9\nprivate-address = 127.0.0.1/8\n");
+        Files.writeString(share.resolve("headnode.conf"), "vlan = 9\nprivate-address = 127.0.0.1/8\ninstall-profile = " + profile + "\n");
         Files.writeString(share.resolve("machines.txt"), machines);
     }
 
@@ -93,6 +97,20 @@ class AgentTest {
         assertThat(s.path("machines")).hasSize(1);
         assertThat(Files.readAllBytes(dir.resolve("dhcp/dhcpd.conf"))).isEqualTo(good);
         assertThat(Files.readString(dir.resolve("state/status.json"))).contains("invalid: machines.txt:2");
+    }
+
+    @Test
+    void anInstallProfileWithoutTemplatesIsNotApplied() throws Exception {
+        Agent a = agent();
+        share("52:54:00:00:00:0a 10.1.0.1\n", "nosuch");
+        a.tick();
+        assertThat(a.applied()).isNull();
+        assertThat(a.statusJson().path("services").path("install-profile").asText()).contains("'nosuch' has no template profiles/nosuch/pxelinux.vm");
+        assertThat(a.statusJson().path("ready").asBoolean()).isFalse();
+        share("52:54:00:00:00:0a 10.1.0.1\n", "centos");
+        a.tick();
+        assertThat(a.applied()).isNotNull();
+        assertThat(a.statusJson().path("services").path("install-profile").asText()).isEqualTo("ok");
     }
 
     @Test
