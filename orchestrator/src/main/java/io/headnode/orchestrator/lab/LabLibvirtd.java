@@ -33,6 +33,14 @@ final class LabLibvirtd {
               [ -d "$dst" ] || mkdir -p "$dst"
               mount --bind "$src" "$dst"
             done
+            # The lab runs its domains under TCG. Where /dev/kvm exists but does not work (nested, no vmx), libvirt
+            # would see KVM as usable but its probe as failed, and re-probe QEMU (~45 s) on every define. An
+            # unreadable file over /dev/kvm, in this mount namespace only, keeps its capabilities cache valid.
+            if [ -e /dev/kvm ]; then
+              : > "$w/run/no-kvm"
+              chmod 000 "$w/run/no-kvm"
+              mount --bind "$w/run/no-kvm" /dev/kvm
+            fi
             exec "$@"
             """;
     private final LabSettings settings;

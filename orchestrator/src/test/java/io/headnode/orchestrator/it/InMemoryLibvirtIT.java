@@ -14,6 +14,7 @@ import io.headnode.orchestrator.libvirt.HypervisorException;
 import io.headnode.orchestrator.libvirt.LibvirtHypervisor;
 import io.headnode.orchestrator.libvirt.RunState;
 import io.headnode.orchestrator.net.VlanNetwork;
+import io.headnode.orchestrator.reconcile.ReconcileObserver;
 import io.headnode.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -138,6 +139,45 @@ class InMemoryLibvirtIT {
         TestHost.Run r = host.cli("create", "--vlan", "205", "--image", image.toString());
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out()).contains("domain: FAILED: domain headnode-vlan205 exists with uuid").contains("it is not ours");
+    }
+
+    @Test
+    void aCrashAfterAnyStepIsCompletedByTheNextPass() throws Exception {
+        int vlan = 300;
+        for (String step : List.of("network", "share", "apparmor", "disk", "domain", "autostart", "running")) {
+            vlan++;
+            TestHost.Run crashed = host.cli(host.with(crashAfter(step)), "create", "--vlan", Integer.toString(vlan), "--image", image.toString());
+            assertThat(crashed.exitCode()).as(step + ": " + crashed).isEqualTo(1);
+            TestHost.Run next = host.cli("reconcile", "--vlan", Integer.toString(vlan));
+            assertThat(next.exitCode()).as(step + ": " + next).isZero();
+            assertThat(libvirt.lookup("headnode-vlan" + vlan).orElseThrow().state()).isEqualTo(RunState.RUNNING);
+            assertThat(host.cli("reconcile", "--vlan", Integer.toString(vlan)).out()).as(step).contains("no change");
+        }
+        for (String step : List.of("domain", "disk", "network", "share")) {
+            vlan++;
+            host.cli("create", "--vlan", Integer.toString(vlan), "--image", image.toString());
+            TestHost.Run crashed = host.cli(host.with(crashAfter(step)), "delete", "--vlan", Integer.toString(vlan), "--purge");
+            assertThat(crashed.exitCode()).as(step + ": " + crashed).isEqualTo(1);
+            assertThat(host.config.stateDir().resolve("specs/" + vlan + ".spec")).as("an interrupted delete keeps its spec").exists();
+            TestHost.Run next = host.cli("reconcile", "--vlan", Integer.toString(vlan));
+            assertThat(next.exitCode()).as(step + ": " + next).isZero();
+            assertThat(libvirt.lookup("headnode-vlan" + vlan)).isEmpty();
+            assertThat(host.shareDir(vlan)).doesNotExist();
+            assertThat(host.config.stateDir().resolve("specs/" + vlan + ".spec")).doesNotExist();
+        }
+    }
+
+    private static AbstractModule crashAfter(String step) {
+        return new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(ReconcileObserver.class).toInstance((v, s) -> {
+                    if (s.equals(step)) {
+                        throw new IllegalStateException("simulated crash after " + step);
+                    }
+                });
+            }
+        };
     }
 
     @Test
