@@ -99,7 +99,7 @@ final class LabLibvirtd {
                     "log_outputs = \"3:file:" + w.resolve("log/libvirtd.log") + "\"",
                     ""));
             write(w.resolve("etc/virtlogd.conf"), "log_outputs = \"3:file:" + w.resolve("log/virtlogd.log") + "\"\n");
-            write(w.resolve("etc/qemu.conf"), "security_driver = \"none\"\nstdio_handler = \"logd\"\n");
+            write(w.resolve("etc/qemu.conf"), "security_driver = \"none\"\nstdio_handler = \"logd\"\n# no private /dev per domain: it would copy the /dev/kvm stand-in, which cannot be moved\nnamespaces = [ ]\n");
             Path wrapper = w.resolve("libvirt-private.sh");
             write(wrapper, WRAPPER);
             Files.setPosixFilePermissions(wrapper, PosixFilePermissions.fromString("rwxr-xr-x"));

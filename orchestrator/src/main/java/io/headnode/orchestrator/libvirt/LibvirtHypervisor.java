@@ -67,8 +67,9 @@ public final class LibvirtHypervisor implements Hypervisor {
         try {
             d = conn().domainLookupByName(name);
             DomainInfo info = d.getInfo();
-            return Optional.of(new DomainStatus(d.getName(), d.getUUIDString(), map(info.state), d.getAutostart(),
-                    true, d.getXMLDesc(XML_INACTIVE)));
+            boolean persistent = d.isPersistent() == 1;
+            return Optional.of(new DomainStatus(d.getName(), d.getUUIDString(), map(info.state), persistent && d.getAutostart(),
+                    persistent, d.getXMLDesc(XML_INACTIVE)));
         } catch (LibvirtException e) {
             HypervisorException w = LibvirtErrors.wrap("cannot look up domain " + name, e);
             if (w.kind() == Kind.NO_DOMAIN) {

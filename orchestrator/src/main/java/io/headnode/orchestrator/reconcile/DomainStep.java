@@ -50,7 +50,13 @@ public final class DomainStep implements Step {
                         + ", not the spec's " + ctx.spec().uuid() + ": it is not ours; rename or remove it");
             }
             List<String> diff = desired.differencesFrom(DomainXml.parse(actual.get().inactiveXml()));
-            if (!diff.isEmpty()) {
+            if (!actual.get().persistent()) {
+                // undefined behind our back while running: define it again so it survives a stop and can autostart
+                changes.add("define " + name + " (it was running without a persistent definition)");
+                if (!diff.isEmpty() && actual.get().state() != io.headnode.orchestrator.libvirt.RunState.SHUTOFF) {
+                    ctx.requestRestart();
+                }
+            } else if (!diff.isEmpty()) {
                 diff.forEach(d -> changes.add("redefine " + name + ": " + d));
                 if (actual.get().state() != io.headnode.orchestrator.libvirt.RunState.SHUTOFF) {
                     ctx.requestRestart();

@@ -99,6 +99,14 @@ class HeadnodeLibvirtdIT {
     }
 
     @Test
+    @Order(2)
+    void domainUndefinedWhileRunning() {
+        virsh("undefine", DOMAIN);
+        convergesInOnePass("define " + DOMAIN + " (it was running without a persistent definition)");
+        assertThat(virsh("dominfo", DOMAIN).stdout()).containsPattern("Persistent:\\s+yes").containsPattern("Autostart:\\s+enable");
+    }
+
+    @Test
     @Order(3)
     void domainStopped() {
         virsh("destroy", DOMAIN);
