@@ -286,6 +286,49 @@ public final class Lab {
         }
     }
 
+    /** The result of one {@code headnode} command run against the lab's orchestrator config. */
+    public record CliResult(int exitCode, String out, String err) {
+    }
+
+    /** Runs {@code headnode ARGS} (in this process) against the lab's orchestrator config. */
+    public CliResult headnode(String... args) {
+        HeadnodeCli.Result r = new HeadnodeCli(settings.orchestratorConfig()).run(args);
+        return new CliResult(r.exitCode(), r.out(), r.err());
+    }
+
+    /** Destroys and undefines the lab's node domains; returns their names. */
+    public List<String> removeNodes() {
+        return nodes.remove();
+    }
+
+    /** libvirt's state of node {@code i} ("running", "shut off", "absent"). */
+    public String nodeState(int i) {
+        return nodes.state(i);
+    }
+
+    /** The PIDs of the daemons the lab started (virtlogd, libvirtd, udhcpd), from its state file. */
+    public List<Long> daemonPids() {
+        List<Long> pids = new ArrayList<>();
+        for (String d : List.of(LabLibvirtd.VIRTLOGD, LabLibvirtd.LIBVIRTD, LabDhcp.NAME)) {
+            state.pid(d).ifPresent(pids::add);
+        }
+        return pids;
+    }
+
+    public boolean namespaceExists() {
+        return network.exists();
+    }
+
+    /** Network links inside the lab namespace. */
+    public List<String> namespaceLinks() {
+        return network.links();
+    }
+
+    /** PIDs of all processes inside the lab namespace (libvirtd, QEMU, ...). */
+    public List<Long> namespacePids() {
+        return network.pids();
+    }
+
     private void step(String what) {
         out.printf("[%6.1fs] %s%n", elapsed(), what);
         out.flush();
