@@ -35,7 +35,7 @@ public final class CreateCommand implements Callable<Integer> {
     Integer memory;
     @Option(names = "--vcpus")
     Integer vcpus;
-    @Option(names = "--image", description = "guest image (qcow2 or raw), or a directory holding headnode.qcow2 [vmlinuz initrd.img]")
+    @Option(names = "--image", description = "guest image (qcow2 or raw), or a directory holding headnode.qcow2 [vmlinuz initrd.img cmdline]")
     Path image;
     @Option(names = "--kernel", description = "boot this kernel directly (default: DIR/vmlinuz when --image is a directory holding one)")
     Path kernel;
@@ -62,14 +62,26 @@ public final class CreateCommand implements Callable<Integer> {
         return report.failed() ? 1 : 0;
     }
 
+    /** The first line of an image directory's cmdline file (the guest image build writes one), if any. */
+    private static Optional<String> readCmdline(Path file) {
+        try {
+            return Files.isRegularFile(file) ? Files.readString(file).lines().map(String::strip).filter(l -> !l.isEmpty()).findFirst()
+                    : Optional.empty();
+        } catch (java.io.IOException e) {
+            throw new UsageException("cannot read " + file + ": " + e.getMessage());
+        }
+    }
+
     HeadnodeSpec build(HostConfig config, Optional<HeadnodeSpec> existing) {
         Path img = image != null ? image.toAbsolutePath().normalize()
                 : existing.map(HeadnodeSpec::image).orElse(config.defaultImage());
         Optional<Path> k = Optional.ofNullable(kernel).map(p -> p.toAbsolutePath().normalize());
         Optional<Path> i = Optional.ofNullable(initrd).map(p -> p.toAbsolutePath().normalize());
+        Optional<String> dirCmdline = Optional.empty();
         if (Files.isDirectory(img)) {
             Path dir = img;
             img = dir.resolve("headnode.qcow2");
+            dirCmdline = readCmdline(dir.resolve("cmdline"));
             if (k.isEmpty() && Files.isRegularFile(dir.resolve("vmlinuz"))) {
                 k = Optional.of(dir.resolve("vmlinuz"));
                 if (i.isEmpty() && Files.isRegularFile(dir.resolve("initrd.img"))) {
@@ -80,7 +92,9 @@ public final class CreateCommand implements Callable<Integer> {
             k = existing.get().kernel();
             i = i.isPresent() ? i : existing.get().initrd();
         }
-        Optional<String> cl = Optional.ofNullable(cmdline).or(() -> image == null ? existing.flatMap(HeadnodeSpec::cmdline) : Optional.empty());
+        Optional<String> fromDir = k.isPresent() ? dirCmdline : Optional.empty();
+        Optional<String> cl = Optional.ofNullable(cmdline).or(() -> fromDir)
+                .or(() -> image == null ? existing.flatMap(HeadnodeSpec::cmdline) : Optional.empty());
         for (Optional<Path> f : java.util.List.of(Optional.of(img), k, i)) {
             if (f.isPresent() && !Files.isRegularFile(f.get())) {
                 throw new UsageException((f.get().equals(img) ? "image " : "") + f.get() + " does not exist");

@@ -1,10 +1,6 @@
 package io.headnode.orchestrator.cli;
 
-import io.headnode.orchestrator.config.HostConfigFile;
-import io.headnode.orchestrator.libvirt.HypervisorException;
 import java.io.PrintWriter;
-import java.nio.file.AccessDeniedException;
-import java.nio.file.NoSuchFileException;
 import java.util.List;
 import picocli.CommandLine;
 
@@ -48,16 +44,6 @@ public final class Main {
 
     /** A clear one-line message for the failures an admin meets. */
     static String oneLine(Throwable e) {
-        String msg;
-        if (e instanceof AccessDeniedException a) {
-            msg = a.getReason() != null ? a.getReason() : "permission denied: " + a.getFile() + " (run as root?)";
-        } else if (e instanceof NoSuchFileException n) {
-            msg = n.getReason() != null ? n.getReason() : "no such file: " + n.getFile();
-        } else if (e instanceof HypervisorException || e instanceof HostConfigFile.ConfigException) {
-            msg = e.getMessage();
-        } else {
-            msg = e.getMessage() == null ? e.toString() : e.getMessage();
-        }
-        return msg.lines().findFirst().orElse("").strip();
+        return io.headnode.orchestrator.util.Errors.oneLine(e);
     }
 }

@@ -53,7 +53,8 @@ public final class Reconciler {
             try {
                 spec = specs.read(vlan);
             } catch (Exception e) {
-                return new VlanReport(vlan, "read spec", dryRun, List.of(new StepResult("spec", Outcome.FAILED, List.of(e.getMessage()))));
+                return new VlanReport(vlan, "read spec", dryRun, List.of(new StepResult("spec", Outcome.FAILED,
+                        List.of(io.headnode.orchestrator.util.Errors.oneLine(e)))));
             }
             if (spec.isEmpty()) {
                 return new VlanReport(vlan, "none", dryRun, List.of(StepResult.skipped("spec", "no head node is declared for VLAN " + vlan)));
@@ -74,7 +75,7 @@ public final class Reconciler {
             try {
                 r = step.apply(ctx);
             } catch (Exception e) {
-                String msg = e.getMessage() == null ? e.toString() : e.getMessage().lines().findFirst().orElse("").strip();
+                String msg = io.headnode.orchestrator.util.Errors.oneLine(e);
                 log.warn("step {} failed: {}", step.name(), msg);
                 results.add(new StepResult(step.name(), Outcome.FAILED, List.of(msg)));
                 if (dryRun) {

@@ -103,6 +103,23 @@ class InMemoryLibvirtIT {
     }
 
     @Test
+    void anImageDirectoryGivesDiskKernelInitrdAndCmdline() throws Exception {
+        Path dir = Files.createDirectories(tmp.resolve("image"));
+        Command.check("qemu-img", "create", "-q", "-f", "qcow2", dir.resolve("headnode.qcow2").toString(), "16M");
+        Files.writeString(dir.resolve("vmlinuz"), "kernel");
+        Files.writeString(dir.resolve("initrd.img"), "initrd");
+        Files.writeString(dir.resolve("cmdline"), "root=/dev/vda rootfstype=ext4 console=ttyS0,115200\n");
+        TestHost.Run r = host.cli("create", "--vlan", "206", "--image", dir.toString());
+        assertThat(r.exitCode()).as(r.toString()).isZero();
+        var shape = DomainXml.parse(libvirt.lookup("headnode-vlan206").orElseThrow().inactiveXml());
+        assertThat(shape.kernel()).contains(dir.resolve("vmlinuz").toString());
+        assertThat(shape.initrd()).contains(dir.resolve("initrd.img").toString());
+        assertThat(shape.cmdline()).contains("root=/dev/vda rootfstype=ext4 console=ttyS0,115200");
+        assertThat(Files.readString(host.config.stateDir().resolve("specs/206.spec"))).contains("image = " + dir.resolve("headnode.qcow2"));
+        assertThat(host.cli("create", "--vlan", "206", "--cmdline", "root=/dev/vda quiet").out()).contains("cmdline: ");
+    }
+
+    @Test
     void listAndShow() throws Exception {
         host.cli("create", "--vlan", "203", "--image", image.toString());
         JsonNode list = new ObjectMapper().readTree(host.cli("list", "--output", "json").out());
