@@ -58,6 +58,18 @@ public final class TestHost {
         return c -> List.of(Modules.override(modules.apply(c).get(0)).with(more));
     }
 
+    /** Writes this host's configuration as an orchestrator.conf, for runs of the real launcher. */
+    public Path writeConfigFile() throws IOException {
+        Path f = root.resolve("orchestrator.conf");
+        Files.writeString(f, String.join("\n", "state-dir = " + config.stateDir(), "share-root = " + config.shareRoot(),
+                "apparmor-dir = " + config.apparmorDir(), "apparmor-parser = " + config.apparmorParser(), "connect = " + config.connect(),
+                "bridge-prefix = " + config.bridgePrefix(), "public-bridge = " + config.publicBridge(),
+                "network-command-prefix = " + String.join(" ", config.networkCommandPrefix()), "qemu-user = " + config.qemuUser(),
+                "domain-type = " + config.domainType(), "default-image = " + config.defaultImage(),
+                "default-memory-mib = " + config.defaultMemoryMib(), "default-vcpus = " + config.defaultVcpus(), ""));
+        return f;
+    }
+
     public Path shareDir(int vlan) {
         return config.shareRoot().resolve(Integer.toString(vlan));
     }

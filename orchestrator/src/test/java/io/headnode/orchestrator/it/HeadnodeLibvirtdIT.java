@@ -168,6 +168,31 @@ class HeadnodeLibvirtdIT {
 
     @Test
     @Order(9)
+    void theReconcileServiceRepairsUntilSigterm() throws Exception {
+        Path jar;
+        try (var files = Files.list(Path.of("target"))) {
+            jar = files.filter(f -> f.getFileName().toString().endsWith("-all.jar")).findFirst().orElseThrow().toAbsolutePath();
+        }
+        Path log = tmp.resolve("every.log");
+        Process service = new ProcessBuilder(List.of("java", "-jar", jar.toString(), "--config", host.writeConfigFile().toString(),
+                "reconcile", "--every", "1s")).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        try {
+            Thread.sleep(2500);
+            virsh("destroy", DOMAIN);
+            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
+            while (!virsh("domstate", DOMAIN).stdout().strip().equals("running") && System.nanoTime() < deadline) {
+                Thread.sleep(200);
+            }
+            assertThat(virsh("domstate", DOMAIN).stdout().strip()).as(Files.readString(log)).isEqualTo("running");
+            assertThat(Files.readString(log)).contains("start " + DOMAIN);
+        } finally {
+            service.destroy(); // SIGTERM: the service finishes its pass and exits
+            assertThat(service.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+        }
+    }
+
+    @Test
+    @Order(10)
     void deleteKeepsABridgeAnotherDomainUsesThenPurgeRemovesEverything() throws Exception {
         Path other = tmp.resolve("other.xml");
         Files.writeString(other, "<domain type='qemu'><name>other</name><memory unit='MiB'>64</memory><os><type arch='x86_64'>hvm</type></os>"
