@@ -75,6 +75,13 @@ public final class ShowCommand implements Callable<Integer> {
         view.put("consoleLog", paths.consoleLog(vlan).toString());
         PrintWriter out = cmd.commandLine().getOut();
         if (output == OutputFormat.json) {
+            if (status.isPresent()) {
+                try {
+                    view.put("agent", new ObjectMapper().readTree(status.get()));
+                } catch (java.io.IOException e) {
+                    view.put("agent", status.get()); // not JSON after all: shown as the agent wrote it
+                }
+            }
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(view));
         } else {
             for (Map.Entry<String, Object> e : view.entrySet()) {
