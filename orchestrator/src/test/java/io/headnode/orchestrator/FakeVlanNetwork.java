@@ -10,6 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
 /** An in-memory VlanNetwork for tests on test:///default (no kernel bridges there). */
 public final class FakeVlanNetwork implements VlanNetwork {
     public final Map<String, List<String>> bridges = new ConcurrentHashMap<>();
+    /** Bridges the host has anyway (the public one). */
+    public final java.util.Set<String> hostBridges = java.util.Set.of("br0");
 
     @Override
     public List<String> ensure(VlanNetworkSpec spec, boolean dryRun) {
@@ -40,6 +42,6 @@ public final class FakeVlanNetwork implements VlanNetwork {
 
     @Override
     public boolean bridgeExists(String bridge) {
-        return bridges.containsKey(bridge);
+        return bridges.containsKey(bridge) || hostBridges.contains(bridge);
     }
 }

@@ -26,6 +26,11 @@ public final class NetworkStep implements Step {
     public StepResult apply(StepContext ctx) {
         VlanNetworkSpec spec = new VlanNetworkSpec(ctx.spec().vlan(), paths.vlanBridge(ctx.spec().vlan()), ctx.spec().trunk());
         java.util.List<String> changes = network.ensure(spec, ctx.dryRun());
+        if (!network.bridgeExists(ctx.spec().publicBridge())) {
+            // QEMU would fail later with "Cannot get interface MTU": say what is missing instead
+            throw new IllegalStateException("public bridge " + ctx.spec().publicBridge()
+                    + " does not exist: create it (it is the host's uplink bridge) or pass --public-bridge");
+        }
         if (!changes.isEmpty()) {
             // taps of a running domain are not on a re-created bridge: a restart re-attaches them
             ctx.requestRestart();

@@ -120,6 +120,14 @@ class InMemoryLibvirtIT {
     }
 
     @Test
+    void aMissingPublicBridgeIsNamed() {
+        TestHost.Run r = host.cli("create", "--vlan", "207", "--image", image.toString(), "--public-bridge", "br-nope");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).contains("network: FAILED: public bridge br-nope does not exist");
+        assertThat(libvirt.lookup("headnode-vlan207")).isEmpty();
+    }
+
+    @Test
     void listAndShow() throws Exception {
         host.cli("create", "--vlan", "203", "--image", image.toString());
         JsonNode list = new ObjectMapper().readTree(host.cli("list", "--output", "json").out());
