@@ -8,7 +8,8 @@ import picocli.CommandLine;
 public final class Main {
     /** Every subcommand of {@code headnode}, in help order: add new ones here. */
     public static final List<Class<?>> SUBCOMMANDS = List.of(CreateCommand.class, DeleteCommand.class, ListCommand.class,
-            ShowCommand.class, MachinesCommand.class, InstallCommand.class, ReconcileCommand.class);
+            ShowCommand.class, MachinesCommand.class, CredentialsCommand.class, ConfigCommand.class, InstallCommand.class,
+            ReconcileCommand.class, io.headnode.orchestrator.lab.LabCommand.class);
 
     private Main() {
     }

@@ -87,6 +87,23 @@ public final class ShareDirectory {
         }
     }
 
+    /**
+     * Writes a secret file into the share: mode 0600, owned by the QEMU user (with accessmode 'mapped' QEMU reads
+     * the share as that user, so nobody else on the host can read it). Atomic; an unchanged file is not rewritten.
+     */
+    public boolean writeSecret(Path target, byte[] content) throws IOException {
+        boolean written = AtomicFiles.writeIfChanged(target, content, PosixFilePermissions.fromString("rw-------"));
+        UserPrincipal qemu = qemuUser();
+        if (qemu == null) {
+            throw new IOException("user " + config.qemuUser() + " does not exist: cannot give " + target + " to QEMU");
+        }
+        if (!Files.getOwner(target).equals(qemu)) {
+            Files.setOwner(target, qemu);
+            written = true;
+        }
+        return written;
+    }
+
     private UserPrincipal qemuUser() {
         try {
             return config.shareRoot().getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(config.qemuUser());

@@ -130,6 +130,41 @@ class CliTest {
         assertThat(err.toString().strip()).startsWith("headnode: error: " + conf + ":2: bogus: unknown key");
     }
 
+    @Test
+    void credentialsPushWritesASecretFileOnlyQemuCanReadAndShowRedactsSecrets() throws Exception {
+        Files.createDirectories(host.shareDir(10));
+        String input = "aa:bb:cc:dd:ee:01 driver=ipmi user=admin secret=hunter2\n* driver=amt user=admin secret=s3cret\n";
+        TestHost.Run ok = host.cli("credentials", "push", "--vlan", "10", write("c.conf", input).toString());
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+        Path target = host.shareDir(10).resolve("credentials.conf");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
+        assertThat(Files.getOwner(target).getName()).isEqualTo("libvirt-qemu");
+        assertThat(Files.readString(target)).contains("hunter2");
+        assertThat(host.cli("credentials", "push", "--vlan", "10", write("c2.conf", input).toString()).out()).contains("unchanged");
+        TestHost.Run show = host.cli("credentials", "show", "--vlan", "10");
+        assertThat(show.out()).contains("aa:bb:cc:dd:ee:01").doesNotContain("hunter2").doesNotContain("s3cret");
+
+        TestHost.Run bad = host.cli("credentials", "push", "--vlan", "10", write("bad.conf", "aa:bb:cc:dd:ee:01 driver=telnet\n").toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains("bad.conf:1:");
+        assertThat(Files.readString(target)).contains("hunter2");
+    }
+
+    @Test
+    void configPushChecksTheVlanAndNamesBadFields() throws Exception {
+        Files.createDirectories(host.shareDir(10));
+        TestHost.Run ok = host.cli("config", "push", "--vlan", "10",
+                write("h.conf", "vlan = 10\nprivate-address = 192.168.10.1/24\npower-driver = ipmi\n").toString());
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+        assertThat(host.cli("config", "show", "--vlan", "10").out()).contains("private-address = 192.168.10.1/24").contains("power-driver = ipmi");
+        TestHost.Run other = host.cli("config", "push", "--vlan", "10", write("o.conf", "vlan = 11\n").toString());
+        assertThat(other.exitCode()).isEqualTo(2);
+        assertThat(other.err()).contains("o.conf: vlan: is 11, but this is the share of VLAN 10");
+        TestHost.Run bad = host.cli("config", "push", "--vlan", "10", write("b.conf", "vlan = 10\ninstall-attempts = many\n").toString());
+        assertThat(bad.err()).contains("b.conf:2: install-attempts:");
+        assertThat(host.cli("config", "show", "--vlan", "10").out()).contains("power-driver = ipmi");
+    }
+
     private Path write(String name, String content) throws Exception {
         Path f = tmp.resolve(name);
         Files.write(f, content.getBytes(StandardCharsets.UTF_8));

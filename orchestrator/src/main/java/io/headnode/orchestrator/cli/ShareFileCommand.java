@@ -1,0 +1,59 @@
+package io.headnode.orchestrator.cli;
+
+import io.headnode.contract.ShareFormatException;
+import io.headnode.contract.ShareLayout;
+import io.headnode.contract.Vlan;
+import io.headnode.orchestrator.share.ShareDirectory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/**
+ * The shape of {@code headnode <file> push --vlan N FILE}: validate FILE with the share contract's parser
+ * (errors name file, line and field; nothing is written), then install its normalized form into the VLAN's share
+ * atomically; an unchanged file is left alone.
+ */
+abstract class ShareFileCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec cmd;
+    @Option(names = "--vlan", required = true, converter = VlanOption.class)
+    Vlan vlan;
+    @Parameters(paramLabel = "FILE")
+    Path file;
+
+    /** Parses and re-renders the file; throws on bad content. */
+    abstract byte[] normalize(String name, byte[] content) throws ShareFormatException, IOException;
+
+    abstract Function<ShareLayout, Path> target();
+
+    abstract boolean write(ShareDirectory share, Path target, byte[] content) throws IOException;
+
+    abstract HeadnodeCommand root();
+
+    @Override
+    public Integer call() throws Exception {
+        byte[] normalized;
+        try {
+            normalized = normalize(file.toString(), Files.readAllBytes(file));
+        } catch (ShareFormatException e) {
+            throw new UsageException(e.getMessage());
+        } catch (java.nio.file.NoSuchFileException e) {
+            throw new UsageException(file + ": no such file");
+        }
+        ShareDirectory share = root().get(ShareDirectory.class);
+        Path target = target().apply(share.layout(vlan));
+        if (!Files.isDirectory(target.getParent())) {
+            throw new UsageException("VLAN " + vlan + " has no share " + target.getParent() + ": run headnode create --vlan " + vlan + " first");
+        }
+        boolean written = write(share, target, normalized);
+        cmd.commandLine().getOut().println(target + (written ? ": written" : ": unchanged"));
+        cmd.commandLine().getOut().flush();
+        return 0;
+    }
+}
