@@ -115,7 +115,7 @@ for u in getty-static.service getty@tty1.service isc-dhcp-server.service tftpd-h
          e2scrub_all.timer apt-daily.timer apt-daily-upgrade.timer fstrim.timer; do
   chroot "$ROOT" systemctl mask "$u" >/dev/null 2>&1 || true
 done
-chroot "$ROOT" systemctl enable systemd-networkd.service >/dev/null 2>&1
+chroot "$ROOT" systemctl enable systemd-networkd.service headnode-share-check.service >/dev/null 2>&1
 if [ "$DEBUG" = 1 ]; then chroot "$ROOT" passwd -d root >/dev/null; fi
 : > "$ROOT/etc/machine-id"
 rm -f "$ROOT/etc/resolv.conf"; : > "$ROOT/etc/resolv.conf"   # not the build host's

@@ -1,0 +1,268 @@
+package io.headnode.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.headnode.contract.Vlan;
+import io.headnode.orchestrator.lab.Lab;
+import io.headnode.orchestrator.lab.LabSettings;
+import io.headnode.orchestrator.lab.NodeProgress;
+import io.headnode.testing.Command;
+import io.headnode.testing.NetworkNamespace;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.io.Writer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The seed's whole flow, exactly as {@code headnode lab up} runs it, asserted step by step from outside the guests
+ * (serial consoles, the agent's status channel, TFTP/HTTP from the lab namespace, libvirt, the host's files), under
+ * TCG: image build (cached by input hash; cold with {@code -Dheadnode.imageCache=<empty dir>}), head node boot,
+ * a node's PXE install through the head node, its reboot from disk, then {@code headnode delete} and {@code lab down}.
+ * Timings go to stdout and target/e2e-timings.txt.
+ */
+class LabEndToEndIT {
+    private static final Path HOME = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
+    private static final Vlan VLAN = new Vlan(100);
+    private static final String HEAD = "10.0.100.1";
+    /** The test's own address on the VLAN bridge, inside the lab namespace: a stranger on the VLAN. */
+    private static final String PROBE = "10.0.100.250";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    @Test
+    void headNodeBootsAndInstallsANodeThatThenBootsItsDisk() throws Exception {
+        long t0 = System.nanoTime();
+        NetworkNamespace.sweepLeftovers();
+        long pid = ProcessHandle.current().pid();
+        // hnt<pid>x...: if this JVM dies, NetworkNamespace.sweepLeftovers() of a later run removes the namespace
+        String ns = "hnt" + pid + "x" + "l";
+        Path dir = Path.of("/var/tmp/hne2e-" + pid);
+        Path cache = Path.of(System.getProperty("headnode.imageCache", "/var/cache/headnode/image"));
+        StringWriter transcript = new StringWriter();
+        PrintWriter out = new PrintWriter(new Tee(transcript), true);
+        LabSettings settings = new LabSettings(dir, ns, VLAN, 1, HOME, cache);
+        Lab lab = new Lab(settings, out);
+        List<String> timings = new ArrayList<>();
+        try {
+            // 0. The image: one command, cached by the hash of its inputs.
+            long tb = System.nanoTime();
+            Command.Result build = Command.run(Duration.ofMinutes(20), List.of(HOME.resolve("guest-image/image/build-image.sh").toString(),
+                    "--cache", cache.toString())).orThrow(List.of("build-image.sh"));
+            Path image = Path.of(build.stdout().strip().lines().reduce((a, b) -> b).orElseThrow());
+            double buildSeconds = seconds(tb);
+            timings.add(String.format("image build (%s): %.1f s", build.stderr().contains("cached:") ? "cached" : "cold", buildSeconds));
+            assertThat(image.resolve("headnode.qcow2")).isRegularFile();
+            assertThat(image.resolve("vmlinuz")).isRegularFile();
+            assertThat(image.resolve("initrd.img")).isRegularFile();
+            assertThat(image.resolve("lab-installer.img")).isRegularFile();
+            assertThat(Files.readString(image.resolve("manifest"))).contains("agent-jar=").doesNotContain("agent-jar=absent");
+
+            // lab up, in the background, while this thread watches from outside
+            ExecutorService bg = Executors.newSingleThreadExecutor();
+            Future<Lab.UpResult> up = bg.submit(() -> lab.up(new Lab.UpOptions(false, Optional.of(image), true, Duration.ofMinutes(12))));
+            String bridge = "br-vlan" + VLAN.id();
+            String mac = settings.nodeMac(1);
+            String perMacName = "pxelinux.cfg/01-" + mac.replace(':', '-');
+            String perMacConfig = null;
+            String nodeStateBeforeInstall = null;
+            boolean probeAddress = false;
+            while (!up.isDone()) {
+                if (!probeAddress && lab.namespaceExists() && lab.namespaceLinks().contains(bridge)) {
+                    Command.check("ip", "-n", ns, "addr", "add", PROBE + "/24", "dev", bridge);
+                    probeAddress = true;
+                }
+                if (nodeStateBeforeInstall == null && transcript.toString().contains("headnode install")) {
+                    nodeStateBeforeInstall = lab.nodeState(1);
+                }
+                if (probeAddress && perMacConfig == null && transcript.toString().contains("headnode install")) {
+                    Command.Result r = inNs(ns, "curl", "-sS", "--max-time", "3", "tftp://" + HEAD + "/" + perMacName);
+                    if (r.exitCode() == 0 && !r.stdout().isBlank()) {
+                        perMacConfig = r.stdout();
+                    }
+                }
+                Thread.sleep(300);
+            }
+            Lab.UpResult result = up.get();
+            bg.shutdown();
+            String text = transcript.toString();
+            String headConsole = console(dir.resolve("state/console/headnode-vlan100.log"));
+            String nodeConsole = console(settings.nodeConsole(1));
+            timings.add(String.format("lab up: head node defined and started at %.1f s, agent ready at %.1f s (%.1f s after start), node done at %.1f s",
+                    result.headnodeStartedAt(), result.agentReadyAt(), result.agentReadyAt() - result.headnodeStartedAt(), result.nodesDoneAt().get(0)));
+
+            // 1. The head node boots; the agent reports ready with the share mounted read-only; a guest write is refused.
+            JsonNode status = agentStatus(lab);
+            assertThat(status.path("ready").asBoolean()).as("agent status %s", status).isTrue();
+            assertThat(status.path("share").asText()).isEqualTo("mounted-ro");
+            assertThat(status.path("services").path("dhcpd").asText()).isEqualTo("running");
+            assertThat(status.path("services").path("tftpd").asText()).isEqualTo("running");
+            assertThat(headConsole).contains("headnode-share-check: share mounted (ro")
+                    .contains("a write from the guest is refused");
+            assertThat(settings.shareRoot().resolve("100/.guest-write-probe")).doesNotExist();
+            String domXml = Command.check("virsh", "-c", settings.localUri(), "dumpxml", "headnode-vlan100").stdout();
+            assertThat(domXml).contains("<readonly/>").contains("accessmode='mapped'");
+
+            // 2. The node is powered on by the agent's libvirt driver (the lab only defined it), gets its fixed
+            //    address from the head node's dhcpd, fetches pxelinux.0 and its per-MAC config over TFTP, the
+            //    installer over HTTP.
+            assertThat(nodeStateBeforeInstall).as("the lab defines nodes but never starts them").isEqualTo("shut off");
+            assertThat(text).contains("node " + settings.nodeName(1) + ": firmware running");
+            String fixed = status.path("machines").get(0).path("address").asText();
+            assertThat(fixed).isEqualTo("10.0.100.2");
+            assertThat(nodeConsole).contains("net0: " + fixed + "/255.255.255.0").contains("Next server: " + HEAD)
+                    .contains("tftp://" + HEAD + "/pxelinux.0... ok").contains("PXELINUX 6.04");
+            assertThat(perMacConfig).as("per-MAC config fetched over TFTP during the install").isNotNull()
+                    .contains("# headnode-agent install config for").contains("kernel http://" + HEAD + ":80/lab/vmlinuz");
+            assertThat(nodeConsole).contains("headnode-installer: start")
+                    .contains("headnode-installer: lease " + fixed + "/24")
+                    .contains("parameters from http://" + HEAD + ":80/ks/01-" + mac.replace(':', '-'));
+            Command.Result kernelRange = inNs(ns, "curl", "-sS", "--max-time", "5", "-r", "0-511", "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
+                    "http://" + HEAD + "/lab/vmlinuz");
+            assertThat(kernelRange.stdout().strip()).isEqualTo("206 512");
+
+            // 3. The installer called back; the callback was accepted once; the per-MAC config is gone.
+            assertThat(count(nodeConsole, NodeProgress.CALLBACK_ACCEPTED)).isEqualTo(1);
+            assertThat(count(nodeConsole, NodeProgress.INSTALLER_START)).as("installed exactly once").isEqualTo(1);
+            JsonNode machine = agentStatus(lab).path("machines").get(0);
+            assertThat(machine.path("state").asText()).isEqualTo("installed");
+            Command.Result gone = inNs(ns, "curl", "-sS", "--max-time", "3", "tftp://" + HEAD + "/" + perMacName);
+            assertThat(gone.exitCode()).as("per-MAC config must be gone: %s", gone.stdout()).isNotZero();
+            assertThat(inNs(ns, "curl", "-sS", "--max-time", "3", "tftp://" + HEAD + "/pxelinux.cfg/default").stdout()).contains("localboot");
+            Command.Result forged = inNs(ns, "curl", "-sS", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}",
+                    "--data", "token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "http://" + HEAD + "/boot-default/01-" + mac.replace(':', '-'));
+            assertThat(forged.stdout().strip()).as("a callback from another address, with a forged token").startsWith("4");
+
+            // 4. The node rebooted; pxelinux booted the local disk, whose stub printed the marker.
+            assertThat(result.nodes()).containsExactly(NodeProgress.BOOTED_FROM_DISK);
+            String afterCallback = nodeConsole.substring(nodeConsole.indexOf(NodeProgress.CALLBACK_ACCEPTED));
+            assertThat(afterCallback).contains("PXELINUX 6.04").contains("Booting from local disk");
+            Matcher marker = Pattern.compile("(?m)^\\r?(HEADNODE-DISK-MARKER mac=" + Pattern.quote(mac) + " vlan100)\\r?$").matcher(afterCallback);
+            assertThat(marker.find()).as("disk marker line after the reboot in %s", afterCallback).isTrue();
+            timings.add(String.format("node: power-on to PXELINUX banner %s; install cycle (install request to disk marker) %.1f s",
+                    pxeBannerSeconds(text, settings.nodeName(1)), result.nodesDoneAt().get(0) - result.agentReadyAt()));
+
+            // 5. headnode delete leaves no domain, overlay or bridge (once the lab's nodes are gone: a bridge
+            //    still used by another domain stays, by design); lab down leaves no namespace and no process.
+            lab.removeNodes();
+            Lab.CliResult del = lab.headnode("delete", "--vlan", "100");
+            assertThat(del.exitCode()).as(del.out() + del.err()).isZero();
+            String domains = Command.check("virsh", "-c", settings.localUri(), "list", "--all", "--name").stdout();
+            assertThat(domains.strip()).isEmpty();
+            assertThat(dir.resolve("state/disks/headnode-vlan100.qcow2")).doesNotExist();
+            assertThat(lab.namespaceLinks()).doesNotContain(bridge);
+            List<Long> pids = new ArrayList<>(lab.daemonPids());
+            pids.addAll(lab.namespacePids());
+            assertThat(pids).hasSizeGreaterThanOrEqualTo(3);
+            lab.down();
+            assertThat(Command.run("ip", "netns", "list").stdout()).doesNotContain(ns);
+            for (long p : pids) {
+                assertThat(ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).as("process %d still alive", p).isFalse();
+            }
+            assertThat(dir).doesNotExist();
+            timings.add(String.format("whole test: %.1f s", seconds(t0)));
+        } finally {
+            try {
+                lab.down();
+            } catch (RuntimeException | Error e) {
+                System.out.println("lab down after the test failed: " + e);
+            }
+            String report = String.join("\n", timings) + "\n";
+            System.out.print(report);
+            Files.createDirectories(Path.of("target"));
+            Files.writeString(Path.of("target/e2e-timings.txt"), report + "\n--- lab transcript ---\n" + transcript);
+        }
+    }
+
+    /**
+     * The agent's latest status line from the virtio-serial channel (what {@code headnode show} reads). Listens 12 s
+     * (the agent publishes at least every 10 s), up to three times: a line can be held back while no host listens.
+     */
+    private static JsonNode agentStatus(Lab lab) throws IOException {
+        String seen = "";
+        for (int attempt = 0; attempt < 3; attempt++) {
+            Lab.CliResult show = lab.headnode("show", "--vlan", "100", "--output", "json", "--status-timeout", "12s");
+            assertThat(show.exitCode()).as(show.err()).isZero();
+            JsonNode agent = JSON.readTree(show.out()).path("agent");
+            if (agent.isObject()) {
+                return agent;
+            }
+            if (agent.isTextual() && !agent.asText().isBlank()) {
+                return JSON.readTree(agent.asText());
+            }
+            seen = show.out();
+        }
+        throw new AssertionError("no agent status on the status channel in 3 x 12 s; headnode show said: " + seen);
+    }
+
+    private static Command.Result inNs(String ns, String... cmd) {
+        List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", ns));
+        all.addAll(List.of(cmd));
+        return Command.run(Duration.ofSeconds(20), all);
+    }
+
+    private static String console(Path p) throws IOException {
+        return Files.exists(p) ? new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1) : "";
+    }
+
+    private static int count(String text, String what) {
+        int n = 0;
+        for (int i = text.indexOf(what); i >= 0; i = text.indexOf(what, i + 1)) {
+            n++;
+        }
+        return n;
+    }
+
+    /** From the lab transcript: seconds between "firmware running" and "PXELINUX loaded" (0.5 s polling). */
+    private static String pxeBannerSeconds(String transcript, String node) {
+        Double on = at(transcript, "node " + node + ": " + NodeProgress.FIRMWARE.description());
+        Double pxe = at(transcript, "node " + node + ": " + NodeProgress.PXELINUX.description());
+        return on == null || pxe == null ? "?" : String.format("%.1f s", pxe - on);
+    }
+
+    private static Double at(String transcript, String line) {
+        Matcher m = Pattern.compile("\\[\\s*([0-9.]+)s\\] " + Pattern.quote(line)).matcher(transcript);
+        return m.find() ? Double.parseDouble(m.group(1)) : null;
+    }
+
+    private static double seconds(long since) {
+        return (System.nanoTime() - since) / 1e9;
+    }
+
+    /** Writes to the transcript and to stdout (the lab's progress lines show in the build log). */
+    private static final class Tee extends Writer {
+        private final StringWriter copy;
+
+        Tee(StringWriter copy) {
+            this.copy = copy;
+        }
+
+        @Override
+        public synchronized void write(char[] cbuf, int off, int len) {
+            copy.write(cbuf, off, len);
+            System.out.print(new String(cbuf, off, len));
+        }
+
+        @Override
+        public void flush() {
+            System.out.flush();
+        }
+
+        @Override
+        public void close() {
+        }
+    }
+}
