@@ -4,16 +4,13 @@ import io.headnode.contract.AtomicFiles;
 import io.headnode.contract.HeadnodeConfig;
 import io.headnode.contract.ShareFormatException;
 import io.headnode.contract.ShareLayout;
-import io.headnode.contract.Vlan;
 import io.headnode.orchestrator.share.ShareDirectory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -63,25 +60,23 @@ public final class ConfigCommand implements Callable<Integer> {
     }
 
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the VLAN's headnode.conf.")
-    public static final class Show implements Callable<Integer> {
+    public static final class Show extends ShareFileCommand.Show {
         @ParentCommand
         ConfigCommand parent;
-        @Spec
-        CommandSpec cmd;
-        @Option(names = "--vlan", required = true, converter = VlanOption.class)
-        Vlan vlan;
 
         @Override
-        public Integer call() throws Exception {
-            Path target = parent.root.get(ShareDirectory.class).layout(vlan).config();
-            if (!Files.exists(target)) {
-                cmd.commandLine().getOut().println("# no headnode.conf for VLAN " + vlan);
-                return 0;
-            }
-            cmd.commandLine().getOut().print(new String(HeadnodeConfig.parse(target.toString(), Files.readAllBytes(target)).render(),
-                    java.nio.charset.StandardCharsets.UTF_8));
-            cmd.commandLine().getOut().flush();
-            return 0;
+        HeadnodeCommand root() {
+            return parent.root;
+        }
+
+        @Override
+        Function<ShareLayout, Path> target() {
+            return ShareLayout::config;
+        }
+
+        @Override
+        String render(String name, byte[] content) throws ShareFormatException {
+            return new String(HeadnodeConfig.parse(name, content).render(), java.nio.charset.StandardCharsets.UTF_8);
         }
     }
 }

@@ -3,16 +3,13 @@ package io.headnode.orchestrator.cli;
 import io.headnode.contract.CredentialsFile;
 import io.headnode.contract.ShareFormatException;
 import io.headnode.contract.ShareLayout;
-import io.headnode.contract.Vlan;
 import io.headnode.orchestrator.share.ShareDirectory;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
@@ -60,25 +57,25 @@ public final class CredentialsCommand implements Callable<Integer> {
 
     /** Lists the entries with secrets redacted. */
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the VLAN's credentials, secrets redacted.")
-    public static final class Show implements Callable<Integer> {
+    public static final class Show extends ShareFileCommand.Show {
         @ParentCommand
         CredentialsCommand parent;
-        @Spec
-        CommandSpec cmd;
-        @Option(names = "--vlan", required = true, converter = VlanOption.class)
-        Vlan vlan;
 
         @Override
-        public Integer call() throws Exception {
-            Path target = parent.root.get(ShareDirectory.class).layout(vlan).credentials();
-            if (!Files.exists(target)) {
-                cmd.commandLine().getOut().println("# no credentials.conf for VLAN " + vlan);
-                return 0;
-            }
-            CredentialsFile creds = CredentialsFile.parse(target.toString(), Files.readAllBytes(target));
-            creds.entries().forEach(e -> cmd.commandLine().getOut().println(e));
-            cmd.commandLine().getOut().flush();
-            return 0;
+        HeadnodeCommand root() {
+            return parent.root;
+        }
+
+        @Override
+        Function<ShareLayout, Path> target() {
+            return ShareLayout::credentials;
+        }
+
+        @Override
+        String render(String name, byte[] content) throws ShareFormatException {
+            StringBuilder b = new StringBuilder();
+            CredentialsFile.parse(name, content).entries().forEach(e -> b.append(e).append('\n'));
+            return b.toString();
         }
     }
 }

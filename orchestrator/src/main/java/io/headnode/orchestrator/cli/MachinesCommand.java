@@ -2,17 +2,18 @@ package io.headnode.orchestrator.cli;
 
 import io.headnode.contract.AtomicFiles;
 import io.headnode.contract.MachineList;
-import io.headnode.contract.Vlan;
+import io.headnode.contract.ShareFormatException;
+import io.headnode.contract.ShareLayout;
 import io.headnode.orchestrator.share.ShareDirectory;
-import java.nio.file.Files;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import java.util.function.Function;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code headnode machines push|show}: the VLAN's machines.txt in the share. */
 @Command(name = "machines", mixinStandardHelpOptions = true, description = "Manage a VLAN's machines.txt.",
@@ -29,57 +30,62 @@ public final class MachinesCommand implements Callable<Integer> {
     }
 
     /** Validates a machines file and writes it, normalized, into the share (atomically; unchanged = untouched). */
-    @Command(name = "push", mixinStandardHelpOptions = true, description = "Validate FILE and install it as the VLAN's machines.txt.")
-    public static final class Push implements Callable<Integer> {
+    @Command(name = "push", mixinStandardHelpOptions = true, description = "Validate FILE ('<mac> <bmc-address>' lines, # comments) and install it as the VLAN's machines.txt.")
+    public static final class Push extends ShareFileCommand {
         @ParentCommand
         MachinesCommand parent;
-        @Spec
-        CommandSpec cmd;
-        @Option(names = "--vlan", required = true, converter = VlanOption.class)
-        Vlan vlan;
-        @Parameters(paramLabel = "FILE", description = "'<mac> <bmc-address>' lines, # comments")
-        Path file;
 
         @Override
-        public Integer call() throws Exception {
-            MachineList list;
+        byte[] normalize(String name, byte[] content) throws ShareFormatException {
+            return MachineList.parse(name, content).render();
+        }
+
+        @Override
+        String summary(byte[] normalized) {
             try {
-                list = MachineList.parse(file.toString(), Files.readAllBytes(file));
-            } catch (io.headnode.contract.ShareFormatException e) {
-                throw new UsageException(e.getMessage());
+                return MachineList.parse("machines.txt", normalized).machines().size() + " machines";
+            } catch (ShareFormatException e) {
+                throw new IllegalStateException("rendered machines.txt does not parse: " + e.getMessage(), e);
             }
-            ShareDirectory share = parent.root.get(ShareDirectory.class);
-            Path target = share.layout(vlan).machines();
-            if (!Files.isDirectory(target.getParent())) {
-                throw new UsageException("VLAN " + vlan + " has no share " + target.getParent() + ": run headnode create --vlan " + vlan + " first");
-            }
-            boolean written = AtomicFiles.writeIfChanged(target, list.render());
-            cmd.commandLine().getOut().println(target + ": " + list.machines().size() + " machines" + (written ? ", written" : ", unchanged"));
-            return 0;
+        }
+
+        @Override
+        Function<ShareLayout, Path> target() {
+            return ShareLayout::machines;
+        }
+
+        @Override
+        boolean write(ShareDirectory share, Path target, byte[] content) throws IOException {
+            return AtomicFiles.writeIfChanged(target, content);
+        }
+
+        @Override
+        HeadnodeCommand root() {
+            return parent.root;
         }
     }
 
     /** Prints the VLAN's machines.txt as the guest sees it. */
     @Command(name = "show", mixinStandardHelpOptions = true, description = "Print the VLAN's machines.txt.")
-    public static final class Show implements Callable<Integer> {
+    public static final class Show extends ShareFileCommand.Show {
         @ParentCommand
         MachinesCommand parent;
-        @Spec
-        CommandSpec cmd;
-        @Option(names = "--vlan", required = true, converter = VlanOption.class)
-        Vlan vlan;
 
         @Override
-        public Integer call() throws Exception {
-            Path target = parent.root.get(ShareDirectory.class).layout(vlan).machines();
-            if (!Files.exists(target)) {
-                cmd.commandLine().getOut().println("# no machines.txt for VLAN " + vlan);
-                return 0;
-            }
-            MachineList list = MachineList.parse(target.toString(), Files.readAllBytes(target));
-            list.machines().forEach(m -> cmd.commandLine().getOut().println(m.mac() + " " + m.bmc()));
-            cmd.commandLine().getOut().flush();
-            return 0;
+        HeadnodeCommand root() {
+            return parent.root;
+        }
+
+        @Override
+        Function<ShareLayout, Path> target() {
+            return ShareLayout::machines;
+        }
+
+        @Override
+        String render(String name, byte[] content) throws ShareFormatException {
+            StringBuilder b = new StringBuilder();
+            MachineList.parse(name, content).machines().forEach(m -> b.append(m.mac()).append(' ').append(m.bmc()).append('\n'));
+            return b.toString();
         }
     }
 }

@@ -36,6 +36,11 @@ abstract class ShareFileCommand implements Callable<Integer> {
 
     abstract HeadnodeCommand root();
 
+    /** What the file holds, for the one-line answer (e.g. "3 machines"). */
+    String summary(byte[] normalized) {
+        return "valid";
+    }
+
     @Override
     public Integer call() throws Exception {
         byte[] normalized;
@@ -52,8 +57,35 @@ abstract class ShareFileCommand implements Callable<Integer> {
             throw new UsageException("VLAN " + vlan + " has no share " + target.getParent() + ": run headnode create --vlan " + vlan + " first");
         }
         boolean written = write(share, target, normalized);
-        cmd.commandLine().getOut().println(target + (written ? ": written" : ": unchanged"));
+        cmd.commandLine().getOut().println(target + ": " + summary(normalized) + (written ? ", written" : ", unchanged"));
         cmd.commandLine().getOut().flush();
         return 0;
+    }
+
+    /** The shape of {@code headnode <file> show --vlan N}: print the share file as the guest sees it. */
+    abstract static class Show implements Callable<Integer> {
+        @Spec
+        CommandSpec cmd;
+        @Option(names = "--vlan", required = true, converter = VlanOption.class)
+        Vlan vlan;
+
+        abstract HeadnodeCommand root();
+
+        abstract Function<ShareLayout, Path> target();
+
+        /** The text to print for a present file; parsing it again guarantees the guest would accept it. */
+        abstract String render(String name, byte[] content) throws ShareFormatException;
+
+        @Override
+        public Integer call() throws Exception {
+            Path target = target().apply(root().get(ShareDirectory.class).layout(vlan));
+            if (!Files.exists(target)) {
+                cmd.commandLine().getOut().println("# no " + target.getFileName() + " for VLAN " + vlan);
+            } else {
+                cmd.commandLine().getOut().print(render(target.toString(), Files.readAllBytes(target)));
+            }
+            cmd.commandLine().getOut().flush();
+            return 0;
+        }
     }
 }
