@@ -150,7 +150,7 @@ class LabEndToEndIT {
             assertThat(result.nodes()).containsExactly(NodeProgress.BOOTED_FROM_DISK);
             String afterCallback = nodeConsole.substring(nodeConsole.indexOf(NodeProgress.CALLBACK_ACCEPTED));
             assertThat(afterCallback).contains("PXELINUX 6.04").contains("Booting from local disk");
-            Matcher marker = Pattern.compile("(?m)^\\r?(HEADNODE-DISK-MARKER mac=" + Pattern.quote(mac) + " vlan100)\\r?$").matcher(afterCallback);
+            Matcher marker = Pattern.compile("(?m)^(HEADNODE-DISK-MARKER mac=" + Pattern.quote(mac) + " vlan100)$").matcher(afterCallback);
             assertThat(marker.find()).as("disk marker line after the reboot in %s", afterCallback).isTrue();
             timings.add(String.format("node: power-on to PXELINUX banner %s; install cycle (install request to disk marker) %.1f s",
                     pxeBannerSeconds(text, settings.nodeName(1)), result.nodesDoneAt().get(0) - result.agentReadyAt()));
@@ -175,6 +175,12 @@ class LabEndToEndIT {
             assertThat(dir).doesNotExist();
             timings.add(String.format("whole test: %.1f s", seconds(t0)));
         } finally {
+            Files.createDirectories(Path.of("target"));
+            for (Path log : List.of(settings.nodeConsole(1), dir.resolve("state/console/headnode-vlan100.log"))) {
+                if (Files.exists(log)) {
+                    Files.copy(log, Path.of("target/e2e-" + log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
             try {
                 lab.down();
             } catch (RuntimeException | Error e) {
@@ -214,8 +220,10 @@ class LabEndToEndIT {
         return Command.run(Duration.ofSeconds(20), all);
     }
 
+    /** A serial console log as printable text: firmware output is full of escape sequences, CRs and stray bytes. */
     private static String console(Path p) throws IOException {
-        return Files.exists(p) ? new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1) : "";
+        String raw = Files.exists(p) ? new String(Files.readAllBytes(p), StandardCharsets.ISO_8859_1) : "";
+        return raw.replaceAll("\\e\\[[0-9;]*[A-Za-z]", "").replaceAll("[^\\x20-\\x7e\\n]", "");
     }
 
     private static int count(String text, String what) {
