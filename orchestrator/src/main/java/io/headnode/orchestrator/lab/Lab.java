@@ -265,10 +265,11 @@ public final class Lab {
     public void down() {
         requireRoot();
         if (libvirtd.running() && Files.exists(settings.orchestratorConfig())) {
-            HeadnodeCli.Result r = new HeadnodeCli(settings.orchestratorConfig()).run("delete", "--vlan", settings.vlan().toString(), "--purge");
-            step("headnode delete --vlan " + settings.vlan() + " --purge: exit " + r.exitCode() + " " + (r.out() + r.err()).strip());
+            // nodes first: the orchestrator keeps a VLAN bridge that another domain still uses
             List<String> removed = nodes.remove();
             step("nodes removed: " + (removed.isEmpty() ? "none" : String.join(", ", removed)));
+            HeadnodeCli.Result r = new HeadnodeCli(settings.orchestratorConfig()).run("delete", "--vlan", settings.vlan().toString(), "--purge");
+            step("headnode delete --vlan " + settings.vlan() + " --purge: exit " + r.exitCode() + " " + (r.out() + r.err()).strip());
         }
         libvirtd.stop();
         dhcp.stop();
