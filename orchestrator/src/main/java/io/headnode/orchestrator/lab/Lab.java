@@ -1,8 +1,6 @@
 package io.headnode.orchestrator.lab;
 
-import io.headnode.contract.AtomicFiles;
 import io.headnode.contract.HeadnodeConfig;
-import io.headnode.contract.ShareLayout;
 import io.headnode.orchestrator.config.HostConfig;
 import io.headnode.orchestrator.config.HostConfigFile;
 import io.headnode.orchestrator.spec.HeadnodePaths;
@@ -14,7 +12,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.nio.file.attribute.UserPrincipal;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -81,7 +78,6 @@ public final class Lab {
         writeOrchestratorConfig(image);
         HostConfig config = hostConfig();
         HeadnodePaths paths = new HeadnodePaths(config);
-        prepareShare(paths);
         HeadnodeCli cli = new HeadnodeCli(settings.orchestratorConfig());
         step("headnode create --vlan " + settings.vlan());
         String cmdline = read(image.resolve("cmdline")).strip();
@@ -91,6 +87,7 @@ public final class Lab {
         }
         print(cli.check(create.toArray(String[]::new)));
         double headnodeAt = elapsed();
+        prepareShare(cli);
         step("headnode machines push --vlan " + settings.vlan());
         print(cli.check("machines", "push", "--vlan", settings.vlan().toString(), settings.dir().resolve("machines.txt").toString()));
         nodes.define(paths.vlanBridge(settings.vlan()));
@@ -160,19 +157,16 @@ public final class Lab {
         }
     }
 
-    /** headnode.conf (libvirt power, the lab install profile), credentials.conf and machines.txt for the lab nodes. */
-    private void prepareShare(HeadnodePaths paths) {
-        Path share = paths.shareDir(settings.vlan());
-        mkdirs(share);
+    /**
+     * headnode.conf (libvirt power, the lab install profile), credentials.conf and machines.txt for the lab nodes,
+     * written as files in the lab dir and installed into the share with {@code headnode config|credentials push}.
+     */
+    private void prepareShare(HeadnodeCli cli) {
         try {
-            for (Path p = share; !p.equals(settings.dir().getParent()); p = p.getParent()) {
-                Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwxr-xr-x"));
-            }
-            ShareLayout layout = new ShareLayout(share);
             HeadnodeConfig d = HeadnodeConfig.defaults(settings.vlan());
             HeadnodeConfig conf = new HeadnodeConfig(settings.vlan(), d.privateAddress(), Optional.empty(), "libvirt", "lab",
                     Duration.ofMinutes(30), 3);
-            AtomicFiles.writeIfChanged(layout.config(), conf.render(), PosixFilePermissions.fromString("rw-r--r--"));
+            write(settings.dir().resolve("headnode.conf"), new String(conf.render(), StandardCharsets.UTF_8));
             StringBuilder machines = new StringBuilder("# headnode lab nodes: <mac> <bmc-address> (the BMC is the lab's libvirtd)\n");
             StringBuilder creds = new StringBuilder("# headnode lab: each node is a domain on the lab libvirtd\n");
             for (int i = 1; i <= settings.nodes(); i++) {
@@ -181,19 +175,17 @@ public final class Lab {
                         .append(" domain=").append(settings.nodeName(i)).append('\n');
             }
             write(settings.dir().resolve("machines.txt"), machines.toString());
-            // 0600 and owned by the QEMU user: only QEMU (which serves the 9p share) can read it on the host
-            AtomicFiles.writeIfChanged(layout.credentials(), creds.toString().getBytes(StandardCharsets.UTF_8),
-                    PosixFilePermissions.fromString("rw-------"));
-            try {
-                UserPrincipal qemu = share.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName(hostConfig().qemuUser());
-                Files.setOwner(layout.credentials(), qemu);
-            } catch (IOException e) {
-                step("warning: cannot give credentials.conf to " + hostConfig().qemuUser() + ": " + e.getMessage());
-            }
+            Path credentials = settings.dir().resolve("credentials.conf");
+            write(credentials, "");
+            Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
+            Files.writeString(credentials, creds.toString(), StandardCharsets.UTF_8);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot prepare the share " + share, e);
+            throw new UncheckedIOException("cannot write the lab's share files in " + settings.dir(), e);
         }
-        step("share " + share + ": headnode.conf (power-driver libvirt, install-profile lab), credentials.conf");
+        step("headnode config push --vlan " + settings.vlan() + " (power-driver libvirt, install-profile lab)");
+        print(cli.check("config", "push", "--vlan", settings.vlan().toString(), settings.dir().resolve("headnode.conf").toString()));
+        step("headnode credentials push --vlan " + settings.vlan() + " (driver=libvirt uri=" + settings.agentUri() + ")");
+        print(cli.check("credentials", "push", "--vlan", settings.vlan().toString(), settings.dir().resolve("credentials.conf").toString()));
     }
 
     /** Waits until the agent publishes its status on the virtio-serial channel; returns the seconds since up began. */
