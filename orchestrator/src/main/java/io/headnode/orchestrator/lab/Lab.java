@@ -52,7 +52,7 @@ public final class Lab {
 
     /** What {@link #up} saw, with the seconds (since the start of {@code up}) at which each step was reached. */
     public record UpResult(Path image, double imageReadyAt, double headnodeStartedAt, double agentReadyAt,
-                           List<NodeProgress> nodes, List<Double> nodesDoneAt) {
+                           List<String> nodeStatesBeforeInstall, List<NodeProgress> nodes, List<Double> nodesDoneAt) {
         public boolean allInstalled() {
             return nodes.stream().allMatch(p -> p == NodeProgress.BOOTED_FROM_DISK);
         }
@@ -100,12 +100,16 @@ public final class Lab {
         step("agent ready");
         List<NodeProgress> progress = new ArrayList<>();
         List<Double> doneAt = new ArrayList<>();
+        List<String> before = new ArrayList<>();
+        for (int i = 1; i <= settings.nodes(); i++) {
+            before.add(nodes.state(i));
+        }
         if (options.install()) {
             step("headnode install --vlan " + settings.vlan() + " --all");
             print(cli.check("install", "--vlan", settings.vlan().toString(), "--all"));
             follow(progress, doneAt, deadline);
         }
-        return new UpResult(image, imageAt, headnodeAt, agentAt, progress, doneAt);
+        return new UpResult(image, imageAt, headnodeAt, agentAt, before, progress, doneAt);
     }
 
     private Path buildImage() {

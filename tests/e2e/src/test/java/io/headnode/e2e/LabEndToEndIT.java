@@ -78,15 +78,11 @@ class LabEndToEndIT {
             String mac = settings.nodeMac(1);
             String perMacName = "pxelinux.cfg/01-" + mac.replace(':', '-');
             String perMacConfig = null;
-            String nodeStateBeforeInstall = null;
             boolean probeAddress = false;
             while (!up.isDone()) {
                 if (!probeAddress && lab.namespaceExists() && lab.namespaceLinks().contains(bridge)) {
                     Command.check("ip", "-n", ns, "addr", "add", PROBE + "/24", "dev", bridge);
                     probeAddress = true;
-                }
-                if (nodeStateBeforeInstall == null && transcript.toString().contains("headnode install")) {
-                    nodeStateBeforeInstall = lab.nodeState(1);
                 }
                 if (probeAddress && perMacConfig == null && transcript.toString().contains("headnode install")) {
                     Command.Result r = inNs(ns, "curl", "-sS", "--max-time", "3", "tftp://" + HEAD + "/" + perMacName);
@@ -119,7 +115,7 @@ class LabEndToEndIT {
             // 2. The node is powered on by the agent's libvirt driver (the lab only defined it), gets its fixed
             //    address from the head node's dhcpd, fetches pxelinux.0 and its per-MAC config over TFTP, the
             //    installer over HTTP.
-            assertThat(nodeStateBeforeInstall).as("the lab defines nodes but never starts them").isEqualTo("shut off");
+            assertThat(result.nodeStatesBeforeInstall()).as("the lab defines nodes but never starts them").containsExactly("shut off");
             assertThat(text).contains("node " + settings.nodeName(1) + ": firmware running");
             String fixed = status.path("machines").get(0).path("address").asText();
             assertThat(fixed).isEqualTo("10.0.100.2");
