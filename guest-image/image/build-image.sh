@@ -261,5 +261,10 @@ echo "root=/dev/vda rootfstype=ext4 console=ttyS0,115200 net.ifnames=0 quiet" > 
 rm -rf "$OUT"
 mv "$STAGE" "$OUT"
 ln -sfn "$HASH" "$CACHE/latest"
+# Keep the newest HEADNODE_IMAGE_KEEP images (default 3): older ones may still back a head node's overlay, so
+# this is deliberately not "keep only the newest".
+for old in $(ls -1dt "$CACHE"/[0-9a-f]*[0-9a-f] 2>/dev/null | grep -E '/[0-9a-f]{16}$' | tail -n +"$(( ${HEADNODE_IMAGE_KEEP:-3} + 1 ))"); do
+  rm -rf "$old" && step "pruned old image $old"
+done
 step "done: $OUT"
 echo "$OUT"
