@@ -48,13 +48,20 @@ mirror() {
 }
 MIRROR="$(mirror)"
 
+# The agent is part of the image: build its jar from this checkout when it is not there yet (a fresh clone).
+if [ ! -f "$AGENT_JAR" ] && [ -z "${HEADNODE_AGENT_JAR:-}" ]; then
+  log "building the agent jar (mvn package -pl guest-image/agent -am)"
+  (cd "$REPO" && mvn -B -q -ntp package -pl guest-image/agent -am -DskipTests) >&2
+fi
+[ -f "$AGENT_JAR" ] || { echo "build-image: no agent jar at $AGENT_JAR" >&2; exit 1; }
+
 # Hash of everything that determines the result.
 input_hash() {
   {
     echo "suite=$SUITE mirror=$MIRROR debug=$DEBUG"
     (cd "$HERE" && find . -type f ! -name '*.md' -print0 | sort -z | xargs -0 sha256sum)
     (cd "$HERE" && find . -type l -printf '%p -> %l\n' | sort)
-    if [ -f "$AGENT_JAR" ]; then echo "agent $(sha256sum < "$AGENT_JAR")"; else echo "agent absent"; fi
+    echo "agent $(sha256sum < "$AGENT_JAR")"
     if [ -d "$UNITS" ]; then (cd "$UNITS" && find . -type f ! -name '*.md' -print0 | sort -z | xargs -0 -r sha256sum); fi
     if [ -f "$AGENT_LAUNCHER" ]; then echo "launcher $(sha256sum < "$AGENT_LAUNCHER")"; fi
   } | sha256sum | cut -c1-16
@@ -123,12 +130,8 @@ rm -f "$ROOT/etc/resolv.conf"; : > "$ROOT/etc/resolv.conf"   # not the build hos
 
 # 4. The agent, as guest-image/units/README.md says: jar, launcher, unit (enabled), modules-load file, agent.conf.
 #    Whatever exists now is installed; the step stays, so a later build picks up what lands later.
-if [ -f "$AGENT_JAR" ]; then
-  install -D -m 0644 "$AGENT_JAR" "$ROOT/usr/share/headnode/headnode-agent.jar"
-  step "agent jar $(du -h "$AGENT_JAR" | cut -f1) installed"
-else
-  log "WARNING: no agent jar at $AGENT_JAR; the image has no agent"
-fi
+install -D -m 0644 "$AGENT_JAR" "$ROOT/usr/share/headnode/headnode-agent.jar"
+step "agent jar $(du -h "$AGENT_JAR" | cut -f1) installed"
 if [ -f "$AGENT_LAUNCHER" ]; then
   install -D -m 0755 "$AGENT_LAUNCHER" "$ROOT/usr/local/bin/headnode-agent"
 else
