@@ -49,7 +49,8 @@ class LibvirtdPowerIT {
             Machine m = Fixtures.machine(1, "127.0.0.1");
             ShareLayout share = Fixtures.share(tmp.resolve("share"), m.mac() + " " + m.bmc() + "\n",
                     m.mac() + " driver=libvirt uri=" + libvirtd.uri() + " domain=hn-power-node\n");
-            PowerService power = Fixtures.service(share, Fixtures.fast().withCallTimeout(Duration.ofSeconds(20)));
+            PowerService power = Fixtures.service(share, Fixtures.fast().withCallTimeout(Duration.ofSeconds(20))
+                    .withSettle(Duration.ofSeconds(20), Duration.ofMillis(100)));  // a loaded CI machine starts QEMU slowly
 
             assertThat(power.status(m).state()).isEqualTo(PowerState.OFF);
             assertThat(power.reset(m).kind()).as("reset of a shut-off domain").isEqualTo(Kind.REFUSED);
