@@ -30,7 +30,7 @@ class IscDhcpBackendTest {
         IscDhcpBackend b = new IscDhcpBackend(TestConfigs.rootedIn(dir), new FakeRunner(), new Templates(null));
         String conf = b.render(plan("52:54:00:00:00:0a", "52:54:00:00:00:0b"));
         assertThat(conf).contains("subnet 10.0.5.0 netmask 255.255.255.0 {", "next-server 10.0.5.1;", "filename \"pxelinux.0\";",
-                "option broadcast-address 10.0.5.255;", "deny unknown-clients;", "boot-unknown-clients false;",
+                "option broadcast-address 10.0.5.255;", "deny unknown-clients;", "option ipxe.no-pxedhcp 1;", "boot-unknown-clients false;",
                 "host node-52540000000a { hardware ethernet 52:54:00:00:00:0a; fixed-address 10.0.5.2; }",
                 "host node-52540000000b { hardware ethernet 52:54:00:00:00:0b; fixed-address 10.0.5.3; }");
         assertThat(conf).doesNotContainPattern("(?m)^\\s*range\\s");
