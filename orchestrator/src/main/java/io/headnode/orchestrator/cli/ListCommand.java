@@ -48,6 +48,7 @@ public final class ListCommand implements Callable<Integer> {
                 bad.add(e.getMessage());
             }
         }
+        List<String> unmanaged = unmanaged(h.domainNames(), store.vlans());
         PrintWriter out = cmd.commandLine().getOut();
         if (output == OutputFormat.json) {
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
@@ -59,7 +60,17 @@ public final class ListCommand implements Callable<Integer> {
             }
         }
         bad.forEach(b -> cmd.commandLine().getErr().println("headnode: bad spec: " + b));
+        unmanaged.forEach(d -> cmd.commandLine().getErr().println("headnode: warning: domain " + d
+                + " has a head node's name but no spec: not managed by headnode (reconcile leaves it alone)"));
+        cmd.commandLine().getErr().flush();
         out.flush();
         return bad.isEmpty() ? 0 : 1;
+    }
+
+    /** Domains named like a head node (headnode-vlanN) whose VLAN has no spec: left over, or made by hand. */
+    static List<String> unmanaged(List<String> domains, List<Vlan> declared) {
+        java.util.Set<String> ours = new java.util.HashSet<>();
+        declared.forEach(v -> ours.add(HeadnodePaths.domainName(v)));
+        return domains.stream().filter(d -> d.matches("headnode-vlan[0-9]+") && !ours.contains(d)).sorted().toList();
     }
 }

@@ -164,6 +164,12 @@ class InMemoryLibvirtIT {
         TestHost.Run r = host.cli("create", "--vlan", "205", "--image", image.toString());
         assertThat(r.exitCode()).isEqualTo(1);
         assertThat(r.out()).contains("domain: FAILED: domain headnode-vlan205 exists with uuid").contains("it is not ours");
+        libvirt.define("<domain type='test'><name>headnode-vlan206</name><memory>65536</memory><os><type>hvm</type></os></domain>");
+        TestHost.Run list = host.cli("list");
+        assertThat(list.exitCode()).isZero();
+        assertThat(list.err()).contains("domain headnode-vlan206 has a head node's name but no spec")
+                .doesNotContain("headnode-vlan205 has");
+        assertThat(libvirt.lookup("headnode-vlan206")).isPresent();
     }
 
     @Test
