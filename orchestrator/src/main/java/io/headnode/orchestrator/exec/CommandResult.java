@@ -12,6 +12,14 @@ public record CommandResult(List<String> command, int exitCode, String stdout, S
         return exitCode == 0;
     }
 
+    /** This result, or a {@link CommandException} naming the command and its complaint unless the exit code is 0. */
+    public CommandResult orThrow() {
+        if (!ok()) {
+            throw new CommandException(describe());
+        }
+        return this;
+    }
+
     /** One line for an error message: the command and the first line of its complaint. */
     public String describe() {
         String why = stderr.isBlank() ? stdout.strip() : stderr.strip();

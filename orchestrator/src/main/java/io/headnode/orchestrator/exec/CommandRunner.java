@@ -14,10 +14,6 @@ public interface CommandRunner {
 
     /** Runs and throws {@link CommandException} unless the exit code is 0. */
     default CommandResult check(List<String> command) {
-        CommandResult r = run(command);
-        if (!r.ok()) {
-            throw new CommandException(r.describe());
-        }
-        return r;
+        return run(command).orThrow();
     }
 }

@@ -1,67 +1,27 @@
 package io.headnode.orchestrator.lab;
 
-import java.io.File;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import io.headnode.orchestrator.exec.CommandResult;
+import io.headnode.orchestrator.exec.CommandRunner;
+import io.headnode.orchestrator.exec.ProcessCommandRunner;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
-/** Runs one external command (an argument array, never a shell line) with a timeout. */
+/** The lab's commands, run on the host by the orchestrator's {@link ProcessCommandRunner} (argument arrays, timeouts). */
 final class Exec {
-    record Result(List<String> cmd, int exitCode, String stdout, String stderr) {
-        boolean ok() {
-            return exitCode == 0;
-        }
-
-        Result orThrow() {
-            if (exitCode != 0) {
-                throw new LabException(String.join(" ", cmd) + " exited " + exitCode + ": " + (stderr.strip() + " " + stdout.strip()).strip());
-            }
-            return this;
-        }
-    }
+    private static final CommandRunner HOST = new ProcessCommandRunner(List.of());
 
     private Exec() {
     }
 
-    static Result run(Duration timeout, List<String> cmd) {
-        File out = null;
-        File err = null;
-        try {
-            out = File.createTempFile("headnode-lab", ".out");
-            err = File.createTempFile("headnode-lab", ".err");
-            Process p = new ProcessBuilder(cmd).redirectOutput(out).redirectError(err)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                throw new LabException(String.join(" ", cmd) + " did not finish within " + timeout.toSeconds() + " s");
-            }
-            return new Result(cmd, p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                    Files.readString(err.toPath(), StandardCharsets.UTF_8));
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot run " + cmd.get(0), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new LabException("interrupted running " + cmd.get(0));
-        } finally {
-            if (out != null) {
-                out.delete();
-            }
-            if (err != null) {
-                err.delete();
-            }
-        }
+    static CommandResult run(Duration timeout, List<String> cmd) {
+        return HOST.run(cmd, timeout);
     }
 
-    static Result run(List<String> cmd) {
-        return run(Duration.ofSeconds(60), cmd);
+    static CommandResult run(List<String> cmd) {
+        return HOST.run(cmd);
     }
 
-    static Result check(String... cmd) {
-        return run(List.of(cmd)).orThrow();
+    static CommandResult check(String... cmd) {
+        return HOST.check(List.of(cmd));
     }
 }

@@ -1,5 +1,6 @@
 package io.headnode.orchestrator.lab;
 
+import io.headnode.orchestrator.exec.CommandResult;
 import io.headnode.contract.HeadnodeConfig;
 import io.headnode.orchestrator.config.HostConfig;
 import io.headnode.orchestrator.config.HostConfigFile;
@@ -114,7 +115,7 @@ public final class Lab {
 
     private Path buildImage() {
         step("building the head-node image (cached by input hash)");
-        Exec.Result r = Exec.run(Duration.ofMinutes(30), List.of(settings.home().resolve("guest-image/image/build-image.sh").toString(),
+        CommandResult r = Exec.run(Duration.ofMinutes(30), List.of(settings.home().resolve("guest-image/image/build-image.sh").toString(),
                 "--cache", settings.imageCache().toString())).orThrow();
         List<String> lines = r.stdout().lines().toList();
         if (lines.isEmpty()) {

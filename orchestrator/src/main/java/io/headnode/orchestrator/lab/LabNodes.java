@@ -1,5 +1,6 @@
 package io.headnode.orchestrator.lab;
 
+import io.headnode.orchestrator.exec.CommandResult;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
@@ -82,7 +83,7 @@ final class LabNodes {
 
     /** {@code virsh domstate}, or "absent". */
     String state(int i) {
-        Exec.Result r = Exec.run(List.of("virsh", "-c", settings.localUri(), "domstate", settings.nodeName(i)));
+        CommandResult r = Exec.run(List.of("virsh", "-c", settings.localUri(), "domstate", settings.nodeName(i)));
         return r.ok() ? r.stdout().strip() : "absent";
     }
 
