@@ -80,6 +80,7 @@ public final class Agent implements AutoCloseable {
     private String profileHealth = "not applied";
     private String dhcpHealth = "not applied";
     private String tftpTreeHealth = "not built";
+    private String daemonsError = "";
     private HttpServer http;
     private String httpBound = "";
     private String httpHealth = "not started";
@@ -220,18 +221,28 @@ public final class Agent implements AutoCloseable {
             return false;
         }
         dhcpHealth = "ok";
+        boolean complete = true;
         try {
             List<String> problems = tftpTree.build();
             tftpTreeHealth = problems.isEmpty() ? "complete" : "incomplete: " + String.join("; ", problems);
-            daemons.configure(priv.ip());
         } catch (IOException e) {
             tftpTreeHealth = "failed: " + e;
             LOG.error("tftpboot tree: {}", e.toString());
+            complete = false;
+        }
+        try {
+            daemons.configure(priv.ip());
+            daemonsError = "";
+        } catch (IOException e) {
+            daemonsError = "failed: cannot configure tftpd/radvd: " + e.getMessage();
+            LOG.error("tftpd/radvd: {}", e.toString());
+            complete = false;
         }
         installs.update(s, fixed);
         bindHttp(priv.ip());
-        LOG.info("applied share: VLAN {}, {} machines, private address {}", s.config().vlan(), s.machines().machines().size(), priv);
-        return true;
+        LOG.info("applied share: VLAN {}, {} machines, private address {}{}", s.config().vlan(), s.machines().machines().size(), priv,
+                complete ? "" : " (incomplete: retried)");
+        return complete;
     }
 
     private void bindHttp(String ip) {
@@ -263,9 +274,9 @@ public final class Agent implements AutoCloseable {
         services.put("install-profile", profileHealth);
         services.put("dhcpd", applied == null ? "waiting for a valid share" : dhcpHealth.equals("ok") ? dhcp.health() : dhcpHealth);
         services.put("tftpboot", tftpTreeHealth);
-        services.put("tftpd", daemons.tftpHealth());
-        services.put("radvd", daemons.radvdHealth());
-        services.put("http", http == null ? httpHealth : httpHealth);
+        services.put("tftpd", daemonsError.isEmpty() ? daemons.tftpHealth() : daemonsError);
+        services.put("radvd", daemonsError.isEmpty() ? daemons.radvdHealth() : daemonsError);
+        services.put("http", httpHealth);
         services.put("firewall", config.manageFirewall() ? firewall.health() : "not managed");
         boolean healthy = services.values().stream().allMatch(v -> v.equals("ok") || v.equals("running") || v.equals("complete")
                 || v.startsWith("listening") || v.equals("in force") || v.equals("not managed"));

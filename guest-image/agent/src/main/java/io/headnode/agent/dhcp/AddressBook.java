@@ -38,8 +38,14 @@ public final class AddressBook {
             int n = 0;
             for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
                 n++;
-                String[] f = line.strip().split(" ");
+                int hash = line.indexOf('#');
+                String body = (hash >= 0 ? line.substring(0, hash) : line).strip();
+                if (body.isEmpty()) {
+                    continue;
+                }
+                String[] f = body.split("\\s+");
                 if (f.length != 2) {
+                    LOG.warn("{}:{}: ignoring bad entry: expected '<mac> <address>'", file, n);
                     continue;
                 }
                 try {

@@ -70,7 +70,7 @@ public final class IscDhcpBackend implements DhcpBackend {
             } finally {
                 Files.deleteIfExists(candidate);
             }
-            AtomicFiles.writeIfChanged(conf, content);
+            AtomicFiles.write(conf, content, null);   // known to differ: compared above
             LOG.info("dhcpd.conf updated ({} hosts)", plan.hosts().size());
             boolean restarted = config.runServices() && dhcpd.restart();
             return new ApplyResult(true, restarted, "");

@@ -101,16 +101,12 @@ public final class SupervisedProcess {
         return process != null && process.isAlive();
     }
 
-    /** Millis since this process was last (re)started by us; how often it was started. */
+    /** How often this process was started by us (restarts included). */
     public synchronized int starts() {
         return starts;
     }
 
     public synchronized String health() {
         return running() ? "running" : "down: " + lastProblem;
-    }
-
-    public String name() {
-        return name;
     }
 }

@@ -23,6 +23,8 @@ public final class PxeConfigs {
     private static final Logger LOG = LoggerFactory.getLogger(PxeConfigs.class);
     private static final Pattern NAME = Pattern.compile("01-[0-9a-f]{2}(-[0-9a-f]{2}){5}");
     private final Path dir;
+    /** Operator-made per-MAC files already reported once (this runs on every poll). */
+    private final Set<Path> reportedForeign = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
     public PxeConfigs(Path pxelinuxCfgDir) {
         this.dir = Objects.requireNonNull(pxelinuxCfgDir, "pxelinuxCfgDir is null");
@@ -38,11 +40,6 @@ public final class PxeConfigs {
             throw new IllegalArgumentException("an install config must start with the agent's marker");
         }
         return AtomicFiles.writeIfChanged(fileFor(mac), content.getBytes(StandardCharsets.UTF_8));
-    }
-
-    /** Removes the MAC's config if this agent made it. Returns true when a file was removed. */
-    public boolean remove(MacAddress mac) throws IOException {
-        return removeIfOurs(fileFor(mac));
     }
 
     /** Removes every agent-made per-MAC config whose MAC is not in {@code keep}. Returns how many were removed. */
@@ -66,14 +63,16 @@ public final class PxeConfigs {
         return Files.exists(fileFor(mac), LinkOption.NOFOLLOW_LINKS);
     }
 
-    private static boolean removeIfOurs(Path p) throws IOException {
+    private boolean removeIfOurs(Path p) throws IOException {
         if (!Files.isRegularFile(p, LinkOption.NOFOLLOW_LINKS)) {
             return false;
         }
         byte[] head = new byte[MARKER.length()];
         try (var in = Files.newInputStream(p, LinkOption.NOFOLLOW_LINKS)) {
             if (in.readNBytes(head, 0, head.length) != head.length || !new String(head, StandardCharsets.UTF_8).equals(MARKER)) {
-                LOG.info("leaving {} alone: not written by the agent", p);
+                if (reportedForeign.add(p)) {
+                    LOG.info("leaving {} alone: not written by the agent", p);
+                }
                 return false;
             }
         }

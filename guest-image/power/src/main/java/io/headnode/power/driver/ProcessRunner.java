@@ -3,6 +3,7 @@ package io.headnode.power.driver;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
@@ -23,23 +24,31 @@ public final class ProcessRunner {
     }
 
     public Result run(List<String> command, Map<String, String> environment, Duration timeout) throws IOException, TimedOut, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
-        pb.environment().putAll(environment);
-        Process p = pb.start();
+        // output goes to files, not pipes: a tool that writes more than a pipe holds would block until the timeout
+        File out = File.createTempFile("headnode-power", ".out");
+        File err = File.createTempFile("headnode-power", ".err");
         try {
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.destroyForcibly();
-                p.waitFor(2, TimeUnit.SECONDS);
-                throw new TimedOut(command.get(0) + " gave no answer within " + timeout.toMillis() + " ms");
+            ProcessBuilder pb = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
+                    .redirectOutput(out).redirectError(err);
+            pb.environment().putAll(environment);
+            Process p = pb.start();
+            try {
+                if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+                    p.descendants().forEach(ProcessHandle::destroyForcibly);
+                    p.destroyForcibly();
+                    p.waitFor(2, TimeUnit.SECONDS);
+                    throw new TimedOut(command.get(0) + " gave no answer within " + timeout.toMillis() + " ms");
+                }
+                return new Result(p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
+                        Files.readString(err.toPath(), StandardCharsets.UTF_8));
+            } finally {
+                if (p.isAlive()) {
+                    p.destroyForcibly();
+                }
             }
-            return new Result(p.exitValue(), new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8),
-                    new String(p.getErrorStream().readAllBytes(), StandardCharsets.UTF_8));
         } finally {
-            if (p.isAlive()) {
-                p.destroyForcibly();
-            }
-            p.getInputStream().close();
-            p.getErrorStream().close();
+            out.delete();
+            err.delete();
         }
     }
 }
