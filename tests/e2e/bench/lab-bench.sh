@@ -15,7 +15,7 @@ DIR=/var/tmp/hnbench
 NS=hnbench
 JAR="$(ls "$HOME_DIR"/orchestrator/target/headnode-orchestrator-*-all.jar | head -1)"
 cp "$JAR" /var/tmp/hnbench-orchestrator.jar   # a private copy: a rebuild of the tree must not pull it away mid-run
-LAB=(java -cp /var/tmp/hnbench-orchestrator.jar io.headnode.orchestrator.lab.LabCommand --dir "$DIR" --namespace "$NS")
+LAB=(java -cp /var/tmp/hnbench-orchestrator.jar io.headnode.orchestrator.cli.Main lab --dir "$DIR" --namespace "$NS")
 HN=(java -cp /var/tmp/hnbench-orchestrator.jar io.headnode.orchestrator.cli.Main --config "$DIR/orchestrator.conf")
 URI="qemu:///system?socket=$DIR/libvirt/sock/libvirt-sock"
 HEAD_LOG="$DIR/state/console/headnode-vlan100.log"

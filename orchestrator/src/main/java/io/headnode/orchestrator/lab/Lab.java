@@ -1,7 +1,14 @@
 package io.headnode.orchestrator.lab;
 
 import io.headnode.orchestrator.exec.CommandResult;
+import io.headnode.contract.AtomicFiles;
+import io.headnode.contract.BmcAddress;
+import io.headnode.contract.BmcCredentials;
+import io.headnode.contract.CredentialsFile;
 import io.headnode.contract.HeadnodeConfig;
+import io.headnode.contract.MacAddress;
+import io.headnode.contract.Machine;
+import io.headnode.contract.MachineList;
 import io.headnode.orchestrator.config.HostConfig;
 import io.headnode.orchestrator.config.HostConfigFile;
 import io.headnode.orchestrator.spec.HeadnodePaths;
@@ -12,10 +19,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -43,10 +50,6 @@ public final class Lab {
         this.nodes = new LabNodes(settings);
     }
 
-    public LabSettings settings() {
-        return settings;
-    }
-
     /** Options of {@link #up}. */
     public record UpOptions(boolean installDeps, Optional<Path> image, boolean install, Duration timeout) {
     }
@@ -69,8 +72,6 @@ public final class Lab {
         double imageAt = elapsed();
         step("image " + image);
         mkdirs(settings.dir());
-        state.put("namespace", settings.namespace());
-        state.put("vlan", settings.vlan().toString());
         network.up();
         step("namespace " + settings.namespace() + " with bridge " + LabSettings.PUBLIC_BRIDGE + " (" + LabSettings.HOST_ADDRESS + "/" + LabSettings.PREFIX + "), no uplink");
         libvirtd.start();
@@ -172,18 +173,16 @@ public final class Lab {
             HeadnodeConfig conf = new HeadnodeConfig(settings.vlan(), d.privateAddress(), Optional.empty(), "libvirt", "lab",
                     Duration.ofMinutes(30), 3);
             write(settings.dir().resolve("headnode.conf"), new String(conf.render(), StandardCharsets.UTF_8));
-            StringBuilder machines = new StringBuilder("# headnode lab nodes: <mac> <bmc-address> (the BMC is the lab's libvirtd)\n");
-            StringBuilder creds = new StringBuilder("# headnode lab: each node is a domain on the lab libvirtd\n");
+            List<Machine> machines = new ArrayList<>();
+            List<BmcCredentials> creds = new ArrayList<>();
             for (int i = 1; i <= settings.nodes(); i++) {
-                machines.append(settings.nodeMac(i)).append(' ').append(LabSettings.HOST_ADDRESS).append('\n');
-                creds.append(settings.nodeMac(i)).append(" driver=libvirt uri=").append(settings.agentUri())
-                        .append(" domain=").append(settings.nodeName(i)).append('\n');
+                MacAddress mac = MacAddress.parse(settings.nodeMac(i));
+                machines.add(new Machine(mac, BmcAddress.parse(LabSettings.HOST_ADDRESS)));   // the BMC is the lab's libvirtd
+                creds.add(new BmcCredentials(new BmcCredentials.MacKey(mac), Optional.of("libvirt"), Optional.empty(), Optional.empty(),
+                        Map.of("uri", settings.agentUri(), "domain", settings.nodeName(i))));
             }
-            write(settings.dir().resolve("machines.txt"), machines.toString());
-            Path credentials = settings.dir().resolve("credentials.conf");
-            write(credentials, "");
-            Files.setPosixFilePermissions(credentials, PosixFilePermissions.fromString("rw-------"));
-            Files.writeString(credentials, creds.toString(), StandardCharsets.UTF_8);
+            AtomicFiles.writeIfChanged(settings.dir().resolve("machines.txt"), new MachineList(machines).render());
+            new CredentialsFile(creds).write(settings.dir().resolve("credentials.conf"));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write the lab's share files in " + settings.dir(), e);
         }

@@ -1,7 +1,6 @@
 package io.headnode.orchestrator.lab;
 
 import io.headnode.contract.Vlan;
-import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -101,16 +100,5 @@ public final class LabCommand {
             parent.lab().down();
             return 0;
         }
-    }
-
-    /** For development (until {@code headnode lab} is wired into the root command): {@code java -cp ... LabCommand up}. */
-    public static void main(String[] args) {
-        picocli.CommandLine cl = new picocli.CommandLine(new LabCommand());
-        cl.setOut(new PrintWriter(System.out, true));
-        cl.setExecutionExceptionHandler((ex, c, p) -> {
-            c.getErr().println("headnode lab: error: " + (ex.getMessage() == null ? ex.toString() : ex.getMessage()));
-            return 1;
-        });
-        System.exit(cl.execute(args));
     }
 }

@@ -45,11 +45,6 @@ final class LabState {
         save();
     }
 
-    void remove(String key) {
-        values.remove(key);
-        save();
-    }
-
     private void save() {
         try {
             Files.createDirectories(file.getParent());

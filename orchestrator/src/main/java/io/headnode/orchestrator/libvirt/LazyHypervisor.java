@@ -30,44 +30,79 @@ public final class LazyHypervisor implements Hypervisor {
         return delegate;
     }
 
+    /**
+     * Runs one call; a lost connection (libvirtd restarted: VIR_ERR_RPC, VIR_ERR_NO_CONNECT) drops the handle so the
+     * next call connects again. Without this a long-running {@code reconcile --every} would fail every pass after
+     * a libvirtd restart.
+     */
+    private <T> T call(Function<Hypervisor, T> op) {
+        Hypervisor h = h();
+        try {
+            return op.apply(h);
+        } catch (HypervisorException e) {
+            if (e.kind() == HypervisorException.Kind.CANNOT_CONNECT) {
+                drop(h);
+            }
+            throw e;
+        }
+    }
+
+    private void run(java.util.function.Consumer<Hypervisor> op) {
+        call(h -> {
+            op.accept(h);
+            return null;
+        });
+    }
+
+    private synchronized void drop(Hypervisor broken) {
+        if (delegate == broken) {
+            delegate = null;
+            try {
+                broken.close();
+            } catch (RuntimeException e) {
+                // the connection is gone already
+            }
+        }
+    }
+
     @Override
     public Optional<DomainStatus> lookup(String name) {
-        return h().lookup(name);
+        return call(h -> h.lookup(name));
     }
 
     @Override
     public void define(String xml) {
-        h().define(xml);
+        run(h -> h.define(xml));
     }
 
     @Override
     public void start(String name) {
-        h().start(name);
+        run(h -> h.start(name));
     }
 
     @Override
     public void destroy(String name) {
-        h().destroy(name);
+        run(h -> h.destroy(name));
     }
 
     @Override
     public void resume(String name) {
-        h().resume(name);
+        run(h -> h.resume(name));
     }
 
     @Override
     public void undefine(String name) {
-        h().undefine(name);
+        run(h -> h.undefine(name));
     }
 
     @Override
     public void setAutostart(String name, boolean autostart) {
-        h().setAutostart(name, autostart);
+        run(h -> h.setAutostart(name, autostart));
     }
 
     @Override
     public List<String> domainNames() {
-        return h().domainNames();
+        return call(Hypervisor::domainNames);
     }
 
     @Override

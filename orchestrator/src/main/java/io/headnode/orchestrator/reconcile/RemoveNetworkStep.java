@@ -48,9 +48,7 @@ public final class RemoveNetworkStep implements Step {
                 users.add("domain " + name);
             }
         }
-        if (!ctx.dryRun()) {
-            network.foreignPorts(spec).forEach(p -> users.add("port " + p));
-        }
+        network.foreignPorts(spec).forEach(p -> users.add("port " + p));   // read-only: a dry run reports what a real run does
         if (!users.isEmpty()) {
             return StepResult.skipped(name(), "kept bridge " + bridge + ": used by " + String.join(", ", users));
         }
