@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
 import java.util.Objects;
 
 /**
@@ -19,12 +20,42 @@ import java.util.Objects;
 public final class ShareReader {
     static final int MAX_FILE = 4 << 20;
     private final ShareLayout layout;
+    /** The last valid reading and the (inode, mtime, size) of both files it came from: an unchanged share is not re-parsed. */
+    private Stamp confStamp;
+    private Stamp machinesStamp;
+    private ShareReading lastValid;
+
+    private record Stamp(Object fileKey, FileTime modified, long size) {
+        static Stamp of(Path file) {
+            try {
+                BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+                return new Stamp(a.fileKey(), a.lastModifiedTime(), a.size());
+            } catch (IOException e) {
+                return null;
+            }
+        }
+    }
 
     public ShareReader(ShareLayout layout) {
         this.layout = Objects.requireNonNull(layout, "layout is null");
     }
 
-    public ShareReading read() {
+    /** Reads the share; called every poll, so a share whose files did not change returns the last valid reading. */
+    public synchronized ShareReading read() {
+        Stamp conf = Stamp.of(layout.config());
+        Stamp machines = Stamp.of(layout.machines());
+        if (lastValid != null && conf != null && machines != null && conf.equals(confStamp) && machines.equals(machinesStamp)) {
+            return lastValid;
+        }
+        ShareReading r = readNow();
+        // only a valid reading is kept: an invalid one (e.g. a write in progress) is read again next time
+        lastValid = r.kind() == ShareReading.Kind.VALID ? r : null;
+        confStamp = conf;
+        machinesStamp = machines;
+        return r;
+    }
+
+    private ShareReading readNow() {
         if (!Files.isDirectory(layout.root())) {
             return ShareReading.missing(layout.root() + " is not a directory");
         }

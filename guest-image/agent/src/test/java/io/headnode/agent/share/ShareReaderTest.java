@@ -30,6 +30,24 @@ class ShareReaderTest {
     }
 
     @Test
+    void anUnchangedShareIsNotParsedAgainButAReplacedFileIs(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("headnode.conf"), CONF);
+        Files.writeString(dir.resolve("machines.txt"), "52:54:00:00:00:0a 10.1.0.1\n");
+        ShareReader reader = new ShareReader(new ShareLayout(dir));
+        ShareReading first = reader.read();
+        assertThat(reader.read()).isSameAs(first);
+        // the host replaces files by rename: same size, other content, other inode
+        Path tmp = dir.resolve(".machines.tmp");
+        Files.writeString(tmp, "52:54:00:00:00:0b 10.1.0.1\n");
+        Files.move(tmp, dir.resolve("machines.txt"), java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        ShareReading second = reader.read();
+        assertThat(second).isNotSameAs(first);
+        assertThat(second.snapshot().orElseThrow().machines().machines().get(0).mac().value()).isEqualTo("52:54:00:00:00:0b");
+        Files.delete(dir.resolve("machines.txt"));
+        assertThat(reader.read().statusWord()).isEqualTo("invalid: machines.txt: file: missing");
+    }
+
+    @Test
     void truncatedFileIsIncompleteWithItsLastLine(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("headnode.conf"), CONF);
         Files.writeString(dir.resolve("machines.txt"), "52:54:00:00:00:0a 10.1.0.1\n52:54:00:00:00:0b 10.1");
