@@ -2,8 +2,8 @@ package io.headnode.orchestrator.apparmor;
 
 import io.headnode.contract.AtomicFiles;
 import io.headnode.orchestrator.config.HostConfig;
-import io.headnode.orchestrator.exec.CommandResult;
-import io.headnode.orchestrator.exec.CommandRunner;
+import io.headnode.common.exec.CommandResult;
+import io.headnode.common.exec.CommandRunner;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,8 +1,8 @@
 package io.headnode.orchestrator.lab;
 
-import io.headnode.orchestrator.exec.CommandResult;
-import io.headnode.orchestrator.exec.CommandRunner;
-import io.headnode.orchestrator.exec.ProcessCommandRunner;
+import io.headnode.common.exec.CommandResult;
+import io.headnode.common.exec.CommandRunner;
+import io.headnode.common.exec.ProcessCommandRunner;
 import java.time.Duration;
 import java.util.List;
 

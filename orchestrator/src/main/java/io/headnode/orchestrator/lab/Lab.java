@@ -1,6 +1,6 @@
 package io.headnode.orchestrator.lab;
 
-import io.headnode.orchestrator.exec.CommandResult;
+import io.headnode.common.exec.CommandResult;
 import io.headnode.contract.AtomicFiles;
 import io.headnode.contract.BmcAddress;
 import io.headnode.contract.BmcCredentials;

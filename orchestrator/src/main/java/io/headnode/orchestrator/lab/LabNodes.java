@@ -1,6 +1,6 @@
 package io.headnode.orchestrator.lab;
 
-import io.headnode.orchestrator.exec.CommandResult;
+import io.headnode.common.exec.CommandResult;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

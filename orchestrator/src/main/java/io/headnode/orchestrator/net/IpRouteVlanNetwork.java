@@ -2,9 +2,9 @@ package io.headnode.orchestrator.net;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import io.headnode.orchestrator.exec.CommandException;
-import io.headnode.orchestrator.exec.CommandResult;
-import io.headnode.orchestrator.exec.CommandRunner;
+import io.headnode.common.exec.CommandException;
+import io.headnode.common.exec.CommandResult;
+import io.headnode.common.exec.CommandRunner;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.headnode.orchestrator.TestHost;
 import io.headnode.orchestrator.config.HostConfig;
-import io.headnode.orchestrator.exec.ProcessCommandRunner;
+import io.headnode.common.exec.ProcessCommandRunner;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.headnode.orchestrator.disk;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.headnode.orchestrator.exec.ProcessCommandRunner;
+import io.headnode.common.exec.ProcessCommandRunner;
 import io.headnode.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;

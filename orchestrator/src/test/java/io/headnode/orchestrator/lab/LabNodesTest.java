@@ -25,7 +25,7 @@ class LabNodesTest {
         assertThat(new LabNodes(s).render(1, "br-vlan100")).as("stable uuid").isEqualTo(xml);
         Path f = tmp.resolve("node1.xml");
         Files.writeString(f, xml);
-        io.headnode.orchestrator.exec.CommandResult v = Exec.run(Duration.ofSeconds(30), List.of("virt-xml-validate", f.toString(), "domain"));
+        io.headnode.common.exec.CommandResult v = Exec.run(Duration.ofSeconds(30), List.of("virt-xml-validate", f.toString(), "domain"));
         assertThat(v.exitCode()).as(v.stdout() + v.stderr()).isZero();
     }
 }

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.headnode.contract.Vlan;
-import io.headnode.orchestrator.exec.CommandResult;
+import io.headnode.common.exec.CommandResult;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

@@ -1,4 +1,4 @@
-package io.headnode.orchestrator.exec;
+package io.headnode.common.exec;
 
 import java.io.File;
 import java.io.IOException;

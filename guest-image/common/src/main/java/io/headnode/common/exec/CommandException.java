@@ -1,4 +1,4 @@
-package io.headnode.orchestrator.exec;
+package io.headnode.common.exec;
 
 /** A subprocess that could not run, timed out or failed where failure was not expected. */
 public final class CommandException extends RuntimeException {
