@@ -1,0 +1,58 @@
+package io.headnode.agent.http;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetAddress;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets up each accepted connection: closes it at once beyond the connection caps, else builds its pipeline: idle
+ * timer (reads and write progress), request decoder (limits on request line and headers, one request at a time),
+ * response encoder, body aggregator (limit on the body), route dispatcher.
+ */
+final class HttpPipeline extends ChannelInitializer<SocketChannel> {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpPipeline.class);
+    private final HttpLimits limits;
+    private final ConnectionLimiter limiter;
+    private final HttpHandler handler;
+    private final Executor executor;
+
+    HttpPipeline(HttpLimits limits, ConnectionLimiter limiter, HttpHandler handler, Executor executor) {
+        this.limits = Objects.requireNonNull(limits, "limits is null");
+        this.limiter = Objects.requireNonNull(limiter, "limiter is null");
+        this.handler = Objects.requireNonNull(handler, "handler is null");
+        this.executor = Objects.requireNonNull(executor, "executor is null");
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        InetAddress peer = ch.remoteAddress().getAddress();
+        if (!limiter.tryAcquire(peer)) {
+            LOG.debug("closing a connection from {}: connection cap reached ({} open, {} from it)", peer.getHostAddress(),
+                    limiter.open(), limiter.open(peer));
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> limiter.release(peer));
+        PacedRequestDecoder decoder = new PacedRequestDecoder(new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLine())
+                .setMaxHeaderSize(limits.maxHeaderBytes()));
+        HttpObjectAggregator body = new HttpObjectAggregator(limits.maxBody());
+        // a body trickled in byte by byte must not pin one receive buffer per byte
+        body.setMaxCumulationBufferComponents(2);
+        ch.pipeline().addLast(
+                new IdleStateHandler(true, 0, 0, limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                decoder,
+                new HttpResponseEncoder(),
+                body,
+                new RouteDispatcher(handler, executor, decoder, limits.requestTimeout()));
+    }
+}
