@@ -15,19 +15,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Sets up each accepted connection: closes it at once beyond the connection caps, else builds its pipeline: idle
- * timer (reads and write progress), request decoder (limits on request line and headers, one request at a time),
+ * timer (reads and write progress), request decoder (limits on request line and headers, one request at a time,
+ * requests in progress),
  * response encoder, body aggregator (limit on the body), route dispatcher.
  */
 final class HttpPipeline extends ChannelInitializer<SocketChannel> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpPipeline.class);
     private final HttpLimits limits;
-    private final ConnectionLimiter limiter;
+    private final AddressLimiter limiter;
+    private final AddressLimiter inProgress;
     private final HttpHandler handler;
     private final Executor executor;
 
-    HttpPipeline(HttpLimits limits, ConnectionLimiter limiter, HttpHandler handler, Executor executor) {
+    HttpPipeline(HttpLimits limits, AddressLimiter limiter, AddressLimiter inProgress, HttpHandler handler, Executor executor) {
         this.limits = Objects.requireNonNull(limits, "limits is null");
         this.limiter = Objects.requireNonNull(limiter, "limiter is null");
+        this.inProgress = Objects.requireNonNull(inProgress, "inProgress is null");
         this.handler = Objects.requireNonNull(handler, "handler is null");
         this.executor = Objects.requireNonNull(executor, "executor is null");
     }
@@ -44,7 +47,7 @@ final class HttpPipeline extends ChannelInitializer<SocketChannel> {
         ch.closeFuture().addListener(f -> limiter.release(peer));
         PacedRequestDecoder decoder = new PacedRequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxRequestLine())
-                .setMaxHeaderSize(limits.maxHeaderBytes()));
+                .setMaxHeaderSize(limits.maxHeaderBytes()), inProgress, limits.maxHeaderLines());
         HttpObjectAggregator body = new HttpObjectAggregator(limits.maxBody());
         // a body trickled in byte by byte must not pin one receive buffer per byte
         body.setMaxCumulationBufferComponents(2);

@@ -37,7 +37,7 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup acceptor;
     private final EventLoopGroup io;
     private final ThreadPoolExecutor handlers;
-    private final ConnectionLimiter limiter;
+    private final AddressLimiter limiter;
     private final Channel channel;
 
     /** A server with the agent's default limits ({@link HttpLimits#defaults}). */
@@ -52,7 +52,7 @@ public final class HttpServer implements AutoCloseable {
         if (threads < 1) {
             throw new IllegalArgumentException("threads must be positive: " + threads);
         }
-        limiter = new ConnectionLimiter(limits.maxConnections(), limits.maxPerAddress());
+        limiter = new AddressLimiter(limits.maxConnections(), limits.maxPerAddress());
         acceptor = new NioEventLoopGroup(1, new DefaultThreadFactory("http-accept", true));
         io = new NioEventLoopGroup(threads, new DefaultThreadFactory("http-io", true));
         // at most one request per connection is in flight, so a queue as long as the connection cap never overflows
@@ -68,7 +68,8 @@ public final class HttpServer implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 1024, 8192))
-                .childHandler(new HttpPipeline(limits, limiter, handler, handlers));
+                .childHandler(new HttpPipeline(limits, limiter, new AddressLimiter(limits.maxRequestsInProgress(),
+                        limits.maxRequestsInProgressPerAddress()), handler, handlers));
         try {
             channel = b.bind(bind).syncUninterruptibly().channel();
         } catch (Exception e) {

@@ -8,13 +8,19 @@ import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpRequestDecoder;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.util.ReferenceCountUtil;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.Objects;
 
 /**
- * Netty's request decoder with two changes for the agent.
+ * Netty's request decoder with a few changes for the agent. Used on the connection's event loop only.
  * <ul>
  *   <li>One request at a time: after a complete request it decodes nothing more until {@link #resume()}. Bytes already
  *       received stay buffered and nothing more is read meanwhile, so a client that pipelines thousands of requests
@@ -22,24 +28,42 @@ import java.util.List;
  *   <li>An empty request head (a bare CRLF CRLF: two empty lines where a request line belongs) is a bad request, which
  *       the codec would skip silently while it waits for more. One empty line before a request line stays allowed
  *       (RFC 9112, section 2.2).</li>
+ *   <li>A request holds a permit of the shared requests-in-progress limiter (a total and a per-address cap) from its
+ *       first byte until it is complete; without one it is refused (503). And its head may have at most
+ *       {@code maxHeaderLines} header lines (431). Together these bound the memory of half-received requests, which
+ *       the codec keeps as parsed header objects, however many slow senders there are.</li>
  * </ul>
- * Used on the connection's event loop only.
  */
 final class PacedRequestDecoder extends HttpRequestDecoder {
+    private final AddressLimiter inProgress;
+    private final int maxHeaderLines;
     private ChannelHandlerContext context;
+    private InetAddress peer;
     private boolean paused;
     private boolean atRequestStart = true;
+    private boolean inHead;
+    private boolean permit;
     private int emptyLines;
+    private int headLines;
     private boolean rejected;
 
-    PacedRequestDecoder(HttpDecoderConfig config) {
+    PacedRequestDecoder(HttpDecoderConfig config, AddressLimiter inProgress, int maxHeaderLines) {
         super(config);
+        this.inProgress = Objects.requireNonNull(inProgress, "inProgress is null");
+        this.maxHeaderLines = maxHeaderLines;
     }
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) throws Exception {
         context = ctx;
+        peer = ((InetSocketAddress) ctx.channel().remoteAddress()).getAddress();
         super.handlerAdded(ctx);
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) throws Exception {
+        releasePermit();
+        super.handlerRemoved0(ctx);
     }
 
     @Override
@@ -52,18 +76,40 @@ final class PacedRequestDecoder extends HttpRequestDecoder {
             return;
         }
         if (atRequestStart && emptyHead(in)) {
-            rejected = true;
-            in.skipBytes(in.readableBytes());
-            out.add(emptyRequest());
+            reject(in, out, out.size(), new IllegalArgumentException("empty request head"));
             return;
         }
+        if (!atRequestStart && !permit) {
+            // a request has begun: it needs a permit until it is complete
+            if (!inProgress.tryAcquire(peer)) {
+                reject(in, out, out.size(), new ServerBusyException("too many requests in progress"));
+                return;
+            }
+            permit = true;
+            inHead = true;
+        }
         int before = out.size();
+        int from = in.readerIndex();
         super.decode(ctx, in, out);
+        if (inHead) {
+            headLines += lineFeeds(in, from);
+            // besides the header lines: the tolerated empty lines, the request line and the empty line ending the head
+            if (headLines - emptyLines - 2 > maxHeaderLines) {
+                reject(in, out, before, new TooLongHttpHeaderException("more than " + maxHeaderLines + " header lines"));
+                return;
+            }
+        }
         for (int i = before; i < out.size(); i++) {
-            if (out.get(i) instanceof LastHttpContent) {
+            Object o = out.get(i);
+            if (o instanceof HttpRequest) {
+                inHead = false;
+            }
+            if (o instanceof LastHttpContent) {
                 paused = true;
                 atRequestStart = true;
                 emptyLines = 0;
+                headLines = 0;
+                releasePermit();
             }
         }
     }
@@ -102,9 +148,40 @@ final class PacedRequestDecoder extends HttpRequestDecoder {
         return false;
     }
 
-    private static FullHttpRequest emptyRequest() {
+    private static int lineFeeds(ByteBuf in, int from) {
+        int n = 0;
+        for (int i = from; i < in.readerIndex(); i++) {
+            if (in.getByte(i) == '\n') {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    /** Drops what this call decoded and everything after it, and hands on a failed request in its place. */
+    private void reject(ByteBuf in, List<Object> out, int from, Exception cause) {
+        while (out.size() > from) {
+            ReferenceCountUtil.release(out.remove(out.size() - 1));
+        }
+        rejected = true;
+        releasePermit();
+        in.skipBytes(in.readableBytes());
         FullHttpRequest r = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/", Unpooled.EMPTY_BUFFER);
-        r.setDecoderResult(DecoderResult.failure(new IllegalArgumentException("empty request head")));
-        return r;
+        r.setDecoderResult(DecoderResult.failure(cause));
+        out.add(r);
+    }
+
+    private void releasePermit() {
+        if (permit) {
+            permit = false;
+            inProgress.release(peer);
+        }
+    }
+
+    /** No permit for another request in progress. */
+    static final class ServerBusyException extends Exception {
+        ServerBusyException(String message) {
+            super(message, null, false, false);
+        }
     }
 }

@@ -170,6 +170,9 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
         if (cause instanceof TooLongHttpHeaderException) {
             return HttpResponse.fatal(431, "request head too large\n");
         }
+        if (cause instanceof PacedRequestDecoder.ServerBusyException) {
+            return HttpResponse.fatal(503, "busy\n");
+        }
         return HttpResponse.fatal(400, "bad request\n");
     }
 

@@ -7,11 +7,9 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.RandomAccessFile;
-import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
-import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -198,26 +196,12 @@ class HttpServerHostileTest {
     @Test
     @Timeout(value = 120, unit = TimeUnit.SECONDS)
     void fourThousandIdleConnectionsFromOneAddressLeaveOtherClientsServed() throws Exception {
-        List<SocketChannel> flood = new ArrayList<>();
-        try {
-            for (int i = 0; i < 4096; i++) {
-                SocketChannel c = SocketChannel.open();
-                c.bind(new InetSocketAddress("127.0.0.1", 0));
-                c.connect(server.address());
-                flood.add(c);
-            }
-            try (Socket other = new Socket()) {
-                other.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.2"), 0));
-                other.connect(server.address(), 5000);
-                other.setSoTimeout(10_000);
-                assertThat(exchange(other, "GET /small.txt HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200").endsWith("hello\n");
-            }
-            // most of the flood was closed by the per-address cap: the total cap stays free for other clients
-            assertThat(server.openConnections()).isLessThanOrEqualTo(1024);
-        } finally {
-            for (SocketChannel c : flood) {
-                c.close();
-            }
+        try (LoopbackFlood flood = LoopbackFlood.open(server.address(), 4096, 1, new byte[0])) {
+            assertThat(LoopbackFlood.fetch("127.0.0.2", server.address(), "/small.txt")).isEqualTo(200);
+            // the per-address cap closed most of the flood: the total cap stays free for other clients
+            await().atMost(Duration.ofSeconds(10)).until(() -> flood.closedByServer() >= 4096 - HttpLimits.defaults(Duration.ofSeconds(1)).maxPerAddress());
+            assertThat(server.openConnections()).isLessThanOrEqualTo(HttpLimits.defaults(Duration.ofSeconds(1)).maxPerAddress());
+            assertThat(LoopbackFlood.fetch("127.0.0.2", server.address(), "/small.txt")).isEqualTo(200);
         }
     }
 }

@@ -103,6 +103,9 @@ class HttpServerTest {
             assertThat(send(s, "GET /x HTTP/1.1\r\nHost: x\r\nHost: y\r\n\r\n")).startsWith("HTTP/1.1 400");
         }
         try (Socket s = connect()) {
+            assertThat(send(s, "GET /x HTTP/1.1\r\n" + "a:b\r\n".repeat(65) + "\r\n")).startsWith("HTTP/1.1 431");
+        }
+        try (Socket s = connect()) {
             assertThat(send(s, "GET /" + "a".repeat(3000) + " HTTP/1.1\r\n\r\n")).startsWith("HTTP/1.1 414");
         }
         try (Socket s = connect()) {
@@ -227,6 +230,22 @@ class HttpServerTest {
                     s.close();
                 }
             }
+        }
+    }
+
+    @Test
+    void slowSendersAtOneAddressCannotTakeAllRequestSlots() throws Exception {
+        // 32 requests in progress at most, 2 per address
+        try (HttpServer small = new HttpServer(new InetSocketAddress("127.0.0.1", 0), 1,
+                HttpLimits.defaults(Duration.ofSeconds(10)).withRequestsInProgress(32), r -> HttpResponse.text(200, "ok"));
+             LoopbackFlood slow = LoopbackFlood.open(small.address(), 2, 1, LoopbackFlood.head(200, false))) {
+            await().atMost(Duration.ofSeconds(5)).until(() -> small.openConnections() == 2);
+            try (Socket third = connectFrom("127.0.0.1", small)) {
+                third.setSoTimeout(5000);
+                assertThat(send(third, "GET / HTTP/1.1\r\nHost: x\r\n")).startsWith("HTTP/1.1 503");
+            }
+            assertThat(LoopbackFlood.fetch("127.0.0.2", small.address(), "/")).isEqualTo(200);
+            assertThat(slow.closedByServer()).isZero();
         }
     }
 

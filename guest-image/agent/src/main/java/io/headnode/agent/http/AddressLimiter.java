@@ -5,19 +5,22 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
 
-/** Counts open connections, in total and per client address, against two caps. Thread-safe. */
-final class ConnectionLimiter {
+/**
+ * Counts holders of something (open connections; requests in progress) in total and per client address, against a
+ * total and a per-address cap, so one address cannot take all. Thread-safe.
+ */
+final class AddressLimiter {
     private final int maxTotal;
     private final int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
     private final Map<InetAddress, Integer> perAddress = new ConcurrentHashMap<>();
 
-    ConnectionLimiter(int maxTotal, int maxPerAddress) {
+    AddressLimiter(int maxTotal, int maxPerAddress) {
         this.maxTotal = maxTotal;
         this.maxPerAddress = maxPerAddress;
     }
 
-    /** Counts one more connection from {@code peer}; false (and nothing counted) if a cap is reached. */
+    /** Counts one more holder at {@code peer}; false (and nothing counted) if a cap is reached. */
     boolean tryAcquire(InetAddress peer) {
         if (total.incrementAndGet() > maxTotal) {
             total.decrementAndGet();
@@ -38,7 +41,7 @@ final class ConnectionLimiter {
         return admitted[0];
     }
 
-    /** Uncounts a connection {@link #tryAcquire} admitted. */
+    /** Uncounts a holder {@link #tryAcquire} admitted. */
     void release(InetAddress peer) {
         perAddress.computeIfPresent(peer, (k, n) -> n <= 1 ? null : n - 1);
         total.decrementAndGet();
