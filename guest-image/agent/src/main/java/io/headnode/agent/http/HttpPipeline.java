@@ -3,7 +3,6 @@ package io.headnode.agent.http;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetAddress;
@@ -48,14 +47,11 @@ final class HttpPipeline extends ChannelInitializer<SocketChannel> {
         PacedRequestDecoder decoder = new PacedRequestDecoder(new HttpDecoderConfig()
                 .setMaxInitialLineLength(limits.maxRequestLine())
                 .setMaxHeaderSize(limits.maxHeaderBytes()), inProgress, limits.maxHeaderLines());
-        HttpObjectAggregator body = new HttpObjectAggregator(limits.maxBody());
-        // a body trickled in byte by byte must not pin one receive buffer per byte
-        body.setMaxCumulationBufferComponents(2);
         ch.pipeline().addLast(
                 new IdleStateHandler(true, 0, 0, limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS),
                 decoder,
                 new HttpResponseEncoder(),
-                body,
+                new BodyAggregator(limits.maxBody()),
                 new RouteDispatcher(handler, executor, decoder, limits.requestTimeout()));
     }
 }

@@ -8,6 +8,7 @@ import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -158,7 +159,12 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        LOG.debug("connection from {} dropped: {}", peer(ctx), cause.toString());
+        if (cause instanceof Error) {
+            // e.g. direct memory past -XX:MaxDirectMemorySize: this connection is dropped, the server goes on
+            LOG.warn("connection from {} dropped: {}", peer(ctx), cause.toString());
+        } else {
+            LOG.debug("connection from {} dropped: {}", peer(ctx), cause.toString());
+        }
         ctx.close();
     }
 
@@ -169,6 +175,9 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
         }
         if (cause instanceof TooLongHttpHeaderException) {
             return HttpResponse.fatal(431, "request head too large\n");
+        }
+        if (cause instanceof TooLongHttpContentException) {
+            return HttpResponse.fatal(413, "body too large\n");
         }
         if (cause instanceof PacedRequestDecoder.ServerBusyException) {
             return HttpResponse.fatal(503, "busy\n");
