@@ -1,6 +1,6 @@
 package io.headnode.orchestrator.reconcile;
 
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.Hypervisor;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import jakarta.inject.Inject;
 import java.util.List;

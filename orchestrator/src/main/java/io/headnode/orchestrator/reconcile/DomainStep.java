@@ -2,8 +2,9 @@ package io.headnode.orchestrator.reconcile;
 
 import io.headnode.orchestrator.domain.DomainShape;
 import io.headnode.orchestrator.domain.DomainXml;
-import io.headnode.orchestrator.libvirt.DomainStatus;
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.DomainStatus;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.RunState;
 import io.headnode.orchestrator.render.DomainRenderer;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import jakarta.inject.Inject;
@@ -53,19 +54,18 @@ public final class DomainStep implements Step {
             if (!actual.get().persistent()) {
                 // undefined behind our back while running: define it again so it survives a stop and can autostart
                 changes.add("define " + name + " (it was running without a persistent definition)");
-                if (!diff.isEmpty() && actual.get().state() != io.headnode.orchestrator.libvirt.RunState.SHUTOFF) {
+                if (!diff.isEmpty() && actual.get().state() != RunState.SHUTOFF) {
                     ctx.requestRestart();
                 }
             } else if (!diff.isEmpty()) {
                 diff.forEach(d -> changes.add("redefine " + name + ": " + d));
-                if (actual.get().state() != io.headnode.orchestrator.libvirt.RunState.SHUTOFF) {
+                if (actual.get().state() != RunState.SHUTOFF) {
                     ctx.requestRestart();
                 }
             }
         }
         if (!changes.isEmpty() && !ctx.dryRun()) {
-            hypervisor.define(xml);
-            actual = hypervisor.lookup(name);
+            actual = Optional.of(hypervisor.define(xml));
         }
         ctx.domain(actual);
         return StepResult.of(name(), ctx.dryRun(), changes);

@@ -1,8 +1,7 @@
 package io.headnode.orchestrator.reconcile;
 
 import io.headnode.orchestrator.domain.DomainXml;
-import io.headnode.orchestrator.libvirt.DomainStatus;
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.Hypervisor;
 import io.headnode.orchestrator.net.VlanNetwork;
 import io.headnode.orchestrator.net.VlanNetworkSpec;
 import io.headnode.orchestrator.spec.HeadnodePaths;
@@ -10,7 +9,6 @@ import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Optional;
 
 /** Delete step 3: remove the bridge (and vlan link) only when no other domain and no other port uses it. */
 public final class RemoveNetworkStep implements Step {
@@ -39,15 +37,11 @@ public final class RemoveNetworkStep implements Step {
         }
         String ours = HeadnodePaths.domainName(ctx.spec().vlan());
         List<String> users = new ArrayList<>();
-        for (String name : hypervisor.domainNames()) {
-            if (name.equals(ours)) {
-                continue;
-            }
-            Optional<DomainStatus> d = hypervisor.lookup(name);
-            if (d.isPresent() && DomainXml.parse(d.get().inactiveXml()).bridges().contains(bridge)) {
+        hypervisor.inactiveXmlByName().forEach((name, xml) -> {
+            if (!name.equals(ours) && DomainXml.parse(xml).bridges().contains(bridge)) {
                 users.add("domain " + name);
             }
-        }
+        });
         network.foreignPorts(spec).forEach(p -> users.add("port " + p));   // read-only: a dry run reports what a real run does
         if (!users.isEmpty()) {
             return StepResult.skipped(name(), "kept bridge " + bridge + ": used by " + String.join(", ", users));
