@@ -50,6 +50,20 @@ public final class KvValues {
         return v.isEmpty() ? List.of() : List.of(v.split("[ \\t]+"));
     }
 
+    /**
+     * Parses the value of {@code key} where no {@link KvFile} is at hand (a record built from a map of values):
+     * a refusal becomes a {@link FieldException} naming the key, which {@link KvFile#build} places at its line.
+     */
+    public static <T> T field(String key, String value, KvFile.Parser<T> parser) {
+        try {
+            return parser.parse(value);
+        } catch (FieldException e) {
+            throw e;
+        } catch (IllegalArgumentException e) {
+            throw new FieldException(key, String.valueOf(e.getMessage()));
+        }
+    }
+
     /** A value for an error message: quoted, non-printable characters escaped, cut after 64 characters. */
     public static String quote(String v) {
         StringBuilder b = new StringBuilder("'");

@@ -2,6 +2,8 @@ package io.headnode.power.libvirt;
 
 import com.google.inject.Inject;
 import io.headnode.contract.BmcCredentials;
+import io.headnode.contract.DriverOption;
+import io.headnode.contract.DriverOptions;
 import io.headnode.contract.Machine;
 import io.headnode.power.BootDevice;
 import io.headnode.power.PowerSettings;
@@ -11,6 +13,7 @@ import io.headnode.power.driver.BmcException;
 import io.headnode.power.driver.PowerAction;
 import io.headnode.power.driver.PowerDriver;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -27,6 +30,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LibvirtDriver implements PowerDriver {
     public static final String NAME = "libvirt";
+    static final DriverOption URI = DriverOption.of("uri", "a libvirt URI", v -> v.matches("[a-z][a-z0-9+.-]*:.*")).mandatory();
+    static final DriverOption DOMAIN = DriverOption.of("domain", "a libvirt domain name", v -> v.matches("[A-Za-z0-9_.+-]{1,200}")).mandatory();
+    public static final DriverOptions OPTIONS = new DriverOptions(NAME, false, false, List.of(URI, DOMAIN));
     private final LibvirtDomains domains;
     private final Duration timeout;
     private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
@@ -47,10 +53,15 @@ public final class LibvirtDriver implements PowerDriver {
     }
 
     @Override
+    public DriverOptions options() {
+        return OPTIONS;
+    }
+
+    @Override
     public BmcClient open(Machine machine, Optional<BmcCredentials> credentials) throws BmcException {
         BmcCredentials c = credentials.orElseThrow(() -> BmcException.refused("no credentials.conf entry for " + machine.mac() + " (libvirt needs uri and domain)"));
-        String uri = c.option("uri").orElseThrow(() -> BmcException.refused("credentials entry " + c.key() + " has no uri"));
-        String domain = c.option("domain").orElseThrow(() -> BmcException.refused("credentials entry " + c.key() + " has no domain"));
+        String uri = URI.find(c).orElseThrow(() -> BmcException.refused("credentials entry " + c.key() + " has no uri"));
+        String domain = DOMAIN.find(c).orElseThrow(() -> BmcException.refused("credentials entry " + c.key() + " has no domain"));
         return new Client(uri, domain);
     }
 
