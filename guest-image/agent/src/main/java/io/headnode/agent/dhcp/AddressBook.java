@@ -7,7 +7,6 @@ import io.headnode.contract.Ipv4Cidr;
 import io.headnode.contract.MacAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.BitSet;

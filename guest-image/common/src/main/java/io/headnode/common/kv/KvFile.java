@@ -2,6 +2,7 @@ package io.headnode.common.kv;
 
 import java.io.IOException;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.Collections;
@@ -71,7 +72,7 @@ public final class KvFile {
         String file = path.toString();
         if (!Files.isRegularFile(path)) {
             if (!Files.exists(path)) {
-                throw new java.nio.file.NoSuchFileException(file);
+                throw new NoSuchFileException(file);
             }
             throw new KvException(file, 0, "file", "not a regular file");
         }
