@@ -94,6 +94,7 @@ cleanup() {
     exit $rc
 }
 trap cleanup EXIT
+trap 'echo "uefi-probe: failed at line $LINENO: $BASH_COMMAND" >&2' ERR
 trap 'exit 130' INT TERM
 
 ip netns add "$NS"
@@ -144,13 +145,25 @@ configfile "$hn_cfg"
 echo "HN-NO-PER-MAC"
 exit
 EOF
+    # Debian's signed GRUB images have no http module built in (tftp and efinet only). http.mod from
+    # grub-efi-amd64-bin (same GRUB build) is put where GRUB looks for modules, $prefix/x86_64-efi/: GRUB
+    # loads it without Secure Boot and must refuse it under Secure Boot; then the kernel comes over TFTP.
+    mkdir -p "$T/grub/x86_64-efi"
+    [ -f /usr/lib/grub/x86_64-efi/http.mod ] && cp /usr/lib/grub/x86_64-efi/http.mod "$T/grub/x86_64-efi/"
     cat >"$T/grub/grub.cfg-$MACDASH" <<EOF
-echo "HN-GRUB-PER-MAC loading kernel over HTTP"
-set timeout=0
-linux (http,$ADDR)/lab/vmlinuz console=ttyS0,115200 panic=-1
-echo "HN-KERNEL-LOADED"
-initrd (http,$ADDR)/lab/initrd.img
-echo "HN-INITRD-LOADED"
+echo "HN-GRUB-PER-MAC loading kernel, over HTTP if GRUB can"
+insmod http
+echo "HN-INSMOD-HTTP status=\$?"
+if linux (http,$ADDR)/lab/vmlinuz console=ttyS0,115200 panic=-1; then
+  echo "HN-KERNEL-LOADED over http"
+  initrd (http,$ADDR)/lab/initrd.img
+else
+  echo "HN-HTTP-FAILED: kernel over TFTP instead"
+  linux (tftp,$ADDR)/lab/vmlinuz console=ttyS0,115200 panic=-1
+  echo "HN-KERNEL-LOADED over tftp status=\$?"
+  initrd (tftp,$ADDR)/lab/initrd.img
+fi
+echo "HN-INITRD-LOADED status=\$?"
 boot
 EOF
     ;;
@@ -196,7 +209,7 @@ echo "HN-PAYLOAD done"
 poweroff -f
 EOF
     chmod +x "$R/init"
-    (cd "$R" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$T/lab/initrd.img"
+    (cd "$R" && find . | "$DEBS/busybox" cpio -o -H newc 2>/dev/null | gzip -1) >"$T/lab/initrd.img"
 fi
 
 DISK=""
