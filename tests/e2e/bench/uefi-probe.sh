@@ -11,6 +11,7 @@
 #   kernel     per-MAC GRUB config boots Debian's signed kernel + a busybox initrd over HTTP; the initrd prints
 #              the lockdown state and powers off
 #   disk-exit  default GRUB config `exit`s; the node's disk has an ESP with Debian's shim + GRUB printing a marker
+#   disk-exit1 the same with `exit 1` (does a non-zero status make the firmware try its next boot entry?)
 #   disk-chain default GRUB config chain-loads the disk's \EFI\BOOT\BOOTX64.EFI (shim) instead
 #   httpboot   UEFI HTTP boot: dhcpd answers arch 16 only (HTTPClient + URL of shimx64.efi), PXE gets no file
 #
@@ -41,7 +42,7 @@ while [ $# -gt 0 ]; do
     esac
 done
 case "$FIRMWARE" in bios|uefi|secureboot) ;; *) echo "firmware: bios|uefi|secureboot" >&2; exit 2 ;; esac
-case "$SCENARIO" in prompt|lookup|kernel|disk-exit|disk-chain|httpboot) ;; *) echo "bad scenario $SCENARIO" >&2; exit 2 ;; esac
+case "$SCENARIO" in prompt|lookup|kernel|disk-exit|disk-exit1|disk-chain|httpboot) ;; *) echo "bad scenario $SCENARIO" >&2; exit 2 ;; esac
 [ "$FIRMWARE" = bios ] && [ "$SCENARIO" != prompt ] && { echo "bios supports only --scenario prompt" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 2; }
 
@@ -167,8 +168,9 @@ echo "HN-INITRD-LOADED status=\$?"
 boot
 EOF
     ;;
-disk-exit)
-    printf '%s\necho HN-GRUB-PROMPT\necho "HN-LOCAL-DISK exit"\nexit\n' "$info" >"$T/grub/grub.cfg" ;;
+disk-exit|disk-exit1)
+    [ $SCENARIO = disk-exit1 ] && EXITARG=" 1" || EXITARG=""
+    printf '%s\necho HN-GRUB-PROMPT\necho "HN-LOCAL-DISK exit%s"\nexit%s\necho "HN-EXIT-RETURNED status=$?"\n' "$info" "$EXITARG" "$EXITARG" >"$T/grub/grub.cfg" ;;
 disk-chain)
     cat >"$T/grub/grub.cfg" <<EOF
 $info
@@ -213,7 +215,7 @@ EOF
 fi
 
 DISK=""
-if [ "$SCENARIO" = disk-exit ] || [ "$SCENARIO" = disk-chain ]; then
+if [[ $SCENARIO = disk-* ]]; then
     # 64 MiB GPT disk, one ESP (FAT16) from 1 MiB, built in a file with sgdisk + mtools (no loop mount):
     # \EFI\BOOT\BOOTX64.EFI = shimx64.efi.signed, \EFI\BOOT\grubx64.efi = grubx64.efi.signed (its built-in
     # prefix is /EFI/debian), \EFI\debian\grub.cfg prints the disk marker.
@@ -320,7 +322,7 @@ prompt:*|httpboot:*) MARKS+=("bootloader-config|HN-GRUB-PROMPT|final") ;;
 lookup:*) MARKS+=("nested-normal|HN-LOOKUP-START|" "lookup-done|HN-LOOKUP-DONE|final") ;;
 kernel:*) MARKS+=("per-mac-config|HN-GRUB-PER-MAC|" "kernel-loaded|HN-KERNEL-LOADED|" "initrd-loaded|HN-INITRD-LOADED|"
                   "linux|Linux version|" "secureboot-line|Secure boot|" "payload|HN-PAYLOAD running|" "payload-done|HN-PAYLOAD done|final") ;;
-disk-*) MARKS+=("local-disk|HN-LOCAL-DISK|" "disk-marker|HEADNODE-DISK-MARKER|final") ;;
+disk-*) MARKS+=("local-disk|HN-LOCAL-DISK|" "firmware-menu|Boot0000 \"UiApp\"|" "disk-marker|HEADNODE-DISK-MARKER|final") ;;
 esac
 
 : >"$WORK/console.log"
