@@ -13,7 +13,9 @@
 #   disk-exit  default GRUB config `exit`s; the node's disk has an ESP with Debian's shim + GRUB printing a marker
 #   disk-exit1 the same with `exit 1` (does a non-zero status make the firmware try its next boot entry?)
 #   disk-chain default GRUB config chain-loads the disk's \EFI\BOOT\BOOTX64.EFI (shim) instead
-#   httpboot   UEFI HTTP boot: dhcpd answers arch 16 only (HTTPClient + URL of shimx64.efi), PXE gets no file
+#   httpboot   UEFI HTTP boot: OVMF's PXE boot options are switched off (fw_cfg opt/org.tianocore/IPv4PXESupport
+#              and IPv6PXESupport = n), so the firmware's first network option is HTTPv4; dhcpd answers arch 16
+#              with vendor-class-identifier "HTTPClient" and the URL of shimx64.efi
 #
 # Everything lives in namespace uefiprobe<PID> (address 198.51.100.1/24, TEST-NET-2, no uplink, no veth to the
 # host) and a work directory (default /var/tmp/uefi-probe.XXXXXX, removed unless --keep). Every daemon is
@@ -232,11 +234,6 @@ if [[ $SCENARIO = disk-* ]]; then
 fi
 
 # ---- dhcpd ----------------------------------------------------------------------------------------------
-if [ "$SCENARIO" = httpboot ]; then
-    PXE_FILE='# HTTP-boot experiment: PXE clients get no boot file'
-else
-    PXE_FILE='filename "shimx64.efi";'
-fi
 cat >"$WORK/dhcpd.conf" <<EOF
 authoritative;
 default-lease-time 600;
@@ -261,7 +258,7 @@ subnet 198.51.100.0 netmask 255.255.255.0 {
     } elsif option arch = 00:00 {
         filename "pxelinux.0";
     } elsif option arch = 00:07 or option arch = 00:09 {
-        $PXE_FILE
+        filename "shimx64.efi";
     } elsif option arch = 00:10 {
         option vendor-class-identifier "HTTPClient";
         filename "http://$ADDR/shimx64.efi";
@@ -311,6 +308,8 @@ secureboot)
         -drive if=pflash,format=raw,unit=1,file="$WORK/vars.fd"
         -device virtio-net-pci,netdev=n0,mac=$MAC,romfile=,bootindex=1) ;;
 esac
+[ "$SCENARIO" = httpboot ] && Q+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
+                                 -fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n)
 [ -n "$DISK" ] && Q+=(-drive if=none,id=d0,format=raw,file="$DISK" -device virtio-blk-pci,drive=d0,bootindex=2)
 
 # markers: label|pattern|final?
