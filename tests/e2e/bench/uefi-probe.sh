@@ -5,6 +5,7 @@
 #   tests/e2e/bench/uefi-probe.sh [--firmware bios|uefi|secureboot] [--scenario NAME] [--keep DIR] [--timeout S]
 #
 # Scenarios (default: prompt):
+# --nic-rom none|default: UEFI guests use OVMF's own virtio-net driver (none, default) or QEMU's iPXE ROM.
 #   prompt     boot to the GRUB config (UEFI) or the PXELINUX banner (BIOS) and stop: boot-loader timing
 #   lookup     GRUB prints $prefix & co, then runs `normal` without arguments (GRUB's per-MAC/IP config search)
 #              with no per-MAC file present, so every name it tries shows up as a TFTP request
@@ -13,6 +14,8 @@
 #   disk-exit  default GRUB config `exit`s; the node's disk has an ESP with Debian's shim + GRUB printing a marker
 #   disk-exit1 the same with `exit 1` (does a non-zero status make the firmware try its next boot entry?)
 #   disk-chain default GRUB config chain-loads the disk's \EFI\BOOT\BOOTX64.EFI (shim) instead
+#   dhcp       no VM: busybox udhcpc in a second namespace (veth to the bridge) sends option 93 = 0, 7, 9, 16,
+#              11 (arm64, not served) and iPXE's user-class; prints the boot file (and option 60) each got
 #   httpboot   UEFI HTTP boot: OVMF's PXE boot options are switched off (fw_cfg opt/org.tianocore/IPv4PXESupport
 #              and IPv6PXESupport = n), so the firmware's first network option is HTTPv4; dhcpd answers arch 16
 #              with vendor-class-identifier "HTTPClient" and the URL of shimx64.efi
@@ -32,6 +35,7 @@ SCENARIO=prompt
 KEEP=""
 TIMEOUT=120
 INSTALL=0
+NICROM=none        # none: OVMF's own virtio-net driver (romfile=); default: QEMU's iPXE ROM (efi-virtio.rom)
 while [ $# -gt 0 ]; do
     case "$1" in
         --firmware) FIRMWARE=$2; shift 2 ;;
@@ -39,13 +43,14 @@ while [ $# -gt 0 ]; do
         --keep) KEEP=$2; shift 2 ;;
         --timeout) TIMEOUT=$2; shift 2 ;;
         --install-missing) INSTALL=1; shift ;;
+        --nic-rom) NICROM=$2; shift 2 ;;
         -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
 case "$FIRMWARE" in bios|uefi|secureboot) ;; *) echo "firmware: bios|uefi|secureboot" >&2; exit 2 ;; esac
-case "$SCENARIO" in prompt|lookup|kernel|disk-exit|disk-exit1|disk-chain|httpboot) ;; *) echo "bad scenario $SCENARIO" >&2; exit 2 ;; esac
-[ "$FIRMWARE" = bios ] && [ "$SCENARIO" != prompt ] && { echo "bios supports only --scenario prompt" >&2; exit 2; }
+case "$SCENARIO" in prompt|lookup|kernel|disk-exit|disk-exit1|disk-chain|httpboot|dhcp) ;; *) echo "bad scenario $SCENARIO" >&2; exit 2 ;; esac
+[ "$FIRMWARE" = bios ] && [ "$SCENARIO" != prompt ] && [ "$SCENARIO" != dhcp ] && { echo "bios supports only --scenario prompt" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 2; }
 
 # ---- packages -------------------------------------------------------------------------------------------
@@ -93,6 +98,7 @@ cleanup() {
     for ((i=${#PIDS[@]}-1; i>=0; i--)); do stop_pid "${PIDS[$i]}"; done
     wait 2>/dev/null
     ip netns del "$NS" 2>/dev/null
+    ip netns del "${NS}c" 2>/dev/null
     if [ -z "$KEEP" ]; then rm -rf "$WORK"; else echo "work directory kept: $WORK"; fi
     exit $rc
 }
@@ -251,11 +257,11 @@ option ipxe.no-pxedhcp code 176 = unsigned integer 8;
 subnet 198.51.100.0 netmask 255.255.255.0 {
     option subnet-mask 255.255.255.0;
     next-server $ADDR;
-    if exists user-class and option user-class = "iPXE" {
-        # iPXE clients (BIOS ROM of QEMU's NICs): plain pxelinux; with the ipxe package one could chain further
-        filename "pxelinux.0";
-        option ipxe.no-pxedhcp 1;
-    } elsif option arch = 00:00 {
+    # iPXE (QEMU's NIC ROMs, many servers) asks for ProxyDHCP for ~2 s unless told there is none; others ignore it
+    option ipxe.no-pxedhcp 1;
+    # Boot file by the client's architecture (option 93), never by iPXE's user-class alone: an iPXE EFI
+    # ROM sends arch 7 *and* user-class "iPXE", and must get the EFI chain, not pxelinux.0.
+    if option arch = 00:00 {
         filename "pxelinux.0";
     } elsif option arch = 00:07 or option arch = 00:09 {
         filename "shimx64.efi";
@@ -263,6 +269,7 @@ subnet 198.51.100.0 netmask 255.255.255.0 {
         option vendor-class-identifier "HTTPClient";
         filename "http://$ADDR/shimx64.efi";
     }
+    # any other architecture (or none): no filename
 }
 host node { hardware ethernet $MAC; fixed-address $NODE_IP; }
 EOF
@@ -288,10 +295,36 @@ done
 log "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
 log "namespace $NS: dhcpd, in.tftpd, http.server, radvd, tcpdump up (work dir $WORK)"
 
+if [ "$SCENARIO" = dhcp ]; then
+    ip netns add "${NS}c"
+    ip -n "$NS" link add veth0 type veth peer name eth0 netns "${NS}c"
+    ip -n "$NS" link set veth0 master br0 up
+    ip -n "${NS}c" link set eth0 address $MAC up
+    ip -n "${NS}c" link set lo up
+    printf '#!/bin/sh\n[ "$1" = bound ] && echo "    bound: ip=$ip siaddr=$siaddr boot_file=${boot_file:-<none>} opt60=${opt60:-<none>} vendor=${vendor:-}"\nexit 0\n' >"$WORK/udhcpc.script"
+    chmod +x "$WORK/udhcpc.script"
+    probe() {   # label, udhcpc arguments
+        local label=$1; shift
+        echo "  $label"
+        ip netns exec "${NS}c" busybox udhcpc -i eth0 -f -q -n -t 3 -T 1 -s "$WORK/udhcpc.script" -O 60 "$@" 2>/dev/null |
+            grep bound || echo "    no lease"
+    }
+    probe "arch 0 (x86 BIOS PXE)"      -V PXEClient:Arch:00000:UNDI:002001 -x 0x5d:0000
+    probe "arch 7 (x64 UEFI PXE)"      -V PXEClient:Arch:00007:UNDI:003000 -x 0x5d:0007
+    probe "arch 9 (x64 UEFI PXE, alt)" -V PXEClient:Arch:00009:UNDI:003000 -x 0x5d:0009
+    probe "arch 16 (x64 UEFI HTTP)"    -V HTTPClient:Arch:00016:UNDI:003000 -x 0x5d:0010
+    probe "arch 11 (arm64 UEFI, not served)" -V PXEClient:Arch:00011:UNDI:003000 -x 0x5d:000b
+    probe "iPXE BIOS (user-class iPXE, arch 0)" -V PXEClient:Arch:00000:UNDI:002001 -x 0x5d:0000 -x 0x4d:69505845
+    probe "iPXE EFI (user-class iPXE, arch 7)" -V PXEClient:Arch:00007:UNDI:003010 -x 0x5d:0007 -x 0x4d:69505845
+    probe "no option 93 (plain DHCP client)"
+    exit 0
+fi
+
 # ---- the node -------------------------------------------------------------------------------------------
 Q=(qemu-system-x86_64 -nodefaults -no-user-config -display none -m 1024 -smp 1
    -serial "file:$WORK/console.log" -monitor none
    -netdev tap,id=n0,ifname=tap0,script=no,downscript=no)
+ROMOPT=",romfile="; [ "$NICROM" = default ] && ROMOPT=""
 case "$FIRMWARE" in
 bios)
     Q+=(-machine pc,accel=tcg -device virtio-net-pci,netdev=n0,mac=$MAC,bootindex=1) ;;
@@ -300,13 +333,13 @@ uefi)
     Q+=(-machine q35,accel=tcg
         -drive if=pflash,format=raw,unit=0,file=/usr/share/OVMF/OVMF_CODE_4M.fd,readonly=on
         -drive if=pflash,format=raw,unit=1,file="$WORK/vars.fd"
-        -device virtio-net-pci,netdev=n0,mac=$MAC,romfile=,bootindex=1) ;;
+        -device virtio-net-pci,netdev=n0,mac=$MAC$ROMOPT,bootindex=1) ;;
 secureboot)
     cp /usr/share/OVMF/OVMF_VARS_4M.ms.fd "$WORK/vars.fd"
     Q+=(-machine q35,smm=on,accel=tcg -global driver=cfi.pflash01,property=secure,value=on
         -drive if=pflash,format=raw,unit=0,file=/usr/share/OVMF/OVMF_CODE_4M.secboot.fd,readonly=on
         -drive if=pflash,format=raw,unit=1,file="$WORK/vars.fd"
-        -device virtio-net-pci,netdev=n0,mac=$MAC,romfile=,bootindex=1) ;;
+        -device virtio-net-pci,netdev=n0,mac=$MAC$ROMOPT,bootindex=1) ;;
 esac
 [ "$SCENARIO" = httpboot ] && Q+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
                                  -fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n)
