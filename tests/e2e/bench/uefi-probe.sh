@@ -268,8 +268,12 @@ subnet 198.51.100.0 netmask 255.255.255.0 {
     } elsif option arch = 00:10 {
         option vendor-class-identifier "HTTPClient";
         filename "http://$ADDR/shimx64.efi";
+    } elsif exists arch {
+        # any other architecture: no filename, and a log line the agent can turn into a status entry
+        log (info, concat("headnode: unserved-arch mac=", binary-to-ascii(16, 8, ":", substring(hardware, 1, 6)),
+                          " arch=", binary-to-ascii(10, 16, "", option arch)));
     }
-    # any other architecture (or none): no filename
+    # no option 93 at all (an installed OS renewing its lease): no filename, nothing logged
 }
 host node { hardware ethernet $MAC; fixed-address $NODE_IP; }
 EOF
@@ -317,6 +321,8 @@ if [ "$SCENARIO" = dhcp ]; then
     probe "iPXE BIOS (user-class iPXE, arch 0)" -V PXEClient:Arch:00000:UNDI:002001 -x 0x5d:0000 -x 0x4d:69505845
     probe "iPXE EFI (user-class iPXE, arch 7)" -V PXEClient:Arch:00007:UNDI:003010 -x 0x5d:0007 -x 0x4d:69505845
     probe "no option 93 (plain DHCP client)"
+    echo "  dhcpd's log lines for unserved architectures:"
+    grep -a 'unserved-arch' "$WORK/dhcpd.log" | sed 's/^/    /'
     exit 0
 fi
 
