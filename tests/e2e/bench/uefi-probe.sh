@@ -377,7 +377,9 @@ while :; do
         [ -n "${SEEN[$label]:-}" ] && continue
         if grep -aq -- "$pat" "$WORK/console.log"; then
             SEEN[$label]=$el
-            printf '  %-18s %6.2f s\n' "$label" "$el"
+            # QEMU's own CPU time (utime+stime) too: on a busy 2-core machine wall time mostly measures the load
+            cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15)/hz}' "/proc/$QEMU_PID/stat" 2>/dev/null || echo "?")
+            printf '  %-18s %6.2f s wall  %6.2f s qemu cpu\n' "$label" "$el" "$cpu"
             [ "$fin" = final ] && RESULT=ok
         fi
     done
