@@ -122,7 +122,7 @@ mkdir -p "$T/grub" "$T/pxelinux.cfg" "$T/lab"
 cp /usr/lib/shim/shimx64.efi.signed "$T/shimx64.efi"
 cp /usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed "$T/grubx64.efi"
 cp /usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 "$T/"
-printf 'say HN-PXELINUX-CONFIG\ndefault disk\nprompt 0\nlabel disk\n  localboot 0\n' >"$T/pxelinux.cfg/default"
+printf 'serial 0 115200\nsay HN-PXELINUX-CONFIG\ndefault disk\nprompt 0\nlabel disk\n  localboot 0\n' >"$T/pxelinux.cfg/default"
 
 info='echo "HN-GRUB-CFG prefix=$prefix root=$root cmdpath=$cmdpath mac=$net_default_mac ip=$net_default_ip server=$net_default_server"'
 case "$SCENARIO" in
@@ -333,7 +333,7 @@ Q=(qemu-system-x86_64 -nodefaults -no-user-config -display none -m 1024 -smp 1
 ROMOPT=",romfile="; [ "$NICROM" = default ] && ROMOPT=""
 case "$FIRMWARE" in
 bios)
-    Q+=(-machine pc,accel=tcg -device virtio-net-pci,netdev=n0,mac=$MAC,bootindex=1) ;;
+    Q+=(-machine pc,accel=tcg,graphics=off -device virtio-net-pci,netdev=n0,mac=$MAC,bootindex=1) ;;
 uefi)
     cp /usr/share/OVMF/OVMF_VARS_4M.fd "$WORK/vars.fd"
     Q+=(-machine q35,accel=tcg
