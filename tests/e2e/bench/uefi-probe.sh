@@ -379,7 +379,7 @@ while :; do
             SEEN[$label]=$el
             # QEMU's own CPU time (utime+stime) too: on a busy 2-core machine wall time mostly measures the load
             cpu=$(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15)/hz}' "/proc/$QEMU_PID/stat" 2>/dev/null || echo "?")
-            printf '  %-18s %6.2f s wall  %6.2f s qemu cpu\n' "$label" "$el" "$cpu"
+            printf '  %-18s %6.2f s wall  %6s s qemu cpu\n' "$label" "$el" "$cpu"
             [ "$fin" = final ] && RESULT=ok
         fi
     done
