@@ -5,6 +5,9 @@
 #   tests/e2e/bench/uefi-probe.sh [--firmware bios|uefi|secureboot] [--scenario NAME] [--keep DIR] [--timeout S]
 #
 # Scenarios (default: prompt):
+# --libvirt: the node is a libvirt domain (<domain type='qemu'>, the XML of docs/design/uefi-boot.md, checked
+#   with virt-xml-validate) run by a private libvirtd + virtlogd in the namespace (libvirt's paths bind-mounted
+#   from the work dir in that mount namespace only, an unreadable file over /dev/kvm there); times from `virsh start`.
 # --nic-rom none|default: UEFI guests use OVMF's own virtio-net driver (none, default) or QEMU's iPXE ROM.
 #   prompt     boot to the GRUB config (UEFI) or the PXELINUX banner (BIOS) and stop: boot-loader timing
 #   lookup     GRUB prints $prefix & co, then runs `normal` without arguments (GRUB's per-MAC/IP config search)
@@ -35,6 +38,7 @@ SCENARIO=prompt
 KEEP=""
 TIMEOUT=120
 INSTALL=0
+LIBVIRT=0          # 1: boot the node as a libvirt domain (private libvirtd in the namespace) instead of plain QEMU
 NICROM=none        # none: OVMF's own virtio-net driver (romfile=); default: QEMU's iPXE ROM (efi-virtio.rom)
 while [ $# -gt 0 ]; do
     case "$1" in
@@ -44,6 +48,7 @@ while [ $# -gt 0 ]; do
         --timeout) TIMEOUT=$2; shift 2 ;;
         --install-missing) INSTALL=1; shift ;;
         --nic-rom) NICROM=$2; shift 2 ;;
+        --libvirt) LIBVIRT=1; shift ;;
         -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
@@ -94,6 +99,7 @@ stop_pid() {   # stop one PID we started: TERM, up to 3 s, then KILL
 cleanup() {
     local rc=$? i
     set +e
+    [ -n "${VIRSH_URI:-}" ] && virsh -q -c "$VIRSH_URI" destroy uefiprobe-node >/dev/null 2>&1
     [ -n "$QEMU_PID" ] && stop_pid "$QEMU_PID"
     for ((i=${#PIDS[@]}-1; i>=0; i--)); do stop_pid "${PIDS[$i]}"; done
     wait 2>/dev/null
@@ -364,9 +370,100 @@ disk-*) MARKS+=("local-disk|HN-LOCAL-DISK|" "firmware-menu|Boot0000 \"UiApp\"|" 
 esac
 
 : >"$WORK/console.log"
+if [ $LIBVIRT = 1 ]; then
+    [ "$SCENARIO" = httpboot ] && { echo "--libvirt: httpboot not wired (fw_cfg needs <sysinfo type='fwcfg'>)" >&2; exit 2; }
+    chmod 755 "$WORK"   # qemu runs as libvirt-qemu
+    L=$WORK/libvirt
+    mkdir -p "$L"/{etc,run,lib,log,cache,sock}
+    printf 'unix_sock_dir = "%s"\nunix_sock_rw_perms = "0700"\nauth_unix_rw = "none"\nauth_unix_ro = "none"\nlog_outputs = "3:file:%s"\n' \
+        "$L/sock" "$L/log/libvirtd.log" >"$L/etc/libvirtd.conf"
+    printf 'log_outputs = "3:file:%s"\n' "$L/log/virtlogd.log" >"$L/etc/virtlogd.conf"
+    printf 'security_driver = "none"\nnamespaces = [ ]\n' >"$L/etc/qemu.conf"
+    cat >"$L/private.sh" <<'EOF'
+#!/bin/sh
+# run CMD with $1's directories bound over libvirt's paths; `ip netns exec` gives a private mount namespace
+set -eu
+w=$1; shift
+for pair in etc:/etc/libvirt run:/run/libvirt lib:/var/lib/libvirt log:/var/log/libvirt cache:/var/cache/libvirt; do
+  mkdir -p "${pair#*:}"; mount --bind "$w/${pair%%:*}" "${pair#*:}"
+done
+if [ -e /dev/kvm ]; then : >"$w/run/no-kvm"; chmod 000 "$w/run/no-kvm"; mount --bind "$w/run/no-kvm" /dev/kvm; fi
+exec "$@"
+EOF
+    chmod +x "$L/private.sh"
+    "${NSX[@]}" "$L/private.sh" "$L" virtlogd -p /run/libvirt/virtlogd.pid -f /etc/libvirt/virtlogd.conf >"$L/virtlogd.out" 2>&1 &
+    PIDS+=($!)
+    for i in $(seq 100); do [ -S "$L/run/virtlogd-sock" ] && break; sleep 0.1; done
+    "${NSX[@]}" "$L/private.sh" "$L" libvirtd -p /run/libvirt/libvirtd.pid -f /etc/libvirt/libvirtd.conf >"$L/libvirtd.out" 2>&1 &
+    PIDS+=($!)
+    VIRSH_URI="qemu:///system?socket=$L/sock/libvirt-sock"
+    for i in $(seq 300); do [ -S "$L/sock/libvirt-sock" ] && virsh -q -c "$VIRSH_URI" uri >/dev/null 2>&1 && break; sleep 0.1; done
+    log "libvirtd up"
+    ROM="<rom enabled='no'/>"; [ "$NICROM" = default ] && ROM=""
+    case "$FIRMWARE" in
+    bios) OS="<type arch='x86_64' machine='pc'>hvm</type>
+    <bios useserial='yes'/>"; FEAT="<acpi/>" ;;
+    uefi) OS="<type arch='x86_64' machine='q35'>hvm</type>
+    <loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>
+    <nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'>$WORK/node_VARS.fd</nvram>"; FEAT="<acpi/>" ;;
+    secureboot) OS="<type arch='x86_64' machine='q35'>hvm</type>
+    <loader readonly='yes' secure='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.secboot.fd</loader>
+    <nvram template='/usr/share/OVMF/OVMF_VARS_4M.ms.fd'>$WORK/node_VARS.fd</nvram>"; FEAT="<acpi/>
+    <smm state='on'/>" ;;
+    esac
+    DISKXML=""
+    [ -n "$DISK" ] && DISKXML="<disk type='file' device='disk'>
+      <driver name='qemu' type='raw'/>
+      <source file='$DISK'/>
+      <target dev='vda' bus='virtio'/>
+      <boot order='2'/>
+    </disk>"
+    cat >"$WORK/node.xml" <<EOF
+<domain type='qemu'>
+  <name>uefiprobe-node</name>
+  <uuid>6b1f3a52-9d1e-4c1e-8d7a-0c0ffee00001</uuid>
+  <memory unit='MiB'>1024</memory>
+  <vcpu placement='static'>1</vcpu>
+  <os>
+    $OS
+  </os>
+  <features>
+    $FEAT
+  </features>
+  <on_poweroff>destroy</on_poweroff>
+  <on_reboot>restart</on_reboot>
+  <devices>
+    $DISKXML
+    <interface type='bridge'>
+      <mac address='$MAC'/>
+      <source bridge='br0'/>
+      <model type='virtio'/>
+      $ROM
+      <boot order='1'/>
+    </interface>
+    <serial type='file'>
+      <source path='$WORK/console.log'/>
+      <target port='0'/>
+    </serial>
+    <memballoon model='none'/>
+  </devices>
+</domain>
+EOF
+    virt-xml-validate "$WORK/node.xml" domain
+    [ -n "$DISK" ] && chmod 666 "$DISK"
+    : >"$WORK/console.log"; chmod 666 "$WORK/console.log"
+    virsh -q -c "$VIRSH_URI" define "$WORK/node.xml" >/dev/null
+    T0=$(date +%s.%N)
+    virsh -q -c "$VIRSH_URI" start uefiprobe-node >/dev/null
+    QEMU_PID=$(cat "$L/run/qemu/uefiprobe-node.pid")
+    log "virsh start took $(awk -v a="$(date +%s.%N)" -v b="$T0" 'BEGIN{printf "%.2f", a-b}') s; qemu $QEMU_PID"
+    grep -o -- '-global [^ ]*\|-machine [^ ]*\|-blockdev {"driver":"file","filename":"/usr/share/OVMF[^}]*}' \
+        "$L/log/qemu/uefiprobe-node.log" | sed 's/^/  qemu arg: /' || true
+else
 T0=$(date +%s.%N)
 "${NSX[@]}" "${Q[@]}" >"$WORK/qemu.log" 2>&1 &
 QEMU_PID=$!
+fi
 log "qemu $QEMU_PID started: firmware $FIRMWARE, scenario $SCENARIO"
 declare -A SEEN=()
 RESULT=timeout
@@ -390,6 +487,7 @@ while :; do
 done
 log "result: $RESULT"
 sleep 0.5
+[ $LIBVIRT = 1 ] && virsh -q -c "$VIRSH_URI" destroy uefiprobe-node >/dev/null 2>&1
 stop_pid "$QEMU_PID"; QEMU_PID=""
 
 # ---- evidence -------------------------------------------------------------------------------------------
