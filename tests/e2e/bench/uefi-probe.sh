@@ -270,7 +270,13 @@ subnet 198.51.100.0 netmask 255.255.255.0 {
     if option arch = 00:00 {
         filename "pxelinux.0";
     } elsif option arch = 00:07 or option arch = 00:09 {
-        filename "shimx64.efi";
+        if exists user-class and option user-class = "iPXE" {
+            # iPXE's EFI driver (QEMU's efi-*.rom, never Secure Boot: it is unsigned): shim fails on the
+            # 4 MiB buffer iPXE's PXE emulation reports for grubx64.efi; GRUB directly
+            filename "grubx64.efi";
+        } else {
+            filename "shimx64.efi";
+        }
     } elsif option arch = 00:10 {
         option vendor-class-identifier "HTTPClient";
         filename "http://$ADDR/shimx64.efi";
