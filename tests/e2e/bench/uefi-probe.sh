@@ -186,15 +186,16 @@ disk-exit|disk-exit1)
     [ $SCENARIO = disk-exit1 ] && EXITARG=" 1" || EXITARG=""
     printf '%s\necho HN-GRUB-PROMPT\necho "HN-LOCAL-DISK exit%s"\nexit%s\necho "HN-EXIT-RETURNED status=$?"\n' "$info" "$EXITARG" "$EXITARG" >"$T/grub/grub.cfg" ;;
 disk-chain)
+    # The recommended production grub/grub.cfg (docs/design/uefi-boot.md): per-MAC config if there is one
+    # (here there is none), else chain-load the disk's shim.
     cat >"$T/grub/grub.cfg" <<EOF
 $info
 echo HN-GRUB-PROMPT
-echo "HN-LOCAL-DISK chainloader"
-if search --no-floppy --set=root --file /EFI/BOOT/BOOTX64.EFI; then
-  echo "HN-CHAIN root=\$root"
-  chainloader /EFI/BOOT/BOOTX64.EFI
-  boot
-fi
+regexp --set=1:m1 --set=2:m2 --set=3:m3 --set=4:m4 --set=5:m5 --set=6:m6 '^(..):(..):(..):(..):(..):(..)\$' "\$net_default_mac"
+configfile "\$prefix/grub.cfg-01-\$m1-\$m2-\$m3-\$m4-\$m5-\$m6"
+echo "HN-LOCAL-DISK chainloader (no per-MAC config)"
+if search --no-floppy --set=root --file /EFI/debian/shimx64.efi; then chainloader /EFI/debian/shimx64.efi; boot; fi
+if search --no-floppy --set=root --file /EFI/BOOT/BOOTX64.EFI; then echo "HN-CHAIN root=\$root"; chainloader /EFI/BOOT/BOOTX64.EFI; boot; fi
 echo "HN-CHAIN-FAILED"
 exit
 EOF
