@@ -3,20 +3,23 @@
 # namespace (bridge + dhcpd + in.tftpd + python3 http.server + tcpdump) and print the timings.
 #
 #   tests/e2e/bench/uefi-probe.sh [--firmware bios|uefi|secureboot] [--scenario NAME] [--keep DIR] [--timeout S]
+#        [--libvirt] [--nic-rom none|default] [--install-missing]
 #
-# Scenarios (default: prompt):
 # --libvirt: the node is a libvirt domain (<domain type='qemu'>, the XML of docs/design/uefi-boot.md, checked
 #   with virt-xml-validate) run by a private libvirtd + virtlogd in the namespace (libvirt's paths bind-mounted
 #   from the work dir in that mount namespace only, an unreadable file over /dev/kvm there); times from `virsh start`.
 # --nic-rom none|default: UEFI guests use OVMF's own virtio-net driver (none, default) or QEMU's iPXE ROM.
+#
+# Scenarios (default: prompt):
 #   prompt     boot to the GRUB config (UEFI) or the PXELINUX banner (BIOS) and stop: boot-loader timing
 #   lookup     GRUB prints $prefix & co, then runs `normal` without arguments (GRUB's per-MAC/IP config search)
 #              with no per-MAC file present, so every name it tries shows up as a TFTP request
-#   kernel     per-MAC GRUB config boots Debian's signed kernel + a busybox initrd over HTTP; the initrd prints
-#              the lockdown state and powers off
+#   kernel     per-MAC GRUB config boots Debian's signed kernel + a busybox initrd over HTTP (GRUB loads http.mod
+#              from the TFTP tree; refused under Secure Boot, then over TFTP); the initrd prints the lockdown state
+#              and powers off
 #   disk-exit  default GRUB config `exit`s; the node's disk has an ESP with Debian's shim + GRUB printing a marker
 #   disk-exit1 the same with `exit 1` (does a non-zero status make the firmware try its next boot entry?)
-#   disk-chain default GRUB config chain-loads the disk's \EFI\BOOT\BOOTX64.EFI (shim) instead
+#   disk-chain the recommended default grub.cfg: per-MAC configfile (absent here), then chain-load the disk's shim
 #   dhcp       no VM: busybox udhcpc in a second namespace (veth to the bridge) sends option 93 = 0, 7, 9, 16,
 #              11 (arm64, not served) and iPXE's user-class; prints the boot file (and option 60) each got
 #   httpboot   UEFI HTTP boot: OVMF's PXE boot options are switched off (fw_cfg opt/org.tianocore/IPv4PXESupport
@@ -29,7 +32,8 @@
 #
 # Needs root and Debian packages: ovmf shim-signed grub-efi-amd64-signed qemu-system-x86 isc-dhcp-server
 # tftpd-hpa pxelinux syslinux-common tcpdump mtools gdisk python3 radvd (and for `kernel`: apt-get download of
-# linux-image-amd64's image package and busybox-static, unpacked in the work dir, nothing installed).
+# linux-image-amd64's image package and busybox-static, unpacked into /var/tmp/uefi-probe-debs, nothing installed;
+# for --libvirt: libvirt-daemon-system and libvirt-clients).
 # --install-missing runs apt-get install for the missing ones.
 set -euo pipefail
 
@@ -49,7 +53,7 @@ while [ $# -gt 0 ]; do
         --install-missing) INSTALL=1; shift ;;
         --nic-rom) NICROM=$2; shift 2 ;;
         --libvirt) LIBVIRT=1; shift ;;
-        -h|--help) sed -n '2,27p' "$0"; exit 0 ;;
+        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
@@ -378,6 +382,8 @@ esac
 
 : >"$WORK/console.log"
 if [ $LIBVIRT = 1 ]; then
+    command -v libvirtd >/dev/null && command -v virt-xml-validate >/dev/null ||
+        { echo "--libvirt needs libvirt-daemon-system and libvirt-clients" >&2; exit 2; }
     [ "$SCENARIO" = httpboot ] && { echo "--libvirt: httpboot not wired (fw_cfg needs <sysinfo type='fwcfg'>)" >&2; exit 2; }
     chmod 755 "$WORK"   # qemu runs as libvirt-qemu
     L=$WORK/libvirt
