@@ -86,7 +86,8 @@ class IpRouteVlanNetworkTest {
         assertThat(parsed.get("br-vlan100").up()).isFalse();
 
         List<List<String>> ran = new ArrayList<>();
-        IpRouteVlanNetwork net = new IpRouteVlanNetwork((cmd, timeout) -> {
+        IpRouteVlanNetwork net = new IpRouteVlanNetwork(spec -> {
+            List<String> cmd = spec.argv();
             ran.add(cmd);
             return new CommandResult(cmd, 0, cmd.contains("-j") ? json : "", "");
         });

@@ -1,7 +1,8 @@
 package io.headnode.agent.net;
 
 import io.headnode.agent.AgentConfig;
-import io.headnode.agent.exec.CommandRunner;
+import io.headnode.common.exec.CommandResult;
+import io.headnode.common.exec.CommandRunner;
 import io.headnode.contract.HeadnodeConfig;
 import io.headnode.contract.Ipv4Cidr;
 import jakarta.inject.Inject;
@@ -40,11 +41,14 @@ public final class NetworkSetup {
         return d;
     }
 
-    /** Applies the addresses; returns the changes made (empty when nothing changed). Throws on failure. */
+    /**
+     * Applies the addresses; returns the changes made (empty when nothing changed). Throws on failure
+     * ({@link IllegalStateException}, or {@link io.headnode.common.exec.CommandException} when ip cannot run or times out).
+     */
     public List<String> apply(HeadnodeConfig c) {
         String dev = config.privateInterface();
         List<String> changes = new ArrayList<>();
-        CommandRunner.Result link = runner.run(List.of(config.ip(), "-o", "link", "show", "dev", dev), TIMEOUT);
+        CommandResult link = runner.run(List.of(config.ip(), "-o", "link", "show", "dev", dev), TIMEOUT);
         if (!link.ok()) {
             throw new IllegalStateException("interface " + dev + " is not there (" + link.describe() + ")");
         }
@@ -80,7 +84,7 @@ public final class NetworkSetup {
 
     /** The global-scope IPv4 addresses on {@code dev}, as a.b.c.d/p. */
     Set<String> current(String dev) {
-        CommandRunner.Result r = check(List.of(config.ip(), "-o", "-4", "addr", "show", "dev", dev, "scope", "global"));
+        CommandResult r = check(List.of(config.ip(), "-o", "-4", "addr", "show", "dev", dev, "scope", "global"));
         Set<String> out = new LinkedHashSet<>();
         for (String line : r.stdout().split("\n")) {
             String[] f = line.trim().split("\\s+");
@@ -93,8 +97,8 @@ public final class NetworkSetup {
         return out;
     }
 
-    private CommandRunner.Result check(List<String> cmd) {
-        CommandRunner.Result r = runner.run(cmd, TIMEOUT);
+    private CommandResult check(List<String> cmd) {
+        CommandResult r = runner.run(cmd, TIMEOUT);
         if (!r.ok()) {
             throw new IllegalStateException(String.join(" ", cmd) + ": " + r.describe());
         }
