@@ -40,6 +40,16 @@ import org.slf4j.LoggerFactory;
  *       descendants (as they were when the stop began) are killed after it. Never by name. Every wait is bounded.</li>
  * </ul>
  *
+ * <p>For example, the lab's daemons, which outlive the {@code lab up} that started them:
+ * <pre>{@code
+ * Daemon d = Daemon.start("udhcpd", List.of("setsid", "ip", "netns", "exec", ns, "busybox", "udhcpd", "-f", conf), log, clock);
+ * d.await("start", () -> d.logText().contains("started"), Duration.ofSeconds(10));
+ * state.putPid("udhcpd", d.pid());
+ * // later, in lab down (another JVM):
+ * Daemon.attach("udhcpd", state.pid("udhcpd"), "busybox", log, clock).ifPresent(x -> x.stop(Duration.ofSeconds(5)));
+ * }</pre>
+ * ({@code setsid} and {@code ip netns exec} both exec, so the PID is the daemon's.)
+ *
  * <p>The injected {@link Clock} only dates the start ({@link #uptime()}), which {@link SupervisedDaemon} uses for its
  * restart decisions; waits on the real process use real time. Restarting after a crash, with backoff, is
  * {@link SupervisedDaemon}'s job, not this class's.
