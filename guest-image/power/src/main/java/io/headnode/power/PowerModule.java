@@ -7,6 +7,7 @@ import com.google.inject.multibindings.MapBinder;
 import com.google.inject.name.Names;
 import io.headnode.common.exec.CommandRunner;
 import io.headnode.common.exec.ProcessCommandRunner;
+import io.headnode.common.libvirt.HypervisorPool;
 import io.headnode.contract.ShareLayout;
 import io.headnode.power.amt.AmtDriver;
 import io.headnode.power.driver.PowerDriver;
@@ -40,7 +41,7 @@ public final class PowerModule extends AbstractModule {
         bind(PowerSettings.class).toInstance(settings);
         bind(Ticker.class).toInstance(Ticker.SYSTEM);
         bind(CommandRunner.class).annotatedWith(Names.named(TOOLS)).toInstance(new ProcessCommandRunner());
-        bind(io.headnode.power.libvirt.LibvirtDomains.class).to(io.headnode.power.libvirt.JavaLibvirtDomains.class).in(Singleton.class);
+        bind(HypervisorPool.class).in(Singleton.class);
         bind(CredentialsSource.class).to(ShareCredentialsSource.class).in(Singleton.class);
         bind(PowerService.class).to(RoutingPowerService.class).in(Singleton.class);
         MapBinder<String, PowerDriver> drivers = MapBinder.newMapBinder(binder(), String.class, PowerDriver.class);

@@ -3,7 +3,7 @@ package io.headnode.orchestrator.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import io.headnode.contract.Vlan;
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.Hypervisor;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import io.headnode.orchestrator.spec.HeadnodeSpec;
 import io.headnode.orchestrator.spec.SpecFormatException;

@@ -7,7 +7,7 @@ import io.headnode.contract.InstallRequest;
 import io.headnode.orchestrator.FakeHypervisor;
 import io.headnode.orchestrator.FakeVlanNetwork;
 import io.headnode.orchestrator.TestHost;
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.Hypervisor;
 import io.headnode.orchestrator.net.VlanNetwork;
 import io.headnode.testing.Command;
 import java.nio.charset.StandardCharsets;
