@@ -201,9 +201,10 @@ class CliTest {
         TestHost.Run show = host.cli("credentials", "show", "--vlan", "10");
         assertThat(show.out()).contains("aa:bb:cc:dd:ee:01").doesNotContain("hunter2").doesNotContain("s3cret");
 
-        TestHost.Run bad = host.cli("credentials", "push", "--vlan", "10", write("bad.conf", "aa:bb:cc:dd:ee:01 driver=telnet\n").toString());
+        // the host checks the form; each driver's options are checked in the guest against the options the driver declares
+        TestHost.Run bad = host.cli("credentials", "push", "--vlan", "10", write("bad.conf", "aa:bb:cc:dd:ee:01 driver=ipmi secret\n").toString());
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("bad.conf:1:");
+        assertThat(bad.err()).contains("bad.conf:1: secret: expected name=value").doesNotContain("hunter2");
         assertThat(Files.readString(target)).contains("hunter2");
     }
 

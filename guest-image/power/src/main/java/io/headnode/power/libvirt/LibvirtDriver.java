@@ -6,6 +6,8 @@ import io.headnode.common.libvirt.HypervisorException;
 import io.headnode.common.libvirt.HypervisorPool;
 import io.headnode.common.libvirt.RunState;
 import io.headnode.contract.BmcCredentials;
+import io.headnode.contract.DriverOption;
+import io.headnode.contract.DriverOptions;
 import io.headnode.contract.Machine;
 import io.headnode.power.BootDevice;
 import io.headnode.power.PowerSettings;
@@ -15,6 +17,7 @@ import io.headnode.power.driver.BmcException;
 import io.headnode.power.driver.PowerAction;
 import io.headnode.power.driver.PowerDriver;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Callable;
@@ -33,6 +36,9 @@ import java.util.concurrent.TimeoutException;
  */
 public final class LibvirtDriver implements PowerDriver {
     public static final String NAME = "libvirt";
+    static final DriverOption URI = DriverOption.of("uri", "a libvirt URI", v -> v.matches("[a-z][a-z0-9+.-]*:.*")).mandatory();
+    static final DriverOption DOMAIN = DriverOption.of("domain", "a libvirt domain name", v -> v.matches("[A-Za-z0-9_.+-]{1,200}")).mandatory();
+    public static final DriverOptions OPTIONS = new DriverOptions(NAME, false, false, List.of(URI, DOMAIN));
     private final HypervisorPool hypervisors;
     private final Duration timeout;
     private final ExecutorService calls = Executors.newCachedThreadPool(r -> {
@@ -53,10 +59,15 @@ public final class LibvirtDriver implements PowerDriver {
     }
 
     @Override
+    public DriverOptions options() {
+        return OPTIONS;
+    }
+
+    @Override
     public BmcClient open(Machine machine, Optional<BmcCredentials> credentials) throws BmcException {
         BmcCredentials c = credentials.orElseThrow(() -> BmcException.refused("no credentials.conf entry for " + machine.mac() + " (libvirt needs uri and domain)"));
-        String uri = c.option("uri").orElseThrow(() -> BmcException.refused("credentials entry " + c.key() + " has no uri"));
-        String domain = c.option("domain").orElseThrow(() -> BmcException.refused("credentials entry " + c.key() + " has no domain"));
+        String uri = URI.find(c).orElseThrow(() -> BmcException.refused("credentials entry " + c.key() + " has no uri"));
+        String domain = DOMAIN.find(c).orElseThrow(() -> BmcException.refused("credentials entry " + c.key() + " has no domain"));
         return new Client(hypervisors.at(uri), domain);
     }
 
