@@ -4,6 +4,9 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
+import com.google.inject.name.Names;
+import io.headnode.common.exec.CommandRunner;
+import io.headnode.common.exec.ProcessCommandRunner;
 import io.headnode.common.libvirt.HypervisorPool;
 import io.headnode.contract.ShareLayout;
 import io.headnode.power.amt.AmtDriver;
@@ -19,6 +22,11 @@ import java.util.Objects;
  * from the share's credentials.conf (else headnode.conf's power-driver). Only binds.
  */
 public final class PowerModule extends AbstractModule {
+    /**
+     * The qualifier of the {@link CommandRunner} that runs BMC tools (ipmitool). Qualified so that the module can sit
+     * in an injector that binds its own (unqualified) runner, as the agent's does.
+     */
+    public static final String TOOLS = "power-tools";
     private final ShareLayout share;
     private final PowerSettings settings;
 
@@ -32,7 +40,7 @@ public final class PowerModule extends AbstractModule {
         bind(ShareLayout.class).toInstance(share);
         bind(PowerSettings.class).toInstance(settings);
         bind(Ticker.class).toInstance(Ticker.SYSTEM);
-        bind(io.headnode.power.driver.ProcessRunner.class).in(Singleton.class);
+        bind(CommandRunner.class).annotatedWith(Names.named(TOOLS)).toInstance(new ProcessCommandRunner());
         bind(HypervisorPool.class).in(Singleton.class);
         bind(CredentialsSource.class).to(ShareCredentialsSource.class).in(Singleton.class);
         bind(PowerService.class).to(RoutingPowerService.class).in(Singleton.class);

@@ -19,7 +19,8 @@ class IpRouteVlanNetworkTest {
     @Test
     void listsWithIpJsonOncePerPassAndChangesWithArgumentArrays() {
         List<List<String>> ran = new ArrayList<>();
-        IpRouteVlanNetwork net = new IpRouteVlanNetwork((cmd, timeout) -> {
+        IpRouteVlanNetwork net = new IpRouteVlanNetwork(spec -> {
+            List<String> cmd = spec.argv();
             ran.add(cmd);
             return new CommandResult(cmd, 0, cmd.contains("-json") ? JSON : "", "");
         });

@@ -1,8 +1,7 @@
 package io.headnode.agent.net;
 
 import io.headnode.agent.AgentConfig;
-import io.headnode.agent.exec.CommandRunner;
-import io.headnode.common.exec.CommandResult;
+import io.headnode.common.exec.CommandRunner;
 import io.headnode.common.iproute.InterfaceAddresses;
 import io.headnode.common.iproute.IpRoute;
 import io.headnode.contract.HeadnodeConfig;
@@ -31,12 +30,7 @@ public final class NetworkSetup {
     @Inject
     public NetworkSetup(AgentConfig config, CommandRunner runner) {
         this.config = Objects.requireNonNull(config, "config is null");
-        Objects.requireNonNull(runner, "runner is null");
-        // the agent's runner reports a timeout as exit 124: iproute2 sees it as a refused command
-        this.ip = new IpRoute((cmd, timeout) -> {
-            CommandRunner.Result r = runner.run(cmd, timeout);
-            return new CommandResult(cmd, r.exitCode(), r.stdout(), r.stderr());
-        }, config.ip());
+        this.ip = new IpRoute(Objects.requireNonNull(runner, "runner is null"), config.ip());
     }
 
     /** Desired addresses in CIDR form, private first. */
@@ -47,7 +41,10 @@ public final class NetworkSetup {
         return d;
     }
 
-    /** Applies the addresses; returns the changes made (empty when nothing changed). Throws on failure. */
+    /**
+     * Applies the addresses; returns the changes made (empty when nothing changed). Throws on failure
+     * ({@link IllegalStateException}, or {@link io.headnode.common.exec.CommandException} when ip cannot run or times out).
+     */
     public List<String> apply(HeadnodeConfig c) {
         String dev = config.privateInterface();
         InterfaceAddresses iface = ip.addresses().get(dev);

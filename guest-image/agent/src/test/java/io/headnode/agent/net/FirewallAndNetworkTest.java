@@ -6,7 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.headnode.agent.AgentConfig;
 import io.headnode.agent.FakeRunner;
 import io.headnode.agent.TestConfigs;
-import io.headnode.agent.exec.CommandRunner;
+import io.headnode.common.exec.CommandException;
+import io.headnode.common.exec.CommandResult;
 import io.headnode.contract.HeadnodeConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
@@ -20,13 +21,13 @@ class FirewallAndNetworkTest {
         FakeRunner runner = new FakeRunner();
         Firewall f = new Firewall(c, runner);
         assertThat(f.apply()).isTrue();
-        String rules = new String(runner.inputs.get(0), StandardCharsets.UTF_8);
+        String rules = runner.inputs.get(0);
         assertThat(rules).startsWith("table inet headnode\ndelete table inet headnode\n");
         assertThat(rules).contains("iifname \"pub0\" ct state established,related accept", "iifname \"pub0\" tcp dport 22 accept",
                 "iifname \"pub0\" counter drop", "hook input");
         assertThat(runner.commands.get(0)).containsExactly("/usr/sbin/nft", "-f", "-");
         assertThat(f.health()).isEqualTo("in force");
-        runner.answer = argv -> new CommandRunner.Result(1, "", "Error: syntax");
+        runner.answer = argv -> new CommandResult(argv, 1, "", "Error: syntax");
         assertThat(f.apply()).isFalse();
         assertThat(f.health()).startsWith("failed:");
     }
@@ -49,13 +50,29 @@ class FirewallAndNetworkTest {
     }
 
     @Test
+    void anNftThatTimesOutLeavesTheFirewallFailedAndIsRetriedByEnsure(@TempDir Path dir) {
+        FakeRunner runner = new FakeRunner();
+        runner.answer = argv -> {
+            throw new CommandException(CommandException.Kind.TIMED_OUT, "/usr/sbin/nft timed out after 15 s", null);
+        };
+        Firewall f = new Firewall(TestConfigs.rootedIn(dir), runner);
+        assertThat(f.apply()).isFalse();
+        assertThat(f.health()).isEqualTo("failed: /usr/sbin/nft timed out after 15 s");
+        runner.answer = argv -> new CommandResult(argv, 0, "", "");
+        runner.commands.clear();
+        f.ensure();
+        assertThat(runner.joined()).containsExactly("/usr/sbin/nft list table inet headnode", "/usr/sbin/nft -f -");
+        assertThat(f.health()).isEqualTo("in force");
+    }
+
+    @Test
     void addressesAreAddedOnlyWhenMissingAndStrayOnesRemoved(@TempDir Path dir) throws Exception {
         AgentConfig c = TestConfigs.rootedIn(dir, "private-interface", "veth0");
         HeadnodeConfig hc = HeadnodeConfig.parse("headnode.conf",
                 "vlan = 5\nprivate-address = 10.0.5.1/24\nbmc-address = 10.1.0.254/16\n".getBytes(StandardCharsets.UTF_8));
         FakeRunner runner = new FakeRunner();
         String[] present = {addrShow(false)};
-        runner.answer = argv -> argv.contains("-json") ? new CommandRunner.Result(0, present[0], "") : new CommandRunner.Result(0, "", "");
+        runner.answer = argv -> argv.contains("-json") ? new CommandResult(argv, 0, present[0], "") : new CommandResult(argv, 0, "", "");
         NetworkSetup n = new NetworkSetup(c, runner);
         assertThat(n.apply(hc)).containsExactly("link up", "+10.0.5.1/24", "+10.1.0.254/16");
         assertThat(runner.joined()).containsExactly("/usr/sbin/ip -json addr show", "/usr/sbin/ip link set dev veth0 up",
@@ -72,8 +89,8 @@ class FirewallAndNetworkTest {
         present[0] = "[]";
         assertThatThrownBy(() -> n.apply(hc)).hasMessage("interface veth0 is not there");
         present[0] = addrShow(false);
-        runner.answer = argv -> argv.contains("-json") ? new CommandRunner.Result(0, present[0], "")
-                : new CommandRunner.Result(2, "", "RTNETLINK answers: Operation not permitted");
+        runner.answer = argv -> argv.contains("-json") ? new CommandResult(argv, 0, present[0], "")
+                : new CommandResult(argv, 2, "", "RTNETLINK answers: Operation not permitted");
         assertThatThrownBy(() -> n.apply(hc)).hasMessage("/usr/sbin/ip link set dev veth0 up exited 2: RTNETLINK answers: Operation not permitted");
     }
 }

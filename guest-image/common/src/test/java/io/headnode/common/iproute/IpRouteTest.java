@@ -16,7 +16,8 @@ class IpRouteTest {
     int exitCode;
 
     IpRoute ip(String binary) {
-        return new IpRoute((cmd, timeout) -> {
+        return new IpRoute(spec -> {
+            List<String> cmd = spec.argv();
             ran.add(cmd);
             try {
                 String out = cmd.contains("link") && cmd.contains("show") ? IpJsonTest.recorded("link-show.json")

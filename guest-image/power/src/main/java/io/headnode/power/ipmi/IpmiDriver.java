@@ -1,16 +1,18 @@
 package io.headnode.power.ipmi;
 
 import com.google.inject.Inject;
+import com.google.inject.name.Named;
+import io.headnode.common.exec.CommandRunner;
 import io.headnode.contract.BmcCredentials;
 import io.headnode.contract.DriverOption;
 import io.headnode.contract.DriverOptions;
 import io.headnode.contract.Machine;
 import io.headnode.contract.Secret;
+import io.headnode.power.PowerModule;
 import io.headnode.power.PowerSettings;
 import io.headnode.power.driver.BmcClient;
 import io.headnode.power.driver.BmcException;
 import io.headnode.power.driver.PowerDriver;
-import io.headnode.power.driver.ProcessRunner;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -29,10 +31,10 @@ public final class IpmiDriver implements PowerDriver {
             v -> v.matches("(?i)callback|user|operator|administrator"));
     public static final DriverOptions OPTIONS = new DriverOptions(NAME, false, true, List.of(CIPHER, PRIVILEGE));
     private final PowerSettings settings;
-    private final ProcessRunner runner;
+    private final CommandRunner runner;
 
     @Inject
-    public IpmiDriver(PowerSettings settings, ProcessRunner runner) {
+    public IpmiDriver(PowerSettings settings, @Named(PowerModule.TOOLS) CommandRunner runner) {
         this.settings = Objects.requireNonNull(settings, "settings is null");
         this.runner = Objects.requireNonNull(runner, "runner is null");
     }
