@@ -1,87 +1,71 @@
 package io.headnode.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 
 /**
- * A process a test started and must stop: kept in the foreground so its PID is ours, stopped by PID
- * (SIGTERM, then SIGKILL), never by name. Output goes to a log file the test can read.
+ * A process a test started and must stop, over the product's {@link io.headnode.common.exec.Daemon}: kept in the
+ * foreground so its PID is ours, stopped by PID (SIGTERM, then SIGKILL after 10 s, descendants too), never by name,
+ * and stopped at JVM exit if the test forgot. Output goes to a log file the test can read.
  */
 public final class Daemon implements AutoCloseable {
-    private final String name;
-    private final Process process;
-    private final Path log;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private final io.headnode.common.exec.Daemon daemon;
 
-    private Daemon(String name, Process process, Path log) {
-        this.name = name;
-        this.process = process;
-        this.log = log;
+    private Daemon(io.headnode.common.exec.Daemon daemon) {
+        this.daemon = daemon;
     }
 
+    /** Starts {@code cmd}; a program that cannot start is a {@link io.headnode.common.exec.CommandException}. */
     public static Daemon start(String name, Path log, List<String> cmd) {
-        try {
-            Process p = new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start();
-            Daemon d = new Daemon(name, p, log);
-            Cleanup.register(d);
-            return d;
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name + ": " + cmd, e);
-        }
+        Daemon d = new Daemon(io.headnode.common.exec.Daemon.start(name, cmd, log, Clock.systemUTC()));
+        Cleanup.register(d);
+        return d;
     }
 
     public long pid() {
-        return process.pid();
+        return daemon.pid();
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return daemon.isAlive();
+    }
+
+    /** The exit code once the daemon has exited (143 after a SIGTERM it obeyed, 137 after SIGKILL); empty while it runs. */
+    public OptionalInt exitCode() {
+        return daemon.exitCode();
     }
 
     public Path log() {
-        return log;
+        return daemon.log();
     }
 
     public String logText() {
-        try {
-            return java.nio.file.Files.readString(log);
-        } catch (IOException e) {
-            return "";
-        }
+        return daemon.logText();
+    }
+
+    /** Waits (bounded) until {@code file} exists; fails at once, with the log's tail, if the daemon exits first. */
+    public void awaitFile(Path file, Duration timeout) {
+        daemon.awaitFile(file, timeout);
+    }
+
+    /** Waits (bounded) until {@code ready} holds; fails at once, with the log's tail, if the daemon exits first. */
+    public void await(String what, BooleanSupplier ready, Duration timeout) {
+        daemon.await(what, ready, timeout);
     }
 
     @Override
     public void close() {
         Cleanup.unregister(this);
-        if (!process.isAlive()) {
-            return;
-        }
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroy();
-        try {
-            if (!process.waitFor(Duration.ofSeconds(10).toMillis(), TimeUnit.MILLISECONDS)) {
-                process.destroyForcibly();
-                process.waitFor(5, TimeUnit.SECONDS);
-            }
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-        }
-        children.forEach(c -> {
-            if (c.isAlive()) {
-                c.destroyForcibly();
-            }
-        });
+        daemon.stop(STOP_GRACE);
     }
 
     @Override
     public String toString() {
-        return name + "[" + process.pid() + "]";
+        return daemon.toString();
     }
 }
