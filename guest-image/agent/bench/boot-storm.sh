@@ -74,6 +74,6 @@ for v in "${n_rates[@]}"; do n_sum=$((n_sum + v)); done
 for v in "${a_rates[@]}"; do a_sum=$((a_sum + v)); done
 ratio=$(awk -v a="$a_sum" -v n="$n_sum" 'BEGIN { printf "%.2f", a / n }')
 echo "nginx total ${n_sum} MiB/s over $rounds runs; agent ${a_sum} MiB/s; agent/nginx = ${ratio}x"
-echo "agent peak RSS: $((hwm / 1024)) MiB (VmHWM), sampled max $((rss_peak / 1024)) MiB"
+echo "agent peak RSS: $((hwm / 1024)) MiB (VmHWM, $hwm kB), sampled max $((rss_peak / 1024)) MiB"
 echo "agent: $(tr '\0' ' ' < /proc/$agent_pid/cmdline | cut -c1-400)"
 echo "nginx workers: 2 (sendfile on); wrk -t2 -c100 -d${secs}s per run; file 64 MiB; loopback; load average before: $load0"

@@ -62,21 +62,23 @@ public final class LoopbackFlood implements AutoCloseable {
 
     /** How many of the connections the server has closed (end of stream or reset) so far; answers are discarded. */
     public int closedByServer() throws IOException {
-        selector.selectNow();
-        for (SelectionKey k : selector.selectedKeys()) {
-            sink.clear();
-            int r;
-            try {
-                r = ((SocketChannel) k.channel()).read(sink);
-            } catch (IOException e) {
-                r = -1;
+        // one select reports at most 1,024 ready connections (the JDK's epoll batch): select until none is left
+        for (int round = 0; round < 64 && selector.selectNow() > 0; round++) {
+            for (SelectionKey k : selector.selectedKeys()) {
+                sink.clear();
+                int r;
+                try {
+                    r = ((SocketChannel) k.channel()).read(sink);
+                } catch (IOException e) {
+                    r = -1;
+                }
+                if (r < 0) {
+                    closedByServer++;
+                    k.cancel();
+                }
             }
-            if (r < 0) {
-                closedByServer++;
-                k.cancel();
-            }
+            selector.selectedKeys().clear();
         }
-        selector.selectedKeys().clear();
         return closedByServer;
     }
 
