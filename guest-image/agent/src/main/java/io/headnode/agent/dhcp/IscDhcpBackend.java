@@ -4,6 +4,8 @@ import io.headnode.agent.AgentConfig;
 import io.headnode.agent.exec.CommandRunner;
 import io.headnode.agent.exec.SupervisedProcess;
 import io.headnode.agent.render.Templates;
+import io.headnode.agent.status.ProcessHealth;
+import io.headnode.contract.AgentStatus.Health;
 import io.headnode.contract.AtomicFiles;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -55,7 +57,7 @@ public final class IscDhcpBackend implements DhcpBackend {
         configureCommand(plan.iface());
         try {
             if (Arrays.equals(current(conf), content)) {
-                return new ApplyResult(false, false, "");
+                return new ApplyResult.Unchanged();
             }
             Files.createDirectories(conf.getParent());
             Path candidate = conf.resolveSibling(".dhcpd.conf.candidate");
@@ -65,7 +67,7 @@ public final class IscDhcpBackend implements DhcpBackend {
                 if (!check.ok()) {
                     String why = "dhcpd -t rejected the rendered configuration (" + check.describe() + ")";
                     LOG.error("{}; keeping {} as it is", why, conf);
-                    return new ApplyResult(false, false, why);
+                    return new ApplyResult.Refused(why);
                 }
             } finally {
                 Files.deleteIfExists(candidate);
@@ -73,9 +75,9 @@ public final class IscDhcpBackend implements DhcpBackend {
             AtomicFiles.write(conf, content, null);   // known to differ: compared above
             LOG.info("dhcpd.conf updated ({} hosts)", plan.hosts().size());
             boolean restarted = config.runServices() && dhcpd.restart();
-            return new ApplyResult(true, restarted, "");
+            return new ApplyResult.Replaced(plan.hosts().size(), restarted);
         } catch (IOException e) {
-            return new ApplyResult(false, false, "cannot write " + conf + ": " + e);
+            return new ApplyResult.Refused("cannot write " + conf + ": " + e);
         }
     }
 
@@ -109,8 +111,8 @@ public final class IscDhcpBackend implements DhcpBackend {
     }
 
     @Override
-    public String health() {
-        return config.runServices() ? dhcpd.health() : "not managed";
+    public Health health() {
+        return config.runServices() ? ProcessHealth.of(dhcpd) : Health.unmanaged();
     }
 
     /** How often dhcpd was started by this agent (for tests and benchmarks: unchanged input restarts nothing). */

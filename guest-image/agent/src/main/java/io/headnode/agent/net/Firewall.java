@@ -2,6 +2,7 @@ package io.headnode.agent.net;
 
 import io.headnode.agent.AgentConfig;
 import io.headnode.agent.exec.CommandRunner;
+import io.headnode.contract.AgentStatus.Health;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -20,7 +21,7 @@ public final class Firewall {
     private static final Logger LOG = LoggerFactory.getLogger(Firewall.class);
     private final AgentConfig config;
     private final CommandRunner runner;
-    private volatile String health = "not applied";
+    private volatile Health health = Health.pending("not applied yet");
 
     @Inject
     public Firewall(AgentConfig config, CommandRunner runner) {
@@ -48,29 +49,38 @@ public final class Firewall {
     public boolean apply() {
         CommandRunner.Result r = runner.run(List.of(config.nft(), "-f", "-"), ruleset().getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(15));
         if (r.ok()) {
-            if (!health.equals("in force")) {
+            if (!health.healthy()) {
                 LOG.info("firewall in force: {} accepts only ssh and established traffic", config.publicInterface());
             }
-            health = "in force";
+            health = Health.ok("in force");
             return true;
         }
-        health = "failed: " + r.describe();
+        health = Health.failed("nft -f: " + r.describe());
         LOG.error("firewall not applied: {}", r.describe());
         return false;
     }
 
-    /** Re-applies if the table disappeared or lost its drop rule (someone flushed the ruleset). */
-    public void ensure() {
+    /**
+     * Re-applies if the table disappeared or lost its drop rule (someone flushed the ruleset). Returns true if it
+     * had to (and false when the table was in place).
+     */
+    public boolean ensure() {
         CommandRunner.Result r = runner.run(List.of(config.nft(), "list", "table", "inet", TABLE), Duration.ofSeconds(10));
         if (!r.ok() || !r.stdout().contains("tcp dport 22 accept") || !r.stdout().contains("drop")) {
-            if (health.equals("in force")) {
+            if (health.healthy()) {
                 LOG.warn("firewall table inet {} missing or changed; re-applying", TABLE);
             }
             apply();
+            return true;
         }
+        if (!health.healthy()) {
+            health = Health.ok("in force");
+        }
+        return false;
     }
 
-    public String health() {
+    /** OK "in force", FAILED with nft's answer, or PENDING before the first apply. */
+    public Health health() {
         return health;
     }
 }

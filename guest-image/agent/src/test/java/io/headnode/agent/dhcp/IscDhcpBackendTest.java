@@ -41,14 +41,12 @@ class IscDhcpBackendTest {
         AgentConfig c = TestConfigs.rootedIn(dir);
         IscDhcpBackend b = new IscDhcpBackend(c, new ProcessCommandRunner(), new Templates(null));
         DhcpBackend.ApplyResult first = b.apply(plan("52:54:00:00:00:0a"));
-        assertThat(first.ok()).as(first.error()).isTrue();
-        assertThat(first.written()).isTrue();
+        assertThat(first).as(first.toString()).isEqualTo(new DhcpBackend.ApplyResult.Replaced(1, false));
         long mtime = Files.getLastModifiedTime(b.confFile()).toMillis();
-        DhcpBackend.ApplyResult second = b.apply(plan("52:54:00:00:00:0a"));
-        assertThat(second.written()).isFalse();
-        assertThat(second.restarted()).isFalse();
+        assertThat(b.apply(plan("52:54:00:00:00:0a"))).isEqualTo(new DhcpBackend.ApplyResult.Unchanged());
         assertThat(Files.getLastModifiedTime(b.confFile()).toMillis()).isEqualTo(mtime);
-        assertThat(b.apply(plan("52:54:00:00:00:0a", "52:54:00:00:00:0b")).written()).isTrue();
+        assertThat(b.apply(plan("52:54:00:00:00:0a", "52:54:00:00:00:0b"))).isEqualTo(new DhcpBackend.ApplyResult.Replaced(2, false));
+        assertThat(b.health()).isEqualTo(io.headnode.contract.AgentStatus.Health.unmanaged());
     }
 
     @Test
@@ -56,12 +54,12 @@ class IscDhcpBackendTest {
         AgentConfig c = TestConfigs.rootedIn(dir);
         FakeRunner runner = new FakeRunner();
         IscDhcpBackend b = new IscDhcpBackend(c, runner, new Templates(null));
-        assertThat(b.apply(plan("52:54:00:00:00:0a")).ok()).isTrue();
+        assertThat(b.apply(plan("52:54:00:00:00:0a"))).isInstanceOf(DhcpBackend.ApplyResult.Replaced.class);
         byte[] good = Files.readAllBytes(b.confFile());
         runner.answer = argv -> new CommandRunner.Result(1, "", "line 3: syntax error");
         DhcpBackend.ApplyResult bad = b.apply(plan("52:54:00:00:00:0b"));
-        assertThat(bad.ok()).isFalse();
-        assertThat(bad.error()).contains("dhcpd -t rejected", "syntax error");
+        assertThat(bad).isInstanceOfSatisfying(DhcpBackend.ApplyResult.Refused.class,
+                r -> assertThat(r.reason()).contains("dhcpd -t rejected", "syntax error"));
         assertThat(Files.readAllBytes(b.confFile())).isEqualTo(good);
         assertThat(runner.joined()).allMatch(cmd -> cmd.contains(" -t ") && cmd.contains("-cf"));
         try (var s = Files.list(b.confFile().getParent())) {

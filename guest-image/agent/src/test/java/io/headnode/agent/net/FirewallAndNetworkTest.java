@@ -1,5 +1,7 @@
 package io.headnode.agent.net;
 
+import io.headnode.contract.AgentStatus.Health;
+import io.headnode.contract.AgentStatus.HealthState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -25,10 +27,11 @@ class FirewallAndNetworkTest {
         assertThat(rules).contains("iifname \"pub0\" ct state established,related accept", "iifname \"pub0\" tcp dport 22 accept",
                 "iifname \"pub0\" counter drop", "hook input");
         assertThat(runner.commands.get(0)).containsExactly("/usr/sbin/nft", "-f", "-");
-        assertThat(f.health()).isEqualTo("in force");
+        assertThat(f.health()).isEqualTo(Health.ok("in force"));
         runner.answer = argv -> new CommandRunner.Result(1, "", "Error: syntax");
         assertThat(f.apply()).isFalse();
-        assertThat(f.health()).startsWith("failed:");
+        assertThat(f.health().state()).isEqualTo(HealthState.FAILED);
+        assertThat(f.health().detail()).contains("Error: syntax");
     }
 
     @Test
