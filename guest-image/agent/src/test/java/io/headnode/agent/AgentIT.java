@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.headnode.contract.AgentStatus;
 import io.headnode.testing.Command;
 import io.headnode.testing.Daemon;
 import io.headnode.testing.NetworkNamespace;
@@ -279,7 +280,8 @@ class AgentIT {
         // applying again (agent restart applies it again) leaves exactly one table
         String tables = hn.exec("nft", "list", "tables").stdout();
         assertThat(tables.lines().filter(l -> l.contains("inet headnode")).count()).isEqualTo(1);
-        assertThat(status().path("services").path("firewall").asText()).isEqualTo("in force");
+        assertThat(status().path("services").path("firewall").path("state").asText()).isEqualTo("ok");
+        assertThat(status().path("services").path("firewall").path("detail").asText()).isEqualTo("in force");
         // DHCP and TFTP answer on the private interface only (dhcpd reads raw packets, so this is the interface
         // restriction at work, not the firewall): a listed MAC asking on the public side gets nothing
         pub.exec("ip", "link", "set", "pub-eth", "down");
@@ -310,8 +312,9 @@ class AgentIT {
         JsonNode last = JSON.readTree(lines.get(lines.size() - 1));
         assertThat(last.path("ready").asBoolean()).isTrue();
         assertThat(last.path("share").asText()).isEqualTo("mounted-ro");
-        assertThat(last.path("services").path("tftpd").asText()).isEqualTo("running");
-        assertThat(last.path("services").path("radvd").asText()).isEqualTo("running");
+        assertThat(last.path("services").path("tftpd").path("detail").asText()).isEqualTo("running");
+        assertThat(last.path("services").path("radvd").path("detail").asText()).isEqualTo("running");
+        assertThat(AgentStatus.parse(lines.get(lines.size() - 1)).services().values()).allMatch(AgentStatus.Health::healthy);
     }
 
     @Test
