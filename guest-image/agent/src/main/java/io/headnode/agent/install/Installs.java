@@ -67,7 +67,8 @@ public final class Installs implements InstallEndpoints {
     /** The version on disk. */
     private long durable;
     private volatile Health saveHealth = Health.pending("install state not loaded yet");
-    private volatile Health pxeHealth = Health.pending("no share applied yet");
+    /** Why the last pxelinux.cfg sync failed; null when it did not. */
+    private volatile String pxeProblem;
 
     private record Waiter(long version, CompletableFuture<Void> durable) {
     }
@@ -95,7 +96,7 @@ public final class Installs implements InstallEndpoints {
                 durable = version;
                 synced = version;
             }
-            saveHealth = Health.ok("saved in " + store.file().getFileName());
+            saveHealth = Health.ok(store.file().getFileName() + " saved, pxelinux.cfg in line");
         }
     }
 
@@ -205,7 +206,8 @@ public final class Installs implements InstallEndpoints {
     /** Whether the state is on disk and pxelinux.cfg in line with it. */
     public Health health() {
         Health save = saveHealth;
-        return save.healthy() ? pxeHealth : save;
+        String pxeFailure = pxeProblem;
+        return !save.healthy() || pxeFailure == null ? save : Health.failed(pxeFailure);
     }
 
     /** The current state (a value: later changes do not show in it). */
@@ -321,7 +323,7 @@ public final class Installs implements InstallEndpoints {
                     if (!saveHealth.healthy()) {
                         LOG.info("install state saved again in {}", store.file());
                     }
-                    saveHealth = Health.ok("saved in " + store.file().getFileName());
+                    saveHealth = Health.ok(store.file().getFileName() + " saved, pxelinux.cfg in line");
                 } catch (IOException e) {
                     failure = e;
                     if (saveHealth.healthy()) {
@@ -361,15 +363,15 @@ public final class Installs implements InstallEndpoints {
             if (r.removed() > 0) {
                 LOG.info("removed {} per-MAC install config(s)", r.removed());
             }
-            if (!pxeHealth.healthy()) {
+            if (pxeProblem != null) {
                 LOG.info("pxelinux.cfg in line with the install state again");
             }
-            pxeHealth = Health.ok("pxelinux.cfg in line with " + store.file().getFileName());
+            pxeProblem = null;
         } catch (IOException | RuntimeException e) {
-            if (pxeHealth.healthy()) {
+            if (pxeProblem == null) {
                 LOG.error("cannot bring pxelinux.cfg in line with the install state: {}", e.toString());
             }
-            pxeHealth = Health.failed("cannot bring pxelinux.cfg in line: " + e.getMessage());
+            pxeProblem = "cannot bring pxelinux.cfg in line: " + e;
         }
     }
 

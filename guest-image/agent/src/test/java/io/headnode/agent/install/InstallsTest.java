@@ -242,6 +242,23 @@ class InstallsTest {
     }
 
     @Test
+    void aPxelinuxCfgThatCannotBeWrittenShowsInTheHealthButTheStateIsStillSaved() throws Exception {
+        Files.createDirectories(dir.resolve("tftpboot"));
+        Files.writeString(dir.resolve("tftpboot/pxelinux.cfg"), "not a directory\n");
+        Installs i = installs();
+        assertThat(i.request(req("r1", A)).isDone()).isFalse();
+        disk.runAll();
+        assertThat(saved()).contains("r1");
+        assertThat(i.health().state()).isEqualTo(HealthState.FAILED);
+        assertThat(i.health().detail()).startsWith("cannot bring pxelinux.cfg in line");
+        Files.delete(dir.resolve("tftpboot/pxelinux.cfg"));
+        i.tick();
+        disk.runAll();
+        assertThat(i.health().state()).isEqualTo(HealthState.OK);
+        assertThat(pxe.exists(A)).isTrue();
+    }
+
+    @Test
     void leavingMachinesTxtEndsTheInstallAndRemovesItsConfig() throws Exception {
         Installs i = installs();
         i.request(req("r1", A, B));
