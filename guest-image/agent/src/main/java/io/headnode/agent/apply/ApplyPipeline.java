@@ -69,7 +69,7 @@ public final class ApplyPipeline implements AutoCloseable {
                 t.failure = null;
                 t.done = share;
                 if (r instanceof StepResult.Changed c) {
-                    LOG.info("{}: {}", t.step.name(), String.join("; ", c.changes()));
+                    LOG.debug("{}: {}", t.step.name(), String.join("; ", c.changes()));   // the adapters log their changes at info
                 }
             }
         }

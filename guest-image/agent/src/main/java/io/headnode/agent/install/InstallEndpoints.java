@@ -24,8 +24,9 @@ public interface InstallEndpoints {
     /**
      * {@code POST /boot-default/01-...} with {@code token}: decided at once in memory. Refusals complete at once
      * (403 wrong address or token, 409 no install in progress). An accepted callback completes with 200 only once
-     * the new state is on disk and the per-MAC config is gone; 503 if the state cannot be saved (the install then
-     * stays active, so the installer may retry).
+     * the new state is on disk and pxelinux.cfg has been synced with it (the per-MAC config removed; should that
+     * fail, the health says so and the next sync retries); 503 if the state cannot be saved (the install then stays
+     * active, so the installer may retry).
      */
     CompletableFuture<Answer> callback(MacAddress mac, String source, String token);
 }
