@@ -125,7 +125,7 @@ class HeadnodeLibvirtdIT {
     @Order(5)
     void bridgeDeleted() throws Exception {
         ns.exec("ip", "link", "delete", "dev", "br-vlan100");
-        convergesInOnePass("ip link add name br-vlan100 type bridge");
+        convergesInOnePass("create bridge br-vlan100");
         assertThat(tapsOn("br-vlan100")).as("the domain's tap is back on the bridge").hasSize(1);
     }
 
@@ -208,8 +208,14 @@ class HeadnodeLibvirtdIT {
         virsh("undefine", "other");
 
         assertThat(host.cli("create", "--vlan", "100", "--image", image.toString()).exitCode()).isZero();
+        assertThat(tapsOn("br-vlan100")).as("the running domain's tap").hasSize(1);
+        TestHost.Run dry = host.cli("delete", "--vlan", "100", "--purge", "--dry-run");
+        assertThat(dry.out()).as("our own tap goes with the domain: the dry run sees it as the real run will")
+                .contains("network: would: delete br-vlan100").doesNotContain("kept bridge");
+        assertThat(bridgeExists("br-vlan100")).isTrue();
         TestHost.Run purge = host.cli("delete", "--vlan", "100", "--purge");
         assertThat(purge.exitCode()).as(purge.toString()).isZero();
+        assertThat(purge.out()).isEqualTo(dry.out().replace(": would: ", ": changed: ").replace("would change", "changed"));
         assertThat(bridgeExists("br-vlan100")).isFalse();
         assertThat(host.shareDir(VLAN)).doesNotExist();
         assertThat(host.config.stateDir().resolve("specs/100.spec")).doesNotExist();
