@@ -153,7 +153,8 @@ class AgentIT {
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         awaitTrue(Duration.ofSeconds(10), () -> machine(MAC1).path("state").asText().matches("requested|installing"), AgentIT::statusText);
         Path cfg = dir.resolve("tftpboot/pxelinux.cfg/01-52-54-00-aa-00-01");
-        assertThat(cfg).exists();
+        // the state changes in memory at once; the install-disk thread then saves it and writes the per-MAC config
+        awaitTrue(Duration.ofSeconds(5), () -> Files.exists(cfg), AgentIT::statusText);
 
         Path got = dir.resolve("got-pxelinux.0");
         client.run(Duration.ofSeconds(20), "tftp", "-m", "binary", SERVER, "-c", "get", "pxelinux.0", got.toString());
@@ -324,7 +325,7 @@ class AgentIT {
         writeShareFile(requests.resolve("r-1.install"), MAC2 + "\n");
         awaitTrue(Duration.ofSeconds(10), () -> machine(MAC2).path("state").asText().matches("requested|installing"), AgentIT::statusText);
         Path cfg2 = dir.resolve("tftpboot/pxelinux.cfg/01-52-54-00-aa-00-02");
-        assertThat(cfg2).exists();
+        awaitTrue(Duration.ofSeconds(5), () -> Files.exists(cfg2), AgentIT::statusText);
         // the node installs and calls back, from its own address
         String fixed2 = machine(MAC2).path("address").asText();
         client.exec("ip", "addr", "add", fixed2 + "/24", "dev", "cl-eth");
