@@ -2,10 +2,11 @@ package io.headnode.orchestrator;
 
 import io.headnode.orchestrator.domain.DomainShape;
 import io.headnode.orchestrator.domain.DomainXml;
-import io.headnode.orchestrator.libvirt.DomainStatus;
-import io.headnode.orchestrator.libvirt.Hypervisor;
-import io.headnode.orchestrator.libvirt.HypervisorException;
-import io.headnode.orchestrator.libvirt.RunState;
+import io.headnode.common.libvirt.BootDevice;
+import io.headnode.common.libvirt.DomainStatus;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.HypervisorException;
+import io.headnode.common.libvirt.RunState;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,7 +30,7 @@ public final class FakeHypervisor implements Hypervisor {
     }
 
     @Override
-    public synchronized void define(String xml) {
+    public synchronized DomainStatus define(String xml) {
         DomainShape s = DomainXml.parse(xml);
         DomainStatus old = domains.get(s.name());
         if (old != null && !old.uuid().equalsIgnoreCase(s.uuid())) {
@@ -37,8 +38,15 @@ public final class FakeHypervisor implements Hypervisor {
         }
         changes.add("define " + s.name());
         // a definition keeps the run state and the autostart flag
-        domains.put(s.name(), new DomainStatus(s.name(), s.uuid(), old == null ? RunState.SHUTOFF : old.state(),
-                old != null && old.autostart(), true, xml));
+        DomainStatus defined = new DomainStatus(s.name(), s.uuid(), old == null ? RunState.SHUTOFF : old.state(),
+                old != null && old.autostart(), true, xml);
+        domains.put(s.name(), defined);
+        return defined;
+    }
+
+    @Override
+    public synchronized RunState state(String name) {
+        return existing(name).state();
     }
 
     @Override
@@ -63,6 +71,20 @@ public final class FakeHypervisor implements Hypervisor {
         } else {
             domains.remove(name);
         }
+    }
+
+    @Override
+    public synchronized void reset(String name) {
+        if (existing(name).state() != RunState.RUNNING) {
+            throw new HypervisorException(HypervisorException.Kind.INVALID_STATE, "domain is not running", null);
+        }
+        changes.add("reset " + name);
+    }
+
+    @Override
+    public synchronized void setBootDevice(String name, BootDevice device) {
+        existing(name);
+        throw new UnsupportedOperationException("no step changes the boot device");
     }
 
     @Override
@@ -95,6 +117,13 @@ public final class FakeHypervisor implements Hypervisor {
     @Override
     public synchronized List<String> domainNames() {
         return List.copyOf(domains.keySet());
+    }
+
+    @Override
+    public synchronized Map<String, String> inactiveXmlByName() {
+        Map<String, String> xml = new LinkedHashMap<>();
+        domains.forEach((name, d) -> xml.put(name, d.inactiveXml()));
+        return xml;
     }
 
     @Override

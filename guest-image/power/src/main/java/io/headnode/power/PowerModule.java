@@ -4,6 +4,7 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
+import io.headnode.common.libvirt.HypervisorPool;
 import io.headnode.contract.ShareLayout;
 import io.headnode.power.amt.AmtDriver;
 import io.headnode.power.driver.PowerDriver;
@@ -32,7 +33,7 @@ public final class PowerModule extends AbstractModule {
         bind(PowerSettings.class).toInstance(settings);
         bind(Ticker.class).toInstance(Ticker.SYSTEM);
         bind(io.headnode.power.driver.ProcessRunner.class).in(Singleton.class);
-        bind(io.headnode.power.libvirt.LibvirtDomains.class).to(io.headnode.power.libvirt.JavaLibvirtDomains.class).in(Singleton.class);
+        bind(HypervisorPool.class).in(Singleton.class);
         bind(CredentialsSource.class).to(ShareCredentialsSource.class).in(Singleton.class);
         bind(PowerService.class).to(RoutingPowerService.class).in(Singleton.class);
         MapBinder<String, PowerDriver> drivers = MapBinder.newMapBinder(binder(), String.class, PowerDriver.class);

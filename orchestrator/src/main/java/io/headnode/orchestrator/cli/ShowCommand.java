@@ -6,7 +6,7 @@ import io.headnode.contract.AgentStatus;
 import io.headnode.contract.MachineList;
 import io.headnode.contract.ShareFormatException;
 import io.headnode.contract.Vlan;
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.Hypervisor;
 import io.headnode.orchestrator.reconcile.Reconciler;
 import io.headnode.orchestrator.reconcile.StepResult;
 import io.headnode.orchestrator.reconcile.VlanReport;

@@ -1,7 +1,7 @@
 package io.headnode.orchestrator.reconcile;
 
-import io.headnode.orchestrator.libvirt.DomainStatus;
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.DomainStatus;
+import io.headnode.common.libvirt.Hypervisor;
 import io.headnode.orchestrator.reconcile.action.SetAutostart;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import jakarta.inject.Inject;

@@ -2,9 +2,9 @@ package io.headnode.orchestrator.reconcile;
 
 import io.headnode.orchestrator.domain.DomainShape;
 import io.headnode.orchestrator.domain.DomainXml;
-import io.headnode.orchestrator.libvirt.DomainStatus;
-import io.headnode.orchestrator.libvirt.Hypervisor;
-import io.headnode.orchestrator.libvirt.RunState;
+import io.headnode.common.libvirt.DomainStatus;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.RunState;
 import io.headnode.orchestrator.reconcile.action.Action;
 import io.headnode.orchestrator.reconcile.action.CreateDirectory;
 import io.headnode.orchestrator.reconcile.action.DefineDomain;

@@ -3,8 +3,7 @@ package io.headnode.orchestrator.reconcile;
 import io.headnode.common.iproute.Link;
 import io.headnode.contract.MacAddress;
 import io.headnode.orchestrator.domain.DomainXml;
-import io.headnode.orchestrator.libvirt.DomainStatus;
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.Hypervisor;
 import io.headnode.orchestrator.net.VlanNetwork;
 import io.headnode.orchestrator.net.VlanNetworkSpec;
 import io.headnode.orchestrator.reconcile.action.Action;
@@ -52,15 +51,11 @@ public final class RemoveNetworkStep implements Step {
         removal.add(new DeleteLink(network, bridge));
         String ours = HeadnodePaths.domainName(ctx.spec().vlan());
         List<String> users = new ArrayList<>();
-        for (String name : hypervisor.domainNames()) {
-            if (name.equals(ours)) {
-                continue;
-            }
-            Optional<DomainStatus> d = hypervisor.lookup(name);
-            if (d.isPresent() && DomainXml.parse(d.get().inactiveXml()).bridges().contains(bridge)) {
+        hypervisor.inactiveXmlByName().forEach((name, xml) -> {
+            if (!name.equals(ours) && DomainXml.parse(xml).bridges().contains(bridge)) {
                 users.add("domain " + name);
             }
-        }
+        });
         foreignPorts(spec, links, ctx.spec().vlanMac()).forEach(p -> users.add("port " + p));
         if (!users.isEmpty()) {
             return Plan.skip("kept bridge " + bridge + ": used by " + String.join(", ", users));

@@ -1,8 +1,8 @@
 package io.headnode.orchestrator.reconcile;
 
-import io.headnode.orchestrator.libvirt.DomainStatus;
-import io.headnode.orchestrator.libvirt.Hypervisor;
-import io.headnode.orchestrator.libvirt.RunState;
+import io.headnode.common.libvirt.DomainStatus;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.RunState;
 import io.headnode.orchestrator.reconcile.action.RestartDomain;
 import io.headnode.orchestrator.reconcile.action.ResumeDomain;
 import io.headnode.orchestrator.reconcile.action.StartDomain;
@@ -34,7 +34,7 @@ public final class RunningStep implements Step {
             case PAUSED -> Plan.of(new ResumeDomain(hypervisor, name));
             case SHUTOFF -> Plan.of(new StartDomain(hypervisor, name, state));
             // crashed or in a state we do not manage: a hard stop first, then a clean start
-            case CRASHED, OTHER -> Plan.of(new StopDomain(hypervisor, name), new StartDomain(hypervisor, name, state));
+            case CRASHED, SHUTTING_DOWN, OTHER -> Plan.of(new StopDomain(hypervisor, name), new StartDomain(hypervisor, name, state));
         };
     }
 }

@@ -1,6 +1,6 @@
 package io.headnode.orchestrator.reconcile.action;
 
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.Hypervisor;
 import java.util.Objects;
 
 /** The domain {@code name}: a running domain stopped and started again, so it runs on what earlier actions changed. */

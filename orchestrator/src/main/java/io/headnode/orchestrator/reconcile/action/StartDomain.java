@@ -1,7 +1,7 @@
 package io.headnode.orchestrator.reconcile.action;
 
-import io.headnode.orchestrator.libvirt.Hypervisor;
-import io.headnode.orchestrator.libvirt.RunState;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.RunState;
 import java.util.Locale;
 import java.util.Objects;
 

@@ -1,9 +1,11 @@
-package io.headnode.orchestrator.libvirt;
+package io.headnode.common.libvirt;
 
-import io.headnode.orchestrator.libvirt.HypervisorException.Kind;
+import io.headnode.common.libvirt.HypervisorException.Kind;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.libvirt.Connect;
 import org.libvirt.Domain;
 import org.libvirt.DomainInfo;
@@ -13,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@link Hypervisor} on libvirt-java. One connection, used from one thread at a time (methods are synchronized);
- * every {@link Domain} handle is freed in a finally block.
+ * {@link Hypervisor} on libvirt-java. One connection, used by one thread at a time (every method is synchronized:
+ * a {@link Connect} is not safe to share, and libvirt keeps its last error per thread); every {@link Domain}
+ * handle is freed in a finally block.
  */
 public final class LibvirtHypervisor implements Hypervisor {
     private static final Logger log = LoggerFactory.getLogger(LibvirtHypervisor.class);
@@ -44,8 +47,10 @@ public final class LibvirtHypervisor implements Hypervisor {
             return new LibvirtHypervisor(uri, c);
         } catch (LibvirtException e) {
             HypervisorException w = LibvirtErrors.wrap("cannot connect to libvirt at " + uri, e);
-            Kind k = w.kind() == Kind.PERMISSION_DENIED ? Kind.PERMISSION_DENIED : Kind.CANNOT_CONNECT;
-            throw new HypervisorException(k, w.getMessage() + (k == Kind.CANNOT_CONNECT ? " (is libvirtd running?)" : ""), e);
+            if (w.kind() == Kind.PERMISSION_DENIED) {
+                throw w;
+            }
+            throw new HypervisorException(Kind.CANNOT_CONNECT, w.getMessage() + " (is libvirtd running?)", e);
         }
     }
 
@@ -63,29 +68,27 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     @Override
     public synchronized Optional<DomainStatus> lookup(String name) {
-        Domain d = null;
         try {
-            d = conn().domainLookupByName(name);
-            DomainInfo info = d.getInfo();
-            boolean persistent = d.isPersistent() == 1;
-            return Optional.of(new DomainStatus(d.getName(), d.getUUIDString(), map(info.state), persistent && d.getAutostart(),
-                    persistent, d.getXMLDesc(XML_INACTIVE)));
-        } catch (LibvirtException e) {
-            HypervisorException w = LibvirtErrors.wrap("cannot look up domain " + name, e);
-            if (w.kind() == Kind.NO_DOMAIN) {
+            return Optional.of(withDomain(name, "look up", LibvirtHypervisor::status));
+        } catch (HypervisorException e) {
+            if (e.kind() == Kind.NO_DOMAIN) {
                 return Optional.empty();
             }
-            throw w;
-        } finally {
-            free(d);
+            throw e;
         }
     }
 
     @Override
-    public synchronized void define(String xml) {
+    public synchronized RunState state(String name) {
+        return withDomain(name, "read the state of", d -> map(d.getInfo().state));
+    }
+
+    @Override
+    public synchronized DomainStatus define(String xml) {
         Domain d = null;
         try {
             d = conn().domainDefineXML(xml);
+            return status(d);
         } catch (LibvirtException e) {
             throw LibvirtErrors.wrap("cannot define domain", e);
         } finally {
@@ -104,7 +107,15 @@ public final class LibvirtHypervisor implements Hypervisor {
             if (d.isActive() == 1) {
                 d.destroy();
             }
-            return 0;
+            return null;
+        });
+    }
+
+    @Override
+    public synchronized void reset(String name) {
+        withDomain(name, "reset", d -> {
+            d.reset();
+            return null;
         });
     }
 
@@ -112,7 +123,7 @@ public final class LibvirtHypervisor implements Hypervisor {
     public synchronized void resume(String name) {
         withDomain(name, "resume", d -> {
             d.resume();
-            return 0;
+            return null;
         });
     }
 
@@ -121,7 +132,7 @@ public final class LibvirtHypervisor implements Hypervisor {
         try {
             withDomain(name, "undefine", d -> {
                 d.undefine();
-                return 0;
+                return null;
             });
         } catch (HypervisorException e) {
             if (e.kind() != Kind.NO_DOMAIN) {
@@ -134,31 +145,31 @@ public final class LibvirtHypervisor implements Hypervisor {
     public synchronized void setAutostart(String name, boolean autostart) {
         withDomain(name, "set autostart of", d -> {
             d.setAutostart(autostart);
-            return 0;
+            return null;
+        });
+    }
+
+    @Override
+    public synchronized void setBootDevice(String name, BootDevice device) {
+        withDomain(name, "set the boot device of", d -> {
+            String xml = BootDeviceXml.withBootDevice(d.getXMLDesc(XML_INACTIVE), device, name);
+            free(conn().domainDefineXML(xml));
+            return null;
         });
     }
 
     @Override
     public synchronized List<String> domainNames() {
-        try {
-            List<String> names = new ArrayList<>(List.of(conn().listDefinedDomains()));
-            for (int id : conn().listDomains()) {
-                Domain d = null;
-                try {
-                    d = conn().domainLookupByID(id);
-                    names.add(d.getName());
-                } catch (LibvirtException e) {
-                    if (LibvirtErrors.wrap("", e).kind() != Kind.NO_DOMAIN) {
-                        throw e;
-                    }
-                } finally {
-                    free(d);
-                }
-            }
-            return names;
-        } catch (LibvirtException e) {
-            throw LibvirtErrors.wrap("cannot list domains", e);
-        }
+        List<String> names = new ArrayList<>();
+        forEachDomain("list domains", d -> names.add(d.getName()));
+        return names;
+    }
+
+    @Override
+    public synchronized Map<String, String> inactiveXmlByName() {
+        Map<String, String> xml = new TreeMap<>();
+        forEachDomain("read the domains' XML", d -> xml.put(d.getName(), d.getXMLDesc(XML_INACTIVE)));
+        return xml;
     }
 
     @Override
@@ -185,20 +196,56 @@ public final class LibvirtHypervisor implements Hypervisor {
         return conn;
     }
 
-    private interface DomainCall {
-        int call(Domain d) throws LibvirtException;
+    private interface DomainCall<T> {
+        T call(Domain d) throws LibvirtException;
     }
 
-    private void withDomain(String name, String what, DomainCall call) {
+    private interface DomainVisit {
+        void visit(Domain d) throws LibvirtException;
+    }
+
+    private <T> T withDomain(String name, String what, DomainCall<T> call) {
         Domain d = null;
         try {
             d = conn().domainLookupByName(name);
-            call.call(d);
+            return call.call(d);
         } catch (LibvirtException e) {
             throw LibvirtErrors.wrap("cannot " + what + " domain " + name, e);
         } finally {
             free(d);
         }
+    }
+
+    /** Visits every domain from one listing; a domain that vanishes meanwhile is skipped. Frees every handle. */
+    private void forEachDomain(String what, DomainVisit visit) {
+        Domain[] all;
+        try {
+            all = conn().listAllDomains(0);
+        } catch (LibvirtException e) {
+            throw LibvirtErrors.wrap("cannot " + what, e);
+        }
+        try {
+            for (Domain d : all) {
+                try {
+                    visit.visit(d);
+                } catch (LibvirtException e) {
+                    HypervisorException w = LibvirtErrors.wrap("cannot " + what, e);
+                    if (w.kind() != Kind.NO_DOMAIN) {
+                        throw w;
+                    }
+                }
+            }
+        } finally {
+            for (Domain d : all) {
+                free(d);
+            }
+        }
+    }
+
+    private static DomainStatus status(Domain d) throws LibvirtException {
+        boolean persistent = d.isPersistent() == 1;
+        return new DomainStatus(d.getName(), d.getUUIDString(), map(d.getInfo().state), persistent && d.getAutostart(),
+                persistent, d.getXMLDesc(XML_INACTIVE));
     }
 
     private static void free(Domain d) {
@@ -211,10 +258,11 @@ public final class LibvirtHypervisor implements Hypervisor {
         }
     }
 
-    private static RunState map(DomainInfo.DomainState s) {
+    static RunState map(DomainInfo.DomainState s) {
         return switch (s) {
             case VIR_DOMAIN_RUNNING, VIR_DOMAIN_BLOCKED -> RunState.RUNNING;
             case VIR_DOMAIN_PAUSED, VIR_DOMAIN_PMSUSPENDED -> RunState.PAUSED;
+            case VIR_DOMAIN_SHUTDOWN -> RunState.SHUTTING_DOWN;
             case VIR_DOMAIN_SHUTOFF -> RunState.SHUTOFF;
             case VIR_DOMAIN_CRASHED -> RunState.CRASHED;
             default -> RunState.OTHER;

@@ -1,4 +1,4 @@
-package io.headnode.orchestrator.libvirt;
+package io.headnode.common.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -54,5 +54,23 @@ class LazyHypervisorTest {
         assertThatThrownBy(() -> h.lookup("x")).isInstanceOf(HypervisorException.class);
         assertThatThrownBy(() -> h.lookup("x")).isInstanceOf(HypervisorException.class);
         assertThat(events).containsExactly("connect");
+    }
+
+    @Test
+    void aPoolConnectsEachUriOnceOnFirstUseAndClosesThemAll() {
+        List<String> events = new ArrayList<>();
+        int[] n = {0};
+        HypervisorPool pool = new HypervisorPool(uri -> {
+            events.add("connect " + uri);
+            return connection(null, events, ++n[0]);
+        });
+        Hypervisor a = pool.at("qemu+ssh://a/system");
+        assertThat(events).as("nothing opened before a call").isEmpty();
+        a.lookup("x");
+        pool.at("qemu+ssh://a/system").lookup("y");
+        pool.at("qemu+ssh://b/system").lookup("x");
+        pool.close();
+        assertThat(events.subList(0, 2)).containsExactly("connect qemu+ssh://a/system", "connect qemu+ssh://b/system");
+        assertThat(events.subList(2, events.size())).containsExactlyInAnyOrder("close 1", "close 2");
     }
 }

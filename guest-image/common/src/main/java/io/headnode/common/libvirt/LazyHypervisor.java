@@ -1,21 +1,26 @@
-package io.headnode.orchestrator.libvirt;
+package io.headnode.common.libvirt;
 
-import io.headnode.orchestrator.config.HostConfig;
-import jakarta.inject.Inject;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 
-/** Connects to libvirt on first use, so commands that never touch libvirt (machines push) never need it. */
+/**
+ * Connects on first use (so commands that never touch libvirt never need it), and connects again after a lost
+ * connection: a call that fails with {@link HypervisorException.Kind#CANNOT_CONNECT} (libvirtd restarted) drops
+ * the handle, so the next call opens a new one. Without this a long-running service would fail every call after
+ * a libvirtd restart. The failing call itself is not retried: it may have reached libvirt.
+ */
 public final class LazyHypervisor implements Hypervisor {
     private final String uri;
     private final Function<String, Hypervisor> connector;
     private Hypervisor delegate;
 
-    @Inject
-    public LazyHypervisor(HostConfig config) {
-        this(config.connect(), LibvirtHypervisor::connect);
+    /** Connects with {@link LibvirtHypervisor#connect}. */
+    public LazyHypervisor(String uri) {
+        this(uri, LibvirtHypervisor::connect);
     }
 
     public LazyHypervisor(String uri, Function<String, Hypervisor> connector) {
@@ -30,11 +35,6 @@ public final class LazyHypervisor implements Hypervisor {
         return delegate;
     }
 
-    /**
-     * Runs one call; a lost connection (libvirtd restarted: VIR_ERR_RPC, VIR_ERR_NO_CONNECT) drops the handle so the
-     * next call connects again. Without this a long-running {@code reconcile --every} would fail every pass after
-     * a libvirtd restart.
-     */
     private <T> T call(Function<Hypervisor, T> op) {
         Hypervisor h = h();
         try {
@@ -47,7 +47,7 @@ public final class LazyHypervisor implements Hypervisor {
         }
     }
 
-    private void run(java.util.function.Consumer<Hypervisor> op) {
+    private void run(Consumer<Hypervisor> op) {
         call(h -> {
             op.accept(h);
             return null;
@@ -71,8 +71,13 @@ public final class LazyHypervisor implements Hypervisor {
     }
 
     @Override
-    public void define(String xml) {
-        run(h -> h.define(xml));
+    public RunState state(String name) {
+        return call(h -> h.state(name));
+    }
+
+    @Override
+    public DomainStatus define(String xml) {
+        return call(h -> h.define(xml));
     }
 
     @Override
@@ -83,6 +88,11 @@ public final class LazyHypervisor implements Hypervisor {
     @Override
     public void destroy(String name) {
         run(h -> h.destroy(name));
+    }
+
+    @Override
+    public void reset(String name) {
+        run(h -> h.reset(name));
     }
 
     @Override
@@ -101,8 +111,18 @@ public final class LazyHypervisor implements Hypervisor {
     }
 
     @Override
+    public void setBootDevice(String name, BootDevice device) {
+        run(h -> h.setBootDevice(name, device));
+    }
+
+    @Override
     public List<String> domainNames() {
         return call(Hypervisor::domainNames);
+    }
+
+    @Override
+    public Map<String, String> inactiveXmlByName() {
+        return call(Hypervisor::inactiveXmlByName);
     }
 
     @Override

@@ -1,8 +1,8 @@
-package io.headnode.orchestrator.libvirt;
+package io.headnode.common.libvirt;
 
 import java.util.Objects;
 
-/** One lookup of a domain: identity, state, autostart and its inactive (persistent) XML. */
+/** One reading of a domain: identity, state, autostart and its inactive (persistent) XML. */
 public record DomainStatus(String name, String uuid, RunState state, boolean autostart, boolean persistent, String inactiveXml) {
     public DomainStatus {
         Objects.requireNonNull(name, "name is null");

@@ -1,14 +1,16 @@
-package io.headnode.orchestrator.libvirt;
+package io.headnode.common.libvirt;
 
-/** A libvirt failure, classified by libvirt's error code (never by its message text). */
+import java.util.Objects;
+
+/** A libvirt failure, classified by libvirt's error code (never by its message text); see {@link LibvirtErrors}. */
 public final class HypervisorException extends RuntimeException {
     private static final long serialVersionUID = 1L;
 
-    /** What kind of failure, as far as headnode acts differently. */
+    /** What kind of failure, as far as callers act differently. */
     public enum Kind {
         /** libvirt0 (libvirt.so.0) cannot be loaded. */
         LIBRARY_MISSING,
-        /** No connection: libvirtd not running, wrong URI. */
+        /** No connection, or the connection was lost: libvirtd not running or restarted, wrong URI. */
         CANNOT_CONNECT,
         /** Authentication or access control said no. */
         PERMISSION_DENIED,
@@ -18,6 +20,8 @@ public final class HypervisorException extends RuntimeException {
         INVALID_STATE,
         /** The XML was rejected. */
         BAD_XML,
+        /** The driver or the domain does not support the operation. */
+        UNSUPPORTED,
         OTHER
     }
 
@@ -25,7 +29,7 @@ public final class HypervisorException extends RuntimeException {
 
     public HypervisorException(Kind kind, String message, Throwable cause) {
         super(message, cause);
-        this.kind = kind;
+        this.kind = Objects.requireNonNull(kind, "kind is null");
     }
 
     public Kind kind() {
