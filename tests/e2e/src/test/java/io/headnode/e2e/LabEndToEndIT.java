@@ -105,8 +105,8 @@ class LabEndToEndIT {
             JsonNode status = agentStatus(lab);
             assertThat(status.path("ready").asBoolean()).as("agent status %s", status).isTrue();
             assertThat(status.path("share").asText()).isEqualTo("mounted-ro");
-            assertThat(status.path("services").path("dhcpd").asText()).isEqualTo("running");
-            assertThat(status.path("services").path("tftpd").asText()).isEqualTo("running");
+            assertThat(status.path("services").path("dhcpd").path("detail").asText()).isEqualTo("running");
+            assertThat(status.path("services").path("tftpd").path("detail").asText()).isEqualTo("running");
             assertThat(headConsole).contains("headnode-share-check: share mounted (ro")
                     .contains("a write from the guest is refused");
             assertThat(settings.shareRoot().resolve("100/.guest-write-probe")).doesNotExist();
