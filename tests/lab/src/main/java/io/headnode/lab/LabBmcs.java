@@ -31,6 +31,8 @@ final class LabBmcs {
     /** Debian's own Python, where python3-pyghmi and python3-libvirt are installed (not a python3 first on PATH). */
     private static final String PYTHON = "/usr/bin/python3";
     private static final Duration READY_TIMEOUT = Duration.ofSeconds(30);
+    /** In hex, 20 characters: IPMI 2.0's longest password (ipmitool refuses longer ones). */
+    private static final int PASSWORD_BYTES = 10;
     private final LabSettings settings;
     private final LabState state;
     private final CommandRunner runner;
@@ -47,7 +49,7 @@ final class LabBmcs {
         try {
             if (!Files.exists(auth)) {
                 Files.createDirectories(settings.bmcDir());
-                byte[] random = new byte[16];
+                byte[] random = new byte[PASSWORD_BYTES];
                 new SecureRandom().nextBytes(random);
                 Files.createFile(auth, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
                 Files.writeString(auth, USER + " " + HexFormat.of().formatHex(random) + "\n", StandardCharsets.UTF_8);

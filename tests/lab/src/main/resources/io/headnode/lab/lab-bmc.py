@@ -10,6 +10,7 @@ Run by headnode lab inside the lab's network namespace, stopped by PID.
 """
 import argparse
 import sys
+import threading
 
 import libvirt
 from pyghmi.cmd.virshbmc import LibvirtBmc
@@ -18,11 +19,13 @@ from pyghmi.cmd.virshbmc import LibvirtBmc
 class LabBmc(LibvirtBmc):
     """Every chassis command it carries out is logged (stdout goes to <lab dir>/bmc/nodeN.log), like a BMC's event log."""
 
+    # On when on and off when off succeed, as on a real BMC (virshbmc refuses them): ipmitool resends a request whose
+    # answer was late, and pyghmi carries out the copy too.
     def power_on(self):
-        return self._logged('power on', super().power_on)
+        return self._logged('power on', lambda: None if self.domain.isActive() else self.domain.create())
 
     def power_off(self):
-        return self._logged('power off', super().power_off)
+        return self._logged('power off', lambda: None if not self.domain.isActive() else self.domain.destroy())
 
     def power_reset(self):
         return self._logged('power reset', super().power_reset)
@@ -44,9 +47,15 @@ class LabBmc(LibvirtBmc):
             raise NotImplementedError  # answered with "invalid command": the boot order is fixed
 
     def _logged(self, what, action):
-        rc = action()
+        """Runs action (libvirt calls return 0, pyghmi's a completion code or None) and logs what the BMC answers."""
+        rc = action() or None
         print('lab-bmc: %s: %s%s' % (self.name, what, '' if rc is None else ' refused (0x%02x)' % rc), flush=True)
         return rc
+
+
+def run_libvirt_events():
+    while True:
+        libvirt.virEventRunDefaultImpl()
 
 
 def main():
@@ -61,6 +70,8 @@ def main():
     libvirt.virEventRegisterDefaultImpl()
     libvirt.registerErrorHandler(lambda unused, error: None, None)
     bmc = LabBmc({user: password}, hypervisor=args.connect, domain=args.domain, port=args.port)
+    # libvirt's event loop must run, or libvirtd's keepalive probes go unanswered and it drops the connection
+    threading.Thread(target=run_libvirt_events, name='libvirt-events', daemon=True).start()
     print('lab-bmc: %s on udp/%d' % (args.domain, args.port), flush=True)
     bmc.listen()
 
