@@ -1,5 +1,7 @@
 package io.headnode.orchestrator;
 
+import com.google.inject.Guice;
+import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.util.Modules;
 import io.headnode.orchestrator.cli.HeadnodeCommand;
@@ -51,6 +53,11 @@ public final class TestHost {
         HeadnodeCommand root = new HeadnodeCommand(config, mods);
         int code = Main.run(root, Main.SUBCOMMANDS, new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new Run(code, out.toString(), err.toString());
+    }
+
+    /** An injector over this host's modules, as the CLI builds it: for tests that call the reconciler directly. */
+    public Injector injector() {
+        return Guice.createInjector(modules.apply(config));
     }
 
     /** The modules with extra overrides (e.g. a crashing observer). */

@@ -1,8 +1,11 @@
 package io.headnode.agent;
 
+import io.headnode.common.kv.FieldException;
+import io.headnode.common.kv.KvException;
+import io.headnode.common.kv.KvFile;
+import io.headnode.common.kv.KvValues;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -12,8 +15,8 @@ import java.util.TreeMap;
 
 /**
  * The agent's own settings (not the share's): every guest path and interface name, so tests can root
- * everything in a temp directory and use veth names. File format: {@code key = value} lines, # comments;
- * an unknown key is a startup error. Default file: /etc/headnode/agent.conf (absent = all defaults).
+ * everything in a temp directory and use veth names. File format: {@code key = value} lines read by the common
+ * parser ({@link KvFile}); an unknown key is a startup error. Default file: /etc/headnode/agent.conf (absent = all defaults).
  */
 public record AgentConfig(
         Path shareMount, boolean mountShare, Path mountInfo,
@@ -36,19 +39,22 @@ public record AgentConfig(
         requireInterface(privateInterface, "private-interface");
         requireInterface(publicInterface, "public-interface");
         if (httpPort < 1 || httpPort > 65535) {
-            throw new IllegalArgumentException("http-port " + httpPort + " is outside 1..65535");
+            throw new FieldException("http-port", httpPort + " is outside 1..65535");
         }
         if (httpThreads < 1 || httpThreads > 64) {
-            throw new IllegalArgumentException("http-threads " + httpThreads + " is outside 1..64");
+            throw new FieldException("http-threads", httpThreads + " is outside 1..64");
         }
-        if (pollInterval.toMillis() < 50 || statusInterval.toMillis() < 50) {
-            throw new IllegalArgumentException("intervals must be at least 50 ms");
+        if (pollInterval.toMillis() < 50) {
+            throw new FieldException("poll-interval-ms", pollInterval.toMillis() + " is less than 50");
+        }
+        if (statusInterval.toMillis() < 50) {
+            throw new FieldException("status-interval-ms", statusInterval.toMillis() + " is less than 50");
         }
     }
 
     private static void requireInterface(String name, String key) {
         if (name == null || !name.matches("[A-Za-z0-9_.-]{1,15}")) {
-            throw new IllegalArgumentException(key + " '" + name + "' is not an interface name");
+            throw new FieldException(key, "'" + name + "' is not an interface name");
         }
     }
 
@@ -56,35 +62,18 @@ public record AgentConfig(
         return fromMap(Map.of());
     }
 
-    public static AgentConfig load(Path file) throws IOException {
-        if (!Files.exists(file)) {
+    /** Reads {@code file} (absent: all defaults); an unknown key or a bad value is an error naming file, line and key. */
+    public static AgentConfig load(Path file) throws IOException, KvException {
+        KvFile f;
+        try {
+            f = KvFile.read(file);
+        } catch (NoSuchFileException e) {
             return defaults();
         }
-        Map<String, String> values = new LinkedHashMap<>();
-        int n = 0;
-        for (String raw : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-            n++;
-            String line = raw.replaceFirst("#.*", "").strip();
-            if (line.isEmpty()) {
-                continue;
-            }
-            int eq = line.indexOf('=');
-            if (eq < 0) {
-                throw new IllegalArgumentException(file + ":" + n + ": expected 'key = value'");
-            }
-            String key = line.substring(0, eq).strip();
-            if (!DEFAULTS.containsKey(key)) {
-                throw new IllegalArgumentException(file + ":" + n + ": " + key + ": unknown key (known: " + String.join(", ", DEFAULTS.keySet()) + ")");
-            }
-            if (values.put(key, line.substring(eq + 1).strip()) != null) {
-                throw new IllegalArgumentException(file + ":" + n + ": " + key + ": given twice");
-            }
-        }
-        try {
-            return fromMap(values);
-        } catch (RuntimeException e) {
-            throw new IllegalArgumentException(file + ": " + e.getMessage(), e);
-        }
+        f.requireKnown(DEFAULTS.keySet());
+        Map<String, String> given = new LinkedHashMap<>();
+        f.keys().forEach(k -> given.put(k, f.text(k).orElseThrow()));
+        return f.build(() -> fromMap(given));
     }
 
     static final Map<String, String> DEFAULTS = new TreeMap<>(Map.ofEntries(
@@ -124,32 +113,28 @@ public record AgentConfig(
         Map<String, String> v = new TreeMap<>(DEFAULTS);
         v.putAll(given);
         return new AgentConfig(
-                Path.of(v.get("share-mount")), bool(v, "mount-share"), Path.of(v.get("mount-info")),
-                Path.of(v.get("state-dir")), Path.of(v.get("tftp-root")), Path.of(v.get("dhcp-dir")), Path.of(v.get("run-dir")),
-                Path.of(v.get("templates-dir")),
+                path(v, "share-mount"), bool(v, "mount-share"), path(v, "mount-info"),
+                path(v, "state-dir"), path(v, "tftp-root"), path(v, "dhcp-dir"), path(v, "run-dir"),
+                path(v, "templates-dir"),
                 v.get("private-interface"), v.get("public-interface"),
-                Path.of(v.get("status-port")), Duration.ofMillis(num(v, "poll-interval-ms")), Duration.ofMillis(num(v, "status-interval-ms")),
+                path(v, "status-port"), Duration.ofMillis(num(v, "poll-interval-ms")), Duration.ofMillis(num(v, "status-interval-ms")),
                 (int) num(v, "http-port"), (int) num(v, "http-threads"), Duration.ofMillis(num(v, "http-request-timeout-ms")),
-                Path.of(v.get("pxelinux-dir")), Path.of(v.get("syslinux-modules-dir")), Path.of(v.get("memdisk")),
+                path(v, "pxelinux-dir"), path(v, "syslinux-modules-dir"), path(v, "memdisk"),
                 v.get("ip"), v.get("dhcpd"), v.get("tftpd"), v.get("radvd"), v.get("nft"), v.get("mount"),
-                Path.of(v.get("dhcpd-leases")), Path.of(v.get("dhcpd-pid-file")),
+                path(v, "dhcpd-leases"), path(v, "dhcpd-pid-file"),
                 bool(v, "manage-network"), bool(v, "manage-firewall"), bool(v, "run-services"));
     }
 
     private static boolean bool(Map<String, String> v, String key) {
-        return switch (v.get(key)) {
-            case "true", "yes" -> true;
-            case "false", "no" -> false;
-            default -> throw new IllegalArgumentException(key + ": '" + v.get(key) + "' is not true or false");
-        };
+        return KvValues.field(key, v.get(key), KvValues::bool);
     }
 
     private static long num(Map<String, String> v, String key) {
-        try {
-            return Long.parseLong(v.get(key));
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(key + ": '" + v.get(key) + "' is not a whole number");
-        }
+        return KvValues.field(key, v.get(key), KvValues::longNumber);
+    }
+
+    private static Path path(Map<String, String> v, String key) {
+        return KvValues.field(key, v.get(key), KvValues::path);
     }
 
     public Path statusFile() {

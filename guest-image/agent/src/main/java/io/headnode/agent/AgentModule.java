@@ -4,8 +4,6 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import io.headnode.agent.dhcp.AddressBook;
-import io.headnode.agent.exec.CommandRunner;
-import io.headnode.agent.exec.ProcessCommandRunner;
 import io.headnode.agent.install.InstallManager;
 import io.headnode.agent.install.InstallStore;
 import io.headnode.agent.install.RequestSpool;
@@ -14,6 +12,8 @@ import io.headnode.agent.share.ShareMounter;
 import io.headnode.agent.share.ShareReader;
 import io.headnode.agent.status.StatusPublisher;
 import io.headnode.agent.tftp.PxeConfigs;
+import io.headnode.common.exec.CommandRunner;
+import io.headnode.common.exec.ProcessCommandRunner;
 import io.headnode.contract.ShareLayout;
 import io.headnode.power.PowerService;
 import java.time.Clock;
@@ -35,7 +35,7 @@ public final class AgentModule extends AbstractModule {
     protected void configure() {
         bind(AgentConfig.class).toInstance(config);
         bind(Clock.class).toInstance(Clock.systemUTC());
-        bind(CommandRunner.class).to(ProcessCommandRunner.class).in(Singleton.class);
+        bind(CommandRunner.class).toInstance(new ProcessCommandRunner());
     }
 
     @Provides

@@ -1,5 +1,6 @@
 package io.headnode.agent;
 
+import io.headnode.common.kv.KvException;
 import java.io.IOException;
 import java.nio.file.Path;
 import picocli.CommandLine.Option;
@@ -10,7 +11,7 @@ public final class ConfigOption {
             defaultValue = "/etc/headnode/agent.conf")
     Path file;
 
-    AgentConfig load() throws IOException {
+    AgentConfig load() throws IOException, KvException {
         return AgentConfig.load(file);
     }
 }

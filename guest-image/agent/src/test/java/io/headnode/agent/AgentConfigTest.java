@@ -37,8 +37,12 @@ class AgentConfigTest {
         assertThatThrownBy(() -> AgentConfig.load(f)).hasMessageContaining("agent.conf:2: colour: unknown key");
         Files.writeString(f, "private-interface = eth0; rm -rf /\n");
         assertThatThrownBy(() -> AgentConfig.load(f)).hasMessageContaining("private-interface");
-        Files.writeString(f, "http-port = 0\n");
-        assertThatThrownBy(() -> AgentConfig.load(f)).hasMessageContaining("http-port");
+        Files.writeString(f, "# bad port\nhttp-port = 0\n");
+        assertThatThrownBy(() -> AgentConfig.load(f)).hasMessage(f + ":2: http-port: 0 is outside 1..65535");
+        Files.writeString(f, "mount-share = maybe\n");
+        assertThatThrownBy(() -> AgentConfig.load(f)).hasMessage(f + ":1: mount-share: 'maybe' is not true or false");
+        Files.writeString(f, "poll-interval-ms = 10\npoll-interval-ms = 20\n");
+        assertThatThrownBy(() -> AgentConfig.load(f)).hasMessage(f + ":2: poll-interval-ms: given twice (first on line 1)");
     }
 
     @Test

@@ -1,9 +1,11 @@
 package io.headnode.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.headnode.common.exec.CommandResult;
 import io.headnode.testing.Command;
 import io.headnode.testing.Daemon;
 import io.headnode.testing.NetworkNamespace;
@@ -12,31 +14,48 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Random;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The agent jar, run as it runs in the guest, inside a "headnode" namespace with real dhcpd, in.tftpd and radvd;
- * a "client" namespace on the private veth plays the node, a "public" namespace on the other veth plays the
+ * a "client" namespace on the private veth plays the nodes, a "public" namespace on the other veth plays the
  * outside world. Everything rooted in a temp directory; namespaces and daemons are removed afterwards.
+ *
+ * <p>The namespaces and the agent are started once; every case is independent: {@link #knownState()} first brings
+ * the agent back (running, ready, the baseline machines.txt applied) and the client to the baseline (cl-eth with
+ * MAC1, no IPv4 address), and each case that installs uses a MAC of its own. A failing case does not cascade.
  */
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AgentIT {
     static final String MAC1 = "52:54:00:aa:00:01";
-    static final String MAC2 = "52:54:00:aa:00:02";
+    /** The install through {@code headnode-agent install}. */
+    static final String MAC_TFTP = "52:54:00:aa:00:02";
+    /** The kickstart and the kernel over HTTP. */
+    static final String MAC_KS = "52:54:00:aa:00:03";
+    /** The callback and the requests that must change nothing. */
+    static final String MAC_CALLBACK = "52:54:00:aa:00:04";
+    /** A share request across agent restarts. */
+    static final String MAC_SPOOL = "52:54:00:aa:00:05";
+    /** An install that power-cycles through a real BMC simulator on port 9623. */
+    static final String MAC_BMC = "52:54:00:aa:00:06";
     static final String UNLISTED = "52:54:00:bb:00:09";
     static final String SERVER = "10.100.0.1";
     static final String OTHER = "10.100.0.50";
+    static final String BASELINE_MACHINES = String.join("", MAC1 + " 127.0.0.1:9\n", MAC_TFTP + " 127.0.0.1:9\n", MAC_KS + " 127.0.0.1:9\n",
+            MAC_CALLBACK + " 127.0.0.1:9\n", MAC_SPOOL + " 127.0.0.1:9\n", MAC_BMC + " 127.0.0.1:9623\n");
+    static final int BASELINE_COUNT = 6;
     static final ObjectMapper JSON = new ObjectMapper();
+    static final AtomicInteger REQUESTS = new AtomicInteger();
 
     static Path dir;
     static NetworkNamespace hn;
@@ -45,8 +64,6 @@ class AgentIT {
     static Daemon agent;
     static Path conf;
     static byte[] kernel;
-    static String fixed1;
-    static String token;
 
     @BeforeAll
     static void setUp() throws Exception {
@@ -63,13 +80,12 @@ class AgentIT {
         pub.exec("ip", "addr", "add", "192.0.2.2/24", "dev", "pub-eth");
         pub.exec("ip", "addr", "add", "2001:db8::2/64", "dev", "pub-eth", "nodad");
         pub.exec("ip", "link", "set", "pub-eth", "up");
-        client.exec("ip", "link", "set", "cl-eth", "address", MAC1);
-        client.exec("ip", "link", "set", "cl-eth", "up");
 
         Path share = Files.createDirectories(dir.resolve("share"));
+        Files.createDirectories(share.resolve("requests"));
         Files.writeString(share.resolve("headnode.conf"), "vlan = 100\nprivate-address = 10.100.0.1/24\nbmc-address = 10.100.1.1/24\n"
                 + "power-driver = amt\ninstall-attempts = 3\ninstall-deadline = 60\n");
-        Files.writeString(share.resolve("machines.txt"), MAC1 + " 127.0.0.1:9\n" + MAC2 + " 127.0.0.1:9\n");
+        Files.writeString(share.resolve("machines.txt"), BASELINE_MACHINES);
         Path tftp = Files.createDirectories(dir.resolve("tftpboot/centos"));
         kernel = new byte[1 << 20];
         new Random(42).nextBytes(kernel);
@@ -84,8 +100,34 @@ class AgentIT {
                 "dhcpd-leases = " + dir.resolve("state/dhcpd.leases"), "dhcpd-pid-file = " + dir.resolve("run/dhcpd.pid"), ""));
         Files.createFile(dir.resolve("status-port"));
         startAgent();
-        awaitTrue(Duration.ofSeconds(40), () -> status().path("ready").asBoolean(false), () -> "agent not ready: " + statusText() + agent.logText());
-        fixed1 = machine(MAC1).path("address").asText();
+    }
+
+    /** The state every case starts from; brings back whatever an earlier (possibly failed) case changed. */
+    @BeforeEach
+    void knownState() throws Exception {
+        if (!agent.isAlive()) {
+            startAgent();
+        }
+        Path machines = dir.resolve("share/machines.txt");
+        if (!readOr(machines).equals(BASELINE_MACHINES)) {
+            writeShareFile(machines, BASELINE_MACHINES);
+        }
+        if (!client.exec("cat", "/sys/class/net/cl-eth/address").stdout().strip().equals(MAC1)) {
+            client.exec("ip", "link", "set", "cl-eth", "down");
+            client.exec("ip", "link", "set", "cl-eth", "address", MAC1);
+        }
+        client.exec("ip", "-4", "addr", "flush", "dev", "cl-eth");
+        client.exec("ip", "link", "set", "cl-eth", "up");
+        awaitTrue(Duration.ofSeconds(40), () -> {
+            JsonNode s = status();
+            return s.path("ready").asBoolean(false) && s.path("share").asText().equals("mounted-ro") && s.path("machines").size() == BASELINE_COUNT
+                    && s.path("services").path("dhcpd").asText().equals("running") && readOr(dir.resolve("run/dhcpd.pid")).strip().matches("[0-9]+");
+        }, () -> "agent not back to its baseline: " + statusText() + agent.logText());
+        // (after the agent brought hn-priv up: without a carrier, duplicate address detection never ends)
+        awaitTrue(Duration.ofSeconds(10), () -> {
+            String ll = client.exec("ip", "-6", "addr", "show", "dev", "cl-eth", "scope", "link").stdout();
+            return ll.contains("inet6") && !ll.contains("tentative");
+        }, () -> "cl-eth has no usable link-local address");
     }
 
     static void startAgent() {
@@ -125,8 +167,8 @@ class AgentIT {
     }
 
     @Test
-    @Order(1)
     void listedMacGetsItsFixedLeaseWithPxeOptionsAndUnlistedMacNone() throws Exception {
+        String fixed1 = address(MAC1);
         assertThat(fixed1).startsWith("10.100.0.");
         assertThat(fixed1).isNotEqualTo(SERVER);
         List<String> lease = udhcpc();
@@ -136,146 +178,143 @@ class AgentIT {
         client.exec("ip", "link", "set", "cl-eth", "address", UNLISTED);
         client.exec("ip", "link", "set", "cl-eth", "up");
         assertThat(udhcpc()).isEmpty();
-        client.exec("ip", "link", "set", "cl-eth", "down");
-        client.exec("ip", "link", "set", "cl-eth", "address", MAC1);
-        client.exec("ip", "link", "set", "cl-eth", "up");
-        // from here on the client is the node at its fixed address; OTHER is a second host on the VLAN
-        client.exec("ip", "addr", "add", fixed1 + "/24", "dev", "cl-eth");
-        client.exec("ip", "addr", "add", OTHER + "/24", "dev", "cl-eth");
         assertThat(Files.readString(dir.resolve("dhcp/dhcpd.conf"))).contains("boot-unknown-clients false;", "hardware ethernet " + MAC1 + "; fixed-address " + fixed1);
     }
 
     @Test
-    @Order(2)
     void installRequestWritesPerMacConfigServedOverTftp() throws Exception {
-        Command.Result r = Command.run(Duration.ofSeconds(30), List.of("java", "-jar", jar(), "install", "--config", conf.toString(), MAC1));
+        CommandResult r = Command.run(Duration.ofSeconds(30), List.of("java", "-jar", jar(), "install", "--config", conf.toString(), MAC_TFTP));
         assertThat(r.exitCode()).as(r.stderr()).isZero();
-        awaitTrue(Duration.ofSeconds(10), () -> machine(MAC1).path("state").asText().matches("requested|installing"), AgentIT::statusText);
-        Path cfg = dir.resolve("tftpboot/pxelinux.cfg/01-52-54-00-aa-00-01");
+        awaitTrue(Duration.ofSeconds(10), () -> machine(MAC_TFTP).path("state").asText().matches("requested|installing"), AgentIT::statusText);
+        Path cfg = pxeConfig(MAC_TFTP);
         assertThat(cfg).exists();
+        clientAt(address(MAC_TFTP));
 
         Path got = dir.resolve("got-pxelinux.0");
         client.run(Duration.ofSeconds(20), "tftp", "-m", "binary", SERVER, "-c", "get", "pxelinux.0", got.toString());
         assertThat(Files.readAllBytes(got)).isEqualTo(Files.readAllBytes(Path.of("/usr/lib/PXELINUX/pxelinux.0")));
         Path gotCfg = dir.resolve("got-01");
-        client.run(Duration.ofSeconds(20), "tftp", "-m", "binary", SERVER, "-c", "get", "pxelinux.cfg/01-52-54-00-aa-00-01", gotCfg.toString());
-        assertThat(Files.readString(gotCfg)).contains("ks=http://" + SERVER + ":80/ks/01-52-54-00-aa-00-01", "kernel centos/vmlinuz");
+        client.run(Duration.ofSeconds(20), "tftp", "-m", "binary", SERVER, "-c", "get", "pxelinux.cfg/" + cfg.getFileName(), gotCfg.toString());
+        assertThat(Files.readString(gotCfg)).contains("ks=http://" + SERVER + ":80/ks/" + cfg.getFileName(), "kernel centos/vmlinuz");
         Path gotDefault = dir.resolve("got-default");
         client.run(Duration.ofSeconds(20), "tftp", "-m", "binary", SERVER, "-c", "get", "pxelinux.cfg/default", gotDefault.toString());
         assertThat(Files.readString(gotDefault)).contains("localboot 0");
     }
 
     @Test
-    @Order(3)
     void kickstartOnlyForTheNodeAndKernelRangeOverHttp() throws Exception {
-        Command.Result other = curl(OTHER, "-o", "/dev/null", "-w", "%{http_code}", "http://" + SERVER + "/ks/01-52-54-00-aa-00-01");
+        requestInstall(MAC_KS);
+        String node = address(MAC_KS);
+        clientAt(node, OTHER);
+        String ksUrl = "http://" + SERVER + "/ks/" + pxeName(MAC_KS);
+        CommandResult other = curl(OTHER, "-o", "/dev/null", "-w", "%{http_code}", ksUrl);
         assertThat(other.stdout()).isEqualTo("403");
-        Command.Result ks = curl(fixed1, "-fsS", "http://" + SERVER + "/ks/01-52-54-00-aa-00-01");
+        CommandResult ks = curl(node, "-fsS", ksUrl);
         assertThat(ks.exitCode()).as(ks.stderr()).isZero();
-        Matcher m = Pattern.compile("token=([A-Za-z0-9_-]{43})").matcher(ks.stdout());
-        assertThat(m.find()).as(ks.stdout()).isTrue();
-        token = m.group(1);
-        assertThat(ks.stdout()).contains("http://" + SERVER + ":80/boot-default/01-52-54-00-aa-00-01", "%post");
+        assertThat(token(ks.stdout())).hasSize(43);
+        assertThat(ks.stdout()).contains("http://" + SERVER + ":80/boot-default/" + pxeName(MAC_KS), "%post");
 
         Path part = dir.resolve("range.bin");
-        Command.Result range = curl(fixed1, "-sS", "-o", part.toString(), "-w", "%{http_code}", "-r", "1000-1999", "http://" + SERVER + "/centos/vmlinuz");
+        CommandResult range = curl(node, "-sS", "-o", part.toString(), "-w", "%{http_code}", "-r", "1000-1999", "http://" + SERVER + "/centos/vmlinuz");
         assertThat(range.stdout()).isEqualTo("206");
         assertThat(Files.readAllBytes(part)).isEqualTo(java.util.Arrays.copyOfRange(kernel, 1000, 2000));
         Path whole = dir.resolve("whole.bin");
-        assertThat(curl(fixed1, "-sS", "-o", whole.toString(), "-w", "%{http_code}", "http://" + SERVER + "/centos/vmlinuz").stdout()).isEqualTo("200");
+        assertThat(curl(node, "-sS", "-o", whole.toString(), "-w", "%{http_code}", "http://" + SERVER + "/centos/vmlinuz").stdout()).isEqualTo("200");
         assertThat(Files.readAllBytes(whole)).isEqualTo(kernel);
     }
 
     @Test
-    @Order(4)
     void forgedReplayedForeignAndTraversalRequestsChangeNothing() throws Exception {
-        Path cfg = dir.resolve("tftpboot/pxelinux.cfg/01-52-54-00-aa-00-01");
+        requestInstall(MAC_CALLBACK);
+        String node = address(MAC_CALLBACK);
+        clientAt(node, OTHER);
+        String token = token(curl(node, "-fsS", "http://" + SERVER + "/ks/" + pxeName(MAC_CALLBACK)).stdout());
+        Path cfg = pxeConfig(MAC_CALLBACK);
         byte[] before = Files.readAllBytes(cfg);
-        String url = "http://" + SERVER + "/boot-default/01-52-54-00-aa-00-01";
+        String url = "http://" + SERVER + "/boot-default/" + pxeName(MAC_CALLBACK);
         String forged = "token=" + "A".repeat(43);
-        assertThat(code(fixed1, "-X", "POST", "--data", forged, url)).isEqualTo("403");
+        assertThat(code(node, "-X", "POST", "--data", forged, url)).isEqualTo("403");
         assertThat(code(OTHER, "-X", "POST", "--data", "token=" + token, url)).isEqualTo("403");
-        assertThat(code(fixed1, "-X", "GET", url)).isEqualTo("405");
-        assertThat(code(fixed1, "-X", "POST", "--data", "token=" + token, "http://" + SERVER + "/boot-default/01-52-54-00-aa-00-02")).isEqualTo("403");
-        assertThat(code(fixed1, "--path-as-is", "http://" + SERVER + "/../secret.txt")).isIn("400", "404");
-        assertThat(code(fixed1, "--path-as-is", "http://" + SERVER + "/centos/%2e%2e/%2e%2e/secret.txt")).isIn("400", "404");
-        assertThat(code(fixed1, "--path-as-is", "http://" + SERVER + "/boot-default/..%2f..%2fsecret.txt")).isIn("400", "404", "405");
-        assertThat(code(fixed1, "-X", "POST", "--data", "token=" + token, "--path-as-is",
-                "http://" + SERVER + "/boot-default/../boot-default/01-52-54-00-aa-00-01")).isIn("400", "404", "405");
-        assertThat(code(fixed1, "-X", "POST", "--data-binary", "token=" + "x".repeat(5000), url)).isIn("413", "000");
+        assertThat(code(node, "-X", "GET", url)).isEqualTo("405");
+        assertThat(code(node, "-X", "POST", "--data", "token=" + token, "http://" + SERVER + "/boot-default/" + pxeName(MAC1))).isEqualTo("403");
+        assertThat(code(node, "--path-as-is", "http://" + SERVER + "/../secret.txt")).isIn("400", "404");
+        assertThat(code(node, "--path-as-is", "http://" + SERVER + "/centos/%2e%2e/%2e%2e/secret.txt")).isIn("400", "404");
+        assertThat(code(node, "--path-as-is", "http://" + SERVER + "/boot-default/..%2f..%2fsecret.txt")).isIn("400", "404", "405");
+        assertThat(code(node, "-X", "POST", "--data", "token=" + token, "--path-as-is",
+                "http://" + SERVER + "/boot-default/../boot-default/" + pxeName(MAC_CALLBACK))).isIn("400", "404", "405");
+        assertThat(code(node, "-X", "POST", "--data-binary", "token=" + "x".repeat(5000), url)).isIn("413", "000");
         assertThat(Files.readAllBytes(cfg)).isEqualTo(before);
-        awaitTrue(Duration.ofSeconds(5), () -> machine(MAC1).path("state").asText().equals("installing"), AgentIT::statusText);
+        awaitTrue(Duration.ofSeconds(5), () -> machine(MAC_CALLBACK).path("state").asText().equals("installing"), AgentIT::statusText);
 
         // a slow sender is cut off: half a request, then silence
         long start = System.nanoTime();
-        Command.Result slow = client.run(Duration.ofSeconds(30), "bash", "-c",
+        CommandResult slow = client.run(Duration.ofSeconds(30), "bash", "-c",
                 "exec 3<>/dev/tcp/" + SERVER + "/80; printf 'GET /pxelinux.0 HTTP/1.1\\r\\nHost: x\\r\\n' >&3; cat <&3; echo closed");
         assertThat(slow.stdout()).isEqualTo("closed\n");
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
 
-        assertThat(code(fixed1, "-X", "POST", "--data", "token=" + token, url)).isEqualTo("200");
+        assertThat(code(node, "-X", "POST", "--data", "token=" + token, url)).isEqualTo("200");
         assertThat(cfg).doesNotExist();
-        awaitTrue(Duration.ofSeconds(5), () -> machine(MAC1).path("state").asText().equals("installed"), AgentIT::statusText);
-        assertThat(code(fixed1, "-X", "POST", "--data", "token=" + token, url)).isEqualTo("409");
-        assertThat(code(fixed1, "http://" + SERVER + "/ks/01-52-54-00-aa-00-01")).isEqualTo("404");
+        awaitTrue(Duration.ofSeconds(5), () -> machine(MAC_CALLBACK).path("state").asText().equals("installed"), AgentIT::statusText);
+        assertThat(code(node, "-X", "POST", "--data", "token=" + token, url)).isEqualTo("409");
+        assertThat(code(node, "http://" + SERVER + "/ks/" + pxeName(MAC_CALLBACK))).isEqualTo("404");
         assertThat(cfg).doesNotExist();
-        assertThat(machine(MAC1).path("state").asText()).isEqualTo("installed");
+        assertThat(machine(MAC_CALLBACK).path("state").asText()).isEqualTo("installed");
     }
 
     @Test
-    @Order(5)
     void truncatedOrInvalidMachinesTxtKeepsTheLastGoodConfig() throws Exception {
         Path conf = dir.resolve("dhcp/dhcpd.conf");
         Path machines = dir.resolve("share/machines.txt");
         byte[] good = Files.readAllBytes(conf);
         String pid = Files.readString(dir.resolve("run/dhcpd.pid")).strip();
+        String fixed1 = address(MAC1);
 
-        writeShareFile(machines, MAC1 + " 127.0.0.1:9\n" + MAC2 + " 127.0.0.1:9\n52:54:00:aa:00:03 127.0.0.1");
-        awaitTrue(Duration.ofSeconds(10), () -> status().path("share").asText().startsWith("invalid: machines.txt:3: file: incomplete"), AgentIT::statusText);
+        writeShareFile(machines, BASELINE_MACHINES + "52:54:00:aa:00:07 127.0.0.1");
+        awaitTrue(Duration.ofSeconds(10), () -> status().path("share").asText().startsWith("invalid: machines.txt:7: file: incomplete"), AgentIT::statusText);
         writeShareFile(machines, MAC1 + " 127.0.0.1:9\n52:54:00:zz:00:03 127.0.0.1:9\n");
         awaitTrue(Duration.ofSeconds(10), () -> status().path("share").asText().startsWith("invalid: machines.txt:2: mac:"), AgentIT::statusText);
-        Thread.sleep(1000);
-        assertThat(Files.readAllBytes(conf)).isEqualTo(good);
-        assertThat(Files.readString(dir.resolve("run/dhcpd.pid")).strip()).isEqualTo(pid);
+        // several polls (300 ms apart) later, the last good state is still in force
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Arrays.equals(Files.readAllBytes(conf), good) && readOr(dir.resolve("run/dhcpd.pid")).strip().equals(pid));
         assertThat(status().path("ready").asBoolean()).isTrue();
-        assertThat(status().path("machines")).hasSize(2);
+        assertThat(status().path("machines")).hasSize(BASELINE_COUNT);
         assertThat(agent.logText()).contains("machines.txt:2: mac:");
         assertThat(udhcpc()).contains("ip=" + fixed1);
 
-        writeShareFile(machines, MAC1 + " 127.0.0.1:9\n" + MAC2 + " 127.0.0.1:9\n52:54:00:aa:00:03 127.0.0.1:9\n");
-        awaitTrue(Duration.ofSeconds(10), () -> status().path("machines").size() == 3, AgentIT::statusText);
+        writeShareFile(machines, BASELINE_MACHINES + "52:54:00:aa:00:07 127.0.0.1:9\n");
+        awaitTrue(Duration.ofSeconds(10), () -> status().path("machines").size() == BASELINE_COUNT + 1, AgentIT::statusText);
         assertThat(status().path("share").asText()).isEqualTo("mounted-ro");
-        assertThat(Files.readString(conf)).contains("hardware ethernet 52:54:00:aa:00:03;");
+        assertThat(Files.readString(conf)).contains("hardware ethernet 52:54:00:aa:00:07;");
         awaitTrue(Duration.ofSeconds(10), () -> !readOr(dir.resolve("run/dhcpd.pid")).strip().equals(pid), () -> "dhcpd not restarted");
-        assertThat(machine(MAC1).path("address").asText()).isEqualTo(fixed1);
+        assertThat(address(MAC1)).isEqualTo(fixed1);
     }
 
     @Test
-    @Order(6)
     void unchangedShareRewritesAndRestartsNothing() throws Exception {
         Path conf = dir.resolve("dhcp/dhcpd.conf");
-        awaitTrue(Duration.ofSeconds(10), () -> readOr(dir.resolve("run/dhcpd.pid")).strip().matches("[0-9]+"), () -> "no dhcpd pid");
         long mtime = Files.getLastModifiedTime(conf).toMillis();
         String pid = Files.readString(dir.resolve("run/dhcpd.pid")).strip();
-        Thread.sleep(1500);
-        assertThat(Files.getLastModifiedTime(conf).toMillis()).isEqualTo(mtime);
-        assertThat(Files.readString(dir.resolve("run/dhcpd.pid")).strip()).isEqualTo(pid);
+        // five polls (300 ms apart) of the same share
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> Files.getLastModifiedTime(conf).toMillis() == mtime && readOr(dir.resolve("run/dhcpd.pid")).strip().equals(pid));
     }
 
     @Test
-    @Order(7)
     void firewallLeavesOnlySshReachableFromThePublicSideOverIpv4AndIpv6() throws Exception {
-        hn.start("ssh-stand-in", dir.resolve("nc22.log"), "busybox", "nc", "-ll", "-p", "22", "-e", "/bin/true");
-        hn.start("other-listener", dir.resolve("nc8022.log"), "busybox", "nc", "-ll", "-p", "8022", "-e", "/bin/true");
-        awaitTrue(Duration.ofSeconds(5), () -> hn.run(Duration.ofSeconds(5), "busybox", "nc", "-w", "1", "127.0.0.1", "8022").exitCode() == 0,
-                () -> "listener did not start");
-        assertThat(reachable("192.0.2.1", 22)).isTrue();
-        assertThat(reachable("2001:db8::1", 22)).isTrue();
-        assertThat(reachable("192.0.2.1", 8022)).isFalse();
-        assertThat(reachable("2001:db8::1", 8022)).isFalse();
-        assertThat(pub.run(Duration.ofSeconds(5), "ping", "-c", "1", "-W", "1", "192.0.2.1").exitCode()).isNotZero();
-        // the same port is open from the private side: it is the firewall that drops, not a missing listener
-        assertThat(client.run(Duration.ofSeconds(5), "busybox", "nc", "-w", "2", SERVER, "8022").exitCode()).isZero();
+        try (Daemon ssh = hn.start("ssh-stand-in", dir.resolve("nc22.log"), "busybox", "nc", "-ll", "-p", "22", "-e", "/bin/true");
+             Daemon other = hn.start("other-listener", dir.resolve("nc8022.log"), "busybox", "nc", "-ll", "-p", "8022", "-e", "/bin/true")) {
+            awaitTrue(Duration.ofSeconds(5), () -> hn.run(Duration.ofSeconds(5), "busybox", "nc", "-w", "1", "127.0.0.1", "8022").exitCode() == 0,
+                    () -> "listener did not start");
+            assertThat(reachable("192.0.2.1", 22)).isTrue();
+            assertThat(reachable("2001:db8::1", 22)).isTrue();
+            assertThat(reachable("192.0.2.1", 8022)).isFalse();
+            assertThat(reachable("2001:db8::1", 8022)).isFalse();
+            assertThat(pub.run(Duration.ofSeconds(5), "ping", "-c", "1", "-W", "1", "192.0.2.1").exitCode()).isNotZero();
+            // the same port is open from the private side: it is the firewall that drops, not a missing listener
+            clientAt(OTHER);
+            assertThat(client.run(Duration.ofSeconds(5), "busybox", "nc", "-w", "2", SERVER, "8022").exitCode()).isZero();
+        }
         // applying again (agent restart applies it again) leaves exactly one table
         String tables = hn.exec("nft", "list", "tables").stdout();
         assertThat(tables.lines().filter(l -> l.contains("inet headnode")).count()).isEqualTo(1);
@@ -292,19 +331,17 @@ class AgentIT {
     }
 
     @Test
-    @Order(8)
     void routerAdvertisementsOnThePrivateSideHaveLifetimeZero() {
-        Command.Result ra = client.run(Duration.ofSeconds(20), "rdisc6", "-1", "-w", "3000", "-r", "3", "cl-eth");
+        CommandResult ra = client.run(Duration.ofSeconds(20), "rdisc6", "-1", "-w", "3000", "-r", "3", "cl-eth");
         assertThat(ra.exitCode()).as(ra.stdout() + ra.stderr()).isZero();
         assertThat(ra.stdout()).containsPattern("Router lifetime\\s*:\\s*0 ");
     }
 
     @Test
-    @Order(9)
     void statusCommandAndPortReportTheSameState() throws Exception {
-        Command.Result r = Command.run(Duration.ofSeconds(30), List.of("env", "HEADNODE_AGENT_JAR=" + jar(), launcher(), "status", "--config", conf.toString()));
+        CommandResult r = Command.run(Duration.ofSeconds(30), List.of("env", "HEADNODE_AGENT_JAR=" + jar(), launcher(), "status", "--config", conf.toString()));
         assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
-        assertThat(r.stdout()).contains("mounted-ro", MAC1, "installed", "dhcpd", "running");
+        assertThat(r.stdout()).contains("mounted-ro", MAC1, machine(MAC1).path("state").asText(), "dhcpd", "running");
         List<String> lines = Files.readAllLines(dir.resolve("status-port"));
         assertThat(lines).isNotEmpty();
         JsonNode last = JSON.readTree(lines.get(lines.size() - 1));
@@ -315,36 +352,30 @@ class AgentIT {
     }
 
     @Test
-    @Order(10)
     void aShareRequestRunsExactlyOnceAcrossAgentRestarts() throws Exception {
-        Path requests = Files.createDirectories(dir.resolve("share/requests"));
-        writeShareFile(requests.resolve("r-1.install"), MAC2 + "\n");
-        awaitTrue(Duration.ofSeconds(10), () -> machine(MAC2).path("state").asText().matches("requested|installing"), AgentIT::statusText);
-        Path cfg2 = dir.resolve("tftpboot/pxelinux.cfg/01-52-54-00-aa-00-02");
-        assertThat(cfg2).exists();
+        writeShareFile(dir.resolve("share/requests/spool-1.install"), MAC_SPOOL + "\n");
+        awaitTrue(Duration.ofSeconds(10), () -> machine(MAC_SPOOL).path("state").asText().matches("requested|installing"), AgentIT::statusText);
+        Path cfg = pxeConfig(MAC_SPOOL);
+        assertThat(cfg).exists();
         // the node installs and calls back, from its own address
-        String fixed2 = machine(MAC2).path("address").asText();
-        client.exec("ip", "addr", "add", fixed2 + "/24", "dev", "cl-eth");
-        Matcher m = Pattern.compile("token=([A-Za-z0-9_-]{43})").matcher(curl(fixed2, "-fsS", "http://" + SERVER + "/ks/01-52-54-00-aa-00-02").stdout());
-        assertThat(m.find()).isTrue();
-        assertThat(code(fixed2, "-X", "POST", "--data", "token=" + m.group(1), "http://" + SERVER + "/boot-default/01-52-54-00-aa-00-02")).isEqualTo("200");
-        assertThat(cfg2).doesNotExist();
+        String node = address(MAC_SPOOL);
+        clientAt(node);
+        String token = token(curl(node, "-fsS", "http://" + SERVER + "/ks/" + pxeName(MAC_SPOOL)).stdout());
+        assertThat(code(node, "-X", "POST", "--data", "token=" + token, "http://" + SERVER + "/boot-default/" + pxeName(MAC_SPOOL))).isEqualTo("200");
+        assertThat(cfg).doesNotExist();
 
+        int startsBefore = starts();
         agent.close();
         startAgent();
-        awaitTrue(Duration.ofSeconds(40), () -> status().path("ready").asBoolean(false) && agent.logText().contains("headnode-agent running")
-                && readOr(dir.resolve("agent.log")).split("headnode-agent running").length >= 3, AgentIT::statusText);
-        Thread.sleep(1500);
-        assertThat(cfg2).doesNotExist();
-        assertThat(machine(MAC2).path("state").asText()).isEqualTo("installed");
-        assertThat(machine(MAC1).path("state").asText()).isEqualTo("installed");
-        assertThat(machine(MAC1).path("address").asText()).isEqualTo(fixed1);
+        awaitTrue(Duration.ofSeconds(40), () -> status().path("ready").asBoolean(false) && starts() == startsBefore + 1, AgentIT::statusText);
+        // several polls (300 ms apart) of the same request file later, it has not run again
+        await().during(Duration.ofMillis(1500)).atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(100))
+                .until(() -> !Files.exists(cfg) && machine(MAC_SPOOL).path("state").asText().equals("installed"));
         // the restarted agent found eth0's addresses in place and added nothing (idempotent network set-up)
         assertThat(agent.logText().split("\\+10\\.100\\.0\\.1/24", -1)).hasSize(2);
     }
 
     @Test
-    @Order(11)
     void anInstallPowerCyclesTheNodeThroughItsBmc() throws Exception {
         // a real BMC simulator (OpenIPMI ipmi_sim) on the head node's loopback, driven by the power module over ipmitool
         Path sim = Files.createDirectories(dir.resolve("bmc"));
@@ -365,29 +396,68 @@ class AgentIT {
                 "chassis_control \"" + hook + " " + state + "\"", "user 2 true \"admin\" \"bmc-secret\" admin 10 none md2 md5 straight", ""));
         Files.writeString(sim.resolve("sim.emu"), String.join("\n", "mc_setbmc 0x20",
                 "mc_add 0x20 0 no-device-sdrs 0x23 9 8 0x9f 0x1291 0xf02 persist_sdr", "sel_enable 0x20 1000 0x0a", "mc_enable 0x20", ""));
-        hn.start("ipmi_sim", sim.resolve("sim.log"), "ipmi_sim", "-n", "-c", sim.resolve("lan.conf").toString(), "-f",
-                sim.resolve("sim.emu").toString(), "-s", sim.resolve("simstate").toString());
-        awaitTrue(Duration.ofSeconds(10), () -> hn.run(Duration.ofSeconds(5), "env", "IPMI_PASSWORD=bmc-secret", "ipmitool", "-I", "lanplus", "-C", "3",
-                "-H", "127.0.0.1", "-p", "9623", "-U", "admin", "-E", "-N", "1", "-R", "1", "chassis", "power", "status").exitCode() == 0,
-                () -> readOr(sim.resolve("sim.log")));
+        try (Daemon bmc = hn.start("ipmi_sim", sim.resolve("sim.log"), "ipmi_sim", "-n", "-c", sim.resolve("lan.conf").toString(), "-f",
+                sim.resolve("sim.emu").toString(), "-s", sim.resolve("simstate").toString())) {
+            bmc.await("answer ipmitool", () -> hn.run(Duration.ofSeconds(5), "env", "IPMI_PASSWORD=bmc-secret", "ipmitool", "-I", "lanplus", "-C", "3",
+                    "-H", "127.0.0.1", "-p", "9623", "-U", "admin", "-E", "-N", "1", "-R", "1", "chassis", "power", "status").exitCode() == 0,
+                    Duration.ofSeconds(10));
 
-        String mac4 = "52:54:00:aa:00:04";
-        Path creds = dir.resolve("share/credentials.conf");
-        Files.writeString(creds, mac4 + " driver=ipmi user=admin secret=bmc-secret\n");
-        Files.setPosixFilePermissions(creds, PosixFilePermissions.fromString("rw-------"));
-        writeShareFile(dir.resolve("share/machines.txt"), MAC1 + " 127.0.0.1:9\n" + MAC2 + " 127.0.0.1:9\n52:54:00:aa:00:03 127.0.0.1:9\n"
-                + mac4 + " 127.0.0.1:9623\n");
-        awaitTrue(Duration.ofSeconds(10), () -> machine(mac4).path("state").asText().equals("known"), AgentIT::statusText);
-        writeShareFile(dir.resolve("share/requests/r-2.install"), mac4 + "\n");
-        awaitTrue(Duration.ofSeconds(60), () -> machine(mac4).path("detail").asText().startsWith("power-cycled"),
-                () -> statusText() + readOr(state.resolve("log")) + agent.logText());
-        assertThat(machine(mac4).path("state").asText()).isEqualTo("installing");
-        assertThat(Files.readAllLines(state.resolve("log"))).contains("boot pxe").containsSubsequence("power 0", "power 1");
-        assertThat(dir.resolve("tftpboot/pxelinux.cfg/01-52-54-00-aa-00-04")).exists();
-        assertThat(agent.logText()).doesNotContain("bmc-secret");
+            Path creds = dir.resolve("share/credentials.conf");
+            Files.writeString(creds, MAC_BMC + " driver=ipmi user=admin secret=bmc-secret\n");
+            Files.setPosixFilePermissions(creds, PosixFilePermissions.fromString("rw-------"));
+            writeShareFile(dir.resolve("share/requests/bmc-1.install"), MAC_BMC + "\n");
+            awaitTrue(Duration.ofSeconds(60), () -> machine(MAC_BMC).path("detail").asText().startsWith("power-cycled"),
+                    () -> statusText() + readOr(state.resolve("log")) + agent.logText());
+            assertThat(machine(MAC_BMC).path("state").asText()).isEqualTo("installing");
+            assertThat(Files.readAllLines(state.resolve("log"))).contains("boot pxe").containsSubsequence("power 0", "power 1");
+            assertThat(pxeConfig(MAC_BMC)).exists();
+            assertThat(agent.logText()).doesNotContain("bmc-secret");
+        }
     }
 
     // ---- helpers
+
+    /** Requests an install through the share (as the host does) and waits until the agent took it up. */
+    static void requestInstall(String mac) throws Exception {
+        writeShareFile(dir.resolve("share/requests/it-" + REQUESTS.incrementAndGet() + ".install"), mac + "\n");
+        awaitTrue(Duration.ofSeconds(10), () -> machine(mac).path("state").asText().matches("requested|installing") && Files.exists(pxeConfig(mac)),
+                AgentIT::statusText);
+    }
+
+    /** The client's cl-eth holds exactly these IPv4 addresses (/24): it plays the nodes at those addresses. */
+    static void clientAt(String... addresses) {
+        client.exec("ip", "-4", "addr", "flush", "dev", "cl-eth");
+        for (String a : addresses) {
+            client.exec("ip", "addr", "add", a + "/24", "dev", "cl-eth");
+        }
+    }
+
+    /** The fixed address the agent gave {@code mac}. */
+    static String address(String mac) {
+        String a = machine(mac).path("address").asText();
+        assertThat(a).as("address of " + mac + " in " + statusText()).isNotEmpty();
+        return a;
+    }
+
+    /** pxelinux's per-MAC name: 01-52-54-00-aa-00-01. */
+    static String pxeName(String mac) {
+        return "01-" + mac.replace(':', '-');
+    }
+
+    static Path pxeConfig(String mac) {
+        return dir.resolve("tftpboot/pxelinux.cfg/" + pxeName(mac));
+    }
+
+    static String token(String kickstart) {
+        Matcher m = Pattern.compile("token=([A-Za-z0-9_-]{43})").matcher(kickstart);
+        assertThat(m.find()).as(kickstart).isTrue();
+        return m.group(1);
+    }
+
+    /** How often the agent has started so far (each start logs "headnode-agent running" once). */
+    static int starts() {
+        return readOr(dir.resolve("agent.log")).split("headnode-agent running", -1).length - 1;
+    }
 
     static void writeShareFile(Path target, String content) throws Exception {
         Path tmp = target.resolveSibling("." + target.getFileName() + ".tmp");
@@ -408,7 +478,7 @@ class AgentIT {
         return Files.exists(out) ? Files.readAllLines(out) : List.of();
     }
 
-    static Command.Result curl(String source, String... args) {
+    static CommandResult curl(String source, String... args) {
         List<String> cmd = new java.util.ArrayList<>(List.of("curl", "--max-time", "10", "--interface", source));
         cmd.addAll(List.of(args));
         return client.run(Duration.ofSeconds(20), cmd.toArray(String[]::new));
@@ -453,14 +523,8 @@ class AgentIT {
         return JSON.createObjectNode();
     }
 
-    static void awaitTrue(Duration timeout, BooleanSupplier condition, java.util.function.Supplier<String> why) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (condition.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(100);
-        }
-        throw new AssertionError("timed out after " + timeout + ": " + why.get());
+    static void awaitTrue(Duration timeout, BooleanSupplier condition, Supplier<String> why) {
+        await().atMost(timeout).pollInterval(Duration.ofMillis(100))
+                .untilAsserted(() -> assertThat(condition.getAsBoolean()).as(why).isTrue());
     }
 }

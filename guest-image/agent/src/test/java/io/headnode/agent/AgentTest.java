@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.headnode.agent.dhcp.AddressBook;
 import io.headnode.agent.dhcp.IscDhcpBackend;
-import io.headnode.agent.exec.CommandRunner;
 import io.headnode.agent.install.InstallManager;
 import io.headnode.agent.install.InstallStore;
 import io.headnode.agent.install.RequestSpool;
@@ -18,6 +17,7 @@ import io.headnode.agent.share.ShareReader;
 import io.headnode.agent.status.StatusPublisher;
 import io.headnode.agent.tftp.PxeConfigs;
 import io.headnode.agent.tftp.TftpTree;
+import io.headnode.common.exec.CommandResult;
 import io.headnode.contract.ShareLayout;
 import java.net.ServerSocket;
 import java.nio.file.Files;
@@ -45,8 +45,8 @@ class AgentTest {
         MutableClock clock = new MutableClock();
         ShareLayout layout = new ShareLayout(c.shareMount());
         agent = new Agent(c, new ShareMounter(runner, "mount", c.shareMount(), c.mountInfo()), new ShareReader(layout), new NetworkSetup(c, runner),
-                new Firewall(c, runner), new IscDhcpBackend(c, runner, t), new AddressBook(c.stateDir().resolve("addresses.txt")), new TftpTree(c, t),
-                new ServiceDaemons(c, t),
+                new Firewall(c, runner), new IscDhcpBackend(c, runner, t, clock), new AddressBook(c.stateDir().resolve("addresses.txt")), new TftpTree(c, t),
+                new ServiceDaemons(c, t, clock),
                 new InstallManager(c, new RecordingPowerService(), t, new PxeConfigs(c.pxelinuxCfg()), new InstallStore(c.stateDir().resolve("installs.json")),
                         clock, Runnable::run),
                 new RequestSpool(layout.requests(), c.localRequests()), new StatusPublisher(c.statusPort(), c.statusFile(), Duration.ofSeconds(10), clock), t);
@@ -121,7 +121,7 @@ class AgentTest {
         a.tick();
         a.tick();
         assertThat(dhcpChecks()).isEqualTo(1);
-        runner.answer = argv -> argv.contains("-t") ? new CommandRunner.Result(1, "", "syntax error") : new CommandRunner.Result(0, "", "");
+        runner.answer = argv -> argv.contains("-t") ? new CommandResult(argv, 1, "", "syntax error") : new CommandResult(argv, 0, "", "");
         share("52:54:00:00:00:0a 10.1.0.1\n52:54:00:00:00:0b 10.1.0.2\n");
         a.tick();
         a.tick();

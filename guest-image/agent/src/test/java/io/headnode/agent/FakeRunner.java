@@ -1,27 +1,28 @@
 package io.headnode.agent;
 
-import io.headnode.agent.exec.CommandRunner;
-import java.time.Duration;
+import io.headnode.common.exec.CommandResult;
+import io.headnode.common.exec.CommandRunner;
+import io.headnode.common.exec.CommandSpec;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
 
-/** Records argument arrays; answers from a function (default: success, empty output). */
+/**
+ * Records argument arrays and standard inputs; answers from a function (default: success, empty output). The
+ * answer may throw {@link io.headnode.common.exec.CommandException} to stand for a timeout or a missing program.
+ */
 public final class FakeRunner implements CommandRunner {
     public final List<List<String>> commands = new ArrayList<>();
-    public final List<byte[]> inputs = new ArrayList<>();
-    public Function<List<String>, Result> answer = argv -> new Result(0, "", "");
+    public final List<String> inputs = new ArrayList<>();
+    public Function<List<String>, CommandResult> answer = argv -> new CommandResult(argv, 0, "", "");
 
     @Override
-    public synchronized Result run(List<String> argv, Duration timeout) {
-        commands.add(List.copyOf(argv));
-        return answer.apply(argv);
-    }
-
-    @Override
-    public synchronized Result run(List<String> argv, byte[] stdin, Duration timeout) {
-        inputs.add(stdin);
-        return run(argv, timeout);
+    public synchronized CommandResult run(CommandSpec spec) {
+        commands.add(spec.argv());
+        if (!spec.stdin().isEmpty()) {
+            inputs.add(spec.stdin());
+        }
+        return answer.apply(spec.argv());
     }
 
     public synchronized List<String> joined() {

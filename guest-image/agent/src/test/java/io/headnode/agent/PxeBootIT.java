@@ -2,6 +2,7 @@ package io.headnode.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.headnode.common.exec.CommandResult;
 import io.headnode.testing.Command;
 import io.headnode.testing.Daemon;
 import io.headnode.testing.NetworkNamespace;
@@ -89,7 +90,7 @@ class PxeBootIT {
         // iPXE waits ~15 s for an IPv6 router advertisement unless one comes: the RA (lifetime 0) cuts that wait
         assertThat(configureToNextServer).as("iPXE network configuration time").isLessThan(Duration.ofSeconds(8));
 
-        Command.Result r = Command.run(Duration.ofSeconds(30), List.of("java", "-jar", AgentIT.jar(), "install", "--config", conf.toString(), MAC));
+        CommandResult r = Command.run(Duration.ofSeconds(30), List.of("java", "-jar", AgentIT.jar(), "install", "--config", conf.toString(), MAC));
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         await(Duration.ofSeconds(10), () -> Files.exists(dir.resolve("tftpboot/pxelinux.cfg/01-52-54-00-aa-00-07")), () -> read(dir.resolve("agent.log")));
         String second = boot(2, "Booting kernel failed");
@@ -98,10 +99,10 @@ class PxeBootIT {
         // the installer's callback, from the node's address (the VM is off now; the client namespace takes its address)
         String address = fixedAddress();
         client.exec("ip", "addr", "add", address + "/24", "dev", "br0");
-        Command.Result ks = client.run(Duration.ofSeconds(20), "curl", "-fsS", "--max-time", "10", "http://" + SERVER + "/ks/01-52-54-00-aa-00-07");
+        CommandResult ks = client.run(Duration.ofSeconds(20), "curl", "-fsS", "--max-time", "10", "http://" + SERVER + "/ks/01-52-54-00-aa-00-07");
         Matcher m = Pattern.compile("token=([A-Za-z0-9_-]{43})").matcher(ks.stdout());
         assertThat(m.find()).as(ks.stdout() + ks.stderr()).isTrue();
-        Command.Result cb = client.run(Duration.ofSeconds(20), "curl", "-sS", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}",
+        CommandResult cb = client.run(Duration.ofSeconds(20), "curl", "-sS", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}",
                 "-X", "POST", "--data", "token=" + m.group(1), "http://" + SERVER + "/boot-default/01-52-54-00-aa-00-07");
         assertThat(cb.stdout()).isEqualTo("200");
         client.exec("ip", "addr", "del", address + "/24", "dev", "br0");
@@ -154,14 +155,8 @@ class PxeBootIT {
         }
     }
 
-    static void await(Duration timeout, java.util.function.BooleanSupplier c, java.util.function.Supplier<String> why) throws InterruptedException {
-        long end = System.nanoTime() + timeout.toNanos();
-        while (System.nanoTime() < end) {
-            if (c.getAsBoolean()) {
-                return;
-            }
-            Thread.sleep(200);
-        }
-        throw new AssertionError("timed out after " + timeout + ": " + why.get());
+    static void await(Duration timeout, java.util.function.BooleanSupplier c, java.util.function.Supplier<String> why) {
+        org.awaitility.Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(200))
+                .untilAsserted(() -> assertThat(c.getAsBoolean()).as(why).isTrue());
     }
 }

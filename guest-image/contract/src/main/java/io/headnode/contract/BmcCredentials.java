@@ -1,5 +1,6 @@
 package io.headnode.contract;
 
+import io.headnode.common.kv.FieldException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
@@ -7,8 +8,8 @@ import java.util.TreeMap;
 
 /**
  * One entry of credentials.conf: which node(s) it applies to, the power driver (absent: the head node's
- * default), user, secret and driver-specific options (for example {@code uri} and {@code domain} for libvirt).
- * {@link #toString()} never shows the secret.
+ * default), user, secret and the driver's options (free names here; each driver declares the ones it accepts in
+ * its {@link DriverOptions}). {@link #toString()} never shows the secret.
  */
 public record BmcCredentials(Key key, Optional<String> driver, Optional<String> user, Optional<Secret> secret,
                              Map<String, String> options) {
@@ -58,11 +59,20 @@ public record BmcCredentials(Key key, Optional<String> driver, Optional<String> 
         Objects.requireNonNull(secret, "secret is null");
         options = java.util.Collections.unmodifiableMap(new TreeMap<>(options));
         driver.ifPresent(d -> {
-            if (!CredentialsFile.DRIVER_OPTIONS.containsKey(d)) {
-                throw new IllegalArgumentException("driver '" + MacAddress.printable(d) + "' is unknown (known: "
-                        + String.join(", ", new java.util.TreeSet<>(CredentialsFile.DRIVER_OPTIONS.keySet())) + ")");
+            if (!DriverOptions.isDriverName(d)) {
+                throw new FieldException("driver", "'" + MacAddress.printable(d) + "' is not a driver name");
             }
         });
+        user.ifPresent(u -> {
+            if (u.isEmpty()) {
+                throw new FieldException("user", "is empty");
+            }
+        });
+        for (String name : options.keySet()) {
+            if (!DriverOption.NAME.matcher(name).matches() || DriverOption.COMMON_FIELDS.contains(name)) {
+                throw new FieldException(MacAddress.printable(name), "is not an option name");
+            }
+        }
     }
 
     public Optional<String> option(String name) {

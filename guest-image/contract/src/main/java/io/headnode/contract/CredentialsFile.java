@@ -1,5 +1,7 @@
 package io.headnode.contract;
 
+import io.headnode.common.kv.FieldException;
+import io.headnode.common.kv.KvLines;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -8,12 +10,14 @@ import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
-import java.util.function.Predicate;
+import java.util.TreeSet;
 import java.util.regex.Pattern;
 
 /**
@@ -27,41 +31,33 @@ import java.util.regex.Pattern;
  * 52:54:00:aa:00:01   driver=libvirt uri=qemu:///system domain=node1
  * </pre>
  * The key is a node's MAC, its BMC address (as in machines.txt; an entry without a port matches any port), or {@code *}.
- * A value is one word; {@code %XX} escapes any byte (for example {@code %20} a space, {@code %23} a #, {@code %25} a %).
- * Lookup order: MAC, exact BMC address, BMC host, {@code *}. Parse errors name file, line and field; a secret is
- * never part of an error message, {@code toString()} or a log line.
+ * The fields are {@code driver}, {@code user}, {@code secret} and the driver's options. The contract is driver-neutral:
+ * {@link #parse} checks the form (keys, names, escapes; a driver is a name), and {@link #validate} checks each entry
+ * against the {@link DriverOptions} its driver declares. A value is one word; {@code %XX} escapes any byte (for example
+ * {@code %20} a space, {@code %23} a #, {@code %25} a %). Lookup order: MAC, exact BMC address, BMC host, {@code *}.
+ * Errors name file, line and field; a secret is never part of an error message, {@code toString()} or a log line.
  */
-public record CredentialsFile(List<BmcCredentials> entries) {
+public final class CredentialsFile {
     public static final String FILE_NAME = ShareLayout.CREDENTIALS_FILE;
     public static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-------");
-
-    /** Driver name to the options it understands (besides driver, user and secret). */
-    public static final Map<String, Set<String>> DRIVER_OPTIONS = Map.of(
-            "amt", Set.of("protocol", "tls", "ca"),
-            "ipmi", Set.of("cipher", "privilege"),
-            "redfish", Set.of("auth", "system", "ca"),
-            "libvirt", Set.of("uri", "domain"));
-
-    private static final Map<String, Predicate<String>> VALID = Map.of(
-            "protocol", v -> v.equals("wsman") || v.equals("form"),
-            "tls", v -> v.equals("yes") || v.equals("no"),
-            "cipher", v -> v.matches("[0-9]{1,2}"),
-            "privilege", v -> v.matches("(?i)callback|user|operator|administrator"),
-            "auth", v -> v.equals("session") || v.equals("basic"),
-            "system", v -> v.startsWith("/redfish/v1/Systems/"),
-            "domain", v -> v.matches("[A-Za-z0-9_.+-]{1,200}"),
-            "uri", v -> v.matches("[a-z][a-z0-9+.-]*:.*"),
-            "ca", v -> !v.isEmpty(),
-            "user", v -> !v.isEmpty());
-    private static final String[] HINTS = {"protocol", "wsman or form", "tls", "yes or no", "cipher", "an IPMI cipher suite number",
-            "privilege", "callback, user, operator or administrator", "auth", "session or basic", "system", "a path /redfish/v1/Systems/...",
-            "domain", "a libvirt domain name", "uri", "a libvirt URI", "ca", "a PEM file", "user", "a user name"};
+    /** The size bound of credentials.conf. */
+    public static final int MAX_BYTES = 4 << 20;
     private static final Pattern ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
+    private final List<BmcCredentials> entries;
+    /** The file the entries came from (for errors) and each entry's line; no lines for entries built in code. */
+    private final String file;
+    private final Map<BmcCredentials.Key, Integer> lines;
 
-    public CredentialsFile {
-        entries = List.copyOf(entries);
-        Set<BmcCredentials.Key> seen = new java.util.HashSet<>();
-        for (BmcCredentials c : entries) {
+    public CredentialsFile(List<BmcCredentials> entries) {
+        this(FILE_NAME, entries, Map.of());
+    }
+
+    private CredentialsFile(String file, List<BmcCredentials> entries, Map<BmcCredentials.Key, Integer> lines) {
+        this.file = Objects.requireNonNull(file, "file is null");
+        this.entries = List.copyOf(entries);
+        this.lines = Map.copyOf(lines);
+        Set<BmcCredentials.Key> seen = new HashSet<>();
+        for (BmcCredentials c : this.entries) {
             if (!seen.add(c.key())) {
                 throw new IllegalArgumentException("key " + c.key() + " has two entries");
             }
@@ -72,23 +68,35 @@ public record CredentialsFile(List<BmcCredentials> entries) {
         return new CredentialsFile(List.of());
     }
 
-    /** Reads the file, refusing it when group or others may read or write it. */
-    public static CredentialsFile read(Path path) throws IOException, ShareFormatException {
+    public List<BmcCredentials> entries() {
+        return entries;
+    }
+
+    /**
+     * Reads the share's credentials.conf under the complete-read rule; empty when there is none. Refuses a file that
+     * group or others may read or write.
+     */
+    public static Optional<CredentialsFile> read(ShareFileReader share, Path path) throws IOException, ShareFormatException {
+        Optional<byte[]> content = share.read(path, FILE_NAME, MAX_BYTES);
+        if (content.isEmpty()) {
+            return Optional.empty();
+        }
         Set<PosixFilePermission> perms = Files.getPosixFilePermissions(path);
         for (PosixFilePermission p : perms) {
             if (!p.name().startsWith("OWNER")) {
-                throw new ShareFormatException(path.toString(), 0, "mode",
+                throw new ShareFormatException(FILE_NAME, 0, "mode",
                         "is " + PosixFilePermissions.toString(perms) + "; credentials must be readable by their owner only (0600)");
             }
         }
-        return parse(path.toString(), Files.readAllBytes(path));
+        return Optional.of(parse(FILE_NAME, content.get()));
     }
 
+    /** Parses the form of the file (no driver's options are checked here: see {@link #validate}). */
     public static CredentialsFile parse(String file, byte[] content) throws ShareFormatException {
         List<BmcCredentials> out = new ArrayList<>();
         Map<BmcCredentials.Key, Integer> firstLine = new HashMap<>();
-        for (LineReader.Line line : LineReader.read(file, content)) {
-            String[] f = line.fields();
+        for (KvLines.Line line : ShareFormatException.lines(file, content)) {
+            String[] f = line.words();
             BmcCredentials.Key key;
             try {
                 key = BmcCredentials.Key.parse(f[0]);
@@ -99,79 +107,66 @@ public record CredentialsFile(List<BmcCredentials> entries) {
             if (before != null) {
                 throw new ShareFormatException(file, line.number(), "key", key + " already has an entry on line " + before);
             }
-            Map<String, String> fields = new LinkedHashMap<>();
-            for (int i = 1; i < f.length; i++) {
-                int eq = f[i].indexOf('=');
-                String name = eq < 0 ? f[i] : f[i].substring(0, eq);
-                if (eq <= 0) {
-                    throw new ShareFormatException(file, line.number(), eq == 0 ? "field" : MacAddress.printable(name), "expected name=value");
-                }
-                if (fields.containsKey(name)) {
-                    throw new ShareFormatException(file, line.number(), MacAddress.printable(name), "given twice");
-                }
-                try {
-                    fields.put(name, unescape(f[i].substring(eq + 1)));
-                } catch (IllegalArgumentException e) {
-                    throw new ShareFormatException(file, line.number(), MacAddress.printable(name), name.equals("secret") ? "bad % escape" : e.getMessage());
-                }
-            }
-            out.add(entry(file, line.number(), key, fields));
+            out.add(entry(file, line.number(), key, fields(file, line.number(), f)));
         }
-        return new CredentialsFile(out);
+        return new CredentialsFile(file, out, firstLine);
+    }
+
+    private static Map<String, String> fields(String file, int line, String[] words) throws ShareFormatException {
+        Map<String, String> fields = new LinkedHashMap<>();
+        for (int i = 1; i < words.length; i++) {
+            int eq = words[i].indexOf('=');
+            String name = eq < 0 ? words[i] : words[i].substring(0, eq);
+            if (eq <= 0) {
+                throw new ShareFormatException(file, line, eq == 0 ? "field" : MacAddress.printable(name), "expected name=value");
+            }
+            if (fields.containsKey(name)) {
+                throw new ShareFormatException(file, line, MacAddress.printable(name), "given twice");
+            }
+            try {
+                fields.put(name, unescape(words[i].substring(eq + 1)));
+            } catch (IllegalArgumentException e) {
+                throw new ShareFormatException(file, line, MacAddress.printable(name), name.equals("secret") ? "bad % escape" : e.getMessage());
+            }
+        }
+        return fields;
     }
 
     private static BmcCredentials entry(String file, int line, BmcCredentials.Key key, Map<String, String> fields) throws ShareFormatException {
         Optional<String> driver = Optional.ofNullable(fields.remove("driver"));
-        if (driver.isPresent() && !DRIVER_OPTIONS.containsKey(driver.get())) {
-            throw new ShareFormatException(file, line, "driver", "'" + MacAddress.printable(driver.get()) + "' is unknown (known: "
-                    + String.join(", ", new java.util.TreeSet<>(DRIVER_OPTIONS.keySet())) + ")");
-        }
         Optional<String> user = Optional.ofNullable(fields.remove("user"));
-        Optional<Secret> secret;
-        try {
-            secret = Optional.ofNullable(fields.remove("secret")).map(Secret::new);
-        } catch (IllegalArgumentException e) {
+        Optional<String> secret = Optional.ofNullable(fields.remove("secret"));
+        if (secret.isPresent() && secret.get().isEmpty()) {
             throw new ShareFormatException(file, line, "secret", "is empty");
         }
-        Set<String> allowed = driver.map(DRIVER_OPTIONS::get).orElseGet(() -> {
-            Set<String> all = new java.util.TreeSet<>();
-            DRIVER_OPTIONS.values().forEach(all::addAll);
-            return all;
-        });
-        user.ifPresent(u -> fields.put("user", u));
-        for (Map.Entry<String, String> e : fields.entrySet()) {
-            String name = e.getKey();
-            if (!name.equals("user") && !allowed.contains(name)) {
-                throw new ShareFormatException(file, line, MacAddress.printable(name), "unknown field" + driver.map(d -> " for driver " + d).orElse("")
-                        + " (known: driver, user, secret, " + String.join(", ", new java.util.TreeSet<>(allowed)) + ")");
-            }
-            Predicate<String> valid = VALID.get(name);
-            if (valid != null && !valid.test(e.getValue())) {
-                throw new ShareFormatException(file, line, name, "'" + MacAddress.printable(e.getValue()) + "' is not " + hint(name));
-            }
+        try {
+            return new BmcCredentials(key, driver, user, secret.map(Secret::new), fields);
+        } catch (FieldException e) {
+            throw new ShareFormatException(file, line, e.field(), e.problem());
         }
-        fields.remove("user");
-        if (driver.isPresent() && driver.get().equals("libvirt")) {
-            for (String required : List.of("uri", "domain")) {
-                if (!fields.containsKey(required)) {
-                    throw new ShareFormatException(file, line, required, "missing (driver libvirt needs uri and domain)");
-                }
-            }
-        } else if (driver.isPresent()) {
-            if (secret.isEmpty()) {
-                throw new ShareFormatException(file, line, "secret", "missing (driver " + driver.get() + " needs user and secret)");
-            }
-        }
-        return new BmcCredentials(key, driver, user, secret, fields);
     }
 
-    private static String hint(String name) {
-        for (int i = 0; i < HINTS.length; i += 2) {
-            if (HINTS[i].equals(name)) {
-                return HINTS[i + 1];
+    /**
+     * Checks every entry against the driver it will use: its own {@code driver=}, else {@code defaultDriver}
+     * (headnode.conf's power-driver). Errors name this file, the entry's line and the field.
+     */
+    public void validate(String defaultDriver, Map<String, DriverOptions> drivers) throws ShareFormatException {
+        Objects.requireNonNull(defaultDriver, "defaultDriver is null");
+        for (BmcCredentials c : entries) {
+            int line = lines.getOrDefault(c.key(), 0);
+            String name = c.driverOr(defaultDriver);
+            DriverOptions d = drivers.get(name);
+            if (d == null) {
+                throw new ShareFormatException(file, line, "driver", "'" + MacAddress.printable(name) + "'"
+                        + (c.driver().isPresent() ? "" : " (headnode.conf's power-driver)") + " is unknown (known: "
+                        + String.join(", ", new TreeSet<>(drivers.keySet())) + ")");
+            }
+            try {
+                d.check(c);
+            } catch (FieldException e) {
+                throw new ShareFormatException(file, line, e.field(), e.problem());
             }
         }
-        return "valid";
     }
 
     static String unescape(String v) {
@@ -248,6 +243,16 @@ public record CredentialsFile(List<BmcCredentials> entries) {
     /** Writes atomically with mode 0600 (unchanged content is not rewritten). */
     public boolean write(Path path) throws IOException {
         return AtomicFiles.writeIfChanged(path, render(), MODE);
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof CredentialsFile f && f.entries.equals(entries);
+    }
+
+    @Override
+    public int hashCode() {
+        return entries.hashCode();
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.headnode.contract;
 
+import io.headnode.common.kv.KvLines;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.regex.Pattern;
 public record InstallRequest(String id, boolean all, List<MacAddress> macs) {
     public static final String DIRECTORY = "requests";
     public static final String SUFFIX = ".install";
+    /** The size bound of a request file. */
+    public static final int MAX_BYTES = 1 << 20;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     public InstallRequest {
@@ -31,7 +34,7 @@ public record InstallRequest(String id, boolean all, List<MacAddress> macs) {
     public static InstallRequest parse(String file, String id, byte[] content) throws ShareFormatException {
         List<MacAddress> macs = new ArrayList<>();
         boolean all = false;
-        for (LineReader.Line line : LineReader.read(file, content)) {
+        for (KvLines.Line line : ShareFormatException.lines(file, content)) {
             if (line.text().equals("all")) {
                 all = true;
                 continue;

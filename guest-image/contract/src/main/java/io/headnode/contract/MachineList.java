@@ -1,5 +1,6 @@
 package io.headnode.contract;
 
+import io.headnode.common.kv.KvLines;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -12,6 +13,8 @@ import java.util.Optional;
  */
 public record MachineList(List<Machine> machines) {
     public static final String FILE_NAME = "machines.txt";
+    /** The size bound of machines.txt: about 100,000 nodes. */
+    public static final int MAX_BYTES = 4 << 20;
 
     public MachineList {
         machines = List.copyOf(machines);
@@ -30,8 +33,8 @@ public record MachineList(List<Machine> machines) {
     public static MachineList parse(String file, byte[] content) throws ShareFormatException {
         Map<MacAddress, Integer> firstLine = new HashMap<>();
         List<Machine> out = new java.util.ArrayList<>();
-        for (LineReader.Line line : LineReader.read(file, content)) {
-            String[] f = line.fields();
+        for (KvLines.Line line : ShareFormatException.lines(file, content)) {
+            String[] f = line.words();
             if (f.length != 2) {
                 throw new ShareFormatException(file, line.number(), f.length < 2 ? "bmc-address" : "line",
                         f.length < 2 ? "missing: expected '<mac> <bmc-address>'" : "expected 2 fields '<mac> <bmc-address>', found " + f.length);

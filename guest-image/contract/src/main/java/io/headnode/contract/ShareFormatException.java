@@ -1,28 +1,36 @@
 package io.headnode.contract;
 
-import java.util.Objects;
+import io.headnode.common.kv.KvException;
+import io.headnode.common.kv.KvLines;
+import java.util.List;
 
 /**
- * Bad content in a share file: names the file, the line (1-based, 0 when the whole file is at fault)
- * and the field, so an operator can fix it without guessing.
+ * Bad content in a share file: the contract's {@link KvException}, in the same {@code file:line: field: problem}
+ * format (line 0 when the whole file is at fault), so an operator can fix it without guessing.
  */
-public final class ShareFormatException extends Exception {
+public final class ShareFormatException extends KvException {
     private static final long serialVersionUID = 1L;
-    private final String file;
-    private final int line;
-    private final String field;
-    private final String problem;
 
     public ShareFormatException(String file, int line, String field, String problem) {
-        super(file + (line > 0 ? ":" + line : "") + ": " + field + ": " + problem);
-        this.file = Objects.requireNonNull(file, "file is null");
-        this.line = line;
-        this.field = Objects.requireNonNull(field, "field is null");
-        this.problem = Objects.requireNonNull(problem, "problem is null");
+        super(file, line, field, problem);
     }
 
-    public String file() { return file; }
-    public int line() { return line; }
-    public String field() { return field; }
-    public String problem() { return problem; }
+    /** The same error as the contract's exception. */
+    public static ShareFormatException of(KvException e) {
+        if (e instanceof ShareFormatException s) {
+            return s;
+        }
+        ShareFormatException s = new ShareFormatException(e.file(), e.line(), e.field(), e.problem());
+        s.setStackTrace(e.getStackTrace());
+        return s;
+    }
+
+    /** A share file's meaningful lines under the common line rules ({@link KvLines}). */
+    static List<KvLines.Line> lines(String file, byte[] content) throws ShareFormatException {
+        try {
+            return KvLines.parse(file, content);
+        } catch (KvException e) {
+            throw of(e);
+        }
+    }
 }

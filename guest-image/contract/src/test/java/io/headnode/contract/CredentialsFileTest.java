@@ -61,22 +61,61 @@ class CredentialsFileTest {
     }
 
     @Test
-    void errorsNameFileLineAndField() {
-        assertThatThrownBy(() -> parse("\n10.0.0.1 driver=smoke user=a secret=b\n"))
-                .hasMessageStartingWith("c.conf:2: driver: 'smoke' is unknown");
-        assertThatThrownBy(() -> parse("10.0.0.1 driver=ipmi user=a secret=b uri=x:y\n"))
-                .hasMessageStartingWith("c.conf:1: uri: unknown field for driver ipmi");
-        assertThatThrownBy(() -> parse("10.0.0.1 driver=ipmi user=a\n"))
-                .hasMessageStartingWith("c.conf:1: secret: missing");
+    void formErrorsNameFileLineAndField() {
         assertThatThrownBy(() -> parse("aa:bb driver=ipmi user=a secret=b\n"))
                 .hasMessageStartingWith("c.conf:1: key:");
         assertThatThrownBy(() -> parse("10.0.0.1 user=a secret=b\n10.0.0.1 user=c secret=d\n"))
                 .hasMessage("c.conf:2: key: 10.0.0.1 already has an entry on line 1");
-        assertThatThrownBy(() -> parse("52:54:00:aa:00:01 driver=libvirt uri=test:///default\n"))
-                .hasMessageStartingWith("c.conf:1: domain: missing");
-        assertThatThrownBy(() -> parse("10.0.0.1 driver=redfish user=a secret=b auth=digest\n"))
-                .hasMessage("c.conf:1: auth: 'digest' is not session or basic");
         assertThatThrownBy(() -> parse("10.0.0.1 user\n")).hasMessage("c.conf:1: user: expected name=value");
+        assertThatThrownBy(() -> parse("\n10.0.0.1 driver=Smoke!\n")).hasMessage("c.conf:2: driver: 'Smoke!' is not a driver name");
+        assertThatThrownBy(() -> parse("10.0.0.1 Cipher=3\n")).hasMessage("c.conf:1: Cipher: is not an option name");
+        assertThatThrownBy(() -> parse("10.0.0.1 cipher=3 cipher=4\n")).hasMessage("c.conf:1: cipher: given twice");
+        assertThatThrownBy(() -> parse("10.0.0.1 secret=\n")).hasMessage("c.conf:1: secret: is empty");
+        assertThatThrownBy(() -> parse("10.0.0.1 user=\n")).hasMessage("c.conf:1: user: is empty");
+    }
+
+    @Test
+    void theFormIsDriverNeutral() throws Exception {
+        CredentialsFile f = parse("10.0.0.1 driver=telnet user=a secret=b port=23 prompt=%3E\n");
+        assertThat(f.entries().get(0).driver()).contains("telnet");
+        assertThat(f.entries().get(0).options()).isEqualTo(Map.of("port", "23", "prompt", ">"));
+    }
+
+    private static final DriverOptions SSH = new DriverOptions("ssh", true, true, List.of(
+            DriverOption.choice("cipher", "aes", "aes", "chacha"), DriverOption.of("port", "a port number", v -> v.matches("[0-9]{1,5}"))));
+    private static final DriverOptions VM = new DriverOptions("vm", false, false, List.of(
+            DriverOption.of("uri", "a URI", v -> v.contains(":")).mandatory(), DriverOption.of("domain", "a domain name", v -> !v.isEmpty()).mandatory()));
+    private static final Map<String, DriverOptions> DRIVERS = Map.of("ssh", SSH, "vm", VM);
+
+    @Test
+    void validationAgainstTheDeclaringDriverNamesFileLineAndField() throws Exception {
+        parse("* user=a secret=b cipher=chacha\n52:54:00:aa:00:01 driver=vm uri=x:y domain=d\n").validate("ssh", DRIVERS);
+        assertThatThrownBy(() -> parse("\n10.0.0.1 driver=smoke user=a secret=b\n").validate("ssh", DRIVERS))
+                .isInstanceOf(ShareFormatException.class).hasMessage("c.conf:2: driver: 'smoke' is unknown (known: ssh, vm)");
+        assertThatThrownBy(() -> parse("* user=a secret=b\n").validate("smoke", DRIVERS))
+                .hasMessage("c.conf:1: driver: 'smoke' (headnode.conf's power-driver) is unknown (known: ssh, vm)");
+        assertThatThrownBy(() -> parse("# x\n10.0.0.1 user=a secret=b uri=x:y\n").validate("ssh", DRIVERS))
+                .hasMessage("c.conf:2: uri: unknown option for driver ssh (known: cipher, port)");
+        assertThatThrownBy(() -> parse("10.0.0.1 driver=ssh user=a secret=b cipher=des\n").validate("vm", DRIVERS))
+                .hasMessage("c.conf:1: cipher: 'des' is not aes or chacha");
+        assertThatThrownBy(() -> parse("10.0.0.1 driver=ssh user=a\n").validate("vm", DRIVERS))
+                .hasMessage("c.conf:1: secret: missing (driver ssh needs a secret)");
+        assertThatThrownBy(() -> parse("10.0.0.1 driver=ssh secret=a\n").validate("vm", DRIVERS))
+                .hasMessage("c.conf:1: user: missing (driver ssh needs a user)");
+        assertThatThrownBy(() -> parse("10.0.0.1 user=a secret=b\n52:54:00:aa:00:01 driver=vm uri=x:y\n").validate("ssh", DRIVERS))
+                .hasMessage("c.conf:2: domain: missing (driver vm needs uri and domain)");
+    }
+
+    @Test
+    void driverOptionsReadValuesAndDefaults() throws Exception {
+        BmcCredentials c = parse("* user=a secret=b port=22\n").entries().get(0);
+        assertThat(SSH.option("cipher").orElseThrow().get(c)).isEqualTo("aes");
+        assertThat(SSH.option("port").orElseThrow().find(c)).contains("22");
+        assertThat(VM.option("uri").orElseThrow().find(c)).isEmpty();
+        assertThatThrownBy(() -> DriverOption.choice("cipher", "rc4", "aes")).hasMessageContaining("default 'rc4' is not aes");
+        assertThatThrownBy(() -> DriverOption.of("secret", "x", v -> true)).hasMessageContaining("cannot be an option name");
+        assertThatThrownBy(() -> new DriverOptions("ssh", false, false, List.of(SSH.options().get(0), SSH.options().get(0))))
+                .hasMessageContaining("twice");
     }
 
     private static CredentialsFile parse(String s) throws ShareFormatException {
@@ -90,7 +129,8 @@ class CredentialsFileTest {
         Path p = dir.resolve(CredentialsFile.FILE_NAME);
         assertThat(f.write(p)).isTrue();
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(p))).isEqualTo("rw-------");
-        assertThat(CredentialsFile.read(p)).isEqualTo(f);
+        assertThat(CredentialsFile.read(new ShareFileReader(dir), p)).contains(f);
+        assertThat(CredentialsFile.read(new ShareFileReader(dir), dir.resolve("none.conf"))).isEmpty();
         assertThat(f.write(p)).isFalse();
     }
 
@@ -99,7 +139,7 @@ class CredentialsFileTest {
         Path p = dir.resolve(CredentialsFile.FILE_NAME);
         Files.writeString(p, "* user=a secret=b\n");
         Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rw-r--r--"));
-        assertThatThrownBy(() -> CredentialsFile.read(p)).isInstanceOf(ShareFormatException.class)
-                .hasMessageContaining("mode: is rw-r--r--");
+        assertThatThrownBy(() -> CredentialsFile.read(new ShareFileReader(dir), p)).isInstanceOf(ShareFormatException.class)
+                .hasMessageStartingWith("credentials.conf: mode: is rw-r--r--");
     }
 }

@@ -25,6 +25,22 @@ class HeadnodeConfigTest {
                 .hasMessageStartingWith("headnode.conf:2: private-address:");
         assertThatThrownBy(() -> HeadnodeConfig.parse("headnode.conf", "vlan = 4095\n".getBytes(StandardCharsets.UTF_8)))
                 .hasMessage("headnode.conf:1: vlan: VLAN 4095 is outside 1..4094");
+        assertThatThrownBy(() -> HeadnodeConfig.parse("headnode.conf", "vlan = 5\n\ninstall-attempts = 500\n".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("headnode.conf:3: install-attempts: 500 is outside 1..100");
+        assertThatThrownBy(() -> HeadnodeConfig.parse("headnode.conf", "power-driver = Amt!\nvlan = 5\n".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("headnode.conf:1: power-driver: 'Amt!' is not a driver name");
+        assertThatThrownBy(() -> HeadnodeConfig.parse("headnode.conf", "vlan = 5\nvlan = 6\n".getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("headnode.conf:2: vlan: given twice (first on line 1)");
+        assertThatThrownBy(() -> HeadnodeConfig.parse("headnode.conf", "# no vlan\n".getBytes(StandardCharsets.UTF_8)))
+                .isInstanceOf(ShareFormatException.class).hasMessage("headnode.conf: vlan: missing");
+    }
+
+    @Test
+    void existingFilesStillParseWithCrlfBomAndTrailingComments() throws Exception {
+        byte[] windows = "\ufeff# edited on windows\r\nvlan = 300\r\npower-driver = ipmi   # BMCs speak IPMI\r\n".getBytes(StandardCharsets.UTF_8);
+        HeadnodeConfig c = HeadnodeConfig.parse("headnode.conf", windows);
+        assertThat(c.vlan().id()).isEqualTo(300);
+        assertThat(c.powerDriver()).isEqualTo("ipmi");
     }
 
     @Test

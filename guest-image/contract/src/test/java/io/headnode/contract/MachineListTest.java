@@ -49,7 +49,7 @@ class MachineListTest {
         byte[] junk = {'a', '\n', 'b', 0, 'c'};
         assertThatThrownBy(() -> MachineList.parse("m.txt", junk)).hasMessageStartingWith("m.txt:2: content: control character 0x00");
         byte[] latin1 = {'\n', '\n', (byte) 0xe9};
-        assertThatThrownBy(() -> MachineList.parse("m.txt", latin1)).hasMessage("m.txt:3: content: not UTF-8 text");
+        assertThatThrownBy(() -> MachineList.parse("m.txt", latin1)).hasMessage("m.txt:3: content: not UTF-8 text (byte 0xe9 at byte 1 of the line)");
     }
 
     @Test

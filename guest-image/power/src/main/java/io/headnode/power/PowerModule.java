@@ -4,6 +4,10 @@ import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
 import com.google.inject.multibindings.MapBinder;
+import com.google.inject.name.Names;
+import io.headnode.common.exec.CommandRunner;
+import io.headnode.common.exec.ProcessCommandRunner;
+import io.headnode.common.libvirt.HypervisorPool;
 import io.headnode.contract.ShareLayout;
 import io.headnode.power.amt.AmtDriver;
 import io.headnode.power.driver.PowerDriver;
@@ -18,6 +22,11 @@ import java.util.Objects;
  * from the share's credentials.conf (else headnode.conf's power-driver). Only binds.
  */
 public final class PowerModule extends AbstractModule {
+    /**
+     * The qualifier of the {@link CommandRunner} that runs BMC tools (ipmitool). Qualified so that the module can sit
+     * in an injector that binds its own (unqualified) runner, as the agent's does.
+     */
+    public static final String TOOLS = "power-tools";
     private final ShareLayout share;
     private final PowerSettings settings;
 
@@ -31,8 +40,8 @@ public final class PowerModule extends AbstractModule {
         bind(ShareLayout.class).toInstance(share);
         bind(PowerSettings.class).toInstance(settings);
         bind(Ticker.class).toInstance(Ticker.SYSTEM);
-        bind(io.headnode.power.driver.ProcessRunner.class).in(Singleton.class);
-        bind(io.headnode.power.libvirt.LibvirtDomains.class).to(io.headnode.power.libvirt.JavaLibvirtDomains.class).in(Singleton.class);
+        bind(CommandRunner.class).annotatedWith(Names.named(TOOLS)).toInstance(new ProcessCommandRunner());
+        bind(HypervisorPool.class).in(Singleton.class);
         bind(CredentialsSource.class).to(ShareCredentialsSource.class).in(Singleton.class);
         bind(PowerService.class).to(RoutingPowerService.class).in(Singleton.class);
         MapBinder<String, PowerDriver> drivers = MapBinder.newMapBinder(binder(), String.class, PowerDriver.class);

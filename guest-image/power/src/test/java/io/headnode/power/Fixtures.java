@@ -41,6 +41,11 @@ public final class Fixtures {
         }
     }
 
+    /** The share's credentials as PowerModule binds them: read under the complete-read rule, checked against the four drivers. */
+    public static CredentialsSource credentials(ShareLayout share) {
+        return Guice.createInjector(new PowerModule(share, fast())).getInstance(CredentialsSource.class);
+    }
+
     public static PowerService service(ShareLayout share, PowerSettings settings) {
         return Guice.createInjector(new PowerModule(share, settings)).getInstance(PowerService.class);
     }

@@ -28,8 +28,9 @@ class PowerModuleTest {
             }
         });
         assertThat(i.getInstance(PowerService.class)).isInstanceOf(RoutingPowerService.class).isSameAs(i.getInstance(PowerService.class));
-        assertThat(i.getInstance(Key.get(new TypeLiteral<Map<String, PowerDriver>>() { })).keySet())
-                .containsExactlyInAnyOrder("amt", "ipmi", "redfish", "libvirt");
+        Map<String, PowerDriver> drivers = i.getInstance(Key.get(new TypeLiteral<Map<String, PowerDriver>>() { }));
+        assertThat(drivers.keySet()).containsExactlyInAnyOrder("amt", "ipmi", "redfish", "libvirt");
+        drivers.forEach((name, d) -> assertThat(d.options().driver()).as("the options %s declares", name).isEqualTo(name).isEqualTo(d.name()));
     }
 
     @Test

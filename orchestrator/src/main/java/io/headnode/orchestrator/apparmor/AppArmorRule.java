@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,8 @@ import org.slf4j.LoggerFactory;
  * Makes the share rule ({@code <share-root>/** r,}, text from the apparmor module) reach the libvirt-qemu abstraction:
  * through {@code local/abstractions/libvirt-qemu} when the abstraction includes it (package upgrades keep local
  * files), or else in the abstraction itself. Either way between marker comments, written once, never duplicated,
- * validated with apparmor_parser in skip-kernel-load mode; a rejected change is rolled back.
+ * validated with apparmor_parser in skip-kernel-load mode; a rejected change is rolled back. Reads the actual text
+ * for the AppArmor step, which compares it with {@link #withRule} and returns the write as an action.
  */
 public final class AppArmorRule {
     private static final Logger log = LoggerFactory.getLogger(AppArmorRule.class);
@@ -72,41 +74,37 @@ public final class AppArmorRule {
         return b.toString();
     }
 
-    /** The file the block belongs in, or null when this host has no libvirt-qemu abstraction. */
-    public Path target() throws IOException {
+    /** The file the block belongs in; empty when this host has no libvirt-qemu abstraction. */
+    public Optional<Path> target() throws IOException {
         if (!Files.isRegularFile(abstraction())) {
-            return null;
+            return Optional.empty();
         }
-        return LOCAL_INCLUDE.matcher(Files.readString(abstraction())).find() ? localInclude() : abstraction();
+        return Optional.of(LOCAL_INCLUDE.matcher(Files.readString(abstraction())).find() ? localInclude() : abstraction());
     }
 
-    /** Converges; returns the changes, or a single "skipped: ..." entry when AppArmor's abstraction is absent. */
-    public List<String> ensure(boolean dryRun) throws IOException {
-        Path target = target();
-        if (target == null) {
-            return List.of("skipped: no " + abstraction());
-        }
-        String before = Files.exists(target) ? Files.readString(target) : "";
-        String after = withBlock(before, ruleText());
-        if (after.equals(before)) {
-            return List.of();
-        }
-        List<String> changes = List.of("write the share rule into " + target);
-        if (dryRun) {
-            return changes;
-        }
-        AtomicFiles.writeIfChanged(target, after.getBytes(StandardCharsets.UTF_8));
+    /** The target's text now ("" when it does not exist yet). */
+    public String read(Path target) throws IOException {
+        return Files.exists(target) ? Files.readString(target) : "";
+    }
+
+    /** {@code text} with exactly one managed block holding the rule (unchanged when it already has it). */
+    public String withRule(String text) throws IOException {
+        return withBlock(text, ruleText());
+    }
+
+    /**
+     * Writes {@code text} to {@code target} atomically and validates the result with apparmor_parser; a rejected
+     * change is rolled back to what the file held before.
+     */
+    public void write(Path target, String text) throws IOException {
+        String before = read(target);
+        AtomicFiles.writeIfChanged(target, text.getBytes(StandardCharsets.UTF_8));
         try {
             validate();
         } catch (IOException e) {
-            if (before.isEmpty() && !target.equals(abstraction())) {
-                AtomicFiles.writeIfChanged(target, new byte[0]);
-            } else {
-                AtomicFiles.writeIfChanged(target, before.getBytes(StandardCharsets.UTF_8));
-            }
+            AtomicFiles.writeIfChanged(target, before.getBytes(StandardCharsets.UTF_8));
             throw e;
         }
-        return changes;
     }
 
     /** {@code text} with exactly one managed block holding {@code rule}; other content untouched. */

@@ -8,7 +8,7 @@ import io.headnode.orchestrator.config.HostConfig;
 import io.headnode.orchestrator.config.HostConfigFile;
 import io.headnode.orchestrator.inject.HostModule;
 import io.headnode.orchestrator.inject.ReconcileModule;
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.Hypervisor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.headnode.orchestrator.cli;
 
-import io.headnode.orchestrator.libvirt.DomainStatus;
+import io.headnode.common.libvirt.DomainStatus;
 import io.headnode.orchestrator.spec.HeadnodeSpec;
 import java.util.LinkedHashMap;
 import java.util.Locale;

@@ -2,11 +2,11 @@ package io.headnode.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.headnode.common.kv.KvException;
 import io.headnode.contract.Vlan;
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.Hypervisor;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import io.headnode.orchestrator.spec.HeadnodeSpec;
-import io.headnode.orchestrator.spec.SpecFormatException;
 import io.headnode.orchestrator.spec.SpecStore;
 import java.io.PrintWriter;
 import java.util.ArrayList;
@@ -44,7 +44,7 @@ public final class ListCommand implements Callable<Integer> {
                 if (s.isPresent()) {
                     rows.add(HeadnodeView.of(s.get(), h.lookup(HeadnodePaths.domainName(v)), paths.vlanBridge(v)));
                 }
-            } catch (SpecFormatException e) {
+            } catch (KvException e) {
                 bad.add(e.getMessage());
             }
         }

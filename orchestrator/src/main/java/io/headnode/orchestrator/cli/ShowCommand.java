@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import io.headnode.contract.MachineList;
 import io.headnode.contract.ShareFormatException;
 import io.headnode.contract.Vlan;
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.Hypervisor;
 import io.headnode.orchestrator.reconcile.Reconciler;
 import io.headnode.orchestrator.reconcile.StepResult;
 import io.headnode.orchestrator.reconcile.VlanReport;

@@ -1,5 +1,6 @@
 package io.headnode.orchestrator.config;
 
+import io.headnode.common.kv.FieldException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Objects;
@@ -35,27 +36,33 @@ public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path a
         Objects.requireNonNull(apparmorParser, "apparmor-parser is null");
         Objects.requireNonNull(connect, "connect is null");
         Objects.requireNonNull(defaultImage, "default-image is null");
-        if (!stateDir.isAbsolute() || !shareRoot.isAbsolute() || !apparmorDir.isAbsolute()) {
-            throw new IllegalArgumentException("state-dir, share-root and apparmor-dir must be absolute paths");
-        }
+        absolute("state-dir", stateDir);
+        absolute("share-root", shareRoot);
+        absolute("apparmor-dir", apparmorDir);
         if (bridgePrefix == null || !IFNAME_PREFIX.matcher(bridgePrefix).matches()) {
-            throw new IllegalArgumentException("bridge-prefix '" + bridgePrefix + "' must be 1-11 of [A-Za-z0-9_-], starting with a letter");
+            throw new FieldException("bridge-prefix", "'" + bridgePrefix + "' must be 1-11 of [A-Za-z0-9_-], starting with a letter");
         }
         if (publicBridge == null || !IFNAME.matcher(publicBridge).matches()) {
-            throw new IllegalArgumentException("public-bridge '" + publicBridge + "' is not an interface name");
+            throw new FieldException("public-bridge", "'" + publicBridge + "' is not an interface name");
         }
         networkCommandPrefix = List.copyOf(networkCommandPrefix);
         if (qemuUser == null || qemuUser.isBlank()) {
-            throw new IllegalArgumentException("qemu-user is empty");
+            throw new FieldException("qemu-user", "is empty");
         }
         if (!List.of("auto", "kvm", "qemu").contains(domainType)) {
-            throw new IllegalArgumentException("domain-type '" + domainType + "' must be auto, kvm or qemu");
+            throw new FieldException("domain-type", "'" + domainType + "' must be auto, kvm or qemu");
         }
         if (defaultMemoryMib < 64 || defaultMemoryMib > 1 << 20) {
-            throw new IllegalArgumentException("default-memory-mib " + defaultMemoryMib + " is outside 64..1048576");
+            throw new FieldException("default-memory-mib", defaultMemoryMib + " is outside 64..1048576");
         }
         if (defaultVcpus < 1 || defaultVcpus > 64) {
-            throw new IllegalArgumentException("default-vcpus " + defaultVcpus + " is outside 1..64");
+            throw new FieldException("default-vcpus", defaultVcpus + " is outside 1..64");
+        }
+    }
+
+    private static void absolute(String key, Path p) {
+        if (!p.isAbsolute()) {
+            throw new FieldException(key, "'" + p + "' must be an absolute path");
         }
     }
 

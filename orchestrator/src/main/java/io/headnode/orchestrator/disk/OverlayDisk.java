@@ -7,7 +7,6 @@ import io.headnode.common.exec.CommandResult;
 import io.headnode.common.exec.CommandRunner;
 import java.io.IOException;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
@@ -18,7 +17,7 @@ import java.util.Optional;
 /**
  * The head node's disk: a qcow2 overlay whose backing file is the guest image, made with qemu-img in constant time
  * whatever the image size. Created under a temporary name and renamed, so a crash never leaves a half-made overlay
- * under the real name.
+ * under the real name. Reads an overlay's backing file for the disk step and makes or removes overlays for its actions.
  */
 public final class OverlayDisk {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -48,26 +47,25 @@ public final class OverlayDisk {
         }
     }
 
-    /** Converges {@code overlay} over {@code image}; returns the changes (empty when it already exists). */
-    public List<String> ensure(Path image, Path overlay, boolean dryRun) throws IOException {
-        if (!Files.isRegularFile(image)) {
-            throw new NoSuchFileException(image.toString(), null, "image " + image + " does not exist");
-        }
-        if (Files.exists(overlay)) {
-            Optional<String> backing = QcowHeader.backingFile(overlay).or(() -> info(overlay).backingFile());
-            if (!backing.equals(Optional.of(image.toString()))) {
-                throw new IOException("overlay " + overlay + " has backing file " + backing.orElse("(none)") + ", not " + image
-                        + ": delete the head node (headnode delete) to start from the new image");
-            }
-            return List.of();
-        }
-        List<String> changes = List.of("create overlay " + overlay + " over " + image);
-        if (dryRun) {
-            return changes;
-        }
+    public boolean exists(Path overlay) {
+        return Files.exists(overlay);
+    }
+
+    /** The name an overlay is made under before it is renamed into place; a crash can leave one behind. */
+    public static Path partial(Path overlay) {
+        return overlay.resolveSibling(overlay.getFileName() + ".partial");
+    }
+
+    /** The overlay's backing file (from its qcow2 header, else from qemu-img); empty when it has none. */
+    public Optional<String> backingFile(Path overlay) {
+        return QcowHeader.backingFile(overlay).or(() -> info(overlay).backingFile());
+    }
+
+    /** Makes {@code overlay} over {@code image} ({@code -F} the image's detected format), under a temporary name then renamed. */
+    public void create(Path image, Path overlay) throws IOException {
         String format = info(image).format();
         Files.createDirectories(overlay.getParent());
-        Path partial = overlay.resolveSibling(overlay.getFileName() + ".partial");
+        Path partial = partial(overlay);
         Files.deleteIfExists(partial);
         CommandResult r = runner.run(List.of("qemu-img", "create", "-q", "-f", "qcow2", "-b", image.toString(), "-F", format,
                 partial.toString()), TIMEOUT);
@@ -76,17 +74,11 @@ public final class OverlayDisk {
             throw new CommandException("cannot create overlay " + overlay + ": " + r.describe());
         }
         Files.move(partial, overlay, StandardCopyOption.ATOMIC_MOVE);
-        return changes;
     }
 
-    public boolean remove(Path overlay, boolean dryRun) throws IOException {
-        Files.deleteIfExists(overlay.resolveSibling(overlay.getFileName() + ".partial"));
-        if (!Files.exists(overlay)) {
-            return false;
-        }
-        if (!dryRun) {
-            Files.delete(overlay);
-        }
-        return true;
+    /** Deletes the overlay and a half-made one; never the image under it. */
+    public void remove(Path overlay) throws IOException {
+        Files.deleteIfExists(partial(overlay));
+        Files.deleteIfExists(overlay);
     }
 }

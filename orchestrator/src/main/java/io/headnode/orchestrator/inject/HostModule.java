@@ -9,8 +9,8 @@ import io.headnode.orchestrator.config.HostConfig;
 import io.headnode.orchestrator.disk.OverlayDisk;
 import io.headnode.common.exec.CommandRunner;
 import io.headnode.common.exec.ProcessCommandRunner;
-import io.headnode.orchestrator.libvirt.Hypervisor;
-import io.headnode.orchestrator.libvirt.LazyHypervisor;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.LazyHypervisor;
 import io.headnode.orchestrator.net.IpRouteVlanNetwork;
 import io.headnode.orchestrator.net.VlanNetwork;
 import java.util.List;
@@ -27,7 +27,12 @@ public final class HostModule extends AbstractModule {
     @Override
     protected void configure() {
         bind(HostConfig.class).toInstance(config);
-        bind(Hypervisor.class).to(LazyHypervisor.class).in(Singleton.class);
+    }
+
+    @Provides
+    @Singleton
+    Hypervisor hypervisor(HostConfig c) {
+        return new LazyHypervisor(c.connect());
     }
 
     @Provides

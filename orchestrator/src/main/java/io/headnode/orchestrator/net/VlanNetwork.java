@@ -1,20 +1,26 @@
 package io.headnode.orchestrator.net;
 
-import java.util.List;
+import io.headnode.common.iproute.Link;
+import java.util.Map;
 
 /**
- * Makes and removes a VLAN's L2 plumbing. The iproute2 implementation uses a Linux bridge plus a
- * {@code <trunk>.N} vlan link; an Open vSwitch one would put a tagged port on an OVS bridge instead.
+ * The host's L2 links, read whole and changed one operation at a time. The network steps compare {@link #links()}
+ * with a VLAN's {@link VlanNetworkSpec} and return actions that call the changes. Implemented with iproute2
+ * ({@link IpRouteVlanNetwork}); tests use an in-memory one.
  */
 public interface VlanNetwork {
-    /** The changes needed to converge (descriptions); applies them unless {@code dryRun}. Empty = nothing to do. */
-    List<String> ensure(VlanNetworkSpec spec, boolean dryRun);
+    /** Every link, by name, as it is now. */
+    Map<String, Link> links();
 
-    /** Ports on the bridge other than the VLAN link itself (taps of running domains, veths, ...). */
-    List<String> foreignPorts(VlanNetworkSpec spec);
+    void addBridge(String bridge);
 
-    /** Removes the vlan link and the bridge; returns what it removed (or would). */
-    List<String> remove(VlanNetworkSpec spec, boolean dryRun);
+    /** An 802.1Q link {@code link} on {@code trunk} carrying VLAN {@code vlanId}. */
+    void addVlanLink(String trunk, String link, int vlanId);
 
-    boolean bridgeExists(String bridge);
+    /** Makes {@code link} a port of {@code bridge}. */
+    void setMaster(String link, String bridge);
+
+    void setUp(String link);
+
+    void delete(String link);
 }

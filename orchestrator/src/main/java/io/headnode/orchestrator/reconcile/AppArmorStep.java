@@ -1,12 +1,14 @@
 package io.headnode.orchestrator.reconcile;
 
 import io.headnode.orchestrator.apparmor.AppArmorRule;
+import io.headnode.orchestrator.reconcile.action.WriteAppArmorRule;
 import jakarta.inject.Inject;
 import java.io.IOException;
-import java.util.List;
+import java.nio.file.Path;
 import java.util.Objects;
+import java.util.Optional;
 
-/** Step 3: the share rule reaches the libvirt-qemu AppArmor abstraction. */
+/** Step 3: the share rule reaches the libvirt-qemu AppArmor abstraction (skipped where the host has none). */
 public final class AppArmorStep implements Step {
     private final AppArmorRule rule;
 
@@ -21,11 +23,13 @@ public final class AppArmorStep implements Step {
     }
 
     @Override
-    public StepResult apply(StepContext ctx) throws IOException {
-        List<String> changes = rule.ensure(ctx.dryRun());
-        if (changes.size() == 1 && changes.get(0).startsWith("skipped: ")) {
-            return StepResult.skipped(name(), changes.get(0).substring("skipped: ".length()));
+    public Plan plan(StepContext ctx) throws IOException {
+        Optional<Path> target = rule.target();
+        if (target.isEmpty()) {
+            return Plan.skip("no " + rule.abstraction());
         }
-        return StepResult.of(name(), ctx.dryRun(), changes);
+        String before = rule.read(target.get());
+        String after = rule.withRule(before);
+        return after.equals(before) ? Plan.none() : Plan.of(new WriteAppArmorRule(rule, target.get(), after));
     }
 }

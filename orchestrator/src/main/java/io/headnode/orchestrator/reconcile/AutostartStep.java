@@ -1,9 +1,10 @@
 package io.headnode.orchestrator.reconcile;
 
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.DomainStatus;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.orchestrator.reconcile.action.SetAutostart;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import jakarta.inject.Inject;
-import java.util.List;
 import java.util.Objects;
 
 /** Step 6a: autostart on, so the head node comes back with the hypervisor. */
@@ -21,14 +22,10 @@ public final class AutostartStep implements Step {
     }
 
     @Override
-    public StepResult apply(StepContext ctx) {
-        String name = HeadnodePaths.domainName(ctx.spec().vlan());
-        if (ctx.domain().map(d -> d.autostart()).orElse(false)) {
-            return StepResult.unchanged(name());
+    public Plan plan(StepContext ctx) {
+        if (ctx.domain().map(DomainStatus::autostart).orElse(false)) {
+            return Plan.none();
         }
-        if (!ctx.dryRun()) {
-            hypervisor.setAutostart(name, true);
-        }
-        return StepResult.of(name(), ctx.dryRun(), List.of("autostart " + name));
+        return Plan.of(new SetAutostart(hypervisor, HeadnodePaths.domainName(ctx.spec().vlan())));
     }
 }

@@ -2,15 +2,24 @@ package io.headnode.orchestrator.reconcile;
 
 import io.headnode.orchestrator.domain.DomainShape;
 import io.headnode.orchestrator.domain.DomainXml;
-import io.headnode.orchestrator.libvirt.DomainStatus;
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.DomainStatus;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.RunState;
+import io.headnode.orchestrator.reconcile.action.Action;
+import io.headnode.orchestrator.reconcile.action.CreateDirectory;
+import io.headnode.orchestrator.reconcile.action.DefineDomain;
+import io.headnode.orchestrator.reconcile.action.RedefineDomain;
 import io.headnode.orchestrator.render.DomainRenderer;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import jakarta.inject.Inject;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /** Step 5: the domain is defined from the template; drift is judged on normalized fields, never on raw XML. */
 public final class DomainStep implements Step {
@@ -31,43 +40,37 @@ public final class DomainStep implements Step {
     }
 
     @Override
-    public StepResult apply(StepContext ctx) throws java.io.IOException {
-        if (!ctx.dryRun()) {
-            // the console log and the status socket live here; libvirt does not create their directories
-            java.nio.file.Files.createDirectories(paths.consoleLog(ctx.spec().vlan()).getParent());
-            java.nio.file.Files.createDirectories(paths.statusSocket(ctx.spec().vlan()).getParent());
-        }
+    public Plan plan(StepContext ctx) {
+        List<Action> actions = new ArrayList<>();
+        // the console log and the status socket live here; libvirt does not create their directories
+        Set<Path> dirs = new LinkedHashSet<>(List.of(paths.consoleLog(ctx.spec().vlan()).getParent(),
+                paths.statusSocket(ctx.spec().vlan()).getParent()));
+        dirs.stream().filter(d -> !Files.isDirectory(d)).forEach(d -> actions.add(new CreateDirectory(d)));
         String name = HeadnodePaths.domainName(ctx.spec().vlan());
         String xml = renderer.render(ctx.spec());
         DomainShape desired = DomainXml.parse(xml);
         Optional<DomainStatus> actual = hypervisor.lookup(name);
-        List<String> changes = new ArrayList<>();
         if (actual.isEmpty()) {
-            changes.add("define " + name);
+            actions.add(new DefineDomain(hypervisor, name, xml, ""));
         } else {
-            if (!actual.get().uuid().equalsIgnoreCase(ctx.spec().uuid().toString())) {
-                throw new IllegalStateException("domain " + name + " exists with uuid " + actual.get().uuid()
+            DomainStatus d = actual.get();
+            if (!d.uuid().equalsIgnoreCase(ctx.spec().uuid().toString())) {
+                throw new IllegalStateException("domain " + name + " exists with uuid " + d.uuid()
                         + ", not the spec's " + ctx.spec().uuid() + ": it is not ours; rename or remove it");
             }
-            List<String> diff = desired.differencesFrom(DomainXml.parse(actual.get().inactiveXml()));
-            if (!actual.get().persistent()) {
+            List<String> diff = desired.differencesFrom(DomainXml.parse(d.inactiveXml()));
+            if (!d.persistent()) {
                 // undefined behind our back while running: define it again so it survives a stop and can autostart
-                changes.add("define " + name + " (it was running without a persistent definition)");
-                if (!diff.isEmpty() && actual.get().state() != io.headnode.orchestrator.libvirt.RunState.SHUTOFF) {
-                    ctx.requestRestart();
-                }
+                actions.add(new DefineDomain(hypervisor, name, xml, "it was running without a persistent definition"));
             } else if (!diff.isEmpty()) {
-                diff.forEach(d -> changes.add("redefine " + name + ": " + d));
-                if (actual.get().state() != io.headnode.orchestrator.libvirt.RunState.SHUTOFF) {
-                    ctx.requestRestart();
-                }
+                actions.add(new RedefineDomain(hypervisor, name, xml, diff));
+            }
+            if (!diff.isEmpty() && d.state() != RunState.SHUTOFF) {
+                ctx.requestRestart();
             }
         }
-        if (!changes.isEmpty() && !ctx.dryRun()) {
-            hypervisor.define(xml);
-            actual = hypervisor.lookup(name);
-        }
+        // a definition keeps run state and autostart: the later steps judge by what was found
         ctx.domain(actual);
-        return StepResult.of(name(), ctx.dryRun(), changes);
+        return Plan.of(actions);
     }
 }

@@ -1,8 +1,11 @@
 package io.headnode.orchestrator.reconcile;
 
 import io.headnode.contract.Vlan;
+import io.headnode.orchestrator.reconcile.action.Action;
+import io.headnode.orchestrator.reconcile.action.ForgetSpec;
 import io.headnode.orchestrator.spec.HeadnodeSpec;
 import io.headnode.orchestrator.spec.SpecStore;
+import io.headnode.orchestrator.util.Errors;
 import jakarta.inject.Inject;
 import com.google.inject.name.Named;
 import java.util.ArrayList;
@@ -16,8 +19,9 @@ import org.slf4j.MDC;
 /**
  * Converges one VLAN (or all) to its spec, one idempotent step after another, under the VLAN's lock. A present
  * spec runs the create pipeline; an absent one the delete pipeline, and the spec file goes once that converged.
- * A step that fails stops the pass (later steps depend on it); the next pass starts over and finishes the work,
- * so a crash anywhere leaves a state the next reconcile completes.
+ * Each step returns typed {@link Action}s; the reconciler applies them, or for a dry run only reports them, so
+ * what a dry run prints is what a real run does. A step that fails stops the pass (later steps depend on it); the
+ * next pass starts over and finishes the work, so a crash anywhere leaves a state the next reconcile completes.
  */
 public final class Reconciler {
     private static final Logger log = LoggerFactory.getLogger(Reconciler.class);
@@ -53,8 +57,7 @@ public final class Reconciler {
             try {
                 spec = specs.read(vlan);
             } catch (Exception e) {
-                return new VlanReport(vlan, "read spec", dryRun, List.of(new StepResult("spec", Outcome.FAILED,
-                        List.of(io.headnode.orchestrator.util.Errors.oneLine(e)))));
+                return new VlanReport(vlan, "read spec", dryRun, List.of(StepResult.failed("spec", List.of(), Errors.oneLine(e))));
             }
             if (spec.isEmpty()) {
                 return new VlanReport(vlan, "none", dryRun, List.of(StepResult.skipped("spec", "no head node is declared for VLAN " + vlan)));
@@ -65,42 +68,70 @@ public final class Reconciler {
         }
     }
 
-    /** Runs a spec's pipeline without reading or writing the spec store (the caller holds the lock). */
+    /**
+     * Runs a spec's pipeline without reading or writing the spec store (the caller holds the lock). Each step plans
+     * against the state the earlier steps left: in a real run its actions are applied before the next step plans.
+     */
     private VlanReport run(HeadnodeSpec spec, boolean dryRun) throws Exception {
         boolean present = spec.present();
-        StepContext ctx = new StepContext(spec, dryRun);
+        StepContext ctx = new StepContext(spec);
         List<StepResult> results = new ArrayList<>();
         for (Step step : present ? createSteps : deleteSteps) {
-            StepResult r;
-            try {
-                r = step.apply(ctx);
-            } catch (Exception e) {
-                String msg = io.headnode.orchestrator.util.Errors.oneLine(e);
-                log.warn("step {} failed: {}", step.name(), msg);
-                results.add(new StepResult(step.name(), Outcome.FAILED, List.of(msg)));
+            StepResult r = execute(step.name(), () -> step.plan(ctx), dryRun);
+            results.add(r);
+            if (r.outcome() == Outcome.FAILED) {
                 if (dryRun) {
                     continue; // a plan shows every step, even after one that could not be checked
                 }
                 break;
             }
-            if (r.changed()) {
-                log.info("step {}: {}", step.name(), r.details());
-            } else {
-                log.debug("step {}: {}", step.name(), r.outcome());
-            }
-            results.add(r);
             observer.afterStep(spec.vlan(), step.name());
         }
         boolean failed = results.stream().anyMatch(r -> r.outcome() == Outcome.FAILED);
         if (!present && !failed) {
-            if (dryRun) {
-                results.add(new StepResult("spec", Outcome.WOULD_CHANGE, List.of("forget the spec of VLAN " + spec.vlan())));
-            } else {
-                specs.remove(spec.vlan());
-                results.add(new StepResult("spec", Outcome.CHANGED, List.of("forgot the spec of VLAN " + spec.vlan())));
-            }
+            results.add(execute("spec", () -> Plan.of(new ForgetSpec(specs, spec.vlan())), dryRun));
         }
         return new VlanReport(spec.vlan(), present ? "present" : "absent", dryRun, results);
+    }
+
+    /** A source of one step's plan. */
+    private interface Planner {
+        Plan plan() throws Exception;
+    }
+
+    /** Plans one step and, unless this is a dry run, applies its actions in order. A failure is one line. */
+    private static StepResult execute(String step, Planner planner, boolean dryRun) {
+        Plan plan;
+        try {
+            plan = planner.plan();
+        } catch (Exception e) {
+            return failed(step, List.of(), e);
+        }
+        if (plan.skipped().isPresent()) {
+            log.debug("step {}: skipped: {}", step, plan.skipped().get());
+            return StepResult.skipped(step, plan.skipped().get());
+        }
+        List<Action> applied = new ArrayList<>();
+        for (Action a : plan.actions()) {
+            if (dryRun) {
+                log.debug("step {}: would {}", step, a.describe());
+                continue;
+            }
+            try {
+                a.apply();
+            } catch (Exception e) {
+                return failed(step, applied, e);
+            }
+            log.info("step {}: {}", step, a.describe());
+            applied.add(a);
+        }
+        return StepResult.of(step, dryRun, plan.actions());
+    }
+
+    private static StepResult failed(String step, List<Action> applied, Exception e) {
+        String msg = Errors.oneLine(e);
+        log.warn("step {} failed: {}", step, msg);
+        return StepResult.failed(step, applied, msg);
     }
 
     /** Writes {@code spec} under the VLAN's lock, then converges it (the create and delete commands). */

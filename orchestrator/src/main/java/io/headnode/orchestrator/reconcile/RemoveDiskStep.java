@@ -1,14 +1,13 @@
 package io.headnode.orchestrator.reconcile;
 
 import io.headnode.orchestrator.disk.OverlayDisk;
+import io.headnode.orchestrator.reconcile.action.RemoveOverlay;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import jakarta.inject.Inject;
-import java.io.IOException;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Objects;
 
-/** Delete step 2: remove the overlay (never the guest image under it). */
+/** Delete step 2: remove the overlay (and a half-made one), never the guest image under it. */
 public final class RemoveDiskStep implements Step {
     private final OverlayDisk disk;
     private final HeadnodePaths paths;
@@ -25,8 +24,8 @@ public final class RemoveDiskStep implements Step {
     }
 
     @Override
-    public StepResult apply(StepContext ctx) throws IOException {
+    public Plan plan(StepContext ctx) {
         Path overlay = paths.overlay(ctx.spec().vlan());
-        return StepResult.of(name(), ctx.dryRun(), disk.remove(overlay, ctx.dryRun()) ? List.of("remove " + overlay) : List.of());
+        return disk.exists(overlay) || disk.exists(OverlayDisk.partial(overlay)) ? Plan.of(new RemoveOverlay(disk, overlay)) : Plan.none();
     }
 }

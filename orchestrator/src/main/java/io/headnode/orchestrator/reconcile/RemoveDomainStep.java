@@ -1,8 +1,11 @@
 package io.headnode.orchestrator.reconcile;
 
-import io.headnode.orchestrator.libvirt.DomainStatus;
-import io.headnode.orchestrator.libvirt.Hypervisor;
-import io.headnode.orchestrator.libvirt.RunState;
+import io.headnode.common.libvirt.DomainStatus;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.RunState;
+import io.headnode.orchestrator.reconcile.action.Action;
+import io.headnode.orchestrator.reconcile.action.StopDomain;
+import io.headnode.orchestrator.reconcile.action.UndefineDomain;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
@@ -25,27 +28,21 @@ public final class RemoveDomainStep implements Step {
     }
 
     @Override
-    public StepResult apply(StepContext ctx) {
+    public Plan plan(StepContext ctx) {
         String name = HeadnodePaths.domainName(ctx.spec().vlan());
         Optional<DomainStatus> d = hypervisor.lookup(name);
         if (d.isEmpty()) {
-            return StepResult.unchanged(name());
+            return Plan.none();
         }
         if (!d.get().uuid().equalsIgnoreCase(ctx.spec().uuid().toString())) {
             throw new IllegalStateException("domain " + name + " has uuid " + d.get().uuid() + ", not the spec's "
                     + ctx.spec().uuid() + ": not ours, left alone");
         }
-        List<String> changes = new ArrayList<>();
+        List<Action> actions = new ArrayList<>();
         if (d.get().state() != RunState.SHUTOFF) {
-            changes.add("stop " + name);
-            if (!ctx.dryRun()) {
-                hypervisor.destroy(name);
-            }
+            actions.add(new StopDomain(hypervisor, name));
         }
-        changes.add("undefine " + name);
-        if (!ctx.dryRun()) {
-            hypervisor.undefine(name);
-        }
-        return StepResult.of(name(), ctx.dryRun(), changes);
+        actions.add(new UndefineDomain(hypervisor, name));
+        return Plan.of(actions);
     }
 }

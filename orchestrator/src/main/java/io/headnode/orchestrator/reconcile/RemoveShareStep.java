@@ -1,9 +1,8 @@
 package io.headnode.orchestrator.reconcile;
 
+import io.headnode.orchestrator.reconcile.action.DeleteTree;
 import io.headnode.orchestrator.share.ShareDirectory;
 import jakarta.inject.Inject;
-import java.io.IOException;
-import java.util.List;
 import java.util.Objects;
 
 /** Delete step 4: the share stays (machines.txt is the admin's data) unless the delete asked for --purge. */
@@ -21,11 +20,10 @@ public final class RemoveShareStep implements Step {
     }
 
     @Override
-    public StepResult apply(StepContext ctx) throws IOException {
-        if (!ctx.spec().purge()) {
-            return StepResult.unchanged(name());
+    public Plan plan(StepContext ctx) {
+        if (!ctx.spec().purge() || !share.exists(ctx.spec().vlan())) {
+            return Plan.none();
         }
-        boolean removed = share.purge(ctx.spec().vlan(), ctx.dryRun());
-        return StepResult.of(name(), ctx.dryRun(), removed ? List.of("purge " + share.layout(ctx.spec().vlan()).root()) : List.of());
+        return Plan.of(new DeleteTree(share.layout(ctx.spec().vlan()).root()));
     }
 }

@@ -1,11 +1,14 @@
 package io.headnode.orchestrator.reconcile;
 
-import io.headnode.orchestrator.libvirt.Hypervisor;
-import io.headnode.orchestrator.libvirt.RunState;
+import io.headnode.common.libvirt.DomainStatus;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.RunState;
+import io.headnode.orchestrator.reconcile.action.RestartDomain;
+import io.headnode.orchestrator.reconcile.action.ResumeDomain;
+import io.headnode.orchestrator.reconcile.action.StartDomain;
+import io.headnode.orchestrator.reconcile.action.StopDomain;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import jakarta.inject.Inject;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Objects;
 
 /** Step 6b: running (resumed if paused; restarted when an earlier step changed what it runs on). */
@@ -23,30 +26,15 @@ public final class RunningStep implements Step {
     }
 
     @Override
-    public StepResult apply(StepContext ctx) {
+    public Plan plan(StepContext ctx) {
         String name = HeadnodePaths.domainName(ctx.spec().vlan());
-        RunState state = ctx.domain().map(d -> d.state()).orElse(RunState.SHUTOFF);
-        List<String> changes = new ArrayList<>();
-        if (state == RunState.RUNNING && ctx.restartNeeded()) {
-            changes.add("restart " + name + " to apply the changes above");
-            if (!ctx.dryRun()) {
-                hypervisor.destroy(name);
-                hypervisor.start(name);
-            }
-        } else if (state == RunState.PAUSED) {
-            changes.add("resume " + name);
-            if (!ctx.dryRun()) {
-                hypervisor.resume(name);
-            }
-        } else if (state != RunState.RUNNING) {
-            changes.add("start " + name + " (was " + state.name().toLowerCase(java.util.Locale.ROOT) + ")");
-            if (!ctx.dryRun()) {
-                if (state != RunState.SHUTOFF) {
-                    hypervisor.destroy(name);
-                }
-                hypervisor.start(name);
-            }
-        }
-        return StepResult.of(name(), ctx.dryRun(), changes);
+        RunState state = ctx.domain().map(DomainStatus::state).orElse(RunState.SHUTOFF);
+        return switch (state) {
+            case RUNNING -> ctx.restartNeeded() ? Plan.of(new RestartDomain(hypervisor, name)) : Plan.none();
+            case PAUSED -> Plan.of(new ResumeDomain(hypervisor, name));
+            case SHUTOFF -> Plan.of(new StartDomain(hypervisor, name, state));
+            // crashed or in a state we do not manage: a hard stop first, then a clean start
+            case CRASHED, SHUTTING_DOWN, OTHER -> Plan.of(new StopDomain(hypervisor, name), new StartDomain(hypervisor, name, state));
+        };
     }
 }

@@ -1,8 +1,16 @@
 package io.headnode.orchestrator.reconcile;
 
+import io.headnode.contract.Vlan;
+import io.headnode.orchestrator.reconcile.action.Action;
+import io.headnode.orchestrator.reconcile.action.CreateDirectory;
+import io.headnode.orchestrator.reconcile.action.MakeReadable;
+import io.headnode.orchestrator.reconcile.action.WriteDefaultConfig;
 import io.headnode.orchestrator.share.ShareDirectory;
 import jakarta.inject.Inject;
 import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Objects;
 
 /** Step 2: the share directory exists (before the domain is defined) and QEMU can read it; a re-created one restarts a running domain. */
@@ -20,12 +28,24 @@ public final class ShareStep implements Step {
     }
 
     @Override
-    public StepResult apply(StepContext ctx) throws IOException {
-        java.util.List<String> changes = share.ensure(ctx.spec().vlan(), ctx.dryRun());
-        if (changes.stream().anyMatch(c -> c.startsWith("create "))) {
+    public Plan plan(StepContext ctx) throws IOException {
+        Vlan vlan = ctx.spec().vlan();
+        List<Action> actions = new ArrayList<>();
+        for (Path dir : share.directories(vlan)) {
+            switch (share.state(dir)) {
+                case MISSING -> actions.add(new CreateDirectory(dir));
+                case NOT_READABLE -> actions.add(new MakeReadable(dir, share.qemuUserName()));
+                case READY -> { }
+            }
+        }
+        share.checkParentsTraversable();
+        if (!share.hasConfig(vlan)) {
+            actions.add(new WriteDefaultConfig(share.layout(vlan).config(), vlan));
+        }
+        if (actions.stream().anyMatch(CreateDirectory.class::isInstance)) {
             // a running QEMU still exports the deleted directory: restart it onto the new one
             ctx.requestRestart();
         }
-        return StepResult.of(name(), ctx.dryRun(), changes);
+        return Plan.of(actions);
     }
 }

@@ -1,6 +1,7 @@
 package io.headnode.orchestrator.reconcile;
 
 import io.headnode.contract.Vlan;
+import io.headnode.orchestrator.reconcile.action.Action;
 import java.util.List;
 import java.util.Objects;
 
@@ -19,24 +20,24 @@ public record VlanReport(Vlan vlan, String action, boolean dryRun, List<StepResu
         return steps.stream().anyMatch(StepResult::changed);
     }
 
-    /** Multi-line human summary: a headline, then one line per step that did (or would do) something. */
+    /** Every action of the pass, in order: planned (dry run) or applied. */
+    public List<Action> actions() {
+        return steps.stream().flatMap(s -> s.actions().stream()).toList();
+    }
+
+    /** Multi-line human summary: a headline, then one line per action and per skipped or failed step. */
     public String describe() {
         StringBuilder b = new StringBuilder();
         String state = failed() ? "FAILED" : changed() ? (dryRun ? "would change" : "changed") : "no change";
         b.append("vlan ").append(vlan).append(" (").append(action).append("): ").append(state).append('\n');
         for (StepResult s : steps) {
-            if (s.outcome() == Outcome.UNCHANGED) {
-                continue;
+            String tag = s.outcome() == Outcome.WOULD_CHANGE ? "would" : "changed";
+            for (Action a : s.actions()) {
+                b.append("  ").append(s.step()).append(": ").append(tag).append(": ").append(a.describe()).append('\n');
             }
-            String tag = switch (s.outcome()) {
-                case CHANGED -> "changed";
-                case WOULD_CHANGE -> "would";
-                case SKIPPED -> "skipped";
-                case FAILED -> "FAILED";
-                default -> "";
-            };
-            for (String d : s.details().isEmpty() ? List.of("") : s.details()) {
-                b.append("  ").append(s.step()).append(": ").append(tag).append(d.isEmpty() ? "" : ": " + d).append('\n');
+            if (s.outcome() == Outcome.SKIPPED || s.outcome() == Outcome.FAILED) {
+                b.append("  ").append(s.step()).append(": ").append(s.outcome() == Outcome.SKIPPED ? "skipped" : "FAILED")
+                        .append(s.message().isEmpty() ? "" : ": " + s.message()).append('\n');
             }
         }
         return b.toString();

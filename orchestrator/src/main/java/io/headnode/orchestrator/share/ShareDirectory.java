@@ -1,7 +1,6 @@
 package io.headnode.orchestrator.share;
 
 import io.headnode.contract.AtomicFiles;
-import io.headnode.contract.HeadnodeConfig;
 import io.headnode.contract.ShareLayout;
 import io.headnode.contract.Vlan;
 import io.headnode.orchestrator.config.HostConfig;
@@ -9,15 +8,11 @@ import io.headnode.orchestrator.spec.HeadnodePaths;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
-import java.nio.file.FileVisitResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.SimpleFileVisitor;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -25,9 +20,9 @@ import java.util.Set;
 /**
  * The per-VLAN share on the host ({@code <share-root>/N}): must exist before the domain is defined (QEMU fails
  * with "Connection reset by peer" otherwise) and be readable by the QEMU user through every parent directory.
+ * Reads the share's actual state for the share steps (their actions make the changes) and writes secret files.
  */
 public final class ShareDirectory {
-    private static final Set<PosixFilePermission> DIR_MODE = PosixFilePermissions.fromString("rwxr-xr-x");
     private final HeadnodePaths paths;
     private final HostConfig config;
 
@@ -41,38 +36,44 @@ public final class ShareDirectory {
         return new ShareLayout(paths.shareDir(vlan));
     }
 
-    /** Converges the share of {@code vlan}; returns the changes (made, or to make in a dry run). */
-    public List<String> ensure(Vlan vlan, boolean dryRun) throws IOException {
-        List<String> changes = new ArrayList<>();
-        Path root = config.shareRoot();
-        Path dir = paths.shareDir(vlan);
-        for (Path p : List.of(root, dir)) {
-            if (!Files.isDirectory(p)) {
-                changes.add("create " + p);
-                if (!dryRun) {
-                    Files.createDirectories(p);
-                    Files.setPosixFilePermissions(p, DIR_MODE);
-                }
-            } else if (!Files.getPosixFilePermissions(p).containsAll(Set.of(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE))) {
-                changes.add("make " + p + " readable by " + config.qemuUser() + " (mode 0755)");
-                if (!dryRun) {
-                    Files.setPosixFilePermissions(p, DIR_MODE);
-                }
-            }
+    /** The directories a share needs, outermost first: the share root, then the VLAN's share. */
+    public List<Path> directories(Vlan vlan) {
+        return List.of(config.shareRoot(), paths.shareDir(vlan));
+    }
+
+    /** How a share directory is now. */
+    public enum DirectoryState {
+        MISSING,
+        /** Exists, but others (the QEMU user) cannot read and enter it. */
+        NOT_READABLE,
+        READY
+    }
+
+    public DirectoryState state(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return DirectoryState.MISSING;
         }
-        checkParentsTraversable(root);
-        Path conf = layout(vlan).config();
-        if (!Files.exists(conf)) {
-            changes.add("write " + conf);
-            if (!dryRun) {
-                AtomicFiles.writeIfChanged(conf, HeadnodeConfig.defaults(vlan).render());
-            }
-        }
-        return changes;
+        return Files.getPosixFilePermissions(dir).containsAll(Set.of(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE))
+                ? DirectoryState.READY : DirectoryState.NOT_READABLE;
+    }
+
+    /** Whether the share of {@code vlan} has a headnode.conf. */
+    public boolean hasConfig(Vlan vlan) {
+        return Files.exists(layout(vlan).config());
+    }
+
+    /** Whether the share of {@code vlan} exists at all. */
+    public boolean exists(Vlan vlan) {
+        return Files.exists(paths.shareDir(vlan));
+    }
+
+    public String qemuUserName() {
+        return config.qemuUser();
     }
 
     /** Every parent of the share root must let the QEMU user through, or QEMU cannot open the share. */
-    private void checkParentsTraversable(Path root) throws IOException {
+    public void checkParentsTraversable() throws IOException {
+        Path root = config.shareRoot();
         UserPrincipal qemu = qemuUser();
         for (Path p = root.toAbsolutePath().getParent(); p != null; p = p.getParent()) {
             if (!Files.isDirectory(p)) {
@@ -110,29 +111,5 @@ public final class ShareDirectory {
         } catch (IOException e) {
             return null;
         }
-    }
-
-    /** Deletes the share of {@code vlan} and everything in it. */
-    public boolean purge(Vlan vlan, boolean dryRun) throws IOException {
-        Path dir = paths.shareDir(vlan);
-        if (!Files.exists(dir)) {
-            return false;
-        }
-        if (!dryRun) {
-            Files.walkFileTree(dir, new SimpleFileVisitor<>() {
-                @Override
-                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
-                    Files.delete(file);
-                    return FileVisitResult.CONTINUE;
-                }
-
-                @Override
-                public FileVisitResult postVisitDirectory(Path d, IOException exc) throws IOException {
-                    Files.delete(d);
-                    return FileVisitResult.CONTINUE;
-                }
-            });
-        }
-        return true;
     }
 }

@@ -1,5 +1,7 @@
 package io.headnode.orchestrator.spec;
 
+import io.headnode.common.kv.FieldException;
+import io.headnode.common.kv.KvFile;
 import io.headnode.contract.MacAddress;
 import io.headnode.contract.Vlan;
 import java.nio.file.Path;
@@ -32,35 +34,40 @@ public record HeadnodeSpec(Vlan vlan, boolean present, boolean purge, Optional<S
         Objects.requireNonNull(publicMac, "publicMac is null");
         trunk.ifPresent(t -> {
             if (!IFNAME.matcher(t).matches()) {
-                throw new IllegalArgumentException("trunk '" + t + "' is not an interface name");
+                throw new FieldException("trunk", "'" + t + "' is not an interface name");
             }
             if ((t + "." + vlan).length() > 15) {
-                throw new IllegalArgumentException("trunk '" + t + "': the VLAN link name " + t + "." + vlan + " is longer than 15 characters");
+                throw new FieldException("trunk", "'" + t + "': the VLAN link name " + t + "." + vlan + " is longer than 15 characters");
             }
         });
         if (publicBridge == null || !IFNAME.matcher(publicBridge).matches()) {
-            throw new IllegalArgumentException("public-bridge '" + publicBridge + "' is not an interface name");
+            throw new FieldException("public-bridge", "'" + publicBridge + "' is not an interface name");
         }
         if (memoryMib < 64 || memoryMib > 1 << 20) {
-            throw new IllegalArgumentException("memory " + memoryMib + " MiB is outside 64..1048576");
+            throw new FieldException("memory-mib", memoryMib + " MiB is outside 64..1048576");
         }
         if (vcpus < 1 || vcpus > 64) {
-            throw new IllegalArgumentException("vcpus " + vcpus + " is outside 1..64");
+            throw new FieldException("vcpus", vcpus + " is outside 1..64");
         }
         if (!image.isAbsolute()) {
-            throw new IllegalArgumentException("image " + image + " is not an absolute path");
+            throw new FieldException("image", image + " is not an absolute path");
         }
         if (initrd.isPresent() && kernel.isEmpty()) {
-            throw new IllegalArgumentException("initrd given without kernel");
+            throw new FieldException("initrd", "given without kernel");
         }
         if (cmdline.isPresent() && kernel.isEmpty()) {
-            throw new IllegalArgumentException("cmdline given without kernel");
+            throw new FieldException("cmdline", "given without kernel");
         }
         if (cmdline.isPresent() && (cmdline.get().contains("\n") || cmdline.get().length() > 1024)) {
-            throw new IllegalArgumentException("cmdline must be one line of at most 1024 characters");
+            throw new FieldException("cmdline", "must be one line of at most 1024 characters");
         }
+        // stored as a spec file: values must read back as they are (no line break, no " #" that starts a comment)
+        KvFile.line("image", image.toString());
+        kernel.ifPresent(k -> KvFile.line("kernel", k.toString()));
+        initrd.ifPresent(i -> KvFile.line("initrd", i.toString()));
+        cmdline.ifPresent(c -> KvFile.line("cmdline", c));
         if (vlanMac.equals(publicMac)) {
-            throw new IllegalArgumentException("vlan-mac and public-mac are the same");
+            throw new FieldException("public-mac", "is the same as vlan-mac");
         }
     }
 

@@ -1,5 +1,6 @@
 package io.headnode.orchestrator.spec;
 
+import io.headnode.common.kv.KvException;
 import io.headnode.contract.AtomicFiles;
 import io.headnode.contract.Vlan;
 import io.headnode.orchestrator.config.HostConfig;
@@ -27,7 +28,7 @@ public final class SpecStore {
         return dir.resolve(vlan.id() + ".spec");
     }
 
-    public Optional<HeadnodeSpec> read(Vlan vlan) throws IOException, SpecFormatException {
+    public Optional<HeadnodeSpec> read(Vlan vlan) throws IOException, KvException {
         try {
             return Optional.of(SpecCodec.parse(file(vlan).toString(), Files.readAllBytes(file(vlan))));
         } catch (NoSuchFileException e) {

@@ -2,6 +2,7 @@ package io.headnode.orchestrator.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.headnode.common.exec.CommandResult;
 import io.headnode.testing.Command;
 import io.headnode.testing.Libvirtd;
 import io.headnode.testing.NetworkNamespace;
@@ -40,20 +41,20 @@ class CreateVsVirtCloneBench {
             for (int gib : List.of(2, 8)) {
                 Path image = tmp.resolve("base-" + gib + "g.raw");
                 Command.run(Duration.ofMinutes(10), List.of("qemu-img", "create", "-q", "-f", "raw", "-o", "preallocation=full", image.toString(), gib + "G"))
-                        .orThrow(List.of("qemu-img", "create"));
+                        .orThrow();
                 // real data, not zeros: copiers skip zero blocks, a guest image has none to skip
                 List<String> fill = new ArrayList<>(List.of("qemu-io", "-f", "raw"));
                 for (long off = 0; off < gib * GIB; off += 256L << 20) {
                     fill.addAll(List.of("-c", "write -q -P 0xa5 " + off + " 256M"));
                 }
                 fill.add(image.toString());
-                Command.run(Duration.ofMinutes(10), fill).orThrow(List.of("qemu-io", "write"));
+                Command.run(Duration.ofMinutes(10), fill).orThrow();
                 Command.check("sync");
                 List<Double> creates = new ArrayList<>();
                 for (int i = 0; i < 3; i++) {
                     vlan++;
                     long t0 = System.nanoTime();
-                    Command.Result r = Command.run(Duration.ofMinutes(5), List.of(launcher.toString(), "--config", conf.toString(),
+                    CommandResult r = Command.run(Duration.ofMinutes(5), List.of(launcher.toString(), "--config", conf.toString(),
                             "create", "--vlan", Integer.toString(vlan), "--image", image.toString()));
                     creates.add((System.nanoTime() - t0) / 1e9);
                     assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
@@ -68,11 +69,11 @@ class CreateVsVirtCloneBench {
                 assertThat(virsh(libvirtd, "define", orig.toString()).exitCode()).isZero();
                 Path clone = tmp.resolve("clone-" + gib + ".raw");
                 long t0 = System.nanoTime();
-                Command.Result c = Command.run(Duration.ofMinutes(10), List.of("virt-clone", "--connect", libvirtd.uri(), "--original", "orig-" + gib,
+                CommandResult c = Command.run(Duration.ofMinutes(10), List.of("virt-clone", "--connect", libvirtd.uri(), "--original", "orig-" + gib,
                         "--name", "clone-" + gib, "--file", clone.toString()));
                 double cloneS = (System.nanoTime() - t0) / 1e9;
                 assertThat(c.exitCode()).as(c.stdout() + c.stderr()).isZero();
-                Command.Result s = virsh(libvirtd, "start", "clone-" + gib);
+                CommandResult s = virsh(libvirtd, "start", "clone-" + gib);
                 double cloneStartS = (System.nanoTime() - t0) / 1e9;
                 assertThat(s.exitCode()).as(s.stderr()).isZero();
                 virsh(libvirtd, "destroy", "clone-" + gib);
@@ -92,7 +93,7 @@ class CreateVsVirtCloneBench {
         System.out.println(report);
     }
 
-    private static Command.Result virsh(Libvirtd l, String... args) {
+    private static CommandResult virsh(Libvirtd l, String... args) {
         List<String> cmd = new ArrayList<>(List.of("virsh", "-c", l.uri()));
         cmd.addAll(List.of(args));
         return Command.run(Duration.ofMinutes(2), cmd);

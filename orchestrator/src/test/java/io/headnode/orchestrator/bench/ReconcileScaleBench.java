@@ -9,7 +9,7 @@ import io.headnode.orchestrator.TestHost;
 import io.headnode.orchestrator.config.HostConfig;
 import io.headnode.orchestrator.inject.HostModule;
 import io.headnode.orchestrator.inject.ReconcileModule;
-import io.headnode.orchestrator.libvirt.Hypervisor;
+import io.headnode.common.libvirt.Hypervisor;
 import io.headnode.orchestrator.reconcile.Reconciler;
 import io.headnode.orchestrator.reconcile.VlanReport;
 import io.headnode.orchestrator.spec.HeadnodeSpec;

@@ -2,8 +2,14 @@ package io.headnode.orchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import com.google.inject.AbstractModule;
 import io.headnode.contract.InstallRequest;
+import io.headnode.orchestrator.FakeHypervisor;
+import io.headnode.orchestrator.FakeVlanNetwork;
 import io.headnode.orchestrator.TestHost;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.orchestrator.net.VlanNetwork;
+import io.headnode.testing.Command;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -13,7 +19,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Exit codes, one-line errors, machines push/show and install requests; nothing here needs libvirt. */
+/** Exit codes, one-line errors, dry runs, machines push/show and install requests; nothing here needs libvirt or the kernel's bridges. */
 class CliTest {
     @TempDir
     Path tmp;
@@ -36,6 +42,57 @@ class CliTest {
         assertThat(missing.exitCode()).isEqualTo(2);
         assertThat(missing.err().strip()).isEqualTo("headnode: error: image " + tmp.resolve("nope.qcow2") + " does not exist");
         assertThat(host.cli("--help").exitCode()).isZero();
+    }
+
+    @Test
+    void aDryRunPrintsTheLinesTheRealRunPrintsAndChangesNothing() throws Exception {
+        FakeHypervisor hv = new FakeHypervisor();
+        FakeVlanNetwork net = new FakeVlanNetwork();
+        TestHost faked = new TestHost(Files.createDirectories(tmp.resolve("faked")), "test:///default", List.of(), "br0", new AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(Hypervisor.class).toInstance(hv);
+                bind(VlanNetwork.class).toInstance(net);
+            }
+        });
+        Path image = tmp.resolve("base.qcow2");
+        Command.check("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M");
+        String[] create = {"create", "--vlan", "12", "--image", image.toString()};
+        TestHost.Run dry = faked.cli(concat(create, "--dry-run"));
+        assertThat(dry.exitCode()).as(dry.toString()).isZero();
+        String plan = dry.out().substring(0, dry.out().indexOf("--- domain XML ---\n"));
+        assertThat(plan.lines()).contains("vlan 12 (present): would change", "  network: would: create bridge br-vlan12",
+                "  network: would: set br-vlan12 up", "  domain: would: define headnode-vlan12", "  autostart: would: autostart headnode-vlan12",
+                "  running: would: start headnode-vlan12 (was shutoff)");
+        assertThat(dry.out()).contains("<name>headnode-vlan12</name>");
+        assertThat(hv.changes).isEmpty();
+        assertThat(net.changes).isEmpty();
+        assertThat(faked.shareDir(12)).doesNotExist();
+        assertThat(faked.overlay(12)).doesNotExist();
+
+        TestHost.Run real = faked.cli(create);
+        assertThat(real.exitCode()).as(real.toString()).isZero();
+        assertThat(real.out()).isEqualTo(plan.replace(": would: ", ": changed: ").replace("would change", "changed"));
+        assertThat(hv.changes).containsExactly("define headnode-vlan12", "autostart headnode-vlan12", "start headnode-vlan12");
+        assertThat(faked.cli("reconcile", "--dry-run").out()).isEqualTo("vlan 12 (present): no change\n");
+        assertThat(faked.cli("reconcile").out()).isEqualTo("vlan 12 (present): no change\n");
+
+        TestHost.Run dryDelete = faked.cli("delete", "--vlan", "12", "--purge", "--dry-run");
+        assertThat(dryDelete.out().lines()).containsExactly("vlan 12 (absent): would change", "  domain: would: stop headnode-vlan12",
+                "  domain: would: undefine headnode-vlan12", "  disk: would: remove " + faked.overlay(12), "  network: would: delete br-vlan12",
+                "  share: would: purge " + faked.shareDir(12), "  spec: would: forget the spec of VLAN 12");
+        assertThat(faked.shareDir(12)).exists();
+        TestHost.Run delete = faked.cli("delete", "--vlan", "12", "--purge");
+        assertThat(delete.out()).isEqualTo(dryDelete.out().replace(": would: ", ": changed: ").replace("would change", "changed"));
+        assertThat(faked.shareDir(12)).doesNotExist();
+        assertThat(net.has("br-vlan12")).isFalse();
+        assertThat(hv.domainNames()).isEmpty();
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = java.util.Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
     }
 
     @Test
@@ -144,9 +201,10 @@ class CliTest {
         TestHost.Run show = host.cli("credentials", "show", "--vlan", "10");
         assertThat(show.out()).contains("aa:bb:cc:dd:ee:01").doesNotContain("hunter2").doesNotContain("s3cret");
 
-        TestHost.Run bad = host.cli("credentials", "push", "--vlan", "10", write("bad.conf", "aa:bb:cc:dd:ee:01 driver=telnet\n").toString());
+        // the host checks the form; each driver's options are checked in the guest against the options the driver declares
+        TestHost.Run bad = host.cli("credentials", "push", "--vlan", "10", write("bad.conf", "aa:bb:cc:dd:ee:01 driver=ipmi secret\n").toString());
         assertThat(bad.exitCode()).isEqualTo(2);
-        assertThat(bad.err()).contains("bad.conf:1:");
+        assertThat(bad.err()).contains("bad.conf:1: secret: expected name=value").doesNotContain("hunter2");
         assertThat(Files.readString(target)).contains("hunter2");
     }
 

@@ -42,10 +42,13 @@ class HostConfigFileTest {
                 .hasMessageStartingWith("o.conf:2: state_dir: unknown key");
         assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "\ndefault-vcpus = two\n"))
                 .hasMessage("o.conf:2: default-vcpus: 'two' is not a whole number");
-        assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "domain-type = xen\n"))
-                .hasMessageContaining("domain-type 'xen' must be auto, kvm or qemu");
+        assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "# host\ndomain-type = xen\n"))
+                .hasMessage("o.conf:2: domain-type: 'xen' must be auto, kvm or qemu");
         assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "state-dir = relative\n"))
-                .hasMessageContaining("must be absolute");
+                .hasMessage("o.conf:1: state-dir: 'relative' must be an absolute path");
+        assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "qemu-user = a\nqemu-user = b\n"))
+                .hasMessage("o.conf:2: qemu-user: given twice (first on line 1)");
+        assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "connect\n")).hasMessage("o.conf:1: expected 'key = value'");
     }
 
     @Test

@@ -1,15 +1,18 @@
 package io.headnode.orchestrator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
+import io.headnode.common.exec.CommandResult;
 import io.headnode.orchestrator.TestHost;
 import io.headnode.orchestrator.domain.DomainShape;
 import io.headnode.orchestrator.domain.DomainXml;
 import io.headnode.orchestrator.reconcile.ReconcileObserver;
 import io.headnode.testing.Command;
+import io.headnode.testing.Daemon;
 import io.headnode.testing.Libvirtd;
 import io.headnode.testing.NetworkNamespace;
 import java.nio.file.Files;
@@ -19,22 +22,22 @@ import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.MethodOrderer;
-import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
-import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The orchestrator against a real libvirtd that this test starts inside a network namespace it creates (bridges
- * there, no uplink): create a head node from an empty qcow2 (SeaBIOS keeps it running), inject faults one at a time,
- * converge each with one reconcile pass, check the second pass changes nothing; then delete.
+ * there, no uplink). The daemon, the public bridge and the base image are shared, started once; every case is
+ * independent: it first brings the head node of VLAN 100 (an empty qcow2: SeaBIOS keeps it running) to a known,
+ * converged state, then injects one fault, converges it with one reconcile pass and checks that a second pass
+ * changes nothing. A failing case leaves nothing the next case relies on.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
-@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HeadnodeLibvirtdIT {
     private static final int VLAN = 100;
     private static final String DOMAIN = "headnode-vlan100";
+    private static final int FRESH_VLAN = 101;
+    private static final String FRESH_DOMAIN = "headnode-vlan101";
     private static final String PUBLIC = "hnpub0";
     private Path tmp;
     private NetworkNamespace ns;
@@ -61,6 +64,7 @@ class HeadnodeLibvirtdIT {
     void stop() throws Exception {
         if (libvirtd != null) {
             virsh("destroy", DOMAIN);
+            virsh("destroy", FRESH_DOMAIN);
             libvirtd.close();
         }
         if (ns != null) {
@@ -69,85 +73,99 @@ class HeadnodeLibvirtdIT {
         Command.run("rm", "-rf", tmp.toString());
     }
 
-    @Test
-    @Order(1)
-    void createMakesARunningHeadNodeWithTwoNicsInOrderAndAReadOnlyMappedShare() throws Exception {
-        TestHost.Run r = host.cli("create", "--vlan", "100", "--image", image.toString());
+    /** The known state every fault case starts from: VLAN 100 declared, converged and running; no foreign domain. */
+    private void givenConvergedHeadNode() {
+        virsh("undefine", "other");   // left behind if the delete case failed half-way; absent otherwise
+        TestHost.Run r = host.cli("create", "--vlan", String.valueOf(VLAN), "--image", image.toString());
         assertThat(r.exitCode()).as(r.toString()).isZero();
-        assertThat(virsh("domstate", DOMAIN).stdout().strip()).isEqualTo("running");
-        assertThat(virsh("dominfo", DOMAIN).stdout()).containsPattern("Autostart:\\s+enable");
-        DomainShape live = DomainXml.parse(virsh("dumpxml", DOMAIN).stdout());
-        assertThat(live.type()).isEqualTo("qemu");
-        assertThat(live.nics()).extracting(DomainShape.Nic::bridge).containsExactly("br-vlan100", PUBLIC);
-        assertThat(live.nics()).extracting(DomainShape.Nic::mac).containsExactly("02:48:4e:00:00:64", "02:48:4e:01:00:64");
-        assertThat(live.shares()).containsExactly(new DomainShape.Share(host.shareDir(VLAN).toString(), "/etc/moc", "mapped", true));
-        assertThat(live.disks()).extracting(DomainShape.Disk::file).containsExactly(host.overlay(VLAN).toString());
-        assertThat(Command.check("qemu-img", "info", "-U", host.overlay(VLAN).toString()).stdout()).contains("backing file: " + image);
-        assertThat(tapsOn("br-vlan100")).hasSize(1);
-        assertThat(tapsOn(PUBLIC)).hasSize(1);
-        assertThat(Files.readString(host.shareDir(VLAN).resolve("headnode.conf"))).contains("vlan = 100");
-        assertThat(Files.readString(host.localInclude())).containsOnlyOnce(host.config.shareRoot() + "/** r,");
-        assertSecondPassChangesNothing();
+        assertThat(virsh("domstate", DOMAIN).stdout().strip()).as(libvirtd.logText()).isEqualTo("running");
     }
 
     @Test
-    @Order(2)
+    void createMakesARunningHeadNodeWithTwoNicsInOrderAndAReadOnlyMappedShare() throws Exception {
+        try {
+            TestHost.Run r = host.cli("create", "--vlan", String.valueOf(FRESH_VLAN), "--image", image.toString());
+            assertThat(r.exitCode()).as(r.toString()).isZero();
+            assertThat(virsh("domstate", FRESH_DOMAIN).stdout().strip()).isEqualTo("running");
+            assertThat(virsh("dominfo", FRESH_DOMAIN).stdout()).containsPattern("Autostart:\\s+enable");
+            DomainShape live = DomainXml.parse(virsh("dumpxml", FRESH_DOMAIN).stdout());
+            assertThat(live.type()).isEqualTo("qemu");
+            assertThat(live.nics()).extracting(DomainShape.Nic::bridge).containsExactly("br-vlan101", PUBLIC);
+            assertThat(live.nics()).extracting(DomainShape.Nic::mac).containsExactly("02:48:4e:00:00:65", "02:48:4e:01:00:65");
+            assertThat(live.shares()).containsExactly(new DomainShape.Share(host.shareDir(FRESH_VLAN).toString(), "/etc/moc", "mapped", true));
+            assertThat(live.disks()).extracting(DomainShape.Disk::file).containsExactly(host.overlay(FRESH_VLAN).toString());
+            assertThat(Command.check("qemu-img", "info", "-U", host.overlay(FRESH_VLAN).toString()).stdout()).contains("backing file: " + image);
+            List<String> taps = taps(FRESH_DOMAIN);
+            assertThat(taps).hasSize(2);
+            assertThat(tapsOn("br-vlan101")).containsExactly(taps.get(0));
+            assertThat(tapsOn(PUBLIC)).contains(taps.get(1));
+            assertThat(Files.readString(host.shareDir(FRESH_VLAN).resolve("headnode.conf"))).contains("vlan = 101");
+            assertThat(Files.readString(host.localInclude())).containsOnlyOnce(host.config.shareRoot() + "/** r,");
+            TestHost.Run again = host.cli("reconcile", "--vlan", String.valueOf(FRESH_VLAN));
+            assertThat(again.out()).as(again.toString()).contains("vlan 101 (present): no change");
+        } finally {
+            host.cli("delete", "--vlan", String.valueOf(FRESH_VLAN), "--purge");
+        }
+    }
+
+    @Test
     void domainUndefinedBehindOurBack() {
+        givenConvergedHeadNode();
         virsh("destroy", DOMAIN);
         virsh("undefine", DOMAIN);
         convergesInOnePass("define " + DOMAIN);
     }
 
     @Test
-    @Order(2)
     void domainUndefinedWhileRunning() {
+        givenConvergedHeadNode();
         virsh("undefine", DOMAIN);
         convergesInOnePass("define " + DOMAIN + " (it was running without a persistent definition)");
         assertThat(virsh("dominfo", DOMAIN).stdout()).containsPattern("Persistent:\\s+yes").containsPattern("Autostart:\\s+enable");
     }
 
     @Test
-    @Order(3)
     void domainStopped() {
+        givenConvergedHeadNode();
         virsh("destroy", DOMAIN);
         convergesInOnePass("start " + DOMAIN);
     }
 
     @Test
-    @Order(4)
     void shareDirectoryRemoved() throws Exception {
+        givenConvergedHeadNode();
         Command.check("rm", "-rf", host.shareDir(VLAN).toString());
         convergesInOnePass("create " + host.shareDir(VLAN));
         assertThat(host.shareDir(VLAN).resolve("headnode.conf")).exists();
     }
 
     @Test
-    @Order(5)
     void bridgeDeleted() throws Exception {
+        givenConvergedHeadNode();
         ns.exec("ip", "link", "delete", "dev", "br-vlan100");
-        convergesInOnePass("ip link add name br-vlan100 type bridge");
+        convergesInOnePass("create bridge br-vlan100");
         assertThat(tapsOn("br-vlan100")).as("the domain's tap is back on the bridge").hasSize(1);
     }
 
     @Test
-    @Order(6)
     void appArmorIncludeReverted() throws Exception {
+        givenConvergedHeadNode();
         Files.writeString(host.localInclude(), "");
         convergesInOnePass("write the share rule into " + host.localInclude());
         assertThat(Files.readString(host.localInclude())).containsOnlyOnce("/** r,");
     }
 
     @Test
-    @Order(7)
     void overlayDeleted() throws Exception {
+        givenConvergedHeadNode();
         Files.delete(host.overlay(VLAN));
         convergesInOnePass("create overlay " + host.overlay(VLAN));
         assertThat(host.overlay(VLAN)).exists();
     }
 
     @Test
-    @Order(8)
     void crashBetweenSteps() {
+        givenConvergedHeadNode();
         virsh("destroy", DOMAIN);
         virsh("undefine", DOMAIN);
         ns.exec("ip", "link", "delete", "dev", "br-vlan100");
@@ -167,33 +185,29 @@ class HeadnodeLibvirtdIT {
     }
 
     @Test
-    @Order(9)
     void theReconcileServiceRepairsUntilSigterm() throws Exception {
+        givenConvergedHeadNode();
         Path jar;
         try (var files = Files.list(Path.of("target"))) {
             jar = files.filter(f -> f.getFileName().toString().endsWith("-all.jar")).findFirst().orElseThrow().toAbsolutePath();
         }
-        Path log = tmp.resolve("every.log");
-        Process service = new ProcessBuilder(List.of("java", "-jar", jar.toString(), "--config", host.writeConfigFile().toString(),
-                "reconcile", "--every", "1s")).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        Daemon service = Daemon.start("reconcile-service", tmp.resolve("every.log"), List.of("env", "HEADNODE_LOG_LEVEL=INFO",
+                "java", "-jar", jar.toString(), "--config", host.writeConfigFile().toString(), "reconcile", "--every", "1s"));
         try {
-            Thread.sleep(2500);
+            service.await("start its loop", () -> service.logText().contains("reconciling every 1 s"), Duration.ofSeconds(60));
             virsh("destroy", DOMAIN);
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (!virsh("domstate", DOMAIN).stdout().strip().equals("running") && System.nanoTime() < deadline) {
-                Thread.sleep(200);
-            }
-            assertThat(virsh("domstate", DOMAIN).stdout().strip()).as(Files.readString(log)).isEqualTo("running");
-            assertThat(Files.readString(log)).contains("start " + DOMAIN);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                    .until(() -> virsh("domstate", DOMAIN).stdout().strip(), state -> state.equals("running"));
+            assertThat(service.logText()).contains("start " + DOMAIN);
         } finally {
-            service.destroy(); // SIGTERM: the service finishes its pass and exits
-            assertThat(service.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)).as("stops on SIGTERM").isTrue();
+            service.close();   // SIGTERM: the service finishes its pass and exits; SIGKILL only after 10 s
         }
+        assertThat(service.exitCode()).as("stopped by SIGTERM (143), not killed (137): " + service.logText()).hasValue(143);
     }
 
     @Test
-    @Order(10)
     void deleteKeepsABridgeAnotherDomainUsesThenPurgeRemovesEverything() throws Exception {
+        givenConvergedHeadNode();
         Path other = tmp.resolve("other.xml");
         Files.writeString(other, "<domain type='qemu'><name>other</name><memory unit='MiB'>64</memory><os><type arch='x86_64'>hvm</type></os>"
                 + "<devices><interface type='bridge'><source bridge='br-vlan100'/></interface></devices></domain>");
@@ -208,8 +222,14 @@ class HeadnodeLibvirtdIT {
         virsh("undefine", "other");
 
         assertThat(host.cli("create", "--vlan", "100", "--image", image.toString()).exitCode()).isZero();
+        assertThat(tapsOn("br-vlan100")).as("the running domain's tap").hasSize(1);
+        TestHost.Run dry = host.cli("delete", "--vlan", "100", "--purge", "--dry-run");
+        assertThat(dry.out()).as("our own tap goes with the domain: the dry run sees it as the real run will")
+                .contains("network: would: delete br-vlan100").doesNotContain("kept bridge");
+        assertThat(bridgeExists("br-vlan100")).isTrue();
         TestHost.Run purge = host.cli("delete", "--vlan", "100", "--purge");
         assertThat(purge.exitCode()).as(purge.toString()).isZero();
+        assertThat(purge.out()).isEqualTo(dry.out().replace(": would: ", ": changed: ").replace("would change", "changed"));
         assertThat(bridgeExists("br-vlan100")).isFalse();
         assertThat(host.shareDir(VLAN)).doesNotExist();
         assertThat(host.config.stateDir().resolve("specs/100.spec")).doesNotExist();
@@ -230,10 +250,22 @@ class HeadnodeLibvirtdIT {
         assertThat(again.out()).as(again.toString()).contains("vlan 100 (present): no change");
     }
 
-    private Command.Result virsh(String... args) {
+    private CommandResult virsh(String... args) {
         List<String> cmd = new ArrayList<>(List.of("virsh", "-c", libvirtd.uri()));
         cmd.addAll(List.of(args));
         return Command.run(Duration.ofSeconds(60), cmd);
+    }
+
+    /** The domain's tap devices, in the order of its interfaces. */
+    private List<String> taps(String domain) {
+        List<String> taps = new ArrayList<>();
+        for (String line : virsh("domiflist", domain).stdout().split("\n")) {
+            String[] f = line.strip().split("\\s+");
+            if (f.length >= 5 && f[1].equals("bridge")) {
+                taps.add(f[0]);
+            }
+        }
+        return taps;
     }
 
     private boolean bridgeExists(String name) {

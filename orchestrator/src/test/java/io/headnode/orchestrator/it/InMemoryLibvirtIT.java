@@ -6,15 +6,20 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.AbstractModule;
+import io.headnode.common.iproute.Link;
 import io.headnode.orchestrator.FakeVlanNetwork;
 import io.headnode.orchestrator.TestHost;
+import io.headnode.orchestrator.TestSpecs;
 import io.headnode.orchestrator.domain.DomainXml;
-import io.headnode.orchestrator.libvirt.DomainStatus;
-import io.headnode.orchestrator.libvirt.HypervisorException;
-import io.headnode.orchestrator.libvirt.LibvirtHypervisor;
-import io.headnode.orchestrator.libvirt.RunState;
+import io.headnode.common.libvirt.DomainStatus;
+import io.headnode.common.libvirt.HypervisorException;
+import io.headnode.common.libvirt.LibvirtHypervisor;
+import io.headnode.common.libvirt.RunState;
 import io.headnode.orchestrator.net.VlanNetwork;
 import io.headnode.orchestrator.reconcile.ReconcileObserver;
+import io.headnode.orchestrator.reconcile.Reconciler;
+import io.headnode.orchestrator.reconcile.VlanReport;
+import io.headnode.orchestrator.spec.HeadnodeSpec;
 import io.headnode.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -69,7 +74,7 @@ class InMemoryLibvirtIT {
         assertThat(d.state()).isEqualTo(RunState.RUNNING);
         assertThat(d.autostart()).isTrue();
         assertThat(DomainXml.parse(d.inactiveXml()).memoryKib()).isEqualTo(256 * 1024);
-        assertThat(network.bridges).containsKey("br-vlan200");
+        assertThat(network.has("br-vlan200")).isTrue();
         assertThat(host.config.stateDir().resolve("specs/200.spec")).exists();
 
         TestHost.Run again = host.cli("reconcile");
@@ -96,10 +101,40 @@ class InMemoryLibvirtIT {
         assertThat(r.out()).contains("vlan 202 (present): would change").contains("domain: would: define headnode-vlan202")
                 .contains("<domain type='qemu'>").contains("<source bridge='br-vlan202'/>");
         assertThat(libvirt.lookup("headnode-vlan202")).isEmpty();
-        assertThat(network.bridges).isEmpty();
+        assertThat(network.links().keySet()).containsExactly("br0");
         assertThat(host.shareDir(202)).doesNotExist();
         assertThat(host.config.stateDir().resolve("specs/202.spec")).doesNotExist();
         assertThat(host.overlay(202)).doesNotExist();
+    }
+
+    @Test
+    void theDryRunPlansExactlyTheActionsTheRealRunApplies() throws Exception {
+        Reconciler reconciler = host.injector().getInstance(Reconciler.class);
+        HeadnodeSpec spec = TestSpecs.spec(208, "br0", image);
+        VlanReport dry = reconciler.apply(spec, true);
+        VlanReport real = reconciler.apply(spec, false);
+        assertThat(real.failed()).as(real.describe()).isFalse();
+        assertThat(real.actions()).as("the same action values, in the same order").isEqualTo(dry.actions());
+        assertThat(real.actions()).hasSizeGreaterThan(8);
+        assertThat(real.describe()).isEqualTo(dry.describe().replace(": would: ", ": changed: ").replace("would change", "changed"));
+        assertThat(reconciler.apply(spec, false).actions()).as("apply twice, change once").isEmpty();
+
+        String xml = libvirt.lookup("headnode-vlan208").orElseThrow().inactiveXml();
+        libvirt.define(xml.replace("<vcpu placement='static'>1</vcpu>", "<vcpu placement='static'>2</vcpu>"));
+        libvirt.destroy("headnode-vlan208");
+        VlanReport driftDry = reconciler.reconcile(spec.vlan(), true);
+        VlanReport driftReal = reconciler.reconcile(spec.vlan(), false);
+        assertThat(driftReal.actions()).isEqualTo(driftDry.actions()).extracting(a -> a.describe())
+                .containsExactly("redefine headnode-vlan208: vcpus: 2 -> 1", "start headnode-vlan208 (was shutoff)");
+
+        network.with(Link.of("veth-lab1", "veth", true).withMaster("br-vlan208"));
+        HeadnodeSpec gone = spec.markedAbsent(true);
+        VlanReport deleteDry = reconciler.apply(gone, true);
+        VlanReport deleteReal = reconciler.apply(gone, false);
+        assertThat(deleteReal.actions()).isEqualTo(deleteDry.actions());
+        assertThat(deleteReal.describe()).isEqualTo(deleteDry.describe().replace(": would: ", ": changed: ").replace("would change", "changed"))
+                .contains("network: skipped: kept bridge br-vlan208: used by port veth-lab1");
+        assertThat(host.shareDir(208)).doesNotExist();
     }
 
     @Test
@@ -146,7 +181,7 @@ class InMemoryLibvirtIT {
     @Test
     void deleteKeepsTheShareAndABridgeOthersUse() throws Exception {
         host.cli("create", "--vlan", "204", "--image", image.toString());
-        network.bridges.get("br-vlan204").add("veth-lab0");
+        network.with(Link.of("veth-lab0", "veth", true).withMaster("br-vlan204"));
         TestHost.Run del = host.cli("delete", "--vlan", "204");
         assertThat(del.exitCode()).as(del.toString()).isZero();
         assertThat(del.out()).contains("kept bridge br-vlan204: used by port veth-lab0");

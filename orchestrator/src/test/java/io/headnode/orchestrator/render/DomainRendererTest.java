@@ -2,6 +2,7 @@ package io.headnode.orchestrator.render;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.headnode.common.exec.CommandResult;
 import io.headnode.contract.Vlan;
 import io.headnode.orchestrator.config.HostConfig;
 import io.headnode.orchestrator.domain.DomainShape;
@@ -73,7 +74,7 @@ public class DomainRendererTest {
         for (HeadnodeSpec spec : List.of(spec(100, Optional.empty()), spec(4094, Optional.of(Path.of("/img/vmlinuz"))))) {
             Path f = tmp.resolve("d" + spec.vlan() + ".xml");
             Files.writeString(f, renderer(tmp).render(spec));
-            Command.Result r = Command.run(Duration.ofSeconds(30), List.of("virt-xml-validate", f.toString(), "domain"));
+            CommandResult r = Command.run(Duration.ofSeconds(30), List.of("virt-xml-validate", f.toString(), "domain"));
             assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
             assertThat(r.stdout() + r.stderr()).contains("validates");
         }

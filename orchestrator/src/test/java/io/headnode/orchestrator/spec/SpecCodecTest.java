@@ -46,6 +46,32 @@ class SpecCodecTest {
                 .hasMessage("7.spec: uuid: missing");
         assertThatThrownBy(() -> SpecCodec.parse("7.spec", good.replace("vlan-mac = 02:48:4e:00:00:07", "vlan-mac = 01:00:5e:00:00:01").getBytes(StandardCharsets.UTF_8)))
                 .hasMessageContaining("vlan-mac: '01:00:5e:00:00:01' is a multicast MAC address");
+        assertThatThrownBy(() -> SpecCodec.parse("7.spec", good.replace("memory-mib = 1024", "memory-mib = 32").getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("7.spec:6: memory-mib: 32 MiB is outside 64..1048576");
+        assertThatThrownBy(() -> SpecCodec.parse("7.spec", good.replace("state = present", "state = maybe").getBytes(StandardCharsets.UTF_8)))
+                .hasMessage("7.spec:3: state: 'maybe' must be present or absent");
+    }
+
+    @Test
+    void aValueThatWouldNotReadBackIsRefused() {
+        Vlan v = new Vlan(3);
+        assertThatThrownBy(() -> new HeadnodeSpec(v, true, false, Optional.empty(), "br0", 1024, 1, Path.of("/i"),
+                Optional.of(Path.of("/k")), Optional.empty(), Optional.of("quiet #x"), HeadnodeSpec.uuidFor(v), HeadnodeSpec.vlanMacFor(v), HeadnodeSpec.publicMacFor(v)))
+                .hasMessageStartingWith("cmdline: 'quiet #x' cannot be stored");
+        HeadnodeSpec hash = new HeadnodeSpec(v, true, false, Optional.empty(), "br0", 1024, 1, Path.of("/img/a#1.qcow2"),
+                Optional.empty(), Optional.empty(), Optional.empty(), HeadnodeSpec.uuidFor(v), HeadnodeSpec.vlanMacFor(v), HeadnodeSpec.publicMacFor(v));
+        assertThat(hash.image()).isEqualTo(Path.of("/img/a#1.qcow2"));
+    }
+
+    @Test
+    void specsWrittenBeforeStillParse() throws Exception {
+        String old = "# desired head node, written by headnode; edit with headnode create/delete\nvlan = 7\nstate = absent\npurge = true\n"
+                + "public-bridge = br0\nmemory-mib = 1024\nvcpus = 1\nimage = /var/lib/headnode/images/headnode.qcow2\n"
+                + "uuid = " + HeadnodeSpec.uuidFor(new Vlan(7)) + "\nvlan-mac = 02:48:4e:00:00:07\npublic-mac = 02:48:4e:01:00:07\n";
+        HeadnodeSpec s = SpecCodec.parse("7.spec", old.getBytes(StandardCharsets.UTF_8));
+        assertThat(s.present()).isFalse();
+        assertThat(s.purge()).isTrue();
+        assertThat(SpecCodec.render(s)).isEqualTo(old.getBytes(StandardCharsets.UTF_8));
     }
 
     @Test
@@ -56,9 +82,9 @@ class SpecCodecTest {
                 .hasMessageContaining("longer than 15");
         assertThatThrownBy(() -> new HeadnodeSpec(v, true, false, Optional.empty(), "br0", 1024, 1, Path.of("/i"),
                 Optional.empty(), Optional.of(Path.of("/initrd")), Optional.empty(), HeadnodeSpec.uuidFor(v), HeadnodeSpec.vlanMacFor(v), HeadnodeSpec.publicMacFor(v)))
-                .hasMessage("initrd given without kernel");
+                .hasMessage("initrd: given without kernel");
         assertThatThrownBy(() -> new HeadnodeSpec(v, true, false, Optional.empty(), "br0", 32, 1, Path.of("/i"),
                 Optional.empty(), Optional.empty(), Optional.empty(), HeadnodeSpec.uuidFor(v), HeadnodeSpec.vlanMacFor(v), HeadnodeSpec.publicMacFor(v)))
-                .hasMessageContaining("memory 32 MiB is outside");
+                .hasMessage("memory-mib: 32 MiB is outside 64..1048576");
     }
 }

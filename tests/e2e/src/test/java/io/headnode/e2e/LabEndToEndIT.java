@@ -5,12 +5,13 @@ import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import io.headnode.common.exec.CommandResult;
 import io.headnode.contract.Vlan;
 import io.headnode.lab.HeadnodeCli;
 import io.headnode.lab.Lab;
 import io.headnode.lab.LabSettings;
 import io.headnode.lab.NodeProgress;
-import io.headnode.orchestrator.libvirt.RunState;
+import io.headnode.common.libvirt.RunState;
 import io.headnode.testing.Command;
 import io.headnode.testing.NetworkNamespace;
 import java.io.IOException;
@@ -67,8 +68,8 @@ class LabEndToEndIT {
         try {
             // 0. The image: one command, cached by the hash of its inputs.
             long tb = System.nanoTime();
-            Command.Result build = Command.run(Duration.ofMinutes(20), List.of(HOME.resolve("guest-image/image/build-image.sh").toString(),
-                    "--cache", cache.toString())).orThrow(List.of("build-image.sh"));
+            CommandResult build = Command.run(Duration.ofMinutes(20), List.of(HOME.resolve("guest-image/image/build-image.sh").toString(),
+                    "--cache", cache.toString())).orThrow();
             Path image = Path.of(build.stdout().strip().lines().reduce((a, b) -> b).orElseThrow());
             double buildSeconds = seconds(tb);
             timings.add(String.format("image build (%s): %.1f s", build.stderr().contains("cached:") ? "cached" : "cold", buildSeconds));
@@ -95,7 +96,7 @@ class LabEndToEndIT {
                     probeAddress.set(true);
                 }
                 if (probeAddress.get() && perMacConfig.get() == null && transcript.toString().contains("headnode install")) {
-                    Command.Result r = inNs(ns, "curl", "-sS", "--max-time", "3", "tftp://" + HEAD + "/" + perMacName);
+                    CommandResult r = inNs(ns, "curl", "-sS", "--max-time", "3", "tftp://" + HEAD + "/" + perMacName);
                     if (r.exitCode() == 0 && !r.stdout().isBlank()) {
                         perMacConfig.set(r.stdout());
                     }
@@ -139,7 +140,7 @@ class LabEndToEndIT {
             assertThat(nodeConsole).contains("headnode-installer: start")
                     .contains("headnode-installer: lease " + fixed + "/24")
                     .contains("parameters from http://" + HEAD + ":80/ks/01-" + mac.replace(':', '-'));
-            Command.Result kernelRange = inNs(ns, "curl", "-sS", "--max-time", "5", "-r", "0-511", "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
+            CommandResult kernelRange = inNs(ns, "curl", "-sS", "--max-time", "5", "-r", "0-511", "-o", "/dev/null", "-w", "%{http_code} %{size_download}",
                     "http://" + HEAD + "/lab/vmlinuz");
             assertThat(kernelRange.stdout().strip()).isEqualTo("206 512");
 
@@ -148,10 +149,10 @@ class LabEndToEndIT {
             assertThat(count(nodeConsole, NodeProgress.INSTALLER_START)).as("installed exactly once").isEqualTo(1);
             JsonNode machine = agentStatus(headnode).path("machines").get(0);
             assertThat(machine.path("state").asText()).isEqualTo("installed");
-            Command.Result gone = inNs(ns, "curl", "-sS", "--max-time", "3", "tftp://" + HEAD + "/" + perMacName);
+            CommandResult gone = inNs(ns, "curl", "-sS", "--max-time", "3", "tftp://" + HEAD + "/" + perMacName);
             assertThat(gone.exitCode()).as("per-MAC config must be gone: %s", gone.stdout()).isNotZero();
             assertThat(inNs(ns, "curl", "-sS", "--max-time", "3", "tftp://" + HEAD + "/pxelinux.cfg/default").stdout()).contains("localboot");
-            Command.Result forged = inNs(ns, "curl", "-sS", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}",
+            CommandResult forged = inNs(ns, "curl", "-sS", "--max-time", "5", "-o", "/dev/null", "-w", "%{http_code}",
                     "--data", "token=AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA", "http://" + HEAD + "/boot-default/01-" + mac.replace(':', '-'));
             assertThat(forged.stdout().strip()).as("a callback from another address, with a forged token").startsWith("4");
 
@@ -179,7 +180,7 @@ class LabEndToEndIT {
             List<Long> pids = labNs.pids();
             assertThat(pids).hasSizeGreaterThanOrEqualTo(4);
             // lab down from a new process, as an admin runs it: it finds everything by the PIDs in the lab's state
-            Command.Result down = Command.run(Duration.ofMinutes(2), List.of(ProcessHandle.current().info().command().orElse("java"),
+            CommandResult down = Command.run(Duration.ofMinutes(2), List.of(ProcessHandle.current().info().command().orElse("java"),
                     "-cp", System.getProperty("java.class.path"), "io.headnode.lab.LabCommand", "--dir", dir.toString(), "--namespace", ns, "down"));
             assertThat(down.exitCode()).as(down.stdout() + down.stderr()).isZero();
             assertThat(down.stdout()).contains("namespace " + ns + " deleted");
@@ -229,7 +230,7 @@ class LabEndToEndIT {
         throw new AssertionError("no agent status on the status channel in 3 x 12 s; headnode show said: " + seen);
     }
 
-    private static Command.Result inNs(String ns, String... cmd) {
+    private static CommandResult inNs(String ns, String... cmd) {
         List<String> all = new ArrayList<>(List.of("ip", "netns", "exec", ns));
         all.addAll(List.of(cmd));
         return Command.run(Duration.ofSeconds(20), all);

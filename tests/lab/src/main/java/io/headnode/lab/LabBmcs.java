@@ -76,7 +76,7 @@ final class LabBmcs {
         Daemon d = ns.startDetached(key(i), log(i), PYTHON, script.toString(), "--connect", settings.localUri(),
                 "--domain", settings.nodeName(i), "--port", Integer.toString(port), "--auth-file", authFile().toString());
         state.putPid(key(i), d);
-        LabWait.until(() -> listening(ns, port), d, READY_TIMEOUT, "BMC of " + settings.nodeName(i) + " on udp/" + port);
+        d.await("listen on udp/" + port, () -> listening(ns, port), READY_TIMEOUT);
     }
 
     boolean running(int i) {

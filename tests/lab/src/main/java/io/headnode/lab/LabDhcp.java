@@ -51,7 +51,7 @@ final class LabDhcp {
                     ""));
             Daemon d = ns.startDetached(NAME, log(), "busybox", "udhcpd", "-f", conf().toString());
             state.putPid(NAME, d);
-            LabWait.until(() -> Files.exists(pidFile), d, Duration.ofSeconds(10), NAME);
+            d.awaitFile(pidFile, Duration.ofSeconds(10));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare udhcpd in " + dir, e);
         }

@@ -1,7 +1,7 @@
 package io.headnode.lab;
 
-import io.headnode.orchestrator.libvirt.Hypervisor;
-import io.headnode.orchestrator.libvirt.LibvirtHypervisor;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.LibvirtHypervisor;
 import io.headnode.testing.Libvirtd;
 import io.headnode.testing.NetworkNamespace;
 import java.nio.file.Path;

@@ -1,9 +1,9 @@
 package io.headnode.lab;
 
 import io.headnode.common.exec.CommandRunner;
-import io.headnode.orchestrator.libvirt.DomainStatus;
-import io.headnode.orchestrator.libvirt.Hypervisor;
-import io.headnode.orchestrator.libvirt.RunState;
+import io.headnode.common.libvirt.DomainStatus;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.RunState;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;

@@ -37,7 +37,7 @@ final class LabWatch {
                 log.step("agent status: " + abbreviate(s.get(), 300));
                 return log.elapsed();
             }
-            LabWait.pause(AGENT_POLL);
+            pause(AGENT_POLL);
         }
         String console = LabNodes.console(paths.consoleLog(settings.vlan()));
         throw new LabException("the head node's agent did not report within the timeout; console: "
@@ -64,7 +64,7 @@ final class LabWatch {
                 }
             }
             if (!finished) {
-                LabWait.pause(NODE_POLL);
+                pause(NODE_POLL);
             }
         }
         List<NodeProgress> progress = new ArrayList<>();
@@ -79,6 +79,15 @@ final class LabWatch {
             log.step("not every node finished: " + progress);
         }
         return new Outcome(progress, doneAt);
+    }
+
+    private static void pause(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new LabException("interrupted");
+        }
     }
 
     static String abbreviate(String s, int max) {

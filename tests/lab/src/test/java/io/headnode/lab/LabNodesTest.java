@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 class LabNodesTest {
-    private static final CommandRunner RUNNER = new ProcessCommandRunner(List.of());
+    private static final CommandRunner RUNNER = new ProcessCommandRunner();
     @TempDir
     Path tmp;
 

@@ -1,37 +1,33 @@
 package io.headnode.testing;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.OptionalInt;
+import java.util.function.BooleanSupplier;
 
 /**
- * A process a test started and must stop: kept in the foreground so its PID is ours, stopped by PID
- * (SIGTERM, then SIGKILL), never by name. Output goes to a log file the test can read.
+ * A process a test started and must stop, over the product's {@link io.headnode.common.exec.Daemon}: kept in the
+ * foreground so its PID is ours, stopped by PID (SIGTERM, then SIGKILL after 10 s, descendants too), never by name,
+ * and stopped at JVM exit if the test forgot. Output goes to a log file the test can read.
  *
  * <p>A detached daemon ({@link #startDetached}) runs in its own session and outlives the JVM that started it (the
  * lab's daemons between {@code lab up} and {@code lab down}); a later JVM finds it again by PID with {@link #attach}.
  */
 public final class Daemon implements AutoCloseable {
-    private static final Duration GRACE = Duration.ofSeconds(10);
-    private final String name;
-    private final ProcessHandle process;
-    private final Path log;
+    private static final Duration STOP_GRACE = Duration.ofSeconds(10);
+    private final io.headnode.common.exec.Daemon daemon;
 
-    private Daemon(String name, ProcessHandle process, Path log) {
-        this.name = name;
-        this.process = process;
-        this.log = log;
+    private Daemon(io.headnode.common.exec.Daemon daemon) {
+        this.daemon = daemon;
     }
 
+    /** Starts {@code cmd}; a program that cannot start is a {@link io.headnode.common.exec.CommandException}. */
     public static Daemon start(String name, Path log, List<String> cmd) {
-        Daemon d = new Daemon(name, spawn(name, log, cmd), log);
+        Daemon d = new Daemon(io.headnode.common.exec.Daemon.start(name, cmd, log, Clock.systemUTC()));
         Cleanup.register(d);
         return d;
     }
@@ -43,7 +39,7 @@ public final class Daemon implements AutoCloseable {
     public static Daemon startDetached(String name, Path log, List<String> cmd) {
         List<String> all = new ArrayList<>(List.of("setsid"));
         all.addAll(cmd);
-        return new Daemon(name, spawn(name, log, all), log);
+        return new Daemon(io.headnode.common.exec.Daemon.start(name, all, log, Clock.systemUTC()));
     }
 
     /**
@@ -51,79 +47,51 @@ public final class Daemon implements AutoCloseable {
      * only that daemon's arguments hold, e.g. its config or pid file: a reused PID is never taken for it).
      */
     public static Optional<Daemon> attach(String name, long pid, String marker, Path log) {
-        return ProcessHandle.of(pid).filter(ProcessHandle::isAlive)
-                .filter(p -> p.info().commandLine().map(c -> c.contains(marker)).orElse(false))
-                .map(p -> new Daemon(name, p, log));
-    }
-
-    private static ProcessHandle spawn(String name, Path log, List<String> cmd) {
-        try {
-            return new ProcessBuilder(cmd).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()))
-                    .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
-                    .start().toHandle();
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot start " + name + ": " + cmd, e);
+        if (marker.isBlank()) {
+            throw new IllegalArgumentException("attaching " + name + " needs a marker from its command line");
         }
+        return io.headnode.common.exec.Daemon.attach(name, pid, marker, log, Clock.systemUTC()).map(Daemon::new);
     }
 
     public long pid() {
-        return process.pid();
+        return daemon.pid();
     }
 
     public boolean isAlive() {
-        return process.isAlive();
+        return daemon.isAlive();
+    }
+
+    /** The exit code once the daemon has exited (143 after a SIGTERM it obeyed, 137 after SIGKILL); empty while it runs. */
+    public OptionalInt exitCode() {
+        return daemon.exitCode();
     }
 
     public Path log() {
-        return log;
+        return daemon.log();
     }
 
     public String logText() {
-        try {
-            return java.nio.file.Files.readString(log);
-        } catch (IOException e) {
-            return "";
-        }
+        return daemon.logText();
     }
 
-    /** SIGTERM, up to 10 s to exit, then SIGKILL; then SIGKILL to whatever it had started that still runs. */
+    /** Waits (bounded) until {@code file} exists; fails at once, with the log's tail, if the daemon exits first. */
+    public void awaitFile(Path file, Duration timeout) {
+        daemon.awaitFile(file, timeout);
+    }
+
+    /** Waits (bounded) until {@code ready} holds; fails at once, with the log's tail, if the daemon exits first. */
+    public void await(String what, BooleanSupplier ready, Duration timeout) {
+        daemon.await(what, ready, timeout);
+    }
+
     @Override
     public void close() {
         Cleanup.unregister(this);
-        if (!process.isAlive()) {
-            return;
-        }
-        List<ProcessHandle> children = process.descendants().toList();
-        process.destroy();
-        if (!exited(GRACE)) {
-            process.destroyForcibly();
-            exited(Duration.ofSeconds(5));
-        }
-        children.forEach(c -> {
-            if (c.isAlive()) {
-                c.destroyForcibly();
-            }
-        });
-    }
-
-    private boolean exited(Duration timeout) {
-        try {
-            process.onExit().get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-            return true;
-        } catch (TimeoutException e) {
-            return false;
-        } catch (ExecutionException e) {
-            return !process.isAlive();
-        } catch (InterruptedException e) {
-            process.destroyForcibly();
-            Thread.currentThread().interrupt();
-            return false;
-        }
+        daemon.stop(STOP_GRACE);
     }
 
     @Override
     public String toString() {
-        return name + "[" + process.pid() + "]";
+        return daemon.toString();
     }
 }

@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -153,7 +154,7 @@ public final class Libvirtd implements AutoCloseable {
             Files.deleteIfExists(sockDir.resolve("libvirt-sock"));
             Daemon virtlogd = start(ns, detached, "virtlogd", workDir, wrapper);
             try {
-                waitForSocket(virtlogd, workDir.resolve("run/virtlogd-sock"));
+                virtlogd.awaitFile(workDir.resolve("run/virtlogd-sock"), START_TIMEOUT);
             } catch (RuntimeException e) {
                 virtlogd.close();
                 throw e;
@@ -161,8 +162,8 @@ public final class Libvirtd implements AutoCloseable {
             Daemon libvirtd = start(ns, detached, "libvirtd", workDir, wrapper);
             Libvirtd l = new Libvirtd(ns, workDir, virtlogd, libvirtd);
             try {
-                waitForSocket(libvirtd, sockDir.resolve("libvirt-sock"));
-                Command.run(Duration.ofSeconds(30), List.of("virsh", "-c", l.uri(), "uri")).orThrow(List.of("virsh", "uri"));
+                libvirtd.awaitFile(sockDir.resolve("libvirt-sock"), START_TIMEOUT);
+                Command.run(Duration.ofSeconds(30), List.of("virsh", "-c", l.uri(), "uri")).orThrow();
             } catch (RuntimeException e) {
                 l.close();
                 throw e;
@@ -232,15 +233,8 @@ public final class Libvirtd implements AutoCloseable {
         List<Long> qemuPids = qemuPids();
         libvirtd.close();
         for (long pid : qemuPids) {
-            ProcessHandle.of(pid).filter(p -> p.info().command().map(c -> c.contains("qemu")).orElse(false))
-                    .ifPresent(p -> {
-                        p.destroy();
-                        try {
-                            p.onExit().get(10, java.util.concurrent.TimeUnit.SECONDS);
-                        } catch (Exception e) {
-                            p.destroyForcibly();
-                        }
-                    });
+            io.headnode.common.exec.Daemon.attach("qemu", pid, "qemu", qemuLogDir(), Clock.systemUTC())
+                    .ifPresent(q -> q.stop(Duration.ofSeconds(10)));
         }
         virtlogd.close();
     }
@@ -273,24 +267,6 @@ public final class Libvirtd implements AutoCloseable {
                 if (!found.isEmpty()) {
                     throw new IllegalStateException("refusing to start libvirtd: autostart networks in " + autostart + ": " + found);
                 }
-            }
-        }
-    }
-
-    private static void waitForSocket(Daemon d, Path socket) {
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
-        while (!Files.exists(socket)) {
-            if (!d.isAlive()) {
-                throw new IllegalStateException(d + " exited before creating " + socket + ": " + d.logText());
-            }
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(d + " did not create " + socket + " within " + START_TIMEOUT + ": " + d.logText());
-            }
-            try {
-                Thread.sleep(20);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException("interrupted waiting for " + socket, e);
             }
         }
     }

@@ -1,5 +1,6 @@
 package io.headnode.testing;
 
+import io.headnode.common.exec.CommandResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -90,12 +91,12 @@ public final class NetworkNamespace implements AutoCloseable {
         return all;
     }
 
-    public Command.Result exec(String... cmd) {
-        List<String> full = wrap(List.of(cmd));
-        return Command.run(Duration.ofSeconds(60), full).orThrow(full);
+    /** Runs {@code cmd} inside the namespace; throws {@link io.headnode.common.exec.CommandException} unless it exits 0. */
+    public CommandResult exec(String... cmd) {
+        return Command.run(Duration.ofSeconds(60), wrap(List.of(cmd))).orThrow();
     }
 
-    public Command.Result run(Duration timeout, String... cmd) {
+    public CommandResult run(Duration timeout, String... cmd) {
         return Command.run(timeout, wrap(List.of(cmd)));
     }
 

@@ -2,6 +2,7 @@ package io.headnode.testing;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.headnode.common.exec.CommandResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -18,11 +19,11 @@ class LibvirtdIT {
         Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
         try (NetworkNamespace ns = NetworkNamespace.create(); Libvirtd libvirtd = Libvirtd.start(ns, tmp.resolve("lv"))) {
             assertThat(libvirtd.uri()).startsWith("qemu:///system?socket=" + tmp);
-            Command.Result nets = Command.run(Duration.ofSeconds(30),
+            CommandResult nets = Command.run(Duration.ofSeconds(30),
                     List.of("virsh", "-c", libvirtd.uri(), "net-list", "--all", "--name"));
             assertThat(nets.exitCode()).isZero();
             assertThat(nets.stdout()).isBlank();
-            Command.Result doms = Command.run(Duration.ofSeconds(30),
+            CommandResult doms = Command.run(Duration.ofSeconds(30),
                     List.of("virsh", "-c", libvirtd.uri(), "list", "--all", "--name"));
             assertThat(doms.stdout()).isBlank();
             // the bind mounts stay inside the daemon's own mount namespace

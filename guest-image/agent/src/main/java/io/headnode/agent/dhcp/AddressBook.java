@@ -1,11 +1,12 @@
 package io.headnode.agent.dhcp;
 
+import io.headnode.common.kv.KvException;
+import io.headnode.common.kv.KvLines;
 import io.headnode.contract.AtomicFiles;
 import io.headnode.contract.Ipv4Cidr;
 import io.headnode.contract.MacAddress;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.BitSet;
@@ -35,29 +36,23 @@ public final class AddressBook {
 
     private void load() {
         try {
-            int n = 0;
-            for (String line : Files.readAllLines(file, StandardCharsets.UTF_8)) {
-                n++;
-                int hash = line.indexOf('#');
-                String body = (hash >= 0 ? line.substring(0, hash) : line).strip();
-                if (body.isEmpty()) {
-                    continue;
-                }
-                String[] f = body.split("\\s+");
+            String name = file.toString();
+            for (KvLines.Line line : KvLines.parse(name, KvLines.readBounded(file, name, KvLines.MAX_BYTES))) {
+                String[] f = line.words();
                 if (f.length != 2) {
-                    LOG.warn("{}:{}: ignoring bad entry: expected '<mac> <address>'", file, n);
+                    LOG.warn("{}:{}: ignoring bad entry: expected '<mac> <address>'", file, line.number());
                     continue;
                 }
                 try {
                     assigned.put(MacAddress.parse(f[0]), Ipv4Cidr.toInt(f[1]));
                 } catch (RuntimeException e) {
-                    LOG.warn("{}:{}: ignoring bad entry: {}", file, n, e.getMessage());
+                    LOG.warn("{}:{}: ignoring bad entry: {}", file, line.number(), e.getMessage());
                 }
             }
         } catch (NoSuchFileException e) {
             // first start
-        } catch (IOException e) {
-            LOG.warn("cannot read {}: {}; addresses will be reassigned", file, e.toString());
+        } catch (IOException | KvException e) {
+            LOG.warn("cannot read {}: {}; addresses will be reassigned", file, e.getMessage());
         }
     }
 

@@ -1,9 +1,11 @@
 package io.headnode.agent.dhcp;
 
 import io.headnode.agent.AgentConfig;
-import io.headnode.agent.exec.CommandRunner;
-import io.headnode.agent.exec.SupervisedProcess;
 import io.headnode.agent.render.Templates;
+import io.headnode.common.exec.CommandException;
+import io.headnode.common.exec.CommandResult;
+import io.headnode.common.exec.CommandRunner;
+import io.headnode.common.exec.SupervisedDaemon;
 import io.headnode.contract.AtomicFiles;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -11,11 +13,13 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -29,14 +33,14 @@ public final class IscDhcpBackend implements DhcpBackend {
     private final AgentConfig config;
     private final CommandRunner runner;
     private final Templates templates;
-    private final SupervisedProcess dhcpd;
+    private final SupervisedDaemon dhcpd;
 
     @Inject
-    public IscDhcpBackend(AgentConfig config, CommandRunner runner, Templates templates) {
+    public IscDhcpBackend(AgentConfig config, CommandRunner runner, Templates templates, Clock clock) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.runner = Objects.requireNonNull(runner, "runner is null");
         this.templates = Objects.requireNonNull(templates, "templates is null");
-        this.dhcpd = new SupervisedProcess("dhcpd", config.runDir().resolve("dhcpd.log"));
+        this.dhcpd = new SupervisedDaemon("dhcpd", config.runDir().resolve("dhcpd.log"), clock);
     }
 
     public Path confFile() {
@@ -61,11 +65,10 @@ public final class IscDhcpBackend implements DhcpBackend {
             Path candidate = conf.resolveSibling(".dhcpd.conf.candidate");
             Files.write(candidate, content);
             try {
-                CommandRunner.Result check = runner.run(List.of(config.dhcpd(), "-t", "-4", "-q", "-cf", candidate.toString()), Duration.ofSeconds(20));
-                if (!check.ok()) {
-                    String why = "dhcpd -t rejected the rendered configuration (" + check.describe() + ")";
-                    LOG.error("{}; keeping {} as it is", why, conf);
-                    return new ApplyResult(false, false, why);
+                Optional<String> rejected = check(candidate);
+                if (rejected.isPresent()) {
+                    LOG.error("{}; keeping {} as it is", rejected.get(), conf);
+                    return new ApplyResult(false, false, rejected.get());
                 }
             } finally {
                 Files.deleteIfExists(candidate);
@@ -76,6 +79,16 @@ public final class IscDhcpBackend implements DhcpBackend {
             return new ApplyResult(true, restarted, "");
         } catch (IOException e) {
             return new ApplyResult(false, false, "cannot write " + conf + ": " + e);
+        }
+    }
+
+    /** Why {@code dhcpd -t} does not accept {@code candidate}, if it does not. */
+    private Optional<String> check(Path candidate) {
+        try {
+            CommandResult check = runner.run(List.of(config.dhcpd(), "-t", "-4", "-q", "-cf", candidate.toString()), Duration.ofSeconds(20));
+            return check.ok() ? Optional.empty() : Optional.of("dhcpd -t rejected the rendered configuration (" + check.describe() + ")");
+        } catch (CommandException e) {
+            return Optional.of("cannot check the rendered configuration: " + e.getMessage());
         }
     }
 

@@ -1,9 +1,9 @@
 package io.headnode.agent.install;
 
-import io.headnode.agent.share.ShareReader;
 import io.headnode.contract.AtomicFiles;
 import io.headnode.contract.InstallRequest;
 import io.headnode.contract.MacAddress;
+import io.headnode.contract.ShareFileReader;
 import io.headnode.contract.ShareFormatException;
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -64,7 +64,7 @@ public final class RequestSpool {
             }
             String label = InstallRequest.DIRECTORY + "/" + name;
             try {
-                byte[] content = ShareReader.readComplete(f, label);
+                byte[] content = new ShareFileReader(dir).read(f, label, InstallRequest.MAX_BYTES).orElse(null);
                 if (content == null) {
                     continue;
                 }

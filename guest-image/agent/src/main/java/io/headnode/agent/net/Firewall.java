@@ -1,12 +1,15 @@
 package io.headnode.agent.net;
 
 import io.headnode.agent.AgentConfig;
-import io.headnode.agent.exec.CommandRunner;
+import io.headnode.common.exec.CommandException;
+import io.headnode.common.exec.CommandResult;
+import io.headnode.common.exec.CommandRunner;
+import io.headnode.common.exec.CommandSpec;
 import jakarta.inject.Inject;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,27 +49,46 @@ public final class Firewall {
 
     /** Replaces the table (atomic); true on success. */
     public boolean apply() {
-        CommandRunner.Result r = runner.run(List.of(config.nft(), "-f", "-"), ruleset().getBytes(StandardCharsets.UTF_8), Duration.ofSeconds(15));
-        if (r.ok()) {
+        Optional<String> problem = load();
+        if (problem.isEmpty()) {
             if (!health.equals("in force")) {
                 LOG.info("firewall in force: {} accepts only ssh and established traffic", config.publicInterface());
             }
             health = "in force";
             return true;
         }
-        health = "failed: " + r.describe();
-        LOG.error("firewall not applied: {}", r.describe());
+        health = "failed: " + problem.get();
+        LOG.error("firewall not applied: {}", problem.get());
         return false;
+    }
+
+    /** Loads the ruleset with {@code nft -f -}; why it failed, if it did. */
+    private Optional<String> load() {
+        try {
+            CommandResult r = runner.run(CommandSpec.of(List.of(config.nft(), "-f", "-"), Duration.ofSeconds(15)).withStdin(ruleset()));
+            return r.ok() ? Optional.empty() : Optional.of(r.describe());
+        } catch (CommandException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** Re-applies if the table disappeared or lost its drop rule (someone flushed the ruleset). */
     public void ensure() {
-        CommandRunner.Result r = runner.run(List.of(config.nft(), "list", "table", "inet", TABLE), Duration.ofSeconds(10));
-        if (!r.ok() || !r.stdout().contains("tcp dport 22 accept") || !r.stdout().contains("drop")) {
+        if (!inForce()) {
             if (health.equals("in force")) {
                 LOG.warn("firewall table inet {} missing or changed; re-applying", TABLE);
             }
             apply();
+        }
+    }
+
+    private boolean inForce() {
+        try {
+            CommandResult r = runner.run(List.of(config.nft(), "list", "table", "inet", TABLE), Duration.ofSeconds(10));
+            return r.ok() && r.stdout().contains("tcp dport 22 accept") && r.stdout().contains("drop");
+        } catch (CommandException e) {
+            LOG.debug("cannot list the firewall table: {}", e.getMessage());
+            return false;
         }
     }
 

@@ -1,13 +1,14 @@
 package io.headnode.agent.net;
 
 import io.headnode.agent.AgentConfig;
-import io.headnode.agent.exec.SupervisedProcess;
 import io.headnode.agent.render.Templates;
+import io.headnode.common.exec.SupervisedDaemon;
 import io.headnode.contract.AtomicFiles;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -20,16 +21,16 @@ import java.util.Objects;
 public final class ServiceDaemons {
     private final AgentConfig config;
     private final Templates templates;
-    private final SupervisedProcess tftpd;
-    private final SupervisedProcess radvd;
+    private final SupervisedDaemon tftpd;
+    private final SupervisedDaemon radvd;
     private String tftpAddress;
 
     @Inject
-    public ServiceDaemons(AgentConfig config, Templates templates) {
+    public ServiceDaemons(AgentConfig config, Templates templates, Clock clock) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.templates = Objects.requireNonNull(templates, "templates is null");
-        this.tftpd = new SupervisedProcess("tftpd", config.runDir().resolve("tftpd.log"));
-        this.radvd = new SupervisedProcess("radvd", config.runDir().resolve("radvd.log"));
+        this.tftpd = new SupervisedDaemon("tftpd", config.runDir().resolve("tftpd.log"), clock);
+        this.radvd = new SupervisedDaemon("radvd", config.runDir().resolve("radvd.log"), clock);
     }
 
     public Path radvdConf() {

@@ -1,6 +1,8 @@
 package io.headnode.agent.share;
 
-import io.headnode.agent.exec.CommandRunner;
+import io.headnode.common.exec.CommandException;
+import io.headnode.common.exec.CommandResult;
+import io.headnode.common.exec.CommandRunner;
 import io.headnode.contract.ShareLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -9,6 +11,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,21 +49,31 @@ public final class ShareMounter {
         } catch (IOException e) {
             LOG.warn("cannot create mount point {}: {}", mountPoint, e.toString());
         }
-        CommandRunner.Result r = runner.run(List.of(mountBinary, "-t", "9p", "-o", "ro,trans=virtio,version=9p2000.L",
-                ShareLayout.MOUNT_TAG, mountPoint.toString()), Duration.ofSeconds(15));
-        if (r.ok() || isMounted()) {
+        Optional<String> problem = mount();
+        if (problem.isEmpty() || isMounted()) {
             LOG.info("share {} mounted read-only at {}", ShareLayout.MOUNT_TAG, mountPoint);
             backoff = Duration.ofSeconds(1);
             lastError = "";
             return true;
         }
-        if (!r.describe().equals(lastError)) {
-            LOG.warn("cannot mount share {} at {} ({}); retrying with backoff", ShareLayout.MOUNT_TAG, mountPoint, r.describe());
+        if (!problem.get().equals(lastError)) {
+            LOG.warn("cannot mount share {} at {} ({}); retrying with backoff", ShareLayout.MOUNT_TAG, mountPoint, problem.get());
         }
-        lastError = r.describe();
+        lastError = problem.get();
         nextTry = Instant.now().plus(backoff);
         backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
         return false;
+    }
+
+    /** Runs mount; why it failed, if it did. */
+    private Optional<String> mount() {
+        try {
+            CommandResult r = runner.run(List.of(mountBinary, "-t", "9p", "-o", "ro,trans=virtio,version=9p2000.L",
+                    ShareLayout.MOUNT_TAG, mountPoint.toString()), Duration.ofSeconds(15));
+            return r.ok() ? Optional.empty() : Optional.of(r.describe());
+        } catch (CommandException e) {
+            return Optional.of(e.getMessage());
+        }
     }
 
     /** Whether the mount point carries a 9p file system, per mountinfo. */

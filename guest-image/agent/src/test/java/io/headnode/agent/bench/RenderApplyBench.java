@@ -8,7 +8,6 @@ import io.headnode.agent.dhcp.DhcpBackend;
 import io.headnode.agent.dhcp.DhcpHost;
 import io.headnode.agent.dhcp.DhcpPlan;
 import io.headnode.agent.dhcp.IscDhcpBackend;
-import io.headnode.agent.exec.ProcessCommandRunner;
 import io.headnode.agent.install.InstallManager;
 import io.headnode.agent.install.InstallStore;
 import io.headnode.agent.render.Templates;
@@ -17,6 +16,7 @@ import io.headnode.agent.share.ShareReading;
 import io.headnode.agent.share.ShareSnapshot;
 import io.headnode.agent.tftp.PxeConfigs;
 import io.headnode.agent.tftp.TftpTree;
+import io.headnode.common.exec.ProcessCommandRunner;
 import io.headnode.contract.MacAddress;
 import io.headnode.contract.Machine;
 import io.headnode.contract.ShareLayout;
@@ -53,7 +53,7 @@ public final class RenderApplyBench {
         Templates templates = new Templates(null);
         ShareReader reader = new ShareReader(new ShareLayout(share));
         AddressBook book = new AddressBook(c.stateDir().resolve("addresses.txt"));
-        IscDhcpBackend dhcp = new IscDhcpBackend(c, new ProcessCommandRunner(), templates);
+        IscDhcpBackend dhcp = new IscDhcpBackend(c, new ProcessCommandRunner(), templates, Clock.systemUTC());
         TftpTree tftp = new TftpTree(c, templates);
         InstallManager installs = new InstallManager(c, new RecordingPowerService(), templates, new PxeConfigs(c.pxelinuxCfg()),
                 new InstallStore(c.stateDir().resolve("installs.json")), Clock.systemUTC(), Runnable::run);

@@ -5,13 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.headnode.agent.AgentConfig;
 import io.headnode.agent.FakeRunner;
 import io.headnode.agent.TestConfigs;
-import io.headnode.agent.exec.CommandRunner;
-import io.headnode.agent.exec.ProcessCommandRunner;
 import io.headnode.agent.render.Templates;
+import io.headnode.common.exec.CommandException;
+import io.headnode.common.exec.CommandResult;
+import io.headnode.common.exec.ProcessCommandRunner;
 import io.headnode.contract.Ipv4Cidr;
 import io.headnode.contract.MacAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -27,7 +29,7 @@ class IscDhcpBackendTest {
 
     @Test
     void rendersSubnetNextServerBootFileAndOneHostPerMacAndRefusesUnknownClients(@TempDir Path dir) {
-        IscDhcpBackend b = new IscDhcpBackend(TestConfigs.rootedIn(dir), new FakeRunner(), new Templates(null));
+        IscDhcpBackend b = new IscDhcpBackend(TestConfigs.rootedIn(dir), new FakeRunner(), new Templates(null), Clock.systemUTC());
         String conf = b.render(plan("52:54:00:00:00:0a", "52:54:00:00:00:0b"));
         assertThat(conf).contains("subnet 10.0.5.0 netmask 255.255.255.0 {", "next-server 10.0.5.1;", "filename \"pxelinux.0\";",
                 "option broadcast-address 10.0.5.255;", "deny unknown-clients;", "option ipxe.no-pxedhcp 1;", "boot-unknown-clients false;",
@@ -39,7 +41,7 @@ class IscDhcpBackendTest {
     @Test
     void realDhcpdAcceptsTheRenderedConfigAndUnchangedPlanWritesNothing(@TempDir Path dir) throws Exception {
         AgentConfig c = TestConfigs.rootedIn(dir);
-        IscDhcpBackend b = new IscDhcpBackend(c, new ProcessCommandRunner(), new Templates(null));
+        IscDhcpBackend b = new IscDhcpBackend(c, new ProcessCommandRunner(), new Templates(null), Clock.systemUTC());
         DhcpBackend.ApplyResult first = b.apply(plan("52:54:00:00:00:0a"));
         assertThat(first.ok()).as(first.error()).isTrue();
         assertThat(first.written()).isTrue();
@@ -52,13 +54,13 @@ class IscDhcpBackendTest {
     }
 
     @Test
-    void aConfigDhcpdRejectsIsNotSwappedIn(@TempDir Path dir) throws Exception {
+    void aConfigDhcpdRejectsOrCannotCheckIsNotSwappedIn(@TempDir Path dir) throws Exception {
         AgentConfig c = TestConfigs.rootedIn(dir);
         FakeRunner runner = new FakeRunner();
-        IscDhcpBackend b = new IscDhcpBackend(c, runner, new Templates(null));
+        IscDhcpBackend b = new IscDhcpBackend(c, runner, new Templates(null), Clock.systemUTC());
         assertThat(b.apply(plan("52:54:00:00:00:0a")).ok()).isTrue();
         byte[] good = Files.readAllBytes(b.confFile());
-        runner.answer = argv -> new CommandRunner.Result(1, "", "line 3: syntax error");
+        runner.answer = argv -> new CommandResult(argv, 1, "", "line 3: syntax error");
         DhcpBackend.ApplyResult bad = b.apply(plan("52:54:00:00:00:0b"));
         assertThat(bad.ok()).isFalse();
         assertThat(bad.error()).contains("dhcpd -t rejected", "syntax error");
@@ -67,5 +69,13 @@ class IscDhcpBackendTest {
         try (var s = Files.list(b.confFile().getParent())) {
             assertThat(s).containsExactly(b.confFile());
         }
+
+        runner.answer = argv -> {
+            throw new CommandException(CommandException.Kind.TIMED_OUT, "dhcpd -t timed out after 20 s", null);
+        };
+        DhcpBackend.ApplyResult unchecked = b.apply(plan("52:54:00:00:00:0c"));
+        assertThat(unchecked.ok()).isFalse();
+        assertThat(unchecked.error()).isEqualTo("cannot check the rendered configuration: dhcpd -t timed out after 20 s");
+        assertThat(Files.readAllBytes(b.confFile())).isEqualTo(good);
     }
 }

@@ -3,7 +3,8 @@ package io.headnode.agent.share;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.headnode.agent.FakeRunner;
-import io.headnode.agent.exec.CommandRunner;
+import io.headnode.common.exec.CommandException;
+import io.headnode.common.exec.CommandResult;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -26,7 +27,7 @@ class ShareMounterTest {
         Path info = dir.resolve("mountinfo");
         Files.writeString(info, "22 1 0:21 / / rw - ext4 /dev/vda1 rw\n");
         FakeRunner runner = new FakeRunner();
-        runner.answer = argv -> new CommandRunner.Result(32, "", "mount: /x: unknown filesystem type '9p'.");
+        runner.answer = argv -> new CommandResult(argv, 32, "", "mount: /x: unknown filesystem type '9p'.");
         Path point = dir.resolve("moc");
         ShareMounter m = new ShareMounter(runner, "mount", point, info);
         assertThat(m.ensureMounted()).isFalse();
@@ -35,6 +36,19 @@ class ShareMounterTest {
         assertThat(runner.commands).hasSize(1);
         assertThat(m.lastError()).contains("unknown filesystem type");
         assertThat(point).isDirectory();
+    }
+
+    @Test
+    void aMountThatCannotRunIsAFailureWithItsReason(@TempDir Path dir) throws Exception {
+        Path info = dir.resolve("mountinfo");
+        Files.writeString(info, "");
+        FakeRunner runner = new FakeRunner();
+        runner.answer = argv -> {
+            throw new CommandException(CommandException.Kind.CANNOT_START, "cannot run mount: No such file or directory", null);
+        };
+        ShareMounter m = new ShareMounter(runner, "mount", dir.resolve("moc"), info);
+        assertThat(m.ensureMounted()).isFalse();
+        assertThat(m.lastError()).isEqualTo("cannot run mount: No such file or directory");
     }
 
     @Test

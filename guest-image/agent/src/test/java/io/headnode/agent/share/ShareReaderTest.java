@@ -66,6 +66,13 @@ class ShareReaderTest {
     }
 
     @Test
+    void aLinkOutOfTheShareIsInvalidNotRead(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("headnode.conf"), CONF);
+        Files.createSymbolicLink(dir.resolve("machines.txt"), Path.of("/dev/zero"));
+        assertThat(new ShareReader(new ShareLayout(dir)).read().problem()).startsWith("machines.txt: file: leads outside " + dir);
+    }
+
+    @Test
     void emptyMachineListIsValid(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("headnode.conf"), CONF);
         Files.writeString(dir.resolve("machines.txt"), "");

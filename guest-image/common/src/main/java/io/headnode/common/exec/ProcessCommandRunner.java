@@ -4,7 +4,7 @@ import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
-import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -14,13 +14,25 @@ import org.slf4j.LoggerFactory;
 /**
  * Runs subprocesses with {@link ProcessBuilder}, optionally behind a fixed prefix (for network commands:
  * e.g. {@code ip netns exec NS}, so the same code manages a namespace in tests and the host in production).
+ *
+ * <p>Standard output and error go to temporary files, not pipes, so a chatty tool cannot block on a full pipe until
+ * its timeout, and no reader threads are needed; standard input comes from a temporary file too (or /dev/null). On
+ * timeout or interrupt the process and all its descendants are killed (SIGKILL) and a {@link CommandException} is
+ * thrown; the temporary files are always deleted.
  */
 public final class ProcessCommandRunner implements CommandRunner {
     private static final Logger log = LoggerFactory.getLogger(ProcessCommandRunner.class);
+    private static final File DEV_NULL = new File("/dev/null");
+    private static final long REAP_SECONDS = 5;
     private final List<String> prefix;
 
     public ProcessCommandRunner(List<String> prefix) {
         this.prefix = List.copyOf(prefix);
+    }
+
+    /** A runner with no prefix: commands run as given. */
+    public ProcessCommandRunner() {
+        this(List.of());
     }
 
     public List<String> prefix() {
@@ -28,37 +40,77 @@ public final class ProcessCommandRunner implements CommandRunner {
     }
 
     @Override
-    public CommandResult run(List<String> command, Duration timeout) {
+    public CommandResult run(CommandSpec spec) {
         List<String> full = new ArrayList<>(prefix);
-        full.addAll(command);
-        log.debug("running {}", full);
-        File out = null;
-        File err = null;
+        full.addAll(spec.argv());
+        String line = String.join(" ", full);
+        log.debug("running {}", spec);
+        List<Path> temp = new ArrayList<>();
         try {
-            out = File.createTempFile("headnode", ".out");
-            err = File.createTempFile("headnode", ".err");
-            Process p = new ProcessBuilder(full).redirectOutput(out).redirectError(err)
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null"))).start();
-            if (!p.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
-                p.descendants().forEach(ProcessHandle::destroyForcibly);
-                p.destroyForcibly();
-                p.waitFor(5, TimeUnit.SECONDS);
-                throw new CommandException(String.join(" ", full) + " timed out after " + timeout.toSeconds() + " s");
+            Path out = temp(temp, ".out");
+            Path err = temp(temp, ".err");
+            ProcessBuilder pb = new ProcessBuilder(full).redirectOutput(out.toFile()).redirectError(err.toFile());
+            if (spec.stdin().isEmpty()) {
+                pb.redirectInput(DEV_NULL);
+            } else {
+                Path in = temp(temp, ".in");
+                Files.writeString(in, spec.stdin(), StandardCharsets.UTF_8);
+                pb.redirectInput(in.toFile());
             }
-            return new CommandResult(full, p.exitValue(), Files.readString(out.toPath(), StandardCharsets.UTF_8),
-                    Files.readString(err.toPath(), StandardCharsets.UTF_8));
+            pb.environment().putAll(spec.environment());
+            spec.directory().ifPresent(d -> pb.directory(d.toFile()));
+            Process p = start(pb, full);
+            try {
+                if (!p.waitFor(spec.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                    killTree(p);
+                    throw new CommandException(CommandException.Kind.TIMED_OUT, line + " timed out after " + describe(spec.timeout().toMillis()), null);
+                }
+            } catch (InterruptedException e) {
+                killTree(p);
+                Thread.currentThread().interrupt();
+                throw new CommandException(CommandException.Kind.INTERRUPTED, "interrupted while running " + line, e);
+            }
+            return new CommandResult(full, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                    Files.readString(err, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new CommandException("cannot run " + full.get(0) + ": " + e.getMessage(), e);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CommandException("interrupted while running " + String.join(" ", full), e);
+            throw new CommandException(CommandException.Kind.FAILED, "cannot capture the output of " + line + ": " + e.getMessage(), e);
         } finally {
-            if (out != null) {
-                out.delete();
-            }
-            if (err != null) {
-                err.delete();
+            for (Path t : temp) {
+                try {
+                    Files.deleteIfExists(t);
+                } catch (IOException e) {
+                    log.warn("cannot delete {}: {}", t, e.toString());
+                }
             }
         }
+    }
+
+    private static Process start(ProcessBuilder pb, List<String> full) {
+        try {
+            return pb.start();
+        } catch (IOException e) {
+            throw new CommandException(CommandException.Kind.CANNOT_START, "cannot run " + full.get(0) + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static Path temp(List<Path> created, String suffix) throws IOException {
+        Path p = Files.createTempFile("headnode", suffix);
+        created.add(p);
+        return p;
+    }
+
+    /** Kills {@code p} and every descendant (SIGKILL), then reaps {@code p} for a bounded time. */
+    static void killTree(Process p) {
+        p.descendants().forEach(ProcessHandle::destroyForcibly);
+        p.destroyForcibly();
+        try {
+            p.waitFor(REAP_SECONDS, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static String describe(long millis) {
+        return millis % 1000 == 0 ? millis / 1000 + " s" : millis + " ms";
     }
 }

@@ -2,6 +2,8 @@ package io.headnode.power.amt;
 
 import com.google.inject.Inject;
 import io.headnode.contract.BmcCredentials;
+import io.headnode.contract.DriverOption;
+import io.headnode.contract.DriverOptions;
 import io.headnode.contract.Machine;
 import io.headnode.contract.Secret;
 import io.headnode.contract.ShareLayout;
@@ -11,7 +13,7 @@ import io.headnode.power.driver.BmcException;
 import io.headnode.power.driver.PowerDriver;
 import io.headnode.power.http.BmcHttp;
 import java.net.URI;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -19,10 +21,13 @@ import java.util.Optional;
  * Intel AMT with HTTP digest auth: WS-Management ({@code protocol=wsman}, the default; AMT 6 and later also set
  * the boot device) or the web form the seed posted ({@code protocol=form}). Port 16992, or 16993 with
  * {@code tls=yes} ({@code ca=} a PEM file, relative to the share, to trust a self-signed BMC certificate).
- * User defaults to admin.
+ * User defaults to admin; a secret is needed. The options are declared in {@link #OPTIONS}.
  */
 public final class AmtDriver implements PowerDriver {
     public static final String NAME = "amt";
+    static final DriverOption PROTOCOL = DriverOption.choice("protocol", "wsman", "wsman", "form");
+    static final DriverOption TLS = DriverOption.choice("tls", "no", "yes", "no");
+    public static final DriverOptions OPTIONS = new DriverOptions(NAME, false, true, List.of(PROTOCOL, TLS, BmcHttp.CA));
     private final BmcHttp http;
     private final ShareLayout share;
 
@@ -38,13 +43,17 @@ public final class AmtDriver implements PowerDriver {
     }
 
     @Override
+    public DriverOptions options() {
+        return OPTIONS;
+    }
+
+    @Override
     public BmcClient open(Machine machine, Optional<BmcCredentials> credentials) throws BmcException {
         BmcCredentials c = credentials.orElseThrow(() -> BmcException.refused("no credentials.conf entry for " + machine.bmc() + " (amt needs a secret)"));
         Secret secret = c.secret().orElseThrow(() -> BmcException.refused("credentials entry " + c.key() + " has no secret"));
-        boolean tls = c.option("tls").orElse("no").equals("yes");
-        Path ca = c.option("ca").map(share.root()::resolve).orElse(null);
+        boolean tls = TLS.get(c).equals("yes");
         URI base = URI.create((tls ? "https://" : "http://") + machine.bmc().urlHost() + ":" + machine.bmc().portOr(tls ? 16993 : 16992));
-        AmtHttp amt = new AmtHttp(http, http.client(ca), base, c.user().orElse("admin"), secret);
-        return c.option("protocol").orElse("wsman").equals("form") ? new AmtFormClient(amt) : new AmtWsmanClient(amt);
+        AmtHttp amt = new AmtHttp(http, http.client(share, BmcHttp.CA.find(c)), base, c.user().orElse("admin"), secret);
+        return PROTOCOL.get(c).equals("form") ? new AmtFormClient(amt) : new AmtWsmanClient(amt);
     }
 }

@@ -1,12 +1,8 @@
 package io.headnode.power.amt;
 
-import java.io.ByteArrayInputStream;
-import java.nio.charset.StandardCharsets;
+import io.headnode.common.xml.SecureXml;
 import java.util.Map;
 import java.util.UUID;
-import javax.xml.XMLConstants;
-import javax.xml.parsers.DocumentBuilder;
-import javax.xml.parsers.DocumentBuilderFactory;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.NodeList;
@@ -68,18 +64,7 @@ public final class Wsman {
 
     /** Parses XML with DTDs and external entities off. */
     public static Document parse(String xml) throws IllegalArgumentException {
-        try {
-            DocumentBuilderFactory f = DocumentBuilderFactory.newInstance();
-            f.setNamespaceAware(true);
-            f.setFeature("http://apache.org/xml/features/disallow-doctype-decl", true);
-            f.setFeature(XMLConstants.FEATURE_SECURE_PROCESSING, true);
-            f.setExpandEntityReferences(false);
-            DocumentBuilder db = f.newDocumentBuilder();
-            db.setErrorHandler(null);
-            return db.parse(new ByteArrayInputStream(xml.getBytes(StandardCharsets.UTF_8)));
-        } catch (Exception e) {
-            throw new IllegalArgumentException("not XML: " + e.getMessage(), e);
-        }
+        return SecureXml.parse(xml, true);
     }
 
     /** Text of the first element with this namespace and local name anywhere in the document, or null. */

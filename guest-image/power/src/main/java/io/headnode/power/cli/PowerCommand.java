@@ -4,6 +4,7 @@ import com.google.inject.Guice;
 import io.headnode.contract.MacAddress;
 import io.headnode.contract.Machine;
 import io.headnode.contract.MachineList;
+import io.headnode.contract.ShareFileReader;
 import io.headnode.contract.ShareFormatException;
 import io.headnode.contract.ShareLayout;
 import io.headnode.power.BootDevice;
@@ -16,12 +17,11 @@ import io.headnode.power.batch.PowerBatch;
 import io.headnode.power.batch.SummaryTable;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
 import picocli.CommandLine;
@@ -155,11 +155,13 @@ public final class PowerCommand implements Callable<Integer> {
         ShareLayout layout = new ShareLayout(share);
         List<Machine> targets;
         try {
-            MachineList list = MachineList.parse(layout.machines().toString(), Files.readAllBytes(layout.machines()));
+            Optional<byte[]> content = new ShareFileReader(share).read(layout.machines(), MachineList.FILE_NAME, MachineList.MAX_BYTES);
+            if (content.isEmpty()) {
+                err().println("power " + name + ": no " + layout.machines());
+                return USAGE;
+            }
+            MachineList list = MachineList.parse(MachineList.FILE_NAME, content.get());
             targets = all ? list.machines() : select(list, given);
-        } catch (NoSuchFileException e) {
-            err().println("power " + name + ": no " + layout.machines());
-            return USAGE;
         } catch (IOException e) {
             err().println("power " + name + ": cannot read " + layout.machines() + ": " + e.getMessage());
             return USAGE;

@@ -1,6 +1,7 @@
 package io.headnode.power.driver;
 
 import io.headnode.contract.BmcCredentials;
+import io.headnode.contract.DriverOptions;
 import io.headnode.contract.Machine;
 import java.util.Optional;
 
@@ -8,6 +9,9 @@ import java.util.Optional;
 public interface PowerDriver {
     /** The name used in credentials.conf and headnode.conf's power-driver. */
     String name();
+
+    /** What this driver reads from a credentials.conf entry: user and secret needed or not, and its options. */
+    DriverOptions options();
 
     /** Opens a client; throws {@link BmcException#refused} when the credentials entry lacks what the driver needs. */
     BmcClient open(Machine machine, Optional<BmcCredentials> credentials) throws BmcException;

@@ -1,6 +1,11 @@
 package io.headnode.power.http;
 
 import io.headnode.power.driver.BmcException;
+import io.headnode.contract.DriverOption;
+import io.headnode.contract.ShareFileReader;
+import io.headnode.contract.ShareFormatException;
+import io.headnode.contract.ShareLayout;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -11,15 +16,16 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.time.Duration;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLException;
@@ -28,9 +34,13 @@ import javax.net.ssl.TrustManagerFactory;
 /**
  * HTTP(S) exchanges with BMCs: HTTP/1.1, a timeout on connect and on every request, failures classified into
  * {@link BmcException}s (no connection: unreachable; no answer in time: timed out, maybe applied for commands).
- * One JDK client per trust store (system CAs, or a PEM file an entry names with {@code ca=}).
+ * One JDK client per trust store (system CAs, or a PEM file of the share an entry names with {@code ca=}).
  */
 public final class BmcHttp {
+    /** The {@code ca=} option of the drivers that speak HTTPS: a PEM file in the share. */
+    public static final DriverOption CA = DriverOption.of("ca", "a PEM file in the share (a path relative to it)",
+            v -> !v.isEmpty() && !v.startsWith("/"));
+    private static final int MAX_CA_BYTES = 1 << 20;
     private final Duration timeout;
     private final Map<String, HttpClient> clients = new ConcurrentHashMap<>();
 
@@ -49,25 +59,42 @@ public final class BmcHttp {
         return timeout;
     }
 
-    /** The client trusting the system CAs ({@code ca} null) or exactly the certificates in the PEM file {@code ca}. */
-    public HttpClient client(Path ca) throws BmcException {
-        String key = ca == null ? "" : ca.toAbsolutePath().toString();
+    /**
+     * The client for an entry's {@code ca=} option: without one, trusting the system CAs; with one, trusting exactly
+     * the certificates in that PEM file of the share, read under the share's complete-read rule.
+     */
+    public HttpClient client(ShareLayout share, Optional<String> ca) throws BmcException {
+        if (ca.isEmpty()) {
+            return client("", "", null);
+        }
+        Path file = share.root().resolve(ca.get());
+        byte[] pem;
+        try {
+            pem = new ShareFileReader(share.root()).read(file, ca.get(), MAX_CA_BYTES)
+                    .orElseThrow(() -> BmcException.refused("CA file " + ca.get() + " is not in the share"));
+        } catch (IOException | ShareFormatException e) {
+            throw BmcException.refused("cannot use CA file " + e.getMessage());
+        }
+        return client(file + "#" + Arrays.hashCode(pem), ca.get(), pem);
+    }
+
+    private HttpClient client(String key, String name, byte[] pem) throws BmcException {
         HttpClient c = clients.get(key);
         if (c != null) {
             return c;
         }
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).connectTimeout(timeout)
                 .followRedirects(HttpClient.Redirect.NEVER);
-        if (ca != null) {
-            b.sslContext(trusting(ca));
+        if (pem != null) {
+            b.sslContext(trusting(name, pem));
         }
         c = b.build();
         clients.putIfAbsent(key, c);
         return clients.get(key);
     }
 
-    private static SSLContext trusting(Path ca) throws BmcException {
-        try (InputStream in = Files.newInputStream(ca)) {
+    private static SSLContext trusting(String ca, byte[] pem) throws BmcException {
+        try (InputStream in = new ByteArrayInputStream(pem)) {
             KeyStore ks = KeyStore.getInstance(KeyStore.getDefaultType());
             ks.load(null, null);
             int i = 0;
@@ -75,7 +102,7 @@ public final class BmcHttp {
                 ks.setCertificateEntry("ca" + i++, cert);
             }
             if (i == 0) {
-                throw BmcException.refused("no certificate in " + ca);
+                throw BmcException.refused("no certificate in CA file " + ca);
             }
             TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
             tmf.init(ks);

@@ -1,27 +1,31 @@
 package io.headnode.power.ipmi;
 
+import io.headnode.common.exec.CommandException;
+import io.headnode.common.exec.CommandResult;
+import io.headnode.common.exec.CommandRunner;
+import io.headnode.common.exec.CommandSpec;
 import io.headnode.contract.Secret;
 import io.headnode.power.BootDevice;
 import io.headnode.power.PowerState;
 import io.headnode.power.driver.BmcClient;
 import io.headnode.power.driver.BmcException;
 import io.headnode.power.driver.PowerAction;
-import io.headnode.power.driver.ProcessRunner;
-import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
-import java.util.Map;
 
-/** One BMC through ipmitool; each call is one ipmitool run, killed after the call timeout. */
+/**
+ * One BMC through ipmitool; each call is one ipmitool run, killed (with its descendants) after the call timeout. The
+ * password travels in the environment ({@code IPMI_PASSWORD}, read by {@code -E}), never on the command line.
+ */
 final class IpmiClient implements BmcClient {
-    private final ProcessRunner runner;
+    private final CommandRunner runner;
     private final List<String> base;
     private final Secret secret;
     private final Duration timeout;
 
-    IpmiClient(ProcessRunner runner, List<String> base, Secret secret, Duration timeout) {
+    IpmiClient(CommandRunner runner, List<String> base, Secret secret, Duration timeout) {
         this.runner = runner;
         this.base = List.copyOf(base);
         this.secret = secret;
@@ -61,17 +65,16 @@ final class IpmiClient implements BmcClient {
         return cmd;
     }
 
-    private ProcessRunner.Result run(boolean command, String... args) throws BmcException {
-        ProcessRunner.Result r;
+    private CommandResult run(boolean command, String... args) throws BmcException {
+        CommandResult r;
         try {
-            r = runner.run(command(args), Map.of("IPMI_PASSWORD", secret.reveal()), timeout);
-        } catch (ProcessRunner.TimedOut e) {
-            throw BmcException.timedOut(e.getMessage(), command);
-        } catch (IOException e) {
-            throw BmcException.refused("cannot run ipmitool: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw BmcException.timedOut("interrupted", command);
+            r = runner.run(CommandSpec.of(command(args), timeout).withEnvironment("IPMI_PASSWORD", secret.reveal()));
+        } catch (CommandException e) {
+            throw switch (e.kind()) {
+                case TIMED_OUT -> BmcException.timedOut("ipmitool gave no answer within " + timeout.toMillis() + " ms", command);
+                case INTERRUPTED -> BmcException.timedOut("interrupted", command);
+                case CANNOT_START, FAILED -> BmcException.refused(e.getMessage());
+            };
         }
         if (r.exitCode() == 0) {
             return r;

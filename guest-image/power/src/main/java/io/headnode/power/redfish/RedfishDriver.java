@@ -3,6 +3,8 @@ package io.headnode.power.redfish;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.google.inject.Inject;
 import io.headnode.contract.BmcCredentials;
+import io.headnode.contract.DriverOption;
+import io.headnode.contract.DriverOptions;
 import io.headnode.contract.Machine;
 import io.headnode.contract.Secret;
 import io.headnode.contract.ShareLayout;
@@ -12,7 +14,7 @@ import io.headnode.power.driver.BmcException;
 import io.headnode.power.driver.PowerDriver;
 import io.headnode.power.http.BmcHttp;
 import java.net.URI;
-import java.nio.file.Path;
+import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
 
@@ -23,6 +25,9 @@ import java.util.Optional;
  */
 public final class RedfishDriver implements PowerDriver {
     public static final String NAME = "redfish";
+    static final DriverOption AUTH = DriverOption.choice("auth", "session", "session", "basic");
+    static final DriverOption SYSTEM = DriverOption.of("system", "a path /redfish/v1/Systems/...", v -> v.startsWith("/redfish/v1/Systems/"));
+    public static final DriverOptions OPTIONS = new DriverOptions(NAME, true, true, List.of(AUTH, SYSTEM, BmcHttp.CA));
     private final BmcHttp http;
     private final ShareLayout share;
     private final ObjectMapper json = new ObjectMapper();
@@ -39,13 +44,17 @@ public final class RedfishDriver implements PowerDriver {
     }
 
     @Override
+    public DriverOptions options() {
+        return OPTIONS;
+    }
+
+    @Override
     public BmcClient open(Machine machine, Optional<BmcCredentials> credentials) throws BmcException {
         BmcCredentials c = credentials.orElseThrow(() -> BmcException.refused("no credentials.conf entry for " + machine.bmc() + " (redfish needs user and secret)"));
         Secret secret = c.secret().orElseThrow(() -> BmcException.refused("credentials entry " + c.key() + " has no secret"));
         String user = c.user().orElseThrow(() -> BmcException.refused("credentials entry " + c.key() + " has no user"));
-        Path ca = c.option("ca").map(share.root()::resolve).orElse(null);
         URI base = URI.create("https://" + machine.bmc().urlHost() + ":" + machine.bmc().portOr(443));
-        return new RedfishClient(http, http.client(ca), json, base, user, secret,
-                c.option("auth").orElse("session").equals("session"), c.option("system"));
+        return new RedfishClient(http, http.client(share, BmcHttp.CA.find(c)), json, base, user, secret,
+                AUTH.get(c).equals("session"), SYSTEM.find(c));
     }
 }

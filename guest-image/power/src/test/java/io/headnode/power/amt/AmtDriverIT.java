@@ -117,12 +117,14 @@ class AmtDriverIT {
         amt = FakeAmt.start("admin", "secret", true);
         Machine m = Fixtures.machine(5, amt.address());
         PowerService power = service(m, "driver=amt user=admin secret=secret");
-        amt.latency(Duration.ofMillis(1500));
+        // The fake answers only after 20 s; the driver's 1 s timeout (with its retries) must give up long before.
+        // The bound is loose on purpose: a loaded 2-core machine stretches the retries, never to 20 s.
+        amt.latency(Duration.ofSeconds(20));
         long t0 = System.nanoTime();
         PowerOutcome o = power.status(m);
         assertThat(o.kind()).isEqualTo(Kind.TIMED_OUT);
         assertThat(o.detail()).contains("no answer within 1000 ms");
-        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(4000);
+        assertThat((System.nanoTime() - t0) / 1_000_000).isLessThan(15_000);
     }
 
     @Test

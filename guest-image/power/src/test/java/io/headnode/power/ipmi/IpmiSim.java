@@ -1,6 +1,7 @@
 package io.headnode.power.ipmi;
 
-import io.headnode.power.driver.ProcessRunner;
+import io.headnode.common.exec.CommandSpec;
+import io.headnode.common.exec.ProcessCommandRunner;
 import io.headnode.testing.Daemon;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -11,7 +12,6 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.List;
-import java.util.Map;
 
 /**
  * A real ipmi_sim (OpenIPMI's BMC simulator) on 127.0.0.1:port, user admin with a given password, whose
@@ -105,28 +105,13 @@ public final class IpmiSim implements AutoCloseable {
         }
     }
 
+    /** Until ipmitool gets an answer (bounded; fails at once if ipmi_sim exits). */
     private void awaitReady(String password) {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (!daemon.isAlive()) {
-                throw new IllegalStateException("ipmi_sim exited: " + daemon.logText());
-            }
-            try {
-                ProcessRunner.Result r = new ProcessRunner().run(List.of("ipmitool", "-I", "lanplus", "-C", "3", "-H", "127.0.0.1",
-                        "-p", String.valueOf(port), "-U", "admin", "-E", "-N", "1", "-R", "1", "chassis", "power", "status"),
-                        Map.of("IPMI_PASSWORD", password), Duration.ofSeconds(5));
-                if (r.exitCode() == 0) {
-                    return;
-                }
-                Thread.sleep(50);
-            } catch (IOException | ProcessRunner.TimedOut e) {
-                throw new IllegalStateException("ipmitool probe failed", e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
-            }
-        }
-        throw new IllegalStateException("ipmi_sim on port " + port + " did not answer: " + daemon.logText());
+        CommandSpec probe = CommandSpec.of(List.of("ipmitool", "-I", "lanplus", "-C", "3", "-H", "127.0.0.1",
+                "-p", String.valueOf(port), "-U", "admin", "-E", "-N", "1", "-R", "1", "chassis", "power", "status"), Duration.ofSeconds(5))
+                .withEnvironment("IPMI_PASSWORD", password);
+        ProcessCommandRunner runner = new ProcessCommandRunner();
+        daemon.await("answer ipmitool on port " + port, () -> runner.run(probe).ok(), Duration.ofSeconds(10));
     }
 
     public int port() {

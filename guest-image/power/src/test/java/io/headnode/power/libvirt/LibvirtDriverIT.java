@@ -2,6 +2,7 @@ package io.headnode.power.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.headnode.common.libvirt.LibvirtHypervisor;
 import io.headnode.contract.Machine;
 import io.headnode.contract.ShareLayout;
 import io.headnode.power.BootDevice;
@@ -13,8 +14,6 @@ import io.headnode.power.PowerState;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.libvirt.Connect;
-import org.libvirt.Domain;
 
 /** The libvirt driver against libvirt's in-process test driver (test:///default and its running domain "test"). */
 class LibvirtDriverIT {
@@ -27,14 +26,9 @@ class LibvirtDriverIT {
         return Fixtures.service(share, Fixtures.fast());
     }
 
-    private static String xml(String domain) throws Exception {
-        Connect c = new Connect("test:///default");
-        Domain d = c.domainLookupByName(domain);
-        try {
-            return d.getXMLDesc(2);
-        } finally {
-            d.free();
-            c.close();
+    private static String xml(String domain) {
+        try (LibvirtHypervisor libvirt = LibvirtHypervisor.connect("test:///default")) {
+            return libvirt.lookup(domain).orElseThrow().inactiveXml();
         }
     }
 

@@ -1,7 +1,11 @@
 package io.headnode.power.libvirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.headnode.common.libvirt.HypervisorException;
+import io.headnode.common.libvirt.LazyHypervisor;
+import io.headnode.common.libvirt.RunState;
 import io.headnode.contract.Machine;
 import io.headnode.contract.ShareLayout;
 import io.headnode.power.Fixtures;
@@ -20,7 +24,10 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The libvirt driver against a real libvirtd in a test namespace, powering a small TCG domain (no disk, no NIC). */
+/**
+ * The libvirt driver against a real libvirtd in a test namespace, powering a small TCG domain (no disk, no NIC); and
+ * the shared wrapper's reconnect after that libvirtd restarts.
+ */
 class LibvirtdPowerIT {
     @TempDir
     Path tmp;
@@ -61,6 +68,39 @@ class LibvirtdPowerIT {
                     .extracting(PowerOutcome::kind, PowerOutcome::state).containsExactly(Kind.DONE, PowerState.ON);
             assertThat(power.off(m)).extracting(PowerOutcome::kind, PowerOutcome::state).containsExactly(Kind.DONE, PowerState.OFF);
             assertThat(domstate(libvirtd, "hn-power-node")).isEqualTo("shut off");
+        }
+    }
+
+    @Test
+    void aRestartedLibvirtdIsReconnected() throws Exception {
+        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path workDir = tmp.resolve("lv");
+        try (NetworkNamespace ns = NetworkNamespace.create()) {
+            Libvirtd libvirtd = Libvirtd.start(ns, workDir);
+            try (LazyHypervisor hypervisor = new LazyHypervisor(libvirtd.uri())) {
+                hypervisor.define("""
+                        <domain type='qemu'><name>hn-restart-node</name><memory unit='MiB'>32</memory>
+                        <os><type arch='x86_64' machine='pc'>hvm</type><boot dev='hd'/></os></domain>
+                        """);
+                Machine m = Fixtures.machine(2, "127.0.0.1");
+                ShareLayout share = Fixtures.share(tmp.resolve("share"), m.mac() + " " + m.bmc() + "\n",
+                        m.mac() + " driver=libvirt uri=" + libvirtd.uri() + " domain=hn-restart-node\n");
+                PowerService power = Fixtures.service(share, Fixtures.fast());
+                assertThat(power.status(m).state()).isEqualTo(PowerState.OFF);
+
+                libvirtd.close();
+                libvirtd = Libvirtd.start(ns, workDir);   // same socket, same URI
+
+                assertThatThrownBy(() -> hypervisor.state("hn-restart-node")).as("the old connection is gone")
+                        .isInstanceOfSatisfying(HypervisorException.class,
+                                e -> assertThat(e.kind()).isEqualTo(HypervisorException.Kind.CANNOT_CONNECT));
+                assertThat(hypervisor.state("hn-restart-node")).as("the next call connects again").isEqualTo(RunState.SHUTOFF);
+                PowerOutcome status = power.status(m);
+                assertThat(status).as(status.detail()).extracting(PowerOutcome::kind, PowerOutcome::state)
+                        .containsExactly(Kind.DONE, PowerState.OFF);
+            } finally {
+                libvirtd.close();
+            }
         }
     }
 }

@@ -2,6 +2,7 @@ package io.headnode.power.redfish;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.headnode.common.exec.CommandResult;
 import io.headnode.testing.Command;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -30,7 +31,7 @@ class FakeRedfishRedfishtoolIT {
         bmc.close();
     }
 
-    private Command.Result redfishtool(String user, String password, String auth, String... args) throws Exception {
+    private CommandResult redfishtool(String user, String password, String auth, String... args) throws Exception {
         Path cfg = dir.resolve("rft-" + user + "-" + password + ".json");
         Files.writeString(cfg, "{\"user\": \"" + user + "\", \"password\": \"" + password + "\"}");
         Files.setPosixFilePermissions(cfg, PosixFilePermissions.fromString("rw-------"));
@@ -42,17 +43,17 @@ class FakeRedfishRedfishtoolIT {
     @Test
     void redfishtoolReadsResetsAndSetsBootOverride() throws Exception {
         for (String auth : new String[] {"Session", "Basic"}) {
-            Command.Result get = redfishtool("root", "calvin", auth, "Systems", "-1");
+            CommandResult get = redfishtool("root", "calvin", auth, "Systems", "-1");
             assertThat(get.exitCode()).as(get.stderr()).isZero();
             assertThat(get.stdout()).contains("\"PowerState\": \"Off\"").contains("#ComputerSystem.Reset");
         }
-        Command.Result on = redfishtool("root", "calvin", "Session", "Systems", "-1", "reset", "On");
+        CommandResult on = redfishtool("root", "calvin", "Session", "Systems", "-1", "reset", "On");
         assertThat(on.exitCode()).as(on.stderr()).isZero();
         assertThat(bmc.isOn()).isTrue();
-        Command.Result boot = redfishtool("root", "calvin", "Session", "Systems", "-1", "setBootOverride", "Once", "Pxe");
+        CommandResult boot = redfishtool("root", "calvin", "Session", "Systems", "-1", "setBootOverride", "Once", "Pxe");
         assertThat(boot.exitCode()).as(boot.stderr()).isZero();
         assertThat(bmc.boot()).isEqualTo("Once Pxe");
-        Command.Result off = redfishtool("root", "calvin", "Basic", "Systems", "-1", "reset", "ForceOff");
+        CommandResult off = redfishtool("root", "calvin", "Basic", "Systems", "-1", "reset", "ForceOff");
         assertThat(off.exitCode()).as(off.stderr()).isZero();
         assertThat(bmc.isOn()).isFalse();
         assertThat(bmc.log()).containsExactly("reset On", "boot Once Pxe", "reset ForceOff");
@@ -60,7 +61,7 @@ class FakeRedfishRedfishtoolIT {
 
     @Test
     void redfishtoolWithWrongPasswordFails() throws Exception {
-        Command.Result r = redfishtool("root", "hobbes", "Session", "Systems", "-1", "reset", "On");
+        CommandResult r = redfishtool("root", "hobbes", "Session", "Systems", "-1", "reset", "On");
         assertThat(r.exitCode()).isNotZero();
         assertThat(bmc.isOn()).isFalse();
         assertThat(bmc.log()).isEmpty();

@@ -1,0 +1,80 @@
+package io.headnode.common.exec;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ProcessCommandRunnerTest {
+    private final ProcessCommandRunner runner = new ProcessCommandRunner();
+
+    @Test
+    void returnsExitCodeAndOutput() {
+        CommandResult r = runner.run(List.of("sh", "-c", "echo out; echo err >&2; exit 3"), Duration.ofSeconds(10));
+        assertThat(r.exitCode()).isEqualTo(3);
+        assertThat(r.stdout()).isEqualTo("out\n");
+        assertThat(r.stderr()).isEqualTo("err\n");
+        assertThat(r.describe()).endsWith("exited 3: err");
+        assertThatThrownBy(r::orThrow).isInstanceOf(CommandException.class)
+                .satisfies(e -> assertThat(((CommandException) e).kind()).isEqualTo(CommandException.Kind.FAILED));
+    }
+
+    @Test
+    void timeoutKillsTheProcessTreeAndIsOneExceptionType(@TempDir Path dir) throws Exception {
+        Path pid = dir.resolve("child.pid");
+        // the grandchild would outlive a kill of sh alone
+        CommandSpec spec = CommandSpec.of(List.of("sh", "-c", "sleep 600 & echo $! > " + pid + "; wait"), Duration.ofSeconds(2));
+        assertThatThrownBy(() -> runner.run(spec)).isInstanceOf(CommandException.class).hasMessageContaining("timed out after 2 s")
+                .satisfies(e -> assertThat(((CommandException) e).kind()).isEqualTo(CommandException.Kind.TIMED_OUT));
+        long child = Long.parseLong(Files.readString(pid).strip());
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                .until(() -> ProcessHandle.of(child).map(h -> !h.isAlive()).orElse(true));
+    }
+
+    @Test
+    void missingProgramIsACommandException() {
+        assertThatThrownBy(() -> runner.run(List.of("/nonexistent/prog"), Duration.ofSeconds(5)))
+                .isInstanceOf(CommandException.class).hasMessageContaining("cannot run /nonexistent/prog")
+                .satisfies(e -> assertThat(((CommandException) e).kind()).isEqualTo(CommandException.Kind.CANNOT_START));
+    }
+
+    @Test
+    void environmentDirectoryAndStdin(@TempDir Path dir) throws Exception {
+        CommandSpec spec = CommandSpec.of(List.of("sh", "-c", "pwd; echo \"$HN_SECRET\"; cat"), Duration.ofSeconds(10))
+                .withEnvironment("HN_SECRET", "s3cret").withDirectory(dir).withStdin("from stdin\n");
+        assertThat(runner.run(spec).stdout()).isEqualTo(dir.toRealPath().toString() + "\ns3cret\nfrom stdin\n");
+        assertThat(runner.run(List.of("cat"), Duration.ofSeconds(10)).stdout()).as("no stdin is /dev/null, not a pipe left open").isEmpty();
+    }
+
+    @Test
+    void prefixGoesBeforeTheCommandAndIntoTheResult() {
+        CommandResult r = new ProcessCommandRunner(List.of("env", "HN_X=1")).run(List.of("sh", "-c", "echo $HN_X"), Duration.ofSeconds(10));
+        assertThat(r.command()).containsExactly("env", "HN_X=1", "sh", "-c", "echo $HN_X");
+        assertThat(r.stdout()).isEqualTo("1\n");
+    }
+
+    @Test
+    void outputLargerThanAPipeDoesNotBlock() {
+        CommandResult r = runner.run(List.of("head", "-c", "1000000", "/dev/zero"), Duration.ofSeconds(10));
+        assertThat(r.stdout()).hasSize(1_000_000);
+    }
+
+    @Test
+    void specValidatesAndNeverPrintsEnvironmentValues() {
+        CommandSpec spec = CommandSpec.of(List.of("ipmitool", "-E"), Duration.ofSeconds(5)).withEnvironment("IPMI_PASSWORD", "calvin");
+        assertThat(spec.toString()).contains("ipmitool -E", "IPMI_PASSWORD").doesNotContain("calvin");
+        assertThat(spec.environment()).containsEntry("IPMI_PASSWORD", "calvin");
+        assertThat(spec.directory()).isEqualTo(Optional.empty());
+        assertThatThrownBy(() -> CommandSpec.of(List.of(), Duration.ofSeconds(1))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> CommandSpec.of(List.of("true"), Duration.ZERO)).isInstanceOf(IllegalArgumentException.class);
+        assertThat(new CommandSpec(List.of("true"), Duration.ofSeconds(1), Map.of(), Optional.empty(), "").withTimeout(Duration.ofSeconds(2)).timeout())
+                .isEqualTo(Duration.ofSeconds(2));
+    }
+}
