@@ -1,6 +1,7 @@
-package io.headnode.orchestrator.lab;
+package io.headnode.lab;
 
 import io.headnode.contract.AtomicFiles;
+import io.headnode.testing.Daemon;
 import java.io.IOException;
 import java.io.StringReader;
 import java.io.StringWriter;
@@ -32,17 +33,23 @@ final class LabState {
         return s;
     }
 
-    Optional<String> get(String key) {
-        return Optional.ofNullable(values.getProperty(key));
-    }
-
     Optional<Long> pid(String daemon) {
-        return get("pid." + daemon).map(Long::parseLong);
+        return Optional.ofNullable(values.getProperty("pid." + daemon)).map(Long::parseLong);
     }
 
-    void put(String key, String value) {
-        values.setProperty(key, value);
+    /** Remembers the PID of a daemon the lab started, so a later {@code lab status} or {@code lab down} finds it. */
+    void putPid(String daemon, Daemon d) {
+        putPid(daemon, d.pid());
+    }
+
+    void putPid(String daemon, long pid) {
+        values.setProperty("pid." + daemon, Long.toString(pid));
         save();
+    }
+
+    /** The daemon recorded under {@code daemon}, if it still runs with {@code marker} in its command line. */
+    Optional<Daemon> attach(String daemon, String marker, Path log) {
+        return pid(daemon).flatMap(p -> Daemon.attach(daemon, p, marker, log));
     }
 
     private void save() {

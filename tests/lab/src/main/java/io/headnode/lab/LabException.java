@@ -1,4 +1,4 @@
-package io.headnode.orchestrator.lab;
+package io.headnode.lab;
 
 /** A lab step failed; the message says which and why, in one line. */
 public final class LabException extends RuntimeException {

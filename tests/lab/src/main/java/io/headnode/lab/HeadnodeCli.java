@@ -1,4 +1,4 @@
-package io.headnode.orchestrator.lab;
+package io.headnode.lab;
 
 import io.headnode.orchestrator.cli.HeadnodeCommand;
 import io.headnode.orchestrator.cli.Main;
@@ -9,17 +9,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Runs {@code headnode ...} in this process against the lab's orchestrator config: exactly what an admin types. */
-final class HeadnodeCli {
-    record Result(int exitCode, String out, String err) {
+public final class HeadnodeCli {
+    /** A command's exit code and output. */
+    public record Result(int exitCode, String out, String err) {
     }
 
     private final Path config;
 
-    HeadnodeCli(Path config) {
-        this.config = config;
+    public HeadnodeCli(Path config) {
+        this.config = java.util.Objects.requireNonNull(config, "config is null");
     }
 
-    Result run(String... args) {
+    public Result run(String... args) {
         List<String> all = new ArrayList<>(List.of("--config", config.toString()));
         all.addAll(List.of(args));
         StringWriter out = new StringWriter();
@@ -30,7 +31,7 @@ final class HeadnodeCli {
     }
 
     /** Runs and throws unless it exits 0; returns its output. */
-    String check(String... args) {
+    public String check(String... args) {
         Result r = run(args);
         if (r.exitCode() != 0) {
             throw new LabException("headnode " + String.join(" ", args) + " exited " + r.exitCode() + ": " + (r.err() + r.out()).strip());

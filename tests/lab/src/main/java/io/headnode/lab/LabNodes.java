@@ -1,13 +1,19 @@
-package io.headnode.orchestrator.lab;
+package io.headnode.lab;
 
-import io.headnode.common.exec.CommandResult;
+import io.headnode.common.exec.CommandRunner;
+import io.headnode.common.libvirt.DomainStatus;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.RunState;
 import java.io.IOException;
 import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.UUID;
 import org.apache.velocity.Template;
@@ -15,18 +21,21 @@ import org.apache.velocity.VelocityContext;
 import org.apache.velocity.app.VelocityEngine;
 
 /**
- * The lab's "bare-metal" nodes: domains on the lab libvirtd, one NIC on the VLAN bridge, a blank disk, network
- * boot first. Defined here, never started here: the head node's agent powers them on through its libvirt driver.
+ * The lab's "bare-metal" nodes: domains on the lab libvirtd (through the {@link Hypervisor} wrapper), one NIC on
+ * the VLAN bridge, a blank disk, network boot first. Defined here, never started here: the head node's agent
+ * powers them on through their BMCs.
  */
 final class LabNodes {
-    static final String TEMPLATE = "io/headnode/templates/lab-node-domain.xml.vm";
+    static final String TEMPLATE = "io/headnode/lab/lab-node-domain.xml.vm";
     static final int MEMORY_MIB = 256;
     private static final String DISK_SIZE = "64M";
     private final LabSettings settings;
+    private final CommandRunner runner;
     private final VelocityEngine velocity;
 
-    LabNodes(LabSettings settings) {
-        this.settings = settings;
+    LabNodes(LabSettings settings, CommandRunner runner) {
+        this.settings = Objects.requireNonNull(settings, "settings is null");
+        this.runner = Objects.requireNonNull(runner, "runner is null");
         Properties p = new Properties();
         p.setProperty("resource.loaders", "class");
         p.setProperty("resource.loader.class.class", "org.apache.velocity.runtime.resource.loader.ClasspathResourceLoader");
@@ -51,40 +60,38 @@ final class LabNodes {
     }
 
     /** Creates each node's blank disk (if missing) and defines its domain (idempotent: same name, same uuid). */
-    void define(String vlanBridge) {
+    void define(Hypervisor libvirt, String vlanBridge) {
         try {
             Files.createDirectories(settings.nodesDir());
             for (int i = 1; i <= settings.nodes(); i++) {
-                if (!Files.exists(settings.nodeDisk(i))) {
-                    Exec.check("qemu-img", "create", "-q", "-f", "qcow2", settings.nodeDisk(i).toString(), DISK_SIZE);
+                Path disk = settings.nodeDisk(i);
+                if (!Files.exists(disk)) {
+                    runner.check(List.of("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), DISK_SIZE));
                 }
-                Path xml = settings.nodesDir().resolve("node" + i + ".xml");
-                Files.writeString(xml, render(i, vlanBridge), StandardCharsets.UTF_8);
-                Exec.check("virsh", "-c", settings.localUri(), "define", xml.toString());
+                libvirt.define(render(i, vlanBridge));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare lab nodes in " + settings.nodesDir(), e);
         }
     }
 
-    /** Destroys and undefines every lab node that exists; returns the names removed. */
-    List<String> remove() {
-        List<String> removed = new java.util.ArrayList<>();
-        for (int i = 1; i <= 4; i++) {
+    /** Destroys and undefines every lab node that exists (any count a lab had); returns the names removed. */
+    List<String> remove(Hypervisor libvirt) {
+        List<String> removed = new ArrayList<>();
+        for (int i = 1; i <= LabSettings.MAX_NODES; i++) {
             String name = settings.nodeName(i);
-            if (Exec.run(List.of("virsh", "-c", settings.localUri(), "dominfo", name)).ok()) {
-                Exec.run(List.of("virsh", "-c", settings.localUri(), "destroy", name));
-                Exec.run(List.of("virsh", "-c", settings.localUri(), "undefine", name)).orThrow();
+            if (libvirt.lookup(name).isPresent()) {
+                libvirt.destroy(name);
+                libvirt.undefine(name);
                 removed.add(name);
             }
         }
         return removed;
     }
 
-    /** {@code virsh domstate}, or "absent". */
-    String state(int i) {
-        CommandResult r = Exec.run(List.of("virsh", "-c", settings.localUri(), "domstate", settings.nodeName(i)));
-        return r.ok() ? r.stdout().strip() : "absent";
+    /** libvirt's state of node {@code i}; empty when it is not defined. */
+    Optional<RunState> state(Hypervisor libvirt, int i) {
+        return libvirt.lookup(settings.nodeName(i)).map(DomainStatus::state);
     }
 
     NodeProgress progress(int i) {

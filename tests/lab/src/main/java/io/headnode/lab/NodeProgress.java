@@ -1,4 +1,4 @@
-package io.headnode.orchestrator.lab;
+package io.headnode.lab;
 
 import java.util.regex.Pattern;
 

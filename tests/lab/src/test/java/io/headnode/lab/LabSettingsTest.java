@@ -1,24 +1,26 @@
-package io.headnode.orchestrator.lab;
+package io.headnode.lab;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.headnode.contract.BmcAddress;
 import io.headnode.contract.Vlan;
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 
 class LabSettingsTest {
     private static LabSettings settings(String dir, String ns, int nodes) {
-        return new LabSettings(Path.of(dir), ns, new Vlan(100), nodes, Path.of("/src"), Path.of("/cache"));
+        return new LabSettings(Path.of(dir), ns, new Vlan(100), nodes, Path.of("/cache"));
     }
 
     @Test
-    void derivesNamesMacsAndUris() {
+    void derivesNamesMacsUrisAndBmcs() {
         LabSettings s = settings("/var/lib/headnode-lab", "hnlab", 2);
         assertThat(s.nodeName(2)).isEqualTo("hnlab-node2");
         assertThat(s.nodeMac(1)).isEqualTo("52:54:00:4c:64:01");
         assertThat(s.localUri()).isEqualTo("qemu:///system?socket=/var/lib/headnode-lab/libvirt/sock/libvirt-sock");
-        assertThat(s.agentUri()).isEqualTo("qemu+tcp://192.0.2.1/system");
+        assertThat(s.bmcAddress(2)).isEqualTo(BmcAddress.parse("192.0.2.1:6232"));
+        assertThat(s.bmcDir()).isEqualTo(Path.of("/var/lib/headnode-lab/bmc"));
         assertThat(s.nodeConsole(2)).isEqualTo(Path.of("/var/lib/headnode-lab/nodes/node2.console.log"));
     }
 

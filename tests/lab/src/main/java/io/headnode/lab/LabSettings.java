@@ -1,5 +1,6 @@
-package io.headnode.orchestrator.lab;
+package io.headnode.lab;
 
+import io.headnode.contract.BmcAddress;
 import io.headnode.contract.Vlan;
 import java.nio.file.Path;
 import java.util.Objects;
@@ -7,28 +8,28 @@ import java.util.regex.Pattern;
 
 /**
  * What one lab is: where it keeps its files, the network namespace it lives in, the VLAN its head node serves
- * and how many "bare-metal" nodes it makes. The public bridge and libvirtd's TCP listener use 192.0.2.0/24
- * (TEST-NET-1, never routed), and only inside the lab's namespace.
+ * and how many "bare-metal" nodes it makes. The public bridge and the nodes' BMCs use 192.0.2.0/24 (TEST-NET-1,
+ * never routed), and only inside the lab's namespace. libvirtd has no network listener: only its unix socket.
  *
  * @param dir        the lab's files: libvirtd config and state, orchestrator state, shares, node disks, logs
  * @param namespace  network namespace name; everything the lab runs lives in it
  * @param vlan       the head node's VLAN
  * @param nodes      number of lab nodes (1..4)
- * @param home       the Headnode checkout (bin/install-deps, guest-image/image/build-image.sh)
  * @param imageCache where build-image.sh caches images (shared by labs and CI)
  */
-public record LabSettings(Path dir, String namespace, Vlan vlan, int nodes, Path home, Path imageCache) {
+public record LabSettings(Path dir, String namespace, Vlan vlan, int nodes, Path imageCache) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,11}");
     private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9/._-]+");
     public static final String PUBLIC_BRIDGE = "hnlab-pub";
     public static final String HOST_ADDRESS = "192.0.2.1";
     public static final int PREFIX = 24;
-    public static final int LIBVIRTD_PORT = 16509;
+    /** Node i's BMC answers IPMI on UDP {@code BMC_BASE_PORT + i} of {@link #HOST_ADDRESS}. */
+    public static final int BMC_BASE_PORT = 6230;
+    public static final int MAX_NODES = 4;
 
     public LabSettings {
         Objects.requireNonNull(dir, "dir is null");
         Objects.requireNonNull(vlan, "vlan is null");
-        Objects.requireNonNull(home, "home is null");
         Objects.requireNonNull(imageCache, "imageCache is null");
         dir = dir.toAbsolutePath().normalize();
         if (!SAFE_PATH.matcher(dir.toString()).matches() || dir.toString().length() > 60) {
@@ -37,8 +38,8 @@ public record LabSettings(Path dir, String namespace, Vlan vlan, int nodes, Path
         if (namespace == null || !NAME.matcher(namespace).matches()) {
             throw new IllegalArgumentException("namespace '" + namespace + "' must be 1-12 of [a-z0-9], starting with a letter");
         }
-        if (nodes < 1 || nodes > 4) {
-            throw new IllegalArgumentException("nodes " + nodes + " is outside 1..4");
+        if (nodes < 1 || nodes > MAX_NODES) {
+            throw new IllegalArgumentException("nodes " + nodes + " is outside 1.." + MAX_NODES);
         }
     }
 
@@ -51,9 +52,13 @@ public record LabSettings(Path dir, String namespace, Vlan vlan, int nodes, Path
         return "qemu:///system?socket=" + libvirtDir().resolve("sock/libvirt-sock");
     }
 
-    /** How the head node's agent reaches the lab libvirtd: TCP on the public bridge, inside the namespace only. */
-    public String agentUri() {
-        return "qemu+tcp://" + HOST_ADDRESS + "/system";
+    /** Where node {@code i}'s BMC answers (IPMI over LAN), for machines.txt: the head node reaches it on its eth1. */
+    public BmcAddress bmcAddress(int i) {
+        return new BmcAddress(HOST_ADDRESS, BMC_BASE_PORT + i);
+    }
+
+    public Path bmcDir() {
+        return dir.resolve("bmc");
     }
 
     public Path orchestratorConfig() {
