@@ -1,21 +1,21 @@
 package io.headnode.lab;
 
+import io.headnode.common.kv.KvException;
+import io.headnode.common.kv.KvFile;
 import io.headnode.contract.AtomicFiles;
 import io.headnode.testing.Daemon;
 import java.io.IOException;
-import java.io.StringReader;
-import java.io.StringWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
-import java.util.Properties;
+import java.util.TreeMap;
 
 /** What a lab made (PIDs, names), kept in {@code <dir>/lab.state} so {@code lab status} and {@code lab down} find it. */
 final class LabState {
     private final Path file;
-    private final Properties values = new Properties();
+    private final TreeMap<String, String> values = new TreeMap<>();
 
     private LabState(Path file) {
         this.file = file;
@@ -25,16 +25,21 @@ final class LabState {
         LabState s = new LabState(file);
         if (Files.exists(file)) {
             try {
-                s.values.load(new StringReader(Files.readString(file, StandardCharsets.UTF_8)));
+                KvFile kv = KvFile.read(file);
+                for (String key : kv.keys()) {
+                    s.values.put(key, kv.text(key).orElseThrow());
+                }
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot read " + file, e);
+            } catch (KvException e) {
+                throw new IllegalStateException(e.getMessage(), e);
             }
         }
         return s;
     }
 
     Optional<Long> pid(String daemon) {
-        return Optional.ofNullable(values.getProperty("pid." + daemon)).map(Long::parseLong);
+        return Optional.ofNullable(values.get("pid." + daemon)).map(Long::parseLong);
     }
 
     /** Remembers the PID of a daemon the lab started, so a later {@code lab status} or {@code lab down} finds it. */
@@ -43,7 +48,7 @@ final class LabState {
     }
 
     void putPid(String daemon, long pid) {
-        values.setProperty("pid." + daemon, Long.toString(pid));
+        values.put("pid." + daemon, Long.toString(pid));
         save();
     }
 
@@ -55,8 +60,8 @@ final class LabState {
     private void save() {
         try {
             Files.createDirectories(file.getParent());
-            StringWriter w = new StringWriter();
-            values.store(w, "headnode lab: what it made");
+            StringBuilder w = new StringBuilder("# headnode lab: what it made\n");
+            values.forEach((k, v) -> w.append(KvFile.line(k, v)));
             AtomicFiles.writeIfChanged(file, w.toString().getBytes(StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write " + file, e);
