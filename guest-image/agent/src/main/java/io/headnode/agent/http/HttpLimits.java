@@ -43,10 +43,10 @@ public record HttpLimits(int maxConnections, int maxPerAddress, int maxRequestLi
     /**
      * The agent's limits: 4,096 connections, 128 per address; request line 2 KiB, headers 4 KiB in at most 64 lines
      * (PXE firmware, iPXE and installers send a few hundred bytes), body 4 KiB; 256 requests in progress (16 per address);
-     * 2 handler threads.
+     * 4 handler threads (an install callback may wait on the disk for up to 10 s).
      */
     public static HttpLimits defaults(Duration requestTimeout) {
-        return new HttpLimits(4096, 128, 2048, 4096, 64, 4096, 256, requestTimeout, 2);
+        return new HttpLimits(4096, 128, 2048, 4096, 64, 4096, 256, requestTimeout, 4);
     }
 
     /** Requests partly received at once from one address: a sixteenth of {@link #maxRequestsInProgress}, at least 1. */
