@@ -72,11 +72,13 @@ public final class Agent implements AutoCloseable {
     }
 
     private void safeTick() {
-        try {
-            tick();
-        } catch (RuntimeException e) {
-            LOG.error("reconcile pass failed: {}", e.toString(), e);
-        }
+        FatalErrorHandler.runGuarded(() -> {
+            try {
+                tick();
+            } catch (RuntimeException e) {
+                LOG.error("reconcile pass failed: {}", e.toString(), e);
+            }
+        });
     }
 
     /** One reconcile pass. */

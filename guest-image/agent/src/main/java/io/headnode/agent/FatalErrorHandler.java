@@ -28,6 +28,21 @@ final class FatalErrorHandler implements Thread.UncaughtExceptionHandler {
         Thread.setDefaultUncaughtExceptionHandler(new FatalErrorHandler(status -> Runtime.getRuntime().halt(status)));
     }
 
+    /**
+     * Runs {@code task}; an {@link Error} is handed to the current thread's uncaught-exception handler before it is
+     * rethrown. A scheduled executor keeps what its task threw in a future nobody reads, so without this an Error in
+     * the agent's loop would end the loop silently while the process stayed up.
+     */
+    static void runGuarded(Runnable task) {
+        try {
+            task.run();
+        } catch (Error e) {
+            Thread t = Thread.currentThread();
+            t.getUncaughtExceptionHandler().uncaughtException(t, e);
+            throw e;
+        }
+    }
+
     @Override
     public void uncaughtException(Thread thread, Throwable e) {
         if (!(e instanceof Error)) {

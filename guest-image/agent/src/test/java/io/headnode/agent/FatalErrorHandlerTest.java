@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.Executors;
 import org.junit.jupiter.api.Test;
 
@@ -57,6 +59,25 @@ class FatalErrorHandlerTest {
             await().atMost(Duration.ofSeconds(10)).until(() -> !halts.isEmpty());
         } finally {
             pool.shutdownNow();
+        }
+        assertThat(halts).containsExactly(FatalErrorHandler.EXIT_STATUS);
+    }
+
+    @Test
+    void anErrorInAScheduledTaskReachesTheHandlerWhenGuarded() throws Exception {
+        // a scheduled executor keeps a task's Error in its future: the agent's loop runs guarded so the JVM still halts
+        ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "loop");
+            t.setUncaughtExceptionHandler(handler);
+            return t;
+        });
+        try {
+            loop.schedule(() -> FatalErrorHandler.runGuarded(() -> {
+                throw new OutOfMemoryError("Java heap space");
+            }), 0, TimeUnit.MILLISECONDS);
+            await().atMost(Duration.ofSeconds(10)).until(() -> !halts.isEmpty());
+        } finally {
+            loop.shutdownNow();
         }
         assertThat(halts).containsExactly(FatalErrorHandler.EXIT_STATUS);
     }
