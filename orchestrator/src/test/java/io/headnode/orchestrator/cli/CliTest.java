@@ -13,6 +13,7 @@ import io.headnode.testing.Command;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
@@ -109,8 +110,10 @@ class CliTest {
         assertThat(ok.out()).contains("3 machines, written");
         Path target = share.resolve("machines.txt");
         assertThat(Files.readString(target)).contains("aa:bb:cc:dd:ee:01 10.0.0.1\n").contains("aa:bb:cc:dd:ee:03 fd00::3\n");
-        long mtime = Files.getLastModifiedTime(target).toMillis();
-        Thread.sleep(20);
+        // an old mtime: any rewrite, however quick, would move it
+        FileTime old = FileTime.fromMillis(1_000_000_000_000L);
+        Files.setLastModifiedTime(target, old);
+        long mtime = old.toMillis();
         assertThat(host.cli("machines", "push", "--vlan", "10", write("m2.txt", input).toString()).out()).contains("unchanged");
         assertThat(Files.getLastModifiedTime(target).toMillis()).isEqualTo(mtime);
         TestHost.Run show = host.cli("machines", "show", "--vlan", "10");
