@@ -39,7 +39,7 @@ public final class HeadnodeCommand {
         this(null, c -> List.of(new HostModule(c), new ReconcileModule()));
     }
 
-    /** For tests: a fixed configuration (instead of --config) and other modules (e.g. overrides that inject a crash). */
+    /** A root with a fixed configuration (instead of --config) and its own module list: the composition root for embedders. */
     public HeadnodeCommand(HostConfig fixed, Function<HostConfig, List<Module>> modules) {
         this.fixed = fixed;
         this.modules = modules;
