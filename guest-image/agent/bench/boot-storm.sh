@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Boot-storm benchmark: 100 concurrent clients fetching one 64 MiB initrd over loopback, nginx (sendfile, 2 workers)
-# and the agent's HTTP server side by side in one run, alternating, each measured with wrk. Reports throughput
-# and the agent's peak resident memory (VmHWM) at the launcher's heap settings.
+# and the agent's HTTP server (Netty) side by side in one run, alternating, each measured with wrk. Reports throughput
+# and the agent's peak resident memory (VmHWM). The agent runs through bin/headnode-agent, so with the launcher's
+# JVM options (or HEADNODE_AGENT_JAVA_OPTS, as the launcher takes it).
 # Loopback only. Needs nginx and wrk (bin/install-deps) and the built jar (mvn -B -q install -pl guest-image/agent -am -DskipTests).
 # Usage: guest-image/agent/bench/boot-storm.sh [SECONDS_PER_RUN] [ROUNDS]
 set -euo pipefail
@@ -10,7 +11,6 @@ secs=${1:-15}
 rounds=${2:-2}
 jar=$PWD/target/headnode-agent.jar
 [ -f "$jar" ] || { echo "build first: mvn -B -q install -pl guest-image/agent -am -DskipTests" >&2; exit 2; }
-java_opts=${HEADNODE_AGENT_JAVA_OPTS:--Xmx48m -Xss512k -XX:+UseSerialGC -XX:MaxMetaspaceSize=64m -XX:ReservedCodeCacheSize=32m -XX:TieredStopAtLevel=1}
 work=$(mktemp -d /tmp/boot-storm.XXXXXX)
 nginx_pid=""; agent_pid=""
 cleanup() {
@@ -44,7 +44,7 @@ http {
 }
 NGINX
 nginx -c "$work/nginx/nginx.conf" -p "$work/nginx" & nginx_pid=$!
-java $java_opts -jar "$jar" serve --root "$work/root" --address 127.0.0.1 --port 18081 --threads 2 2>"$work/agent.log" & agent_pid=$!
+HEADNODE_AGENT_JAR=$jar ../../bin/headnode-agent serve --root "$work/root" --address 127.0.0.1 --port 18081 --threads 2 >"$work/agent.log" 2>&1 & agent_pid=$!
 for port in 18080 18081; do
   for _ in $(seq 50); do curl -fs -o /dev/null "http://127.0.0.1:$port/centos/initrd.img" && break; sleep 0.2; done
 done
@@ -59,6 +59,7 @@ rss_peak=0
 sample_rss() { while kill -0 "$agent_pid" 2>/dev/null; do
   r=$(awk '/VmRSS/ {print $2}' /proc/$agent_pid/status 2>/dev/null || echo 0); echo "$r" >> "$work/rss"; sleep 0.5; done; }
 sample_rss & sampler=$!
+load0=$(cut -d' ' -f1-3 /proc/loadavg)
 declare -a n_rates a_rates
 for r in $(seq "$rounds"); do
   n=$(wrk -t2 -c100 -d"${secs}s" --timeout 60s "$(url 18080)" | tee -a "$work/wrk.log" | rate); n_rates+=("$n")
@@ -73,5 +74,6 @@ for v in "${n_rates[@]}"; do n_sum=$((n_sum + v)); done
 for v in "${a_rates[@]}"; do a_sum=$((a_sum + v)); done
 ratio=$(awk -v a="$a_sum" -v n="$n_sum" 'BEGIN { printf "%.2f", a / n }')
 echo "nginx total ${n_sum} MiB/s over $rounds runs; agent ${a_sum} MiB/s; agent/nginx = ${ratio}x"
-echo "agent peak RSS: $((hwm / 1024)) MiB (VmHWM), sampled max $((rss_peak / 1024)) MiB; JVM options: $java_opts"
-echo "nginx workers: 2 (sendfile on); wrk -t2 -c100 -d${secs}s per run; file 64 MiB; loopback"
+echo "agent peak RSS: $((hwm / 1024)) MiB (VmHWM, $hwm kB), sampled max $((rss_peak / 1024)) MiB"
+echo "agent: $(tr '\0' ' ' < /proc/$agent_pid/cmdline | cut -c1-400)"
+echo "nginx workers: 2 (sendfile on); wrk -t2 -c100 -d${secs}s per run; file 64 MiB; loopback; load average before: $load0"

@@ -13,10 +13,10 @@ RUNS="${1:-3}"
 HOME_DIR="$(cd "$(dirname "$0")/../../.." && pwd)"
 DIR=/var/tmp/hnbench
 NS=hnbench
-JAR="$(ls "$HOME_DIR"/orchestrator/target/headnode-orchestrator-*-all.jar | head -1)"
-cp "$JAR" /var/tmp/hnbench-orchestrator.jar   # a private copy: a rebuild of the tree must not pull it away mid-run
-LAB=(java -cp /var/tmp/hnbench-orchestrator.jar io.headnode.orchestrator.cli.Main lab --dir "$DIR" --namespace "$NS")
-HN=(java -cp /var/tmp/hnbench-orchestrator.jar io.headnode.orchestrator.cli.Main --config "$DIR/orchestrator.conf")
+JAR="$(ls "$HOME_DIR"/tests/lab/target/headnode-lab-*-all.jar | head -1)"   # the lab's jar holds the orchestrator too
+cp "$JAR" /var/tmp/hnbench-lab.jar   # a private copy: a rebuild of the tree must not pull it away mid-run
+LAB=(java -cp /var/tmp/hnbench-lab.jar io.headnode.lab.LabCommand --dir "$DIR" --namespace "$NS")
+HN=(java -cp /var/tmp/hnbench-lab.jar io.headnode.orchestrator.cli.Main --config "$DIR/orchestrator.conf")
 URI="qemu:///system?socket=$DIR/libvirt/sock/libvirt-sock"
 HEAD_LOG="$DIR/state/console/headnode-vlan100.log"
 NODE_LOG="$DIR/nodes/node1.console.log"

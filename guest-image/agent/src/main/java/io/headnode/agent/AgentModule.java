@@ -3,10 +3,28 @@ package io.headnode.agent;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.Singleton;
+import io.headnode.agent.apply.ApplyPipeline;
+import io.headnode.agent.apply.DaemonsStep;
+import io.headnode.agent.apply.DhcpStep;
+import io.headnode.agent.apply.FirewallStep;
+import io.headnode.agent.apply.HttpStep;
+import io.headnode.agent.apply.InstallsStep;
+import io.headnode.agent.apply.NetworkStep;
+import io.headnode.agent.apply.ProfileStep;
+import io.headnode.agent.apply.TftpStep;
 import io.headnode.agent.dhcp.AddressBook;
-import io.headnode.agent.install.InstallManager;
+import io.headnode.agent.dhcp.DhcpBackend;
+import io.headnode.agent.install.InstallMachine;
 import io.headnode.agent.install.InstallStore;
+import io.headnode.agent.install.InstallTemplates;
+import io.headnode.agent.install.Installs;
+import io.headnode.agent.install.PowerDispatch;
+import io.headnode.agent.install.PxeSync;
 import io.headnode.agent.install.RequestSpool;
+import io.headnode.agent.install.Tokens;
+import io.headnode.agent.net.Firewall;
+import io.headnode.agent.net.NetworkSetup;
+import io.headnode.agent.net.ServiceDaemons;
 import io.headnode.agent.render.Templates;
 import io.headnode.agent.share.ShareMounter;
 import io.headnode.agent.share.ShareReader;
@@ -14,9 +32,12 @@ import io.headnode.agent.status.StatusPublisher;
 import io.headnode.agent.tftp.PxeConfigs;
 import io.headnode.common.exec.CommandRunner;
 import io.headnode.common.exec.ProcessCommandRunner;
+import io.headnode.agent.tftp.TftpTree;
 import io.headnode.contract.ShareLayout;
 import io.headnode.power.PowerService;
 import java.time.Clock;
+import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.Executors;
 
@@ -25,6 +46,8 @@ import java.util.concurrent.Executors;
  * PowerService from the power module ({@link io.headnode.agent.power.PowerPlug}), which also binds ShareLayout.
  */
 public final class AgentModule extends AbstractModule {
+    /** How long a failed apply step waits before it is tried again with the same share. */
+    static final Duration STEP_BACKOFF = Duration.ofSeconds(30);
     private final AgentConfig config;
 
     public AgentModule(AgentConfig config) {
@@ -68,20 +91,39 @@ public final class AgentModule extends AbstractModule {
         return new RequestSpool(new ShareLayout(c.shareMount()).requests(), c.localRequests());
     }
 
+    /** Installs: state written by one "install-disk" thread, power cycles on up to four "power" threads. */
     @Provides
     @Singleton
-    InstallManager installManager(AgentConfig c, PowerService power, Templates templates, Clock clock) {
-        return new InstallManager(c, power, templates, new PxeConfigs(c.pxelinuxCfg()), new InstallStore(c.stateDir().resolve("installs.json")),
-                clock, Executors.newFixedThreadPool(4, r -> {
-                    Thread t = new Thread(r, "power");
-                    t.setDaemon(true);
-                    return t;
-                }));
+    Installs installs(AgentConfig c, PowerService power, Templates templates, Clock clock) {
+        InstallTemplates t = new InstallTemplates(templates, c.httpPort());
+        return new Installs(new InstallMachine(Tokens::newToken), new InstallStore(c.stateDir().resolve("installs.json")),
+                new PxeSync(new PxeConfigs(c.pxelinuxCfg()), t),
+                new PowerDispatch(power, Executors.newFixedThreadPool(4, daemon("power"))), t, clock,
+                Executors.newSingleThreadExecutor(daemon("install-disk")));
+    }
+
+    /** The apply steps, in order. */
+    @Provides
+    @Singleton
+    ApplyPipeline applyPipeline(AgentConfig c, Templates templates, NetworkSetup network, AddressBook addresses, DhcpBackend dhcp,
+                                TftpTree tftp, ServiceDaemons daemons, Installs installs, Firewall firewall) {
+        DhcpStep dhcpStep = new DhcpStep(c, addresses, dhcp);
+        return new ApplyPipeline(List.of(new ProfileStep(c, templates), new NetworkStep(c, network), dhcpStep, new TftpStep(tftp),
+                new DaemonsStep(daemons), new InstallsStep(installs, dhcpStep), new HttpStep(c, installs), new FirewallStep(c, firewall)),
+                STEP_BACKOFF);
     }
 
     @Provides
     @Singleton
     StatusPublisher statusPublisher(AgentConfig c, Clock clock) {
         return new StatusPublisher(c.statusPort(), c.statusFile(), c.statusInterval(), clock);
+    }
+
+    private static java.util.concurrent.ThreadFactory daemon(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

@@ -10,6 +10,7 @@ import picocli.CommandLine.Command;
         subcommands = {RunCommand.class, StatusCommand.class, InstallCommand.class, ServeCommand.class})
 public final class Main {
     public static void main(String[] args) {
+        FatalErrorHandler.install();
         System.exit(commandLine().execute(args));
     }
 

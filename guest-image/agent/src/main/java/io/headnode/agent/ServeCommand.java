@@ -17,7 +17,7 @@ final class ServeCommand implements Callable<Integer> {
     Path root;
     @Option(names = "--address", defaultValue = "127.0.0.1")
     String address;
-    @Option(names = "--port", defaultValue = "8080")
+    @Option(names = "--port", defaultValue = "8080", description = "TCP port (0: any free one; the line 'listening on ADDRESS:PORT' names it)")
     int port;
     @Option(names = "--threads", defaultValue = "2")
     int threads;
@@ -26,6 +26,9 @@ final class ServeCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         StaticFiles files = new StaticFiles(root);
         HttpServer server = new HttpServer(new InetSocketAddress(address, port), threads, Duration.ofSeconds(10), files::serve);
+        InetSocketAddress bound = server.address();
+        System.out.println("listening on " + bound.getAddress().getHostAddress() + ":" + bound.getPort());
+        System.out.flush();
         CountDownLatch stop = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -1,7 +1,6 @@
 package io.headnode.agent;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
+import io.headnode.contract.AgentStatus;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -38,21 +37,30 @@ final class StatusCommand implements Callable<Integer> {
             out.println("no status at " + c.statusFile() + ": is headnode-agent running?");
             return 2;
         }
-        JsonNode s = new ObjectMapper().readTree(text);
-        Instant updated = Instant.parse(s.path("updated").asText(Instant.EPOCH.toString()));
+        AgentStatus s;
+        try {
+            s = AgentStatus.parse(text.strip());
+        } catch (IllegalArgumentException e) {
+            out.println(c.statusFile() + ": " + e.getMessage());
+            return 2;
+        }
+        Instant updated = s.updated() == null ? Instant.EPOCH : s.updated();
         Duration age = Duration.between(updated, Instant.now());
         if (json) {
             out.print(text);
         } else {
-            out.printf("share:    %s%n", s.path("share").asText());
-            out.printf("vlan:     %s%n", s.path("vlan").asText("-"));
+            out.printf("share:    %s%n", s.share());
+            out.printf("vlan:     %s%n", s.vlan() == null ? "-" : s.vlan());
             out.printf("updated:  %s (%d s ago)%n", updated, age.toSeconds());
             out.println("services:");
-            s.path("services").fields().forEachRemaining(e -> out.printf("  %-9s %s%n", e.getKey(), e.getValue().asText()));
+            s.services().forEach((name, h) -> out.printf("  %-14s %-9s %s%n", name, h.state().word(), h.detail()));
             out.println("machines:");
-            for (JsonNode m : s.path("machines")) {
-                out.printf("  %s  %-15s %-10s %s %s%n", m.path("mac").asText(), m.path("address").asText("-"), m.path("state").asText(),
-                        m.path("since").isNull() ? "" : m.path("since").asText(), m.path("detail").asText());
+            for (AgentStatus.MachineStatus m : s.machines()) {
+                out.printf("  %s  %-15s %-10s %s %s%n", m.mac(), m.address() == null ? "-" : m.address(), m.state().word(),
+                        m.since() == null ? "" : m.since(), m.detail());
+            }
+            if (s.omittedMachines() > 0) {
+                out.printf("  (%d more not listed)%n", s.omittedMachines());
             }
         }
         out.flush();
@@ -61,6 +69,6 @@ final class StatusCommand implements Callable<Integer> {
             out.flush();
             return 2;
         }
-        return s.path("ready").asBoolean(false) ? 0 : 1;
+        return s.ready() ? 0 : 1;
     }
 }

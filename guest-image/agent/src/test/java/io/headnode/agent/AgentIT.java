@@ -6,10 +6,10 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.headnode.common.exec.CommandResult;
+import io.headnode.contract.AgentStatus;
 import io.headnode.testing.Command;
 import io.headnode.testing.Daemon;
 import io.headnode.testing.NetworkNamespace;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -121,7 +121,7 @@ class AgentIT {
         awaitTrue(Duration.ofSeconds(40), () -> {
             JsonNode s = status();
             return s.path("ready").asBoolean(false) && s.path("share").asText().equals("mounted-ro") && s.path("machines").size() == BASELINE_COUNT
-                    && s.path("services").path("dhcpd").asText().equals("running") && readOr(dir.resolve("run/dhcpd.pid")).strip().matches("[0-9]+");
+                    && s.path("services").path("dhcpd").path("detail").asText().equals("running") && readOr(dir.resolve("run/dhcpd.pid")).strip().matches("[0-9]+");
         }, () -> "agent not back to its baseline: " + statusText() + agent.logText());
         // (after the agent brought hn-priv up: without a carrier, duplicate address detection never ends)
         awaitTrue(Duration.ofSeconds(10), () -> {
@@ -187,7 +187,8 @@ class AgentIT {
         assertThat(r.exitCode()).as(r.stderr()).isZero();
         awaitTrue(Duration.ofSeconds(10), () -> machine(MAC_TFTP).path("state").asText().matches("requested|installing"), AgentIT::statusText);
         Path cfg = pxeConfig(MAC_TFTP);
-        assertThat(cfg).exists();
+        // the state changes in memory at once; the install-disk thread then saves it and writes the per-MAC config
+        awaitTrue(Duration.ofSeconds(5), () -> Files.exists(cfg), AgentIT::statusText);
         clientAt(address(MAC_TFTP));
 
         Path got = dir.resolve("got-pxelinux.0");
@@ -318,7 +319,8 @@ class AgentIT {
         // applying again (agent restart applies it again) leaves exactly one table
         String tables = hn.exec("nft", "list", "tables").stdout();
         assertThat(tables.lines().filter(l -> l.contains("inet headnode")).count()).isEqualTo(1);
-        assertThat(status().path("services").path("firewall").asText()).isEqualTo("in force");
+        assertThat(status().path("services").path("firewall").path("state").asText()).isEqualTo("ok");
+        assertThat(status().path("services").path("firewall").path("detail").asText()).isEqualTo("in force");
         // DHCP and TFTP answer on the private interface only (dhcpd reads raw packets, so this is the interface
         // restriction at work, not the firewall): a listed MAC asking on the public side gets nothing
         pub.exec("ip", "link", "set", "pub-eth", "down");
@@ -347,8 +349,9 @@ class AgentIT {
         JsonNode last = JSON.readTree(lines.get(lines.size() - 1));
         assertThat(last.path("ready").asBoolean()).isTrue();
         assertThat(last.path("share").asText()).isEqualTo("mounted-ro");
-        assertThat(last.path("services").path("tftpd").asText()).isEqualTo("running");
-        assertThat(last.path("services").path("radvd").asText()).isEqualTo("running");
+        assertThat(last.path("services").path("tftpd").path("detail").asText()).isEqualTo("running");
+        assertThat(last.path("services").path("radvd").path("detail").asText()).isEqualTo("running");
+        assertThat(AgentStatus.parse(lines.get(lines.size() - 1)).services().values()).allMatch(AgentStatus.Health::healthy);
     }
 
     @Test
@@ -356,7 +359,8 @@ class AgentIT {
         writeShareFile(dir.resolve("share/requests/spool-1.install"), MAC_SPOOL + "\n");
         awaitTrue(Duration.ofSeconds(10), () -> machine(MAC_SPOOL).path("state").asText().matches("requested|installing"), AgentIT::statusText);
         Path cfg = pxeConfig(MAC_SPOOL);
-        assertThat(cfg).exists();
+        // the state changes in memory at once; the install-disk thread then saves it and writes the per-MAC config
+        awaitTrue(Duration.ofSeconds(5), () -> Files.exists(cfg), AgentIT::statusText);
         // the node installs and calls back, from its own address
         String node = address(MAC_SPOOL);
         clientAt(node);

@@ -2,54 +2,54 @@ package io.headnode.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.headnode.agent.dhcp.AddressBook;
-import io.headnode.agent.dhcp.IscDhcpBackend;
-import io.headnode.agent.install.InstallManager;
-import io.headnode.agent.install.InstallStore;
-import io.headnode.agent.install.RequestSpool;
-import io.headnode.agent.net.Firewall;
-import io.headnode.agent.net.NetworkSetup;
-import io.headnode.agent.net.ServiceDaemons;
-import io.headnode.agent.render.Templates;
-import io.headnode.agent.share.ShareMounter;
-import io.headnode.agent.share.ShareReader;
-import io.headnode.agent.status.StatusPublisher;
-import io.headnode.agent.tftp.PxeConfigs;
-import io.headnode.agent.tftp.TftpTree;
 import io.headnode.common.exec.CommandResult;
-import io.headnode.contract.ShareLayout;
+import io.headnode.common.exec.CommandRunner;
+import com.google.inject.Guice;
+import com.google.inject.Stage;
+import com.google.inject.util.Modules;
+import io.headnode.agent.install.Installs;
+import io.headnode.contract.AgentStatus;
+import io.headnode.contract.AgentStatus.Health;
+import io.headnode.contract.AgentStatus.HealthState;
+import io.headnode.contract.AgentStatus.MachineState;
+import io.headnode.power.PowerService;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The reconcile loop with real parts rooted in a temp dir, daemons not run, dhcpd -t faked, HTTP on loopback. */
+/**
+ * The reconcile loop as Guice wires it, with real parts rooted in a temp dir, daemons not run, commands (dhcpd -t)
+ * faked, HTTP on loopback and a hand-moved clock.
+ */
 class AgentTest {
     @TempDir
     Path dir;
     Agent agent;
     FakeRunner runner = new FakeRunner();
+    MutableClock clock = new MutableClock();
 
-    Agent agent() throws Exception {
+    Agent agent(String... extra) throws Exception {
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        AgentConfig c = TestConfigs.rootedIn(dir, "manage-network", "false", "manage-firewall", "false", "http-port", Integer.toString(port),
-                "pxelinux-dir", "/usr/lib/PXELINUX");
-        Templates t = new Templates(null);
-        MutableClock clock = new MutableClock();
-        ShareLayout layout = new ShareLayout(c.shareMount());
-        agent = new Agent(c, new ShareMounter(runner, "mount", c.shareMount(), c.mountInfo()), new ShareReader(layout), new NetworkSetup(c, runner),
-                new Firewall(c, runner), new IscDhcpBackend(c, runner, t, clock), new AddressBook(c.stateDir().resolve("addresses.txt")), new TftpTree(c, t),
-                new ServiceDaemons(c, t, clock),
-                new InstallManager(c, new RecordingPowerService(), t, new PxeConfigs(c.pxelinuxCfg()), new InstallStore(c.stateDir().resolve("installs.json")),
-                        clock, Runnable::run),
-                new RequestSpool(layout.requests(), c.localRequests()), new StatusPublisher(c.statusPort(), c.statusFile(), Duration.ofSeconds(10), clock), t);
+        String[] settings = new String[extra.length + 8];
+        System.arraycopy(new String[] {"manage-network", "false", "manage-firewall", "false", "http-port", Integer.toString(port),
+                "pxelinux-dir", "/usr/lib/PXELINUX"}, 0, settings, 0, 8);
+        System.arraycopy(extra, 0, settings, 8, extra.length);
+        AgentConfig c = TestConfigs.rootedIn(dir, settings);
+        var injector = Guice.createInjector(Stage.PRODUCTION, Modules.override(new AgentModule(c), new DhcpModule()).with(b -> {
+            b.bind(CommandRunner.class).toInstance(runner);
+            b.bind(Clock.class).toInstance(clock);
+            b.bind(PowerService.class).toInstance(new RecordingPowerService());
+        }));
+        injector.getInstance(Installs.class).load();
+        agent = injector.getInstance(Agent.class);
         return agent;
     }
 
@@ -74,29 +74,38 @@ class AgentTest {
         return runner.joined().stream().filter(cmd -> cmd.contains(" -t ")).count();
     }
 
+    static Health service(Agent a, String name) {
+        return a.status().services().get(name);
+    }
+
     @Test
     void missingThenValidThenInvalidShareKeepsTheLastGoodState() throws Exception {
         Agent a = agent();
         a.tick();
-        ObjectNode s = a.statusJson();
-        assertThat(s.path("share").asText()).isEqualTo("missing");
-        assertThat(s.path("ready").asBoolean()).isFalse();
+        AgentStatus s = a.status();
+        assertThat(s.share()).isEqualTo(AgentStatus.Share.missing());
+        assertThat(s.ready()).isFalse();
+        assertThat(s.services().get("dhcpd")).isEqualTo(Health.pending("waiting for a valid share"));
 
         share("52:54:00:00:00:0a 10.1.0.1\n");
         a.tick();
-        s = a.statusJson();
-        assertThat(s.path("share").asText()).isEqualTo("mounted-ro");
-        assertThat(s.path("ready").asBoolean()).as(s.toString()).isTrue();
-        assertThat(s.path("machines").get(0).path("state").asText()).isEqualTo("known");
+        s = a.status();
+        assertThat(s.share()).isEqualTo(AgentStatus.Share.mounted());
+        assertThat(s.ready()).as(s.toString()).isTrue();
+        assertThat(s.vlan().id()).isEqualTo(9);
+        assertThat(s.machines().get(0).state()).isEqualTo(MachineState.KNOWN);
+        assertThat(s.services()).containsKeys("install-profile", "network", "dhcpd", "tftpboot", "tftpd", "radvd", "install-state", "http", "firewall");
+        assertThat(s.services().get("http").detail()).startsWith("listening on 127.0.0.1:");
         byte[] good = Files.readAllBytes(dir.resolve("dhcp/dhcpd.conf"));
 
         share("52:54:00:00:00:0a 10.1.0.1\n52:54:00:00:00:0b\n");
         a.tick();
-        s = a.statusJson();
-        assertThat(s.path("share").asText()).isEqualTo("invalid: machines.txt:2: bmc-address: missing: expected '<mac> <bmc-address>'");
-        assertThat(s.path("machines")).hasSize(1);
+        s = a.status();
+        assertThat(s.share().text()).isEqualTo("invalid: machines.txt:2: bmc-address: missing: expected '<mac> <bmc-address>'");
+        assertThat(s.ready()).isTrue();
+        assertThat(s.machines()).hasSize(1);
         assertThat(Files.readAllBytes(dir.resolve("dhcp/dhcpd.conf"))).isEqualTo(good);
-        assertThat(Files.readString(dir.resolve("state/status.json"))).contains("invalid: machines.txt:2");
+        assertThat(AgentStatus.parse(Files.readString(dir.resolve("state/status.json")).strip()).share().problem()).startsWith("machines.txt:2");
     }
 
     @Test
@@ -105,20 +114,33 @@ class AgentTest {
         share("52:54:00:00:00:0a 10.1.0.1\n", "nosuch");
         a.tick();
         assertThat(a.applied()).isNull();
-        assertThat(a.statusJson().path("services").path("install-profile").asText()).contains("'nosuch' has no template profiles/nosuch/pxelinux.vm");
-        assertThat(a.statusJson().path("ready").asBoolean()).isFalse();
+        assertThat(service(a, "install-profile").state()).isEqualTo(HealthState.FAILED);
+        assertThat(service(a, "install-profile").detail()).contains("'nosuch' has no template profiles/nosuch/pxelinux.vm");
+        assertThat(service(a, "dhcpd").state()).isEqualTo(HealthState.PENDING);
+        assertThat(dhcpChecks()).isZero();
+        assertThat(a.status().ready()).isFalse();
         share("52:54:00:00:00:0a 10.1.0.1\n", "centos");
         a.tick();
         assertThat(a.applied()).isNotNull();
-        assertThat(a.statusJson().path("services").path("install-profile").asText()).isEqualTo("ok");
+        assertThat(service(a, "install-profile")).isEqualTo(Health.ok("profile centos"));
     }
 
     @Test
-    void unchangedShareIsNotAppliedAgainAndAFailedApplyIsNotRetriedOnEveryPoll() throws Exception {
+    void anUnchangedShareIsNotAppliedAgain() throws Exception {
         Agent a = agent();
         share("52:54:00:00:00:0a 10.1.0.1\n");
         a.tick();
         a.tick();
+        clock.advance(Duration.ofMinutes(5));
+        a.tick();
+        assertThat(dhcpChecks()).isEqualTo(1);
+        assertThat(a.status().ready()).isTrue();
+    }
+
+    @Test
+    void aFailedApplyIsRetriedEvery30SecondsAndNotBefore() throws Exception {
+        Agent a = agent();
+        share("52:54:00:00:00:0a 10.1.0.1\n");
         a.tick();
         assertThat(dhcpChecks()).isEqualTo(1);
         runner.answer = argv -> argv.contains("-t") ? new CommandResult(argv, 1, "", "syntax error") : new CommandResult(argv, 0, "", "");
@@ -127,8 +149,51 @@ class AgentTest {
         a.tick();
         a.tick();
         assertThat(dhcpChecks()).isEqualTo(2);
-        assertThat(a.statusJson().path("services").path("dhcpd").asText()).startsWith("failed: dhcpd -t rejected");
-        assertThat(a.statusJson().path("ready").asBoolean()).isFalse();
+        assertThat(service(a, "dhcpd").state()).isEqualTo(HealthState.FAILED);
+        assertThat(service(a, "dhcpd").detail()).startsWith("dhcpd -t rejected").contains("syntax error");
+        assertThat(a.status().ready()).isFalse();
         assertThat(a.applied().machines().machines()).hasSize(1);
+
+        clock.advance(Duration.ofSeconds(29));
+        a.tick();
+        assertThat(dhcpChecks()).as("not before 30 s").isEqualTo(2);
+        clock.advance(Duration.ofSeconds(2));
+        a.tick();
+        assertThat(dhcpChecks()).as("retried after 30 s").isEqualTo(3);
+        a.tick();
+        assertThat(dhcpChecks()).isEqualTo(3);
+
+        runner.answer = argv -> new CommandResult(argv, 0, "", "");
+        clock.advance(Duration.ofSeconds(30));
+        a.tick();
+        assertThat(dhcpChecks()).isEqualTo(4);
+        assertThat(a.applied().machines().machines()).hasSize(2);
+        assertThat(service(a, "dhcpd").state()).isEqualTo(HealthState.UNMANAGED);
+        assertThat(a.status().ready()).isTrue();
+        assertThat(a.status().machines()).hasSize(2);
+    }
+
+    @Test
+    void aFailedStepThatDoesNotGateIsRetriedAloneAndTheStatusNamesIt() throws Exception {
+        Path pxelinux = Files.createDirectories(dir.resolve("pxelinux"));
+        Agent a = agent("pxelinux-dir", pxelinux.toString());
+        share("52:54:00:00:00:0a 10.1.0.1\n");
+        a.tick();
+        assertThat(service(a, "tftpboot").state()).isEqualTo(HealthState.FAILED);
+        assertThat(service(a, "tftpboot").detail()).startsWith("incomplete: " + pxelinux.resolve("pxelinux.0") + " is missing");
+        assertThat(service(a, "http").state()).as("later steps still ran").isEqualTo(HealthState.OK);
+        assertThat(a.status().ready()).isFalse();
+        assertThat(a.applied()).isNull();
+
+        Files.copy(Path.of("/usr/lib/PXELINUX/pxelinux.0"), pxelinux.resolve("pxelinux.0"));
+        a.tick();
+        assertThat(service(a, "tftpboot").state()).isEqualTo(HealthState.FAILED);
+        clock.advance(Duration.ofSeconds(31));
+        a.tick();
+        assertThat(service(a, "tftpboot")).isEqualTo(Health.ok("complete"));
+        assertThat(a.status().ready()).isTrue();
+        assertThat(a.applied()).isNotNull();
+        assertThat(dhcpChecks()).as("DHCP was in line: not run again").isEqualTo(1);
+        assertThat(dir.resolve("tftpboot/pxelinux.0")).exists();
     }
 }

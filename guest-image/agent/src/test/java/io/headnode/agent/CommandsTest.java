@@ -35,7 +35,7 @@ class CommandsTest {
         Files.createDirectories(dir.resolve("state"));
         Files.writeString(dir.resolve("state/status.json"), "{\"ready\":" + ready + ",\"share\":\"mounted-ro\",\"vlan\":5,"
                 + "\"machines\":[{\"mac\":\"52:54:00:00:00:0a\",\"state\":\"installing\",\"address\":\"10.0.5.2\",\"since\":null,\"detail\":\"x\"}],"
-                + "\"services\":{\"dhcpd\":\"running\"},\"updated\":\"" + updated + "\"}\n");
+                + "\"services\":{\"dhcpd\":{\"state\":\"ok\",\"detail\":\"running\"}},\"updated\":\"" + updated + "\"}\n");
     }
 
     @Test
@@ -45,7 +45,7 @@ class CommandsTest {
         status(dir, true, Instant.now());
         Run ok = run("status", "--config", conf.toString());
         assertThat(ok.exit()).isZero();
-        assertThat(ok.out()).contains("mounted-ro", "52:54:00:00:00:0a", "installing", "dhcpd");
+        assertThat(ok.out()).contains("mounted-ro", "52:54:00:00:00:0a", "installing", "dhcpd", "ok", "running");
         status(dir, false, Instant.now());
         assertThat(run("status", "--config", conf.toString()).exit()).isEqualTo(1);
         status(dir, true, Instant.now().minusSeconds(120));

@@ -1,24 +1,289 @@
 package io.headnode.contract;
 
+import com.fasterxml.jackson.annotation.JsonCreator;
+import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 
 /**
- * The guest agent's status channel, as both sides see it: the agent writes one JSON object per line to the
- * virtio-serial port named {@link #CHANNEL} (in the guest {@link #GUEST_PORT}) on every change and at least every
- * {@link #MAX_INTERVAL_SECONDS} seconds. Fields: {@code ready} (bool), {@code share} ({@link #SHARE_MOUNTED},
- * {@link #SHARE_MISSING} or {@link #SHARE_INVALID_PREFIX} + "file:line: field: problem"), {@code vlan} (int or null),
- * {@code machines} (array of {mac, state, address, since, detail}; state one of {@link #MACHINE_STATES}),
- * {@code services} (object: name to "running"/"ok"/"in force"/"complete"/"listening on ..." or a problem), {@code updated}.
+ * One line of the guest agent's status channel, as both sides see it. The agent writes one JSON object per line
+ * ({@link #toJson()}) to the virtio-serial port named {@link #CHANNEL} (in the guest {@link #GUEST_PORT}) on every
+ * change and at least every {@link #MAX_INTERVAL_SECONDS} seconds; the host parses it back with {@link #parse}.
+ * Every text field is cut to a fixed length and at most {@link #MAX_MACHINES} machines are listed, so a line stays
+ * under {@link #MAX_LINE_BYTES}.
+ *
+ * @param ready           a good configuration is in force and every service is healthy
+ * @param share           the last poll of the share: mounted-ro, missing, or invalid with the problem
+ * @param vlan            the VLAN of the configuration in force; null before the first valid share
+ * @param machines        the listed machines and their install state (the first {@link #MAX_MACHINES})
+ * @param omittedMachines how many listed machines did not fit
+ * @param services        health by service name (network, install-profile, dhcpd, tftpboot, tftpd, radvd, ...)
+ * @param updated         when the agent published the line; null until it does
  */
-public final class AgentStatus {
+public record AgentStatus(boolean ready, Share share, Vlan vlan, List<MachineStatus> machines, int omittedMachines,
+                          Map<String, Health> services, Instant updated) {
     public static final String CHANNEL = "io.headnode.status";
     public static final String GUEST_PORT = "/dev/virtio-ports/" + CHANNEL;
     public static final int MAX_INTERVAL_SECONDS = 10;
-    public static final String SHARE_MOUNTED = "mounted-ro";
-    public static final String SHARE_MISSING = "missing";
-    public static final String SHARE_INVALID_PREFIX = "invalid: ";
-    public static final List<String> MACHINE_STATES = List.of("known", "requested", "installing", "installed", "failed");
+    public static final int MAX_MACHINES = 4096;
+    public static final int MAX_SERVICES = 32;
+    public static final int MAX_DETAIL = 200;
+    public static final int MAX_PROBLEM = 400;
+    /** Upper bound of one line: machines x (fields + detail) + services + share. */
+    public static final int MAX_LINE_BYTES = 2 << 20;
 
-    private AgentStatus() {
+    private static final ObjectMapper JSON = JsonMapper.builder()
+            .addModule(new JavaTimeModule())
+            .addMixIn(Vlan.class, VlanJson.class)
+            .addMixIn(MacAddress.class, MacJson.class)
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS)
+            .disable(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES)   // a newer agent may add fields
+            .build();
+
+    public AgentStatus {
+        Objects.requireNonNull(share, "share is null");
+        machines = machines == null ? List.of() : machines;
+        if (omittedMachines < 0) {
+            throw new IllegalArgumentException("omittedMachines " + omittedMachines + " is negative");
+        }
+        if (machines.size() > MAX_MACHINES) {
+            omittedMachines += machines.size() - MAX_MACHINES;
+            machines = machines.subList(0, MAX_MACHINES);
+        }
+        machines = List.copyOf(machines);
+        Map<String, Health> s = new LinkedHashMap<>();
+        if (services != null) {
+            services.forEach((k, v) -> {
+                if (s.size() < MAX_SERVICES) {
+                    s.put(bounded(Objects.requireNonNull(k, "service name is null"), 40), Objects.requireNonNull(v, "health is null"));
+                }
+            });
+        }
+        services = Collections.unmodifiableMap(s);
+    }
+
+    /** The same status, stamped with the time it is published. */
+    public AgentStatus withUpdated(Instant at) {
+        return new AgentStatus(ready, share, vlan, machines, omittedMachines, services, at);
+    }
+
+    /** One line of JSON (no line break). */
+    public String toJson() {
+        try {
+            return JSON.writeValueAsString(this);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write the status as JSON", e);
+        }
+    }
+
+    /** The JSON tree (for callers that embed the status in a larger document). */
+    public JsonNode toJsonTree() {
+        return JSON.valueToTree(this);
+    }
+
+    /** Parses one line; IllegalArgumentException naming the problem if it is not a status line. */
+    public static AgentStatus parse(String line) {
+        if (line.length() > MAX_LINE_BYTES) {
+            throw new IllegalArgumentException("status line of " + line.length() + " characters is over " + MAX_LINE_BYTES);
+        }
+        try {
+            AgentStatus s = JSON.readValue(line, AgentStatus.class);
+            if (s == null) {
+                throw new IllegalArgumentException("status line is null");
+            }
+            return s;
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("not a status line: " + e.getOriginalMessage(), e);
+        } catch (RuntimeException e) {
+            throw new IllegalArgumentException("not a status line: " + e.getMessage(), e);
+        }
+    }
+
+    /** {@code s} cut to {@code max} characters (the last three being "..."); null stays null. */
+    public static String bounded(String s, int max) {
+        if (s == null || s.length() <= max) {
+            return s;
+        }
+        int end = max - 3;
+        if (Character.isHighSurrogate(s.charAt(end - 1))) {
+            end--;
+        }
+        return s.substring(0, end) + "...";
+    }
+
+    /** The share as the agent last read it. On the wire: {@code mounted-ro}, {@code missing} or {@code invalid: <file:line: field: problem>}. */
+    public record Share(ShareState state, String problem) {
+        private static final String INVALID_PREFIX = "invalid: ";
+
+        public Share {
+            Objects.requireNonNull(state, "state is null");
+            problem = state == ShareState.INVALID ? bounded(Objects.requireNonNull(problem, "problem is null"), MAX_PROBLEM) : "";
+        }
+
+        public static Share mounted() {
+            return new Share(ShareState.MOUNTED_RO, "");
+        }
+
+        public static Share missing() {
+            return new Share(ShareState.MISSING, "");
+        }
+
+        public static Share invalid(String problem) {
+            return new Share(ShareState.INVALID, problem);
+        }
+
+        @JsonValue
+        public String text() {
+            return state == ShareState.INVALID ? INVALID_PREFIX + problem : state.word();
+        }
+
+        @JsonCreator
+        public static Share parse(String text) {
+            if (text.startsWith(INVALID_PREFIX)) {
+                return invalid(text.substring(INVALID_PREFIX.length()));
+            }
+            for (ShareState s : ShareState.values()) {
+                if (s != ShareState.INVALID && s.word().equals(text)) {
+                    return new Share(s, "");
+                }
+            }
+            throw new IllegalArgumentException("share '" + bounded(text, 40) + "' is not mounted-ro, missing or invalid: ...");
+        }
+
+        @Override
+        public String toString() {
+            return text();
+        }
+    }
+
+    public enum ShareState {
+        MOUNTED_RO("mounted-ro"), MISSING("missing"), INVALID("invalid");
+
+        private final String word;
+
+        ShareState(String word) {
+            this.word = word;
+        }
+
+        public String word() {
+            return word;
+        }
+    }
+
+    /** A listed machine: its install state, fixed address (null if none yet), time of the last change (null if none) and detail. */
+    public record MachineStatus(MacAddress mac, MachineState state, String address, Instant since, String detail) {
+        public MachineStatus {
+            Objects.requireNonNull(mac, "mac is null");
+            Objects.requireNonNull(state, "state is null");
+            address = bounded(address, 45);
+            detail = bounded(detail == null ? "" : detail, MAX_DETAIL);
+        }
+    }
+
+    /** Where a listed machine stands (the agent's install state machine; see docs/agent.md). */
+    public enum MachineState {
+        KNOWN, REQUESTED, INSTALLING, INSTALLED, FAILED;
+
+        @JsonValue
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static MachineState of(String word) {
+            return valueOf(word.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * A service's health: a state and a short detail ("running", "listening on 10.0.5.1:80", or why not).
+     * On the wire: {@code {"state":"ok","detail":"running"}}.
+     */
+    public record Health(HealthState state, String detail) {
+        public Health {
+            Objects.requireNonNull(state, "state is null");
+            detail = bounded(detail == null ? "" : detail, MAX_DETAIL);
+        }
+
+        public static Health ok(String detail) {
+            return new Health(HealthState.OK, detail);
+        }
+
+        public static Health unmanaged() {
+            return new Health(HealthState.UNMANAGED, "not managed by the agent (agent.conf)");
+        }
+
+        public static Health pending(String detail) {
+            return new Health(HealthState.PENDING, detail);
+        }
+
+        public static Health down(String detail) {
+            return new Health(HealthState.DOWN, detail);
+        }
+
+        public static Health failed(String detail) {
+            return new Health(HealthState.FAILED, detail);
+        }
+
+        /** Counts towards ready: in line, or deliberately left alone. */
+        public boolean healthy() {
+            return state == HealthState.OK || state == HealthState.UNMANAGED;
+        }
+
+        @Override
+        public String toString() {
+            return state.word() + (detail.isEmpty() ? "" : ": " + detail);
+        }
+    }
+
+    /**
+     * OK: in line and running. UNMANAGED: left alone by configuration. PENDING: not applied yet (no valid share).
+     * DOWN: should run but does not (being restarted with backoff). FAILED: the last apply failed (retried after
+     * its backoff; the detail says why).
+     */
+    public enum HealthState {
+        OK, UNMANAGED, PENDING, DOWN, FAILED;
+
+        @JsonValue
+        public String word() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        @JsonCreator
+        public static HealthState of(String word) {
+            return valueOf(word.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /** Jackson view of {@link Vlan}: the number. */
+    abstract static class VlanJson {
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        VlanJson(int id) {
+        }
+
+        @JsonValue
+        abstract int id();
+    }
+
+    /** Jackson view of {@link MacAddress}: the colon form. */
+    abstract static class MacJson {
+        @JsonCreator(mode = JsonCreator.Mode.DELEGATING)
+        MacJson(String value) {
+        }
+
+        @JsonValue
+        abstract String value();
     }
 }

@@ -2,6 +2,7 @@ package io.headnode.orchestrator.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import io.headnode.contract.AgentStatus;
 import io.headnode.contract.MachineList;
 import io.headnode.contract.ShareFormatException;
 import io.headnode.contract.Vlan;
@@ -70,18 +71,11 @@ public final class ShowCommand implements Callable<Integer> {
         } catch (ShareFormatException e) {
             view.put("machines", "bad: " + e.getMessage());
         }
-        Optional<String> status = AgentStatusReader.latest(paths.statusSocket(vlan), statusTimeout);
-        view.put("agent", status.orElse(null));
+        Optional<AgentStatus> status = AgentStatusReader.read(paths.statusSocket(vlan), statusTimeout);
+        view.put("agent", status.map(AgentStatus::toJsonTree).orElse(null));
         view.put("consoleLog", paths.consoleLog(vlan).toString());
         PrintWriter out = cmd.commandLine().getOut();
         if (output == OutputFormat.json) {
-            if (status.isPresent()) {
-                try {
-                    view.put("agent", new ObjectMapper().readTree(status.get()));
-                } catch (java.io.IOException e) {
-                    view.put("agent", status.get()); // not JSON after all: shown as the agent wrote it
-                }
-            }
             out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(view));
         } else {
             for (Map.Entry<String, Object> e : view.entrySet()) {
@@ -92,9 +86,25 @@ public final class ShowCommand implements Callable<Integer> {
             }
             out.printf("%-13s %s%n", "drift:", drift.isEmpty() ? "none" : "");
             drift.forEach(d -> out.println("  " + d));
-            out.println("agent: " + status.orElse("no status"));
+            status.ifPresentOrElse(a -> printAgent(out, a), () -> out.println("agent: no status"));
         }
         out.flush();
         return 0;
+    }
+
+    /** The agent's status in a few lines: readiness, share, services not healthy, machine states. */
+    static void printAgent(PrintWriter out, AgentStatus a) {
+        out.printf("agent: %s, share %s, updated %s%n", a.ready() ? "ready" : "not ready", a.share(), a.updated() == null ? "-" : a.updated());
+        a.services().forEach((name, h) -> {
+            if (!h.healthy()) {
+                out.printf("  %-14s %-9s %s%n", name, h.state().word(), h.detail());
+            }
+        });
+        for (AgentStatus.MachineStatus m : a.machines()) {
+            out.printf("  %s  %-15s %-10s %s%n", m.mac(), m.address() == null ? "-" : m.address(), m.state().word(), m.detail());
+        }
+        if (a.omittedMachines() > 0) {
+            out.printf("  (%d more machines)%n", a.omittedMachines());
+        }
     }
 }

@@ -1,5 +1,7 @@
 package io.headnode.orchestrator.status;
 
+import io.headnode.contract.AgentStatus;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -11,26 +13,46 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
+import java.util.function.Function;
 
 /**
  * Reads the guest agent's status channel: a virtio-serial port whose host end is a unix socket under the state dir.
- * The agent writes one JSON object per line; this returns the latest complete line seen within the timeout.
+ * The agent writes one {@link AgentStatus} JSON object per line; this listens for the given time and keeps the latest
+ * complete line (lines over {@link AgentStatus#MAX_LINE_BYTES} are dropped).
  */
 public final class AgentStatusReader {
-    private static final int MAX_BYTES = 1 << 20;
+    /** At most two full lines are read per call. */
+    private static final int MAX_BYTES = 2 * AgentStatus.MAX_LINE_BYTES;
 
     private AgentStatusReader() {
     }
 
+    /** The latest line that is a valid status, parsed into the contract's record. */
+    public static Optional<AgentStatus> read(Path socket, Duration timeout) {
+        return latest(socket, timeout, line -> {
+            try {
+                return AgentStatus.parse(line);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        });
+    }
+
+    /** The latest line that looks like a JSON object, as the agent wrote it. */
     public static Optional<String> latest(Path socket, Duration timeout) {
+        return latest(socket, timeout, line -> line.startsWith("{") && line.endsWith("}") ? line : null);
+    }
+
+    private static <T> Optional<T> latest(Path socket, Duration timeout, Function<String, T> accept) {
         if (!Files.exists(socket)) {
             return Optional.empty();
         }
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket)); Selector sel = Selector.open()) {
             ch.configureBlocking(false);
             ch.register(sel, SelectionKey.OP_READ);
-            StringBuilder pending = new StringBuilder();
-            String last = null;
+            ByteArrayOutputStream pending = new ByteArrayOutputStream();
+            boolean overlong = false;
+            T last = null;
             ByteBuffer buf = ByteBuffer.allocate(8192);
             long deadline = System.nanoTime() + timeout.toNanos();
             int total = 0;
@@ -46,14 +68,22 @@ public final class AgentStatusReader {
                     break;
                 }
                 total += n;
-                pending.append(new String(buf.array(), 0, n, StandardCharsets.UTF_8));
-                int nl;
-                while ((nl = pending.indexOf("\n")) >= 0) {
-                    String line = pending.substring(0, nl).strip();
-                    pending.delete(0, nl + 1);
-                    if (line.startsWith("{") && line.endsWith("}")) {
-                        last = line;
+                for (int i = 0; i < n; i++) {
+                    byte b = buf.get(i);
+                    if (b != '\n') {
+                        if (pending.size() < AgentStatus.MAX_LINE_BYTES) {
+                            pending.write(b);
+                        } else {
+                            overlong = true;
+                        }
+                        continue;
                     }
+                    if (!overlong) {
+                        T t = accept.apply(pending.toString(StandardCharsets.UTF_8).strip());
+                        last = t == null ? last : t;
+                    }
+                    pending.reset();
+                    overlong = false;
                 }
             }
             return Optional.ofNullable(last);

@@ -2,6 +2,12 @@ package io.headnode.orchestrator.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.headnode.contract.AgentStatus;
+import io.headnode.contract.AgentStatus.Health;
+import io.headnode.contract.AgentStatus.MachineState;
+import io.headnode.contract.AgentStatus.MachineStatus;
+import io.headnode.contract.MacAddress;
+import io.headnode.contract.Vlan;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -10,6 +16,11 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,21 +28,53 @@ class AgentStatusReaderTest {
     @TempDir
     Path tmp;
 
+    /** Serves {@code bytes} to the first client on a unix socket, then holds the connection until the test is done. */
+    Thread serve(ServerSocketChannel server, CountDownLatch done, byte[]... chunks) {
+        Thread t = new Thread(() -> {
+            try (SocketChannel c = server.accept()) {
+                for (byte[] chunk : chunks) {
+                    c.write(ByteBuffer.wrap(chunk));
+                }
+                done.await(5, TimeUnit.SECONDS);
+            } catch (Exception e) {
+                // test ends
+            }
+        });
+        t.start();
+        return t;
+    }
+
     @Test
     void returnsTheLatestCompleteJsonLine() throws Exception {
         Path sock = tmp.resolve("s");
+        CountDownLatch done = new CountDownLatch(1);
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
-            Thread t = new Thread(() -> {
-                try (SocketChannel c = server.accept()) {
-                    c.write(ByteBuffer.wrap("{\"state\":\"booting\"}\nnoise\n{\"state\":\"ready\",\"machines\":3}\n{\"partial\"".getBytes(StandardCharsets.UTF_8)));
-                    Thread.sleep(1500);
-                } catch (Exception e) {
-                    // test ends
-                }
-            });
-            t.start();
+            Thread t = serve(server, done, "{\"state\":\"booting\"}\nnoise\n{\"state\":\"ready\",\"machines\":3}\n{\"partial\"".getBytes(StandardCharsets.UTF_8));
             assertThat(AgentStatusReader.latest(sock, Duration.ofMillis(500))).contains("{\"state\":\"ready\",\"machines\":3}");
+            done.countDown();
+            t.join();
+        }
+    }
+
+    @Test
+    void parsesTheLatestValidStatusLineIntoTheContractsRecord() throws Exception {
+        AgentStatus first = new AgentStatus(false, AgentStatus.Share.missing(), null, List.of(), 0, Map.of(), Instant.parse("2026-11-25T01:00:00Z"));
+        AgentStatus second = new AgentStatus(true, AgentStatus.Share.mounted(), new Vlan(100),
+                List.of(new MachineStatus(MacAddress.parse("52:54:00:aa:00:01"), MachineState.INSTALLED, "10.100.0.2",
+                        Instant.parse("2026-11-25T01:00:05Z"), "installer reported success — ok")),
+                0, Map.of("dhcpd", Health.ok("running")), Instant.parse("2026-11-25T01:00:10Z"));
+        byte[] line = (second.toJson() + "\n").getBytes(StandardCharsets.UTF_8);
+        int cut = second.toJson().indexOf('—') + 1;   // split inside a multi-byte character
+        Path sock = tmp.resolve("s");
+        CountDownLatch done = new CountDownLatch(1);
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            Thread t = serve(server, done, (first.toJson() + "\n{\"not\":\"a status\"}\n").getBytes(StandardCharsets.UTF_8),
+                    java.util.Arrays.copyOfRange(line, 0, cut), java.util.Arrays.copyOfRange(line, cut, line.length),
+                    "{\"ready\":".getBytes(StandardCharsets.UTF_8));
+            assertThat(AgentStatusReader.read(sock, Duration.ofMillis(500))).contains(second);
+            done.countDown();
             t.join();
         }
     }
@@ -39,10 +82,11 @@ class AgentStatusReaderTest {
     @Test
     void nothingWhenThereIsNoSocketOrNoData() throws Exception {
         assertThat(AgentStatusReader.latest(tmp.resolve("none"), Duration.ofMillis(100))).isEmpty();
+        assertThat(AgentStatusReader.read(tmp.resolve("none"), Duration.ofMillis(100))).isEmpty();
         Path sock = tmp.resolve("quiet");
         try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
             server.bind(UnixDomainSocketAddress.of(sock));
-            assertThat(AgentStatusReader.latest(sock, Duration.ofMillis(200))).isEmpty();
+            assertThat(AgentStatusReader.read(sock, Duration.ofMillis(200))).isEmpty();
         }
     }
 }

@@ -1,14 +1,17 @@
 package io.headnode.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.headnode.common.exec.CommandResult;
 import io.headnode.contract.Vlan;
-import io.headnode.orchestrator.lab.Lab;
-import io.headnode.orchestrator.lab.LabSettings;
-import io.headnode.orchestrator.lab.NodeProgress;
+import io.headnode.lab.HeadnodeCli;
+import io.headnode.lab.Lab;
+import io.headnode.lab.LabSettings;
+import io.headnode.lab.NodeProgress;
+import io.headnode.common.libvirt.RunState;
 import io.headnode.testing.Command;
 import io.headnode.testing.NetworkNamespace;
 import java.io.IOException;
@@ -25,6 +28,8 @@ import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -33,7 +38,8 @@ import org.junit.jupiter.api.Test;
  * The seed's whole flow, exactly as {@code headnode lab up} runs it, asserted step by step from outside the guests
  * (serial consoles, the agent's status channel, TFTP/HTTP from the lab namespace, libvirt, the host's files), under
  * TCG: image build (cached by input hash; cold with {@code -Dheadnode.imageCache=<empty dir>}), head node boot,
- * a node's PXE install through the head node, its reboot from disk, then {@code headnode delete} and {@code lab down}.
+ * a node's PXE install through the head node (powered through its BMC), its reboot from disk, then
+ * {@code headnode delete} and {@code lab down}.
  * Timings go to stdout and target/e2e-timings.txt.
  */
 class LabEndToEndIT {
@@ -55,8 +61,9 @@ class LabEndToEndIT {
         Path cache = Path.of(System.getProperty("headnode.imageCache", "/var/cache/headnode/image"));
         StringWriter transcript = new StringWriter();
         PrintWriter out = new PrintWriter(new Tee(transcript), true);
-        LabSettings settings = new LabSettings(dir, ns, VLAN, 1, HOME, cache);
+        LabSettings settings = new LabSettings(dir, ns, VLAN, 1, cache);
         Lab lab = new Lab(settings, out);
+        HeadnodeCli headnode = new HeadnodeCli(settings.orchestratorConfig());
         List<String> timings = new ArrayList<>();
         try {
             // 0. The image: one command, cached by the hash of its inputs.
@@ -74,25 +81,28 @@ class LabEndToEndIT {
 
             // lab up, in the background, while this thread watches from outside
             ExecutorService bg = Executors.newSingleThreadExecutor();
-            Future<Lab.UpResult> up = bg.submit(() -> lab.up(new Lab.UpOptions(false, Optional.of(image), true, Duration.ofMinutes(12))));
+            Future<Lab.UpResult> up = bg.submit(() -> lab.up(new Lab.UpOptions(Optional.empty(), Optional.of(image), Optional.empty(), true,
+                    Duration.ofMinutes(12))));
             String bridge = "br-vlan" + VLAN.id();
             String mac = settings.nodeMac(1);
             String perMacName = "pxelinux.cfg/01-" + mac.replace(':', '-');
-            String perMacConfig = null;
-            boolean probeAddress = false;
-            while (!up.isDone()) {
-                if (!probeAddress && lab.namespaceExists() && lab.namespaceLinks().contains(bridge)) {
+            // while lab up runs: a stranger's address on the VLAN bridge once it exists, then the per-MAC config over
+            // TFTP once the install was requested (it is gone after the callback)
+            AtomicBoolean probeAddress = new AtomicBoolean();
+            AtomicReference<String> perMacConfig = new AtomicReference<>();
+            await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(300)).until(() -> {
+                if (!probeAddress.get() && NetworkNamespace.existing(ns).map(NetworkNamespace::links).orElse(List.of()).contains(bridge)) {
                     Command.check("ip", "-n", ns, "addr", "add", PROBE + "/24", "dev", bridge);
-                    probeAddress = true;
+                    probeAddress.set(true);
                 }
-                if (probeAddress && perMacConfig == null && transcript.toString().contains("headnode install")) {
+                if (probeAddress.get() && perMacConfig.get() == null && transcript.toString().contains("headnode install")) {
                     CommandResult r = inNs(ns, "curl", "-sS", "--max-time", "3", "tftp://" + HEAD + "/" + perMacName);
                     if (r.exitCode() == 0 && !r.stdout().isBlank()) {
-                        perMacConfig = r.stdout();
+                        perMacConfig.set(r.stdout());
                     }
                 }
-                Thread.sleep(300);
-            }
+                return up.isDone();
+            });
             Lab.UpResult result = up.get();
             bg.shutdown();
             String text = transcript.toString();
@@ -102,27 +112,30 @@ class LabEndToEndIT {
                     result.headnodeStartedAt(), result.agentReadyAt(), result.agentReadyAt() - result.headnodeStartedAt(), result.nodesDoneAt().get(0)));
 
             // 1. The head node boots; the agent reports ready with the share mounted read-only; a guest write is refused.
-            JsonNode status = agentStatus(lab);
+            JsonNode status = agentStatus(headnode);
             assertThat(status.path("ready").asBoolean()).as("agent status %s", status).isTrue();
             assertThat(status.path("share").asText()).isEqualTo("mounted-ro");
-            assertThat(status.path("services").path("dhcpd").asText()).isEqualTo("running");
-            assertThat(status.path("services").path("tftpd").asText()).isEqualTo("running");
+            assertThat(status.path("services").path("dhcpd").path("detail").asText()).isEqualTo("running");
+            assertThat(status.path("services").path("tftpd").path("detail").asText()).isEqualTo("running");
             assertThat(headConsole).contains("headnode-share-check: share mounted (ro")
                     .contains("a write from the guest is refused");
             assertThat(settings.shareRoot().resolve("100/.guest-write-probe")).doesNotExist();
             String domXml = Command.check("virsh", "-c", settings.localUri(), "dumpxml", "headnode-vlan100").stdout();
             assertThat(domXml).contains("<readonly/>").contains("accessmode='mapped'");
 
-            // 2. The node is powered on by the agent's libvirt driver (the lab only defined it), gets its fixed
-            //    address from the head node's dhcpd, fetches pxelinux.0 and its per-MAC config over TFTP, the
-            //    installer over HTTP.
-            assertThat(result.nodeStatesBeforeInstall()).as("the lab defines nodes but never starts them").containsExactly("shut off");
+            // 2. The node is powered on by the agent's IPMI driver through the node's BMC (the lab only defined it),
+            //    gets its fixed address from the head node's dhcpd, fetches pxelinux.0 and its per-MAC config over
+            //    TFTP, the installer over HTTP.
+            assertThat(result.nodeStatesBeforeInstall()).as("the lab defines nodes but never starts them").containsExactly(RunState.SHUTOFF);
+            assertThat(Files.readString(settings.bmcDir().resolve("node1.log"))).as("the node's BMC log")
+                    .contains("lab-bmc: " + settings.nodeName(1) + ": boot device network requested")
+                    .contains("lab-bmc: " + settings.nodeName(1) + ": power on");
             assertThat(text).contains("node " + settings.nodeName(1) + ": firmware running");
             String fixed = status.path("machines").get(0).path("address").asText();
             assertThat(fixed).isEqualTo("10.0.100.2");
             assertThat(nodeConsole).contains("net0: " + fixed + "/255.255.255.0").contains("Next server: " + HEAD)
                     .contains("tftp://" + HEAD + "/pxelinux.0... ok").contains("PXELINUX 6.04");
-            assertThat(perMacConfig).as("per-MAC config fetched over TFTP during the install").isNotNull()
+            assertThat(perMacConfig.get()).as("per-MAC config fetched over TFTP during the install").isNotNull()
                     .contains("# headnode-agent install config for").contains("kernel http://" + HEAD + ":80/lab/vmlinuz");
             assertThat(nodeConsole).contains("headnode-installer: start")
                     .contains("headnode-installer: lease " + fixed + "/24")
@@ -134,7 +147,7 @@ class LabEndToEndIT {
             // 3. The installer called back; the callback was accepted once; the per-MAC config is gone.
             assertThat(count(nodeConsole, NodeProgress.CALLBACK_ACCEPTED)).isEqualTo(1);
             assertThat(count(nodeConsole, NodeProgress.INSTALLER_START)).as("installed exactly once").isEqualTo(1);
-            JsonNode machine = agentStatus(lab).path("machines").get(0);
+            JsonNode machine = agentStatus(headnode).path("machines").get(0);
             assertThat(machine.path("state").asText()).isEqualTo("installed");
             CommandResult gone = inNs(ns, "curl", "-sS", "--max-time", "3", "tftp://" + HEAD + "/" + perMacName);
             assertThat(gone.exitCode()).as("per-MAC config must be gone: %s", gone.stdout()).isNotZero();
@@ -154,17 +167,23 @@ class LabEndToEndIT {
 
             // 5. headnode delete leaves no domain, overlay or bridge (once the lab's nodes are gone: a bridge
             //    still used by another domain stays, by design); lab down leaves no namespace and no process.
-            lab.removeNodes();
-            Lab.CliResult del = lab.headnode("delete", "--vlan", "100");
+            Command.run("virsh", "-c", settings.localUri(), "destroy", settings.nodeName(1));
+            Command.check("virsh", "-c", settings.localUri(), "undefine", settings.nodeName(1));
+            HeadnodeCli.Result del = headnode.run("delete", "--vlan", "100");
             assertThat(del.exitCode()).as(del.out() + del.err()).isZero();
             String domains = Command.check("virsh", "-c", settings.localUri(), "list", "--all", "--name").stdout();
             assertThat(domains.strip()).isEmpty();
             assertThat(dir.resolve("state/disks/headnode-vlan100.qcow2")).doesNotExist();
-            assertThat(lab.namespaceLinks()).doesNotContain(bridge);
-            List<Long> pids = new ArrayList<>(lab.daemonPids());
-            pids.addAll(lab.namespacePids());
-            assertThat(pids).hasSizeGreaterThanOrEqualTo(3);
-            lab.down();
+            NetworkNamespace labNs = NetworkNamespace.existing(ns).orElseThrow();
+            assertThat(labNs.links()).doesNotContain(bridge);
+            // virtlogd, libvirtd, udhcpd, the node's BMC: everything the lab runs lives in its namespace
+            List<Long> pids = labNs.pids();
+            assertThat(pids).hasSizeGreaterThanOrEqualTo(4);
+            // lab down from a new process, as an admin runs it: it finds everything by the PIDs in the lab's state
+            CommandResult down = Command.run(Duration.ofMinutes(2), List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-cp", System.getProperty("java.class.path"), "io.headnode.lab.LabCommand", "--dir", dir.toString(), "--namespace", ns, "down"));
+            assertThat(down.exitCode()).as(down.stdout() + down.stderr()).isZero();
+            assertThat(down.stdout()).contains("namespace " + ns + " deleted");
             assertThat(Command.run("ip", "netns", "list").stdout()).doesNotContain(ns);
             for (long p : pids) {
                 assertThat(ProcessHandle.of(p).map(ProcessHandle::isAlive).orElse(false)).as("process %d still alive", p).isFalse();
@@ -194,10 +213,10 @@ class LabEndToEndIT {
      * The agent's latest status line from the virtio-serial channel (what {@code headnode show} reads). Listens 12 s
      * (the agent publishes at least every 10 s), up to three times: a line can be held back while no host listens.
      */
-    private static JsonNode agentStatus(Lab lab) throws IOException {
+    private static JsonNode agentStatus(HeadnodeCli headnode) throws IOException {
         String seen = "";
         for (int attempt = 0; attempt < 3; attempt++) {
-            Lab.CliResult show = lab.headnode("show", "--vlan", "100", "--output", "json", "--status-timeout", "12s");
+            HeadnodeCli.Result show = headnode.run("show", "--vlan", "100", "--output", "json", "--status-timeout", "12s");
             assertThat(show.exitCode()).as(show.err()).isZero();
             JsonNode agent = JSON.readTree(show.out()).path("agent");
             if (agent.isObject()) {

@@ -9,6 +9,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 
 /**
@@ -71,6 +72,39 @@ public final class Libvirtd implements AutoCloseable {
 
     /** Starts virtlogd and libvirtd in {@code ns}, with everything under {@code workDir}; waits for the socket. */
     public static Libvirtd start(NetworkNamespace ns, Path workDir) {
+        Libvirtd l = start(ns, workDir, false);
+        Cleanup.register(l);
+        return l;
+    }
+
+    /**
+     * Like {@link #start}, but both daemons are {@linkplain Daemon#startDetached detached}: they outlive this JVM
+     * until {@link #close()} here or on the instance a later JVM gets from {@link #attach} with their PIDs.
+     */
+    public static Libvirtd startDetached(NetworkNamespace ns, Path workDir) {
+        return start(ns, workDir, true);
+    }
+
+    /**
+     * The libvirtd that {@link #startDetached} started in {@code workDir}, found again by the PIDs of its daemons;
+     * empty unless both still run (the rest is for the caller to stop).
+     */
+    public static Optional<Libvirtd> attach(NetworkNamespace ns, Path workDir, long virtlogdPid, long libvirtdPid) {
+        Path w = workDir.toAbsolutePath();
+        Optional<Daemon> virtlogd = Daemon.attach("virtlogd", virtlogdPid, pidFile(w, "virtlogd").toString(), w.resolve("virtlogd.out"));
+        Optional<Daemon> libvirtd = Daemon.attach("libvirtd", libvirtdPid, pidFile(w, "libvirtd").toString(), w.resolve("libvirtd.out"));
+        if (virtlogd.isEmpty() || libvirtd.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(new Libvirtd(ns, w, virtlogd.get(), libvirtd.get()));
+    }
+
+    /** The pid file a daemon of {@code workDir} writes, which is also in its command line ({@link Daemon#attach}). */
+    public static Path pidFile(Path workDir, String daemon) {
+        return workDir.toAbsolutePath().resolve(daemon + ".pid");
+    }
+
+    private static Libvirtd start(NetworkNamespace ns, Path workDir, boolean detached) {
         try {
             workDir = workDir.toAbsolutePath();
             Files.createDirectories(workDir);
@@ -116,11 +150,16 @@ public final class Libvirtd implements AutoCloseable {
             Files.writeString(wrapper, WRAPPER);
             setMode(wrapper, "rwxr-xr-x");
 
-            Daemon virtlogd = ns.start("virtlogd", workDir.resolve("virtlogd.out"),
-                    wrapper.toString(), workDir.toString(), "virtlogd", "-f", "/etc/libvirt/virtlogd.conf", "-p", workDir.resolve("virtlogd.pid").toString());
-            virtlogd.awaitFile(workDir.resolve("run/virtlogd-sock"), START_TIMEOUT);
-            Daemon libvirtd = ns.start("libvirtd", workDir.resolve("libvirtd.out"),
-                    wrapper.toString(), workDir.toString(), "libvirtd", "-f", "/etc/libvirt/libvirtd.conf", "-p", workDir.resolve("libvirtd.pid").toString());
+            Files.deleteIfExists(workDir.resolve("run/virtlogd-sock"));
+            Files.deleteIfExists(sockDir.resolve("libvirt-sock"));
+            Daemon virtlogd = start(ns, detached, "virtlogd", workDir, wrapper);
+            try {
+                virtlogd.awaitFile(workDir.resolve("run/virtlogd-sock"), START_TIMEOUT);
+            } catch (RuntimeException e) {
+                virtlogd.close();
+                throw e;
+            }
+            Daemon libvirtd = start(ns, detached, "libvirtd", workDir, wrapper);
             Libvirtd l = new Libvirtd(ns, workDir, virtlogd, libvirtd);
             try {
                 libvirtd.awaitFile(sockDir.resolve("libvirt-sock"), START_TIMEOUT);
@@ -129,11 +168,18 @@ public final class Libvirtd implements AutoCloseable {
                 l.close();
                 throw e;
             }
-            Cleanup.register(l);
             return l;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot prepare libvirtd in " + workDir, e);
         }
+    }
+
+    /** One of the two daemons, through the wrapper, with its own pid file; output to {@code <workDir>/<daemon>.out}. */
+    private static Daemon start(NetworkNamespace ns, boolean detached, String daemon, Path workDir, Path wrapper) {
+        Path out = workDir.resolve(daemon + ".out");
+        String[] cmd = {wrapper.toString(), workDir.toString(), daemon, "-f", "/etc/libvirt/" + daemon + ".conf",
+                "-p", pidFile(workDir, daemon).toString()};
+        return detached ? ns.startDetached(daemon, out, cmd) : ns.start(daemon, out, cmd);
     }
 
     /** {@code qemu:///system?socket=...}: this daemon's own socket, usable from the host namespace. */
@@ -170,6 +216,10 @@ public final class Libvirtd implements AutoCloseable {
 
     public long pid() {
         return libvirtd.pid();
+    }
+
+    public long virtlogdPid() {
+        return virtlogd.pid();
     }
 
     public boolean isAlive() {

@@ -1,14 +1,28 @@
 package io.headnode.agent.dhcp;
 
+import io.headnode.contract.AgentStatus.Health;
+import java.util.Objects;
+
 /**
  * A DHCP server that answers only listed MACs with their fixed addresses and a PXE boot file. ISC dhcpd today
  * ({@link IscDhcpBackend}); Kea can follow behind the same interface.
  */
 public interface DhcpBackend {
-    /** What an apply did. {@code error} is empty on success; on error the previous configuration stays in force. */
-    record ApplyResult(boolean written, boolean restarted, String error) {
-        public boolean ok() {
-            return error.isEmpty();
+    /** What an apply did. */
+    sealed interface ApplyResult {
+        /** The configuration in force already says this: nothing written, nothing restarted. */
+        record Unchanged() implements ApplyResult {
+        }
+
+        /** The new configuration is in force ({@code hosts} reservations); the server was restarted if it runs under the agent. */
+        record Replaced(int hosts, boolean restarted) implements ApplyResult {
+        }
+
+        /** Not applied (rejected by the server's own check, or not writable); the previous configuration stays in force. */
+        record Refused(String reason) implements ApplyResult {
+            public Refused {
+                Objects.requireNonNull(reason, "reason is null");
+            }
         }
     }
 
@@ -18,8 +32,8 @@ public interface DhcpBackend {
     /** Restarts the server if it died (with backoff). */
     void ensureRunning();
 
-    /** "running", or "down: why". */
-    String health();
+    /** OK running, DOWN (why), or UNMANAGED when the agent runs no services. */
+    Health health();
 
     void stop();
 }

@@ -6,6 +6,8 @@ import io.headnode.common.exec.CommandException;
 import io.headnode.common.exec.CommandResult;
 import io.headnode.common.exec.CommandRunner;
 import io.headnode.common.exec.SupervisedDaemon;
+import io.headnode.agent.status.ProcessHealth;
+import io.headnode.contract.AgentStatus.Health;
 import io.headnode.contract.AtomicFiles;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -59,7 +61,7 @@ public final class IscDhcpBackend implements DhcpBackend {
         configureCommand(plan.iface());
         try {
             if (Arrays.equals(current(conf), content)) {
-                return new ApplyResult(false, false, "");
+                return new ApplyResult.Unchanged();
             }
             Files.createDirectories(conf.getParent());
             Path candidate = conf.resolveSibling(".dhcpd.conf.candidate");
@@ -68,7 +70,7 @@ public final class IscDhcpBackend implements DhcpBackend {
                 Optional<String> rejected = check(candidate);
                 if (rejected.isPresent()) {
                     LOG.error("{}; keeping {} as it is", rejected.get(), conf);
-                    return new ApplyResult(false, false, rejected.get());
+                    return new ApplyResult.Refused(rejected.get());
                 }
             } finally {
                 Files.deleteIfExists(candidate);
@@ -76,9 +78,9 @@ public final class IscDhcpBackend implements DhcpBackend {
             AtomicFiles.write(conf, content, null);   // known to differ: compared above
             LOG.info("dhcpd.conf updated ({} hosts)", plan.hosts().size());
             boolean restarted = config.runServices() && dhcpd.restart();
-            return new ApplyResult(true, restarted, "");
+            return new ApplyResult.Replaced(plan.hosts().size(), restarted);
         } catch (IOException e) {
-            return new ApplyResult(false, false, "cannot write " + conf + ": " + e);
+            return new ApplyResult.Refused("cannot write " + conf + ": " + e);
         }
     }
 
@@ -122,8 +124,8 @@ public final class IscDhcpBackend implements DhcpBackend {
     }
 
     @Override
-    public String health() {
-        return config.runServices() ? dhcpd.health() : "not managed";
+    public Health health() {
+        return config.runServices() ? ProcessHealth.of(dhcpd) : Health.unmanaged();
     }
 
     /** How often dhcpd was started by this agent (for tests and benchmarks: unchanged input restarts nothing). */

@@ -1,25 +1,31 @@
 package io.headnode.agent.http;
 
-import io.headnode.agent.install.InstallManager;
+import io.headnode.agent.install.InstallEndpoints;
 import io.headnode.agent.install.Tokens;
 import io.headnode.contract.MacAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
  * The agent's HTTP routes: {@code GET /ks/01-aa-bb-cc-dd-ee-ff} (the node's kickstart), {@code POST
  * /boot-default/01-aa-bb-cc-dd-ee-ff} with body {@code token=...} (the installer's callback), and everything else
- * as static files from the tftpboot tree (GET and HEAD only).
+ * as static files from the tftpboot tree (GET and HEAD only). The install side is reached through
+ * {@link InstallEndpoints} only.
  */
 public final class AgentRoutes implements HttpHandler {
     private static final Pattern KS = Pattern.compile("/ks/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private static final Pattern CALLBACK = Pattern.compile("/boot-default/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private final StaticFiles files;
-    private final InstallManager installs;
+    /** How long a callback waits for its state to reach the disk before answering 503. */
+    private static final long CALLBACK_WAIT_SECONDS = 10;
+    private final InstallEndpoints installs;
 
-    public AgentRoutes(StaticFiles files, InstallManager installs) {
+    public AgentRoutes(StaticFiles files, InstallEndpoints installs) {
         this.files = Objects.requireNonNull(files, "files is null");
         this.installs = Objects.requireNonNull(installs, "installs is null");
     }
@@ -39,7 +45,7 @@ public final class AgentRoutes implements HttpHandler {
             if (token == null) {
                 return HttpResponse.text(400, "expected token=...\n");
             }
-            InstallManager.Answer a = installs.callback(MacAddress.parse(m.group(1)), req.remoteAddress(), token);
+            InstallEndpoints.Answer a = await(installs.callback(MacAddress.parse(m.group(1)), req.remoteAddress(), token));
             return HttpResponse.text(a.status(), a.body());
         }
         if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
@@ -50,10 +56,25 @@ public final class AgentRoutes implements HttpHandler {
             if (!m.matches()) {
                 return HttpResponse.text(404, "not found\n");
             }
-            InstallManager.Answer a = installs.kickstart(MacAddress.parse(m.group(1)), req.remoteAddress());
+            InstallEndpoints.Answer a = installs.kickstart(MacAddress.parse(m.group(1)), req.remoteAddress());
             return HttpResponse.text(a.status(), a.body());
         }
         return files.serve(req);
+    }
+
+    /**
+     * Waits for an accepted callback's state to be on disk. Route handlers are meant to run off the HTTP I/O threads
+     * (the Netty server runs them on a worker executor), so this blocks a worker, never a selector.
+     */
+    private static InstallEndpoints.Answer await(java.util.concurrent.CompletableFuture<InstallEndpoints.Answer> answer) {
+        try {
+            return answer.get(CALLBACK_WAIT_SECONDS, TimeUnit.SECONDS);
+        } catch (TimeoutException | ExecutionException e) {
+            return new InstallEndpoints.Answer(503, "cannot record the callback\n");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new InstallEndpoints.Answer(503, "cannot record the callback\n");
+        }
     }
 
     /** The token from a form body {@code token=<43 url-safe chars>} (a trailing newline is allowed). */

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.Objects;
 
 /**
- * What to send: a status and either a small in-memory body or a region of a file (sent zero-copy with
- * FileChannel.transferTo, i.e. sendfile). {@code totalLength} is the file's size, for Content-Range.
+ * What to send: a status and either a small in-memory body or a region of a file (sent zero-copy as a Netty file
+ * region, i.e. sendfile). {@code totalLength} is the file's size, for Content-Range. {@code close}: close the
+ * connection after it.
  */
 public record HttpResponse(int status, String contentType, byte[] body, Path file, long offset, long length, long totalLength,
                            boolean close) {

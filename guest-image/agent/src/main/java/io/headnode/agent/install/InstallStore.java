@@ -1,70 +1,54 @@
 package io.headnode.agent.install;
 
-import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.headnode.contract.AtomicFiles;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.databind.DeserializationContext;
-import com.fasterxml.jackson.databind.deser.std.StdDeserializer;
-import com.fasterxml.jackson.databind.module.SimpleModule;
-import com.fasterxml.jackson.databind.ser.std.ToStringSerializer;
 import java.io.IOException;
-import java.time.Instant;
 import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
 
 /**
- * The install state on the guest's disk (installs.json, mode 0600: it holds tokens): each node's record and every
- * request id ever run, so a request runs exactly once, also across restarts.
+ * The install state on the guest's disk: installs.json, mode 0600 (it holds tokens), one {@link InstallBook}.
+ * Saved atomically (temp file, fsync, rename: {@link AtomicFiles}); read only when {@link #load()} is called.
+ * It does its I/O on the caller's thread: {@link Installs} calls it from its single disk-writer thread.
  */
 public final class InstallStore {
-    /** The persisted form. */
-    public record Data(@JsonProperty("done-requests") List<String> doneRequests, @JsonProperty("nodes") Map<String, NodeInstall> nodes) {
-        public Data {
-            doneRequests = doneRequests == null ? new ArrayList<>() : new ArrayList<>(doneRequests);
-            nodes = nodes == null ? new TreeMap<>() : new TreeMap<>(nodes);
-        }
-    }
-
-    private static final ObjectMapper JSON = JsonMapper.builder().addModule(instants()).build()
-            .enable(SerializationFeature.INDENT_OUTPUT);
+    private static final ObjectMapper JSON = JsonMapper.builder().addModule(new JavaTimeModule())
+            .disable(SerializationFeature.WRITE_DATES_AS_TIMESTAMPS).enable(SerializationFeature.INDENT_OUTPUT).build();
     private final Path file;
 
     public InstallStore(Path file) {
         this.file = Objects.requireNonNull(file, "file is null");
     }
 
-    /** Instants as ISO-8601 text (no extra Jackson module needed). */
-    static SimpleModule instants() {
-        SimpleModule m = new SimpleModule("instants");
-        m.addSerializer(Instant.class, ToStringSerializer.instance);
-        m.addDeserializer(Instant.class, new StdDeserializer<Instant>(Instant.class) {
-            private static final long serialVersionUID = 1L;
-
-            @Override
-            public Instant deserialize(JsonParser p, DeserializationContext ctxt) throws IOException {
-                return Instant.parse(p.getValueAsString());
-            }
-        });
-        return m;
+    public Path file() {
+        return file;
     }
 
-    public Data load() throws IOException {
-        if (!Files.exists(file)) {
-            return new Data(List.of(), Map.of());
+    /** The saved book, or an empty one if there is no file yet. An unreadable file is an error naming it. */
+    public InstallBook load() throws IOException {
+        byte[] content;
+        try {
+            content = Files.readAllBytes(file);
+        } catch (NoSuchFileException e) {
+            return InstallBook.EMPTY;
         }
-        return JSON.readValue(file.toFile(), Data.class);
+        try {
+            InstallBook b = JSON.readValue(content, InstallBook.class);
+            return b == null ? InstallBook.EMPTY : b;
+        } catch (JacksonException | IllegalArgumentException e) {
+            throw new IOException(file + ": not a valid install state: " + e.getMessage(), e);
+        }
     }
 
-    public void save(Data data) throws IOException {
-        AtomicFiles.writeIfChanged(file, JSON.writeValueAsBytes(data), PosixFilePermissions.fromString("rw-------"));
+    /** Replaces the file with {@code book} (unchanged content is not rewritten). */
+    public void save(InstallBook book) throws IOException {
+        AtomicFiles.writeIfChanged(file, JSON.writeValueAsBytes(book), PosixFilePermissions.fromString("rw-------"));
     }
 }

@@ -5,6 +5,7 @@ import io.headnode.common.exec.CommandException;
 import io.headnode.common.exec.CommandResult;
 import io.headnode.common.exec.CommandRunner;
 import io.headnode.common.exec.CommandSpec;
+import io.headnode.contract.AgentStatus.Health;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
@@ -23,7 +24,7 @@ public final class Firewall {
     private static final Logger LOG = LoggerFactory.getLogger(Firewall.class);
     private final AgentConfig config;
     private final CommandRunner runner;
-    private volatile String health = "not applied";
+    private volatile Health health = Health.pending("not applied yet");
 
     @Inject
     public Firewall(AgentConfig config, CommandRunner runner) {
@@ -51,13 +52,13 @@ public final class Firewall {
     public boolean apply() {
         Optional<String> problem = load();
         if (problem.isEmpty()) {
-            if (!health.equals("in force")) {
+            if (!health.healthy()) {
                 LOG.info("firewall in force: {} accepts only ssh and established traffic", config.publicInterface());
             }
-            health = "in force";
+            health = Health.ok("in force");
             return true;
         }
-        health = "failed: " + problem.get();
+        health = Health.failed("nft -f: " + problem.get());
         LOG.error("firewall not applied: {}", problem.get());
         return false;
     }
@@ -72,14 +73,22 @@ public final class Firewall {
         }
     }
 
-    /** Re-applies if the table disappeared or lost its drop rule (someone flushed the ruleset). */
-    public void ensure() {
+    /**
+     * Re-applies if the table disappeared or lost its drop rule (someone flushed the ruleset). Returns true if it
+     * had to (and false when the table was in place).
+     */
+    public boolean ensure() {
         if (!inForce()) {
-            if (health.equals("in force")) {
+            if (health.healthy()) {
                 LOG.warn("firewall table inet {} missing or changed; re-applying", TABLE);
             }
             apply();
+            return true;
         }
+        if (!health.healthy()) {
+            health = Health.ok("in force");
+        }
+        return false;
     }
 
     private boolean inForce() {
@@ -92,7 +101,8 @@ public final class Firewall {
         }
     }
 
-    public String health() {
+    /** OK "in force", FAILED with nft's answer, or PENDING before the first apply. */
+    public Health health() {
         return health;
     }
 }

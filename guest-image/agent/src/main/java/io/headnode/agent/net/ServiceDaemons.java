@@ -3,12 +3,15 @@ package io.headnode.agent.net;
 import io.headnode.agent.AgentConfig;
 import io.headnode.agent.render.Templates;
 import io.headnode.common.exec.SupervisedDaemon;
+import io.headnode.agent.status.ProcessHealth;
+import io.headnode.contract.AgentStatus.Health;
 import io.headnode.contract.AtomicFiles;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -37,22 +40,28 @@ public final class ServiceDaemons {
         return config.runDir().resolve("radvd.conf");
     }
 
-    /** (Re)configures both for the private address; restarts only what changed. */
-    public void configure(String privateIp) throws IOException {
+    /** (Re)configures both for the private address; restarts only what changed. Returns the changes made. */
+    public List<String> configure(String privateIp) throws IOException {
+        List<String> changes = new ArrayList<>();
         if (!privateIp.equals(tftpAddress)) {
             tftpd.setCommand(List.of(config.tftpd(), "-L", "-a", privateIp + ":69", "-s", config.tftpRoot().toString()));
             if (tftpAddress != null && config.runServices()) {
                 tftpd.restart();
             }
             tftpAddress = privateIp;
+            changes.add("tftpd on " + privateIp + ":69");
         }
         byte[] conf = templates.render("radvd.conf.vm", Map.of("iface", config.privateInterface())).getBytes(StandardCharsets.UTF_8);
         boolean changed = AtomicFiles.writeIfChanged(radvdConf(), conf);
         radvd.setCommand(List.of(config.radvd(), "--nodaemon", "--logmethod", "stderr", "--config", radvdConf().toString(),
                 "--pidfile", config.runDir().resolve("radvd.pid").toString()));
-        if (changed && config.runServices() && radvd.running()) {
-            radvd.restart();
+        if (changed) {
+            changes.add("radvd.conf written");
+            if (config.runServices() && radvd.running()) {
+                radvd.restart();
+            }
         }
+        return changes;
     }
 
     public void ensureRunning() {
@@ -62,12 +71,19 @@ public final class ServiceDaemons {
         }
     }
 
-    public String tftpHealth() {
-        return config.runServices() ? tftpd.health() : "not managed";
+    public Health tftpHealth() {
+        return health(tftpd);
     }
 
-    public String radvdHealth() {
-        return config.runServices() ? radvd.health() : "not managed";
+    public Health radvdHealth() {
+        return health(radvd);
+    }
+
+    private Health health(SupervisedDaemon p) {
+        if (!config.runServices()) {
+            return Health.unmanaged();
+        }
+        return tftpAddress == null ? Health.pending("not configured yet") : ProcessHealth.of(p);
     }
 
     public void stop() {

@@ -29,12 +29,12 @@ public record ShareReading(Kind kind, String problem, Optional<ShareSnapshot> sn
         return new ShareReading(Kind.VALID, "", Optional.of(s));
     }
 
-    /** The status word the host sees: mounted-ro, missing, or invalid: message. */
-    public String statusWord() {
+    /** The share as the status shows it: mounted-ro, missing, or invalid with the file:line: field message. */
+    public AgentStatus.Share share() {
         return switch (kind) {
-            case VALID -> AgentStatus.SHARE_MOUNTED;
-            case MISSING -> AgentStatus.SHARE_MISSING;
-            case INVALID -> AgentStatus.SHARE_INVALID_PREFIX + problem;
+            case VALID -> AgentStatus.Share.mounted();
+            case MISSING -> AgentStatus.Share.missing();
+            case INVALID -> AgentStatus.Share.invalid(problem);
         };
     }
 }

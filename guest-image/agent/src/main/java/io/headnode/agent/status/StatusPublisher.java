@@ -1,8 +1,6 @@
 package io.headnode.agent.status;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.headnode.contract.AgentStatus;
 import io.headnode.contract.AtomicFiles;
 import java.io.FileOutputStream;
 import java.io.IOException;
@@ -20,14 +18,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Publishes the agent's status as one JSON object per line: to the virtio-serial port (the host's view) when it
+ * Publishes the agent's status ({@link AgentStatus}, one JSON object per line): to the virtio-serial port (the host's view) when it
  * exists, and to status.json in the state dir (for {@code headnode-agent status}). On every change, and at least
  * every status interval. Writes to the port happen on their own thread: a host that does not read cannot block
  * the agent (a line is skipped while the previous one is still pending).
  */
 public final class StatusPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusPublisher.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
     private final Path port;
     private final Path file;
     private final Duration interval;
@@ -37,7 +34,7 @@ public final class StatusPublisher implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
-    private String last = "";
+    private AgentStatus last;
     private Instant lastSent = Instant.EPOCH;
     private Future<?> pending;
     private boolean portWarned;
@@ -50,28 +47,15 @@ public final class StatusPublisher implements AutoCloseable {
     }
 
     /** Publishes {@code status} if it differs from the last one or the interval has passed. Returns true if sent. */
-    public synchronized boolean publish(ObjectNode status) {
-        String body;
-        try {
-            body = JSON.writeValueAsString(status);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+    public synchronized boolean publish(AgentStatus status) {
+        AgentStatus unstamped = status.withUpdated(null);
         Instant now = clock.instant();
-        if (body.equals(last) && Duration.between(lastSent, now).compareTo(interval) < 0) {
+        if (unstamped.equals(last) && Duration.between(lastSent, now).compareTo(interval) < 0) {
             return false;
         }
-        last = body;
+        last = unstamped;
         lastSent = now;
-        ObjectNode stamped = status.deepCopy();
-        stamped.put("updated", now.toString());
-        String line;
-        try {
-            line = JSON.writeValueAsString(stamped) + "\n";
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
-        byte[] bytes = line.getBytes(StandardCharsets.UTF_8);
+        byte[] bytes = (status.withUpdated(now).toJson() + "\n").getBytes(StandardCharsets.UTF_8);
         try {
             AtomicFiles.write(file, bytes, null);
         } catch (IOException e) {

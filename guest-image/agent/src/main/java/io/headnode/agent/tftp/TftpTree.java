@@ -31,8 +31,19 @@ public final class TftpTree {
         this.templates = Objects.requireNonNull(templates, "templates is null");
     }
 
-    /** Brings the tree up to date; returns the problems (missing source files), empty when complete. */
-    public List<String> build() throws IOException {
+    /** What a build did: files updated, and the problems (missing source files; none when the tree is complete). */
+    public record Result(int updated, List<String> problems) {
+        public Result {
+            problems = List.copyOf(problems);
+        }
+
+        public boolean complete() {
+            return problems.isEmpty();
+        }
+    }
+
+    /** Brings the tree up to date, copying only what differs. */
+    public Result build() throws IOException {
         Path root = config.tftpRoot();
         Files.createDirectories(config.pxelinuxCfg());
         List<String> problems = new ArrayList<>();
@@ -51,7 +62,7 @@ public final class TftpTree {
             LOG.info("tftpboot tree {}: {} files updated", root, copied);
         }
         problems.forEach(p -> LOG.error("tftpboot tree incomplete: {}", p));
-        return problems;
+        return new Result(copied, problems);
     }
 
     private static int copy(Path from, Path to, List<String> problems) throws IOException {

@@ -3,13 +3,19 @@ package io.headnode.agent.bench;
 import io.headnode.agent.AgentConfig;
 import io.headnode.agent.RecordingPowerService;
 import io.headnode.agent.TestConfigs;
+import io.headnode.agent.apply.DhcpStep;
+import io.headnode.agent.apply.InstallsStep;
+import io.headnode.agent.apply.StepResult;
+import io.headnode.agent.apply.TftpStep;
 import io.headnode.agent.dhcp.AddressBook;
-import io.headnode.agent.dhcp.DhcpBackend;
-import io.headnode.agent.dhcp.DhcpHost;
-import io.headnode.agent.dhcp.DhcpPlan;
 import io.headnode.agent.dhcp.IscDhcpBackend;
-import io.headnode.agent.install.InstallManager;
+import io.headnode.agent.install.InstallMachine;
 import io.headnode.agent.install.InstallStore;
+import io.headnode.agent.install.InstallTemplates;
+import io.headnode.agent.install.Installs;
+import io.headnode.agent.install.PowerDispatch;
+import io.headnode.agent.install.PxeSync;
+import io.headnode.agent.install.Tokens;
 import io.headnode.agent.render.Templates;
 import io.headnode.agent.share.ShareReader;
 import io.headnode.agent.share.ShareReading;
@@ -17,17 +23,12 @@ import io.headnode.agent.share.ShareSnapshot;
 import io.headnode.agent.tftp.PxeConfigs;
 import io.headnode.agent.tftp.TftpTree;
 import io.headnode.common.exec.ProcessCommandRunner;
-import io.headnode.contract.MacAddress;
-import io.headnode.contract.Machine;
 import io.headnode.contract.ShareLayout;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.stream.Stream;
 
 /**
@@ -53,14 +54,19 @@ public final class RenderApplyBench {
         Templates templates = new Templates(null);
         ShareReader reader = new ShareReader(new ShareLayout(share));
         AddressBook book = new AddressBook(c.stateDir().resolve("addresses.txt"));
-        IscDhcpBackend dhcp = new IscDhcpBackend(c, new ProcessCommandRunner(), templates, Clock.systemUTC());
-        TftpTree tftp = new TftpTree(c, templates);
-        InstallManager installs = new InstallManager(c, new RecordingPowerService(), templates, new PxeConfigs(c.pxelinuxCfg()),
-                new InstallStore(c.stateDir().resolve("installs.json")), Clock.systemUTC(), Runnable::run);
+        IscDhcpBackend dhcpd = new IscDhcpBackend(c, new ProcessCommandRunner(), templates, Clock.systemUTC());
+        DhcpStep dhcp = new DhcpStep(c, book, dhcpd);
+        TftpStep tftp = new TftpStep(new TftpTree(c, templates));
+        InstallTemplates it = new InstallTemplates(templates, c.httpPort());
+        Installs installs = new Installs(new InstallMachine(Tokens::newToken), new InstallStore(c.stateDir().resolve("installs.json")),
+                new PxeSync(new PxeConfigs(c.pxelinuxCfg()), it), new PowerDispatch(new RecordingPowerService(), Runnable::run), it,
+                Clock.systemUTC(), Runnable::run);
+        installs.load();
+        InstallsStep installsStep = new InstallsStep(installs, dhcp);
 
         // warm-up (JIT, page cache) in a separate directory state: first apply is also reported
         long[] cold = new long[1];
-        cold[0] = time(() -> apply(reader, book, dhcp, tftp, installs));
+        cold[0] = time(() -> apply(reader, dhcp, tftp, installsStep));
         System.out.printf("machines: %d, first apply (cold JVM, writes everything): %.1f ms%n", n, cold[0] / 1e6);
 
         long[] changed = new long[rounds];
@@ -69,14 +75,14 @@ public final class RenderApplyBench {
             String text = Files.readString(share.resolve("machines.txt"));
             String line = String.format("52:54:ff:00:00:%02x 10.31.0.%d%n", r, r + 1);
             Files.writeString(share.resolve("machines.txt"), r == 0 ? text + line : text.replaceFirst("52:54:ff:00:00:[0-9a-f]{2} 10\\.31\\.0\\.[0-9]+\\n", line));
-            changed[r] = time(() -> apply(reader, book, dhcp, tftp, installs));
+            changed[r] = time(() -> apply(reader, dhcp, tftp, installsStep));
         }
         Snapshot before = Snapshot.of(dir);
-        int startsBefore = dhcp.starts();
+        int startsBefore = dhcpd.starts();
         long[] unchanged = new long[rounds];
         boolean[] wrote = new boolean[1];
         for (int r = 0; r < rounds; r++) {
-            unchanged[r] = time(() -> wrote[0] |= apply(reader, book, dhcp, tftp, installs));
+            unchanged[r] = time(() -> wrote[0] |= apply(reader, dhcp, tftp, installsStep));
         }
         Snapshot after = Snapshot.of(dir);
         long[] pollOnly = new long[rounds];
@@ -86,33 +92,22 @@ public final class RenderApplyBench {
         System.out.printf("changed input (1 line differs): median %.1f ms, max %.1f ms over %d rounds (render + dhcpd -t + atomic swap)%n",
                 median(changed) / 1e6, max(changed) / 1e6, rounds);
         System.out.printf("unchanged input, full apply path: median %.1f ms, max %.1f ms; files rewritten: %s; dhcpd restarts: %d%n",
-                median(unchanged) / 1e6, max(unchanged) / 1e6, before.equals(after) && !wrote[0] ? "none" : "SOME", dhcp.starts() - startsBefore);
+                median(unchanged) / 1e6, max(unchanged) / 1e6, before.equals(after) && !wrote[0] ? "none" : "SOME", dhcpd.starts() - startsBefore);
         System.out.printf("unchanged input, what a poll does (read + parse + compare; apply is skipped): median %.1f ms%n", median(pollOnly) / 1e6);
-        System.out.printf("dhcpd.conf: %d bytes%n", Files.size(dhcp.confFile()));
+        System.out.printf("dhcpd.conf: %d bytes%n", Files.size(dhcpd.confFile()));
     }
 
-    /** The agent's apply step minus network and daemons (run-services=false). Returns true if dhcpd.conf was written. */
-    static boolean apply(ShareReader reader, AddressBook book, IscDhcpBackend dhcp, TftpTree tftp, InstallManager installs) {
-        try {
-            ShareReading reading = reader.read();
-            ShareSnapshot s = reading.snapshot().orElseThrow(() -> new IllegalStateException(reading.problem()));
-            List<MacAddress> macs = new ArrayList<>();
-            for (Machine m : s.machines().machines()) {
-                macs.add(m.mac());
+    /** The agent's apply steps minus network, daemons and HTTP (run-services=false). Returns true if dhcpd.conf was written. */
+    static boolean apply(ShareReader reader, DhcpStep dhcp, TftpStep tftp, InstallsStep installs) {
+        ShareReading reading = reader.read();
+        ShareSnapshot s = reading.snapshot().orElseThrow(() -> new IllegalStateException(reading.problem()));
+        StepResult r = dhcp.apply(s);
+        for (StepResult each : new StepResult[] {r, tftp.apply(s), installs.apply(s)}) {
+            if (each instanceof StepResult.Failed f) {
+                throw new IllegalStateException(f.reason());
             }
-            Map<MacAddress, String> fixed = book.assign(macs, s.config().privateAddress(), Set.of(s.config().privateAddress().ip()));
-            List<DhcpHost> hosts = new ArrayList<>(fixed.size());
-            fixed.forEach((mac, a) -> hosts.add(new DhcpHost(mac, a)));
-            DhcpBackend.ApplyResult r = dhcp.apply(new DhcpPlan("eth0", s.config().privateAddress(), "pxelinux.0", hosts));
-            if (!r.ok()) {
-                throw new IllegalStateException(r.error());
-            }
-            tftp.build();
-            installs.update(s, fixed);
-            return r.written();
-        } catch (Exception e) {
-            throw new IllegalStateException(e);
         }
+        return r instanceof StepResult.Changed;
     }
 
     interface Body {

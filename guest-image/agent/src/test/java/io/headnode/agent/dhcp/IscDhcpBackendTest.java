@@ -43,14 +43,12 @@ class IscDhcpBackendTest {
         AgentConfig c = TestConfigs.rootedIn(dir);
         IscDhcpBackend b = new IscDhcpBackend(c, new ProcessCommandRunner(), new Templates(null), Clock.systemUTC());
         DhcpBackend.ApplyResult first = b.apply(plan("52:54:00:00:00:0a"));
-        assertThat(first.ok()).as(first.error()).isTrue();
-        assertThat(first.written()).isTrue();
+        assertThat(first).as(first.toString()).isEqualTo(new DhcpBackend.ApplyResult.Replaced(1, false));
         long mtime = Files.getLastModifiedTime(b.confFile()).toMillis();
-        DhcpBackend.ApplyResult second = b.apply(plan("52:54:00:00:00:0a"));
-        assertThat(second.written()).isFalse();
-        assertThat(second.restarted()).isFalse();
+        assertThat(b.apply(plan("52:54:00:00:00:0a"))).isEqualTo(new DhcpBackend.ApplyResult.Unchanged());
         assertThat(Files.getLastModifiedTime(b.confFile()).toMillis()).isEqualTo(mtime);
-        assertThat(b.apply(plan("52:54:00:00:00:0a", "52:54:00:00:00:0b")).written()).isTrue();
+        assertThat(b.apply(plan("52:54:00:00:00:0a", "52:54:00:00:00:0b"))).isEqualTo(new DhcpBackend.ApplyResult.Replaced(2, false));
+        assertThat(b.health()).isEqualTo(io.headnode.contract.AgentStatus.Health.unmanaged());
     }
 
     @Test
@@ -58,12 +56,12 @@ class IscDhcpBackendTest {
         AgentConfig c = TestConfigs.rootedIn(dir);
         FakeRunner runner = new FakeRunner();
         IscDhcpBackend b = new IscDhcpBackend(c, runner, new Templates(null), Clock.systemUTC());
-        assertThat(b.apply(plan("52:54:00:00:00:0a")).ok()).isTrue();
+        assertThat(b.apply(plan("52:54:00:00:00:0a"))).isInstanceOf(DhcpBackend.ApplyResult.Replaced.class);
         byte[] good = Files.readAllBytes(b.confFile());
         runner.answer = argv -> new CommandResult(argv, 1, "", "line 3: syntax error");
         DhcpBackend.ApplyResult bad = b.apply(plan("52:54:00:00:00:0b"));
-        assertThat(bad.ok()).isFalse();
-        assertThat(bad.error()).contains("dhcpd -t rejected", "syntax error");
+        assertThat(bad).isInstanceOfSatisfying(DhcpBackend.ApplyResult.Refused.class,
+                r -> assertThat(r.reason()).contains("dhcpd -t rejected", "syntax error"));
         assertThat(Files.readAllBytes(b.confFile())).isEqualTo(good);
         assertThat(runner.joined()).allMatch(cmd -> cmd.contains(" -t ") && cmd.contains("-cf"));
         try (var s = Files.list(b.confFile().getParent())) {
@@ -74,8 +72,7 @@ class IscDhcpBackendTest {
             throw new CommandException(CommandException.Kind.TIMED_OUT, "dhcpd -t timed out after 20 s", null);
         };
         DhcpBackend.ApplyResult unchecked = b.apply(plan("52:54:00:00:00:0c"));
-        assertThat(unchecked.ok()).isFalse();
-        assertThat(unchecked.error()).isEqualTo("cannot check the rendered configuration: dhcpd -t timed out after 20 s");
+        assertThat(unchecked).isEqualTo(new DhcpBackend.ApplyResult.Refused("cannot check the rendered configuration: dhcpd -t timed out after 20 s"));
         assertThat(Files.readAllBytes(b.confFile())).isEqualTo(good);
     }
 }

@@ -1,5 +1,7 @@
 package io.headnode.agent.net;
 
+import io.headnode.contract.AgentStatus.Health;
+import io.headnode.contract.AgentStatus.HealthState;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -26,10 +28,11 @@ class FirewallAndNetworkTest {
         assertThat(rules).contains("iifname \"pub0\" ct state established,related accept", "iifname \"pub0\" tcp dport 22 accept",
                 "iifname \"pub0\" counter drop", "hook input");
         assertThat(runner.commands.get(0)).containsExactly("/usr/sbin/nft", "-f", "-");
-        assertThat(f.health()).isEqualTo("in force");
+        assertThat(f.health()).isEqualTo(Health.ok("in force"));
         runner.answer = argv -> new CommandResult(argv, 1, "", "Error: syntax");
         assertThat(f.apply()).isFalse();
-        assertThat(f.health()).startsWith("failed:");
+        assertThat(f.health().state()).isEqualTo(HealthState.FAILED);
+        assertThat(f.health().detail()).contains("Error: syntax");
     }
 
     /** {@code ip -json addr show} as iproute2 6.1 prints it, for lo and veth0 (state and addresses given). */
@@ -57,12 +60,12 @@ class FirewallAndNetworkTest {
         };
         Firewall f = new Firewall(TestConfigs.rootedIn(dir), runner);
         assertThat(f.apply()).isFalse();
-        assertThat(f.health()).isEqualTo("failed: /usr/sbin/nft timed out after 15 s");
+        assertThat(f.health()).isEqualTo(Health.failed("nft -f: /usr/sbin/nft timed out after 15 s"));
         runner.answer = argv -> new CommandResult(argv, 0, "", "");
         runner.commands.clear();
         f.ensure();
         assertThat(runner.joined()).containsExactly("/usr/sbin/nft list table inet headnode", "/usr/sbin/nft -f -");
-        assertThat(f.health()).isEqualTo("in force");
+        assertThat(f.health()).isEqualTo(Health.ok("in force"));
     }
 
     @Test

@@ -13,10 +13,10 @@ class ShareReaderTest {
 
     @Test
     void missingShareOrFilesAreReportedAsSuch(@TempDir Path dir) throws Exception {
-        assertThat(new ShareReader(new ShareLayout(dir.resolve("nope"))).read().statusWord()).isEqualTo("missing");
-        assertThat(new ShareReader(new ShareLayout(dir)).read().statusWord()).isEqualTo("missing");
+        assertThat(new ShareReader(new ShareLayout(dir.resolve("nope"))).read().share().text()).isEqualTo("missing");
+        assertThat(new ShareReader(new ShareLayout(dir)).read().share().text()).isEqualTo("missing");
         Files.writeString(dir.resolve("headnode.conf"), CONF);
-        assertThat(new ShareReader(new ShareLayout(dir)).read().statusWord()).isEqualTo("invalid: machines.txt: file: missing");
+        assertThat(new ShareReader(new ShareLayout(dir)).read().share().text()).isEqualTo("invalid: machines.txt: file: missing");
     }
 
     @Test
@@ -24,7 +24,7 @@ class ShareReaderTest {
         Files.writeString(dir.resolve("headnode.conf"), CONF);
         Files.writeString(dir.resolve("machines.txt"), "52:54:00:00:00:0a 10.1.0.1\n");
         ShareReading r = new ShareReader(new ShareLayout(dir)).read();
-        assertThat(r.statusWord()).isEqualTo("mounted-ro");
+        assertThat(r.share().text()).isEqualTo("mounted-ro");
         assertThat(r.snapshot().orElseThrow().machines().machines()).hasSize(1);
         assertThat(r.snapshot().orElseThrow().config().vlan().id()).isEqualTo(7);
     }
@@ -44,14 +44,14 @@ class ShareReaderTest {
         assertThat(second).isNotSameAs(first);
         assertThat(second.snapshot().orElseThrow().machines().machines().get(0).mac().value()).isEqualTo("52:54:00:00:00:0b");
         Files.delete(dir.resolve("machines.txt"));
-        assertThat(reader.read().statusWord()).isEqualTo("invalid: machines.txt: file: missing");
+        assertThat(reader.read().share().text()).isEqualTo("invalid: machines.txt: file: missing");
     }
 
     @Test
     void truncatedFileIsIncompleteWithItsLastLine(@TempDir Path dir) throws Exception {
         Files.writeString(dir.resolve("headnode.conf"), CONF);
         Files.writeString(dir.resolve("machines.txt"), "52:54:00:00:00:0a 10.1.0.1\n52:54:00:00:00:0b 10.1");
-        assertThat(new ShareReader(new ShareLayout(dir)).read().statusWord())
+        assertThat(new ShareReader(new ShareLayout(dir)).read().share().text())
                 .isEqualTo("invalid: machines.txt:2: file: incomplete: the last line has no newline (truncated or torn write)");
     }
 

@@ -37,10 +37,6 @@ public final class AmtDriver implements PowerDriver {
         this.share = Objects.requireNonNull(share, "share is null");
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public DriverOptions options() {

@@ -7,8 +7,10 @@ import java.util.Optional;
 
 /** A kind of BMC (amt, ipmi, redfish, libvirt): opens a client for one machine with its credentials entry. */
 public interface PowerDriver {
-    /** The name used in credentials.conf and headnode.conf's power-driver. */
-    String name();
+    /** The name used in credentials.conf and headnode.conf's power-driver: the one its options declare. */
+    default String name() {
+        return options().driver();
+    }
 
     /** What this driver reads from a credentials.conf entry: user and secret needed or not, and its options. */
     DriverOptions options();

@@ -39,10 +39,6 @@ public final class IpmiDriver implements PowerDriver {
         this.runner = Objects.requireNonNull(runner, "runner is null");
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public DriverOptions options() {

@@ -53,10 +53,6 @@ public final class LibvirtDriver implements PowerDriver {
         this.hypervisors = Objects.requireNonNull(hypervisors, "hypervisors is null");
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public DriverOptions options() {

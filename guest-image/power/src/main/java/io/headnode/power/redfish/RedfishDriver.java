@@ -38,10 +38,6 @@ public final class RedfishDriver implements PowerDriver {
         this.share = Objects.requireNonNull(share, "share is null");
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
 
     @Override
     public DriverOptions options() {

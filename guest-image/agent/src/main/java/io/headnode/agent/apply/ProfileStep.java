@@ -1,0 +1,53 @@
+package io.headnode.agent.apply;
+
+import io.headnode.agent.AgentConfig;
+import io.headnode.agent.render.Templates;
+import io.headnode.agent.share.ShareSnapshot;
+import io.headnode.contract.AgentStatus.Health;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/** The share's install-profile must have both templates (pxelinux.vm, kickstart.vm), shipped or the operator's. Gates the rest. */
+public final class ProfileStep implements ApplyStep {
+    private final AgentConfig config;
+    private final Templates templates;
+    private volatile String profile;
+
+    public ProfileStep(AgentConfig config, Templates templates) {
+        this.config = Objects.requireNonNull(config, "config is null");
+        this.templates = Objects.requireNonNull(templates, "templates is null");
+    }
+
+    @Override
+    public String name() {
+        return "install-profile";
+    }
+
+    @Override
+    public boolean gates() {
+        return true;
+    }
+
+    @Override
+    public StepResult apply(ShareSnapshot share) {
+        String want = share.config().installProfile();
+        for (String t : List.of("profiles/" + want + "/pxelinux.vm", "profiles/" + want + "/kickstart.vm")) {
+            if (!templates.exists(t)) {
+                return new StepResult.Failed("headnode.conf: install-profile: '" + want + "' has no template " + t
+                        + " (shipped or under " + config.templatesDir() + ")");
+            }
+        }
+        if (want.equals(profile)) {
+            return StepResult.UNCHANGED;
+        }
+        profile = want;
+        return StepResult.of(List.of("profile " + want));
+    }
+
+    @Override
+    public Map<String, Health> health() {
+        String p = profile;
+        return Map.of("install-profile", p == null ? Health.pending("no share applied yet") : Health.ok("profile " + p));
+    }
+}

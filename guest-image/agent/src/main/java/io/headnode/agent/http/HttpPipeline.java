@@ -1,0 +1,57 @@
+package io.headnode.agent.http;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpResponseEncoder;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.net.InetAddress;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Sets up each accepted connection: closes it at once beyond the connection caps, else builds its pipeline: idle
+ * timer (reads and write progress), request decoder (limits on request line and headers, one request at a time,
+ * requests in progress),
+ * response encoder, body aggregator (limit on the body), route dispatcher.
+ */
+final class HttpPipeline extends ChannelInitializer<SocketChannel> {
+    private static final Logger LOG = LoggerFactory.getLogger(HttpPipeline.class);
+    private final HttpLimits limits;
+    private final AddressLimiter limiter;
+    private final AddressLimiter inProgress;
+    private final HttpHandler handler;
+    private final Executor executor;
+
+    HttpPipeline(HttpLimits limits, AddressLimiter limiter, AddressLimiter inProgress, HttpHandler handler, Executor executor) {
+        this.limits = Objects.requireNonNull(limits, "limits is null");
+        this.limiter = Objects.requireNonNull(limiter, "limiter is null");
+        this.inProgress = Objects.requireNonNull(inProgress, "inProgress is null");
+        this.handler = Objects.requireNonNull(handler, "handler is null");
+        this.executor = Objects.requireNonNull(executor, "executor is null");
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        InetAddress peer = ch.remoteAddress().getAddress();
+        if (!limiter.tryAcquire(peer)) {
+            LOG.debug("closing a connection from {}: connection cap reached ({} open, {} from it)", peer.getHostAddress(),
+                    limiter.open(), limiter.open(peer));
+            ch.close();
+            return;
+        }
+        ch.closeFuture().addListener(f -> limiter.release(peer));
+        PacedRequestDecoder decoder = new PacedRequestDecoder(new HttpDecoderConfig()
+                .setMaxInitialLineLength(limits.maxRequestLine())
+                .setMaxHeaderSize(limits.maxHeaderBytes()), inProgress, limits.maxHeaderLines());
+        ch.pipeline().addLast(
+                new IdleStateHandler(true, 0, 0, limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                decoder,
+                new HttpResponseEncoder(),
+                new BodyAggregator(limits.maxBody()),
+                new RouteDispatcher(handler, executor, decoder, limits.requestTimeout()));
+    }
+}

@@ -1,0 +1,210 @@
+package io.headnode.agent.http;
+
+import io.netty.buffer.ByteBufUtil;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpUtil;
+import io.netty.handler.codec.http.TooLongHttpContentException;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.channels.FileChannel;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The last handler of a connection. It takes one complete request at a time, runs the route handler on the handler
+ * executor (never on an I/O thread: a handler may write and fsync), writes the answer on the I/O thread, and lets the
+ * next request in only when that answer is sent, so answers keep their order and a pipelining client costs one
+ * request. While it waits for a request, the request deadline runs; an idle event (no reads, no write progress)
+ * closes the connection.
+ */
+final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
+    private static final Logger LOG = LoggerFactory.getLogger(RouteDispatcher.class);
+    private final HttpHandler handler;
+    private final Executor executor;
+    private final PacedRequestDecoder decoder;
+    private final long requestTimeoutNanos;
+    private ScheduledFuture<?> deadline;
+
+    RouteDispatcher(HttpHandler handler, Executor executor, PacedRequestDecoder decoder, Duration requestTimeout) {
+        this.handler = Objects.requireNonNull(handler, "handler is null");
+        this.executor = Objects.requireNonNull(executor, "executor is null");
+        this.decoder = Objects.requireNonNull(decoder, "decoder is null");
+        this.requestTimeoutNanos = requestTimeout.toNanos();
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        nextRequest(ctx);
+        ctx.fireChannelActive();
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        cancelDeadline();
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest req) {
+        cancelDeadline();
+        boolean head = req.method().equals(HttpMethod.HEAD);
+        if (req.decoderResult().isFailure()) {
+            LOG.debug("bad request from {}: {}", peer(ctx), req.decoderResult().cause().toString());
+            respond(ctx, refusal(req.decoderResult().cause()), null, head, true);
+            return;
+        }
+        if (req.protocolVersion().majorVersion() != 1 || req.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
+            respond(ctx, HttpResponse.fatal(400, "bad request\n"), null, head, true);
+            return;
+        }
+        boolean keepAlive = HttpUtil.isKeepAlive(req);
+        HttpRequest request = new HttpRequest(req.method().name(), req.uri(), headers(req), ByteBufUtil.getBytes(req.content()), peer(ctx));
+        try {
+            executor.execute(() -> handle(ctx, request, head, keepAlive));
+        } catch (RejectedExecutionException e) {
+            respond(ctx, HttpResponse.fatal(503, "busy\n"), null, head, true);
+        }
+    }
+
+    /** On a handler thread: runs the route and opens the file to send, then hands the answer to the I/O thread. */
+    private void handle(ChannelHandlerContext ctx, HttpRequest request, boolean head, boolean keepAlive) {
+        HttpResponse r;
+        try {
+            r = handler.handle(request);
+        } catch (RuntimeException e) {
+            LOG.error("handler failed for {} {}: {}", request.method(), request.target(), e.toString());
+            r = HttpResponse.fatal(500, "internal error\n");
+        }
+        FileChannel file = null;
+        if (r.file() != null && !head && r.length() > 0) {
+            try {
+                file = FileChannel.open(r.file(), StandardOpenOption.READ);
+            } catch (IOException e) {
+                r = HttpResponse.fatal(404, "not found\n");
+            }
+        }
+        HttpResponse answer = r;
+        FileChannel opened = file;
+        try {
+            ctx.executor().execute(() -> respond(ctx, answer, opened, head, !keepAlive));
+        } catch (RejectedExecutionException e) {
+            closeQuietly(opened);
+        }
+    }
+
+    /** On the I/O thread: writes the answer; then closes the connection or lets the next request in. */
+    private void respond(ChannelHandlerContext ctx, HttpResponse r, FileChannel file, boolean head, boolean close) {
+        if (!ctx.channel().isActive()) {
+            closeQuietly(file);
+            return;
+        }
+        boolean closeAfter = close || r.close();
+        ChannelFuture sent = ResponseWriter.write(ctx, r, file, head, closeAfter);
+        sent.addListener(f -> {
+            if (!f.isSuccess()) {
+                LOG.debug("sending to {} failed: {}", peer(ctx), f.cause().toString());
+                ctx.close();
+            } else if (closeAfter) {
+                ctx.close();
+            } else {
+                nextRequest(ctx);
+            }
+        });
+    }
+
+    private void nextRequest(ChannelHandlerContext ctx) {
+        deadline = ctx.executor().schedule(() -> {
+            LOG.debug("closing slow or idle connection from {}", peer(ctx));
+            ctx.close();
+        }, requestTimeoutNanos, TimeUnit.NANOSECONDS);
+        if (!decoder.resume()) {
+            ctx.read();
+        }
+    }
+
+    private void cancelDeadline() {
+        if (deadline != null) {
+            deadline.cancel(false);
+            deadline = null;
+        }
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            LOG.debug("closing stalled connection from {}", peer(ctx));
+            ctx.close();
+        } else {
+            ctx.fireUserEventTriggered(evt);
+        }
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof Error) {
+            // e.g. direct memory past -XX:MaxDirectMemorySize: this connection is dropped, the server goes on
+            LOG.warn("connection from {} dropped: {}", peer(ctx), cause.toString());
+        } else {
+            LOG.debug("connection from {} dropped: {}", peer(ctx), cause.toString());
+        }
+        ctx.close();
+    }
+
+    /** The answer to a request the codec could not decode. */
+    static HttpResponse refusal(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpResponse.fatal(414, "request line too long\n");
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HttpResponse.fatal(431, "request head too large\n");
+        }
+        if (cause instanceof TooLongHttpContentException) {
+            return HttpResponse.fatal(413, "body too large\n");
+        }
+        if (cause instanceof PacedRequestDecoder.ServerBusyException) {
+            return HttpResponse.fatal(503, "busy\n");
+        }
+        return HttpResponse.fatal(400, "bad request\n");
+    }
+
+    private static Map<String, String> headers(FullHttpRequest req) {
+        Map<String, String> m = new HashMap<>();
+        for (Map.Entry<String, String> e : req.headers()) {
+            m.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue());
+        }
+        return m;
+    }
+
+    private static String peer(ChannelHandlerContext ctx) {
+        InetSocketAddress a = (InetSocketAddress) ctx.channel().remoteAddress();
+        return a == null ? "?" : a.getAddress().getHostAddress();
+    }
+
+    private static void closeQuietly(FileChannel file) {
+        if (file != null) {
+            try {
+                file.close();
+            } catch (IOException e) {
+                LOG.debug("file close: {}", e.toString());
+            }
+        }
+    }
+}

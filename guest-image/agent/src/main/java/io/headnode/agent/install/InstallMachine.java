@@ -1,0 +1,190 @@
+package io.headnode.agent.install;
+
+import io.headnode.agent.install.InstallEffect.Level;
+import io.headnode.agent.install.InstallEffect.Notice;
+import io.headnode.agent.install.InstallEffect.PowerCycle;
+import io.headnode.contract.InstallRequest;
+import io.headnode.contract.MacAddress;
+import io.headnode.contract.Machine;
+import io.headnode.power.PowerOutcome;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Supplier;
+
+/**
+ * The install state machine, pure: each input (a request, a new share, a tick, a power result, a kickstart fetch,
+ * a callback) and the current {@link InstallBook} give a new book, the effects to carry out and, for the HTTP
+ * inputs, a decision. No I/O, no clock, no locks: the caller passes the time and keeps the state.
+ *
+ * <p>A per-MAC config exists exactly while an install is active (requested or installing); an install ends on the
+ * callback (installed), at the deadline, after the attempt limit, or when the node leaves machines.txt (failed).
+ * The kickstart and the callback are answered only to the node's own fixed address; the callback only with the
+ * install's token, and only once.
+ */
+public final class InstallMachine {
+    /** Why a kickstart or callback is refused. */
+    public enum Refusal { NOT_THE_NODES_ADDRESS, NO_INSTALL_IN_PROGRESS, ATTEMPTS_USED_UP, WRONG_TOKEN }
+
+    /** The result of one input. */
+    public record Transition<D>(InstallBook book, List<InstallEffect> effects, D decision) {
+        public Transition {
+            Objects.requireNonNull(book, "book is null");
+            effects = List.copyOf(effects);
+        }
+
+        public boolean changed(InstallBook before) {
+            return !book.equals(before);
+        }
+    }
+
+    /** What a request did: whether it ran (false: its id ran before) and which machines it targets. */
+    public record RequestOutcome(boolean ran, List<MacAddress> targets) {
+        public RequestOutcome {
+            targets = List.copyOf(targets);
+        }
+    }
+
+    public sealed interface Kickstart {
+        /** Serve the kickstart for {@code node} (its new record), fetched from {@code address}; {@code attempt} counts from 1. */
+        record Serve(NodeInstall node, String address, int attempt) implements Kickstart {
+        }
+
+        record Refused(Refusal why) implements Kickstart {
+        }
+    }
+
+    public sealed interface Callback {
+        /** Accepted: {@code previous} was the active record, {@code installed} replaces it. */
+        record Accepted(NodeInstall previous, NodeInstall installed) implements Callback {
+        }
+
+        record Refused(Refusal why) implements Callback {
+        }
+    }
+
+    private final Supplier<String> tokens;
+
+    /** @param tokens new one-time install tokens ({@link Tokens#newToken} in production) */
+    public InstallMachine(Supplier<String> tokens) {
+        this.tokens = Objects.requireNonNull(tokens, "tokens is null");
+    }
+
+    /** Runs a request once: every listed target becomes requested with a new token and a pending power cycle. */
+    public Transition<RequestOutcome> request(InstallBook book, InstallSite site, InstallRequest r, Instant now) {
+        if (book.ran(r.id())) {
+            return new Transition<>(book, List.of(), new RequestOutcome(false, List.of()));
+        }
+        List<InstallEffect> effects = new ArrayList<>();
+        Map<MacAddress, Machine> targets = new LinkedHashMap<>();
+        if (r.all()) {
+            site.snapshot().machines().machines().forEach(m -> targets.put(m.mac(), m));
+        }
+        for (MacAddress mac : r.macs()) {
+            site.machine(mac).ifPresentOrElse(m -> targets.put(mac, m),
+                    () -> effects.add(new Notice(Level.WARN, mac.value(), "install request " + r.id() + ": " + mac + " is not in machines.txt; skipped")));
+        }
+        Map<String, NodeInstall> nodes = new TreeMap<>(book.nodes());
+        for (Machine m : targets.values()) {
+            nodes.put(m.mac().value(), new NodeInstall(m.mac().value(), InstallState.REQUESTED, r.id(), tokens.get(), now, now, 0, true,
+                    "install requested; power cycle pending"));
+        }
+        effects.add(new Notice(Level.INFO, null, "install request " + r.id() + ": " + targets.size() + " machine(s)"));
+        targets.values().forEach(m -> effects.add(new PowerCycle(m, r.id())));
+        InstallBook next = new InstallBook(book.withDone(r.id()).doneRequests(), nodes);
+        return new Transition<>(next, effects, new RequestOutcome(true, List.copyOf(targets.keySet())));
+    }
+
+    /** A new share is in force: active installs of nodes no longer listed end. */
+    public Transition<Void> siteChanged(InstallBook book, InstallSite site, Instant now) {
+        Map<String, NodeInstall> nodes = new TreeMap<>(book.nodes());
+        List<InstallEffect> effects = new ArrayList<>();
+        for (NodeInstall n : book.nodes().values()) {
+            if (n.active() && site.machine(MacAddress.parse(n.mac())).isEmpty()) {
+                nodes.put(n.mac(), n.with(InstallState.FAILED, now, "removed from machines.txt during the install"));
+                effects.add(new Notice(Level.WARN, n.mac(), "install of " + n.mac() + " ended: the node left machines.txt"));
+            }
+        }
+        return new Transition<>(new InstallBook(book.doneRequests(), nodes), effects, null);
+    }
+
+    /** Periodic: installs past their deadline end; pending power cycles (also those a restart interrupted) are asked for again. */
+    public Transition<Void> tick(InstallBook book, InstallSite site, Instant now) {
+        Map<String, NodeInstall> nodes = new TreeMap<>(book.nodes());
+        List<InstallEffect> effects = new ArrayList<>();
+        for (NodeInstall n : book.nodes().values()) {
+            if (!n.active()) {
+                continue;
+            }
+            if (now.isAfter(n.requestedAt().plus(site.deadline()))) {
+                nodes.put(n.mac(), n.with(InstallState.FAILED, now, "deadline passed without the installer's callback"));
+                effects.add(new Notice(Level.WARN, n.mac(), "install of " + n.mac() + " passed its deadline of " + site.deadline().toMinutes()
+                        + " min without a callback; it boots its disk again"));
+            } else if (n.powerPending()) {
+                site.machine(MacAddress.parse(n.mac())).ifPresent(m -> effects.add(new PowerCycle(m, n.requestId())));
+            }
+        }
+        return new Transition<>(new InstallBook(book.doneRequests(), nodes), effects, null);
+    }
+
+    /** A power cycle asked for by request {@code requestId} ended; a result for an install that is over or superseded changes nothing. */
+    public Transition<Void> powerDone(InstallBook book, MacAddress mac, String requestId, PowerOutcome outcome, Instant now) {
+        NodeInstall n = book.node(mac.value());
+        if (n == null || !n.active() || !requestId.equals(n.requestId())) {
+            return new Transition<>(book, List.of(), null);
+        }
+        if (outcome.succeeded()) {
+            return new Transition<>(book.with(n.withPower(false, InstallState.INSTALLING, now, "power-cycled: " + outcome.detail())),
+                    List.of(new Notice(Level.INFO, mac.value(), mac + " power-cycled into the installer (" + outcome.detail() + ")")), null);
+        }
+        String why = "power cycle failed (" + outcome.kind() + ": " + outcome.detail() + "); installs at its next network boot";
+        return new Transition<>(book.with(n.withPower(false, n.state(), now, why)),
+                List.of(new Notice(Level.ERROR, mac.value(), "power cycle of " + mac + " failed: " + outcome.kind() + " " + outcome.detail()
+                        + "; it installs at its next network boot")), null);
+    }
+
+    /** A kickstart fetch ({@code GET /ks/...}) from {@code source}: counts one boot attempt of an active install. */
+    public Transition<Kickstart> kickstart(InstallBook book, InstallSite site, MacAddress mac, String source, Instant now) {
+        String address = site.address(mac);
+        if (address == null || !address.equals(source)) {
+            return new Transition<>(book, List.of(), new Kickstart.Refused(Refusal.NOT_THE_NODES_ADDRESS));
+        }
+        NodeInstall n = book.node(mac.value());
+        if (n == null || !n.active()) {
+            return new Transition<>(book, List.of(), new Kickstart.Refused(Refusal.NO_INSTALL_IN_PROGRESS));
+        }
+        int boots = n.boots() + 1;
+        if (boots > site.attempts()) {
+            return new Transition<>(book.with(n.withBoots(boots).with(InstallState.FAILED, now, "attempt limit reached without the installer's callback")),
+                    List.of(new Notice(Level.WARN, mac.value(), "install of " + mac + " used up its " + site.attempts() + " attempts; it boots its disk again")),
+                    new Kickstart.Refused(Refusal.ATTEMPTS_USED_UP));
+        }
+        NodeInstall next = n.withBoots(boots).with(InstallState.INSTALLING, now, "installer booted (attempt " + boots + ")");
+        return new Transition<>(book.with(next), List.of(), new Kickstart.Serve(next, address, boots));
+    }
+
+    /** The installer's "done" callback: accepted once, from the node's own address, with the install's token, while it is active. */
+    public Transition<Callback> callback(InstallBook book, InstallSite site, MacAddress mac, String source, String token, Instant now) {
+        String address = site.address(mac);
+        if (address == null || !address.equals(source)) {
+            return refused(book, Refusal.NOT_THE_NODES_ADDRESS, mac, "install callback for " + mac + " from " + source + " refused: not the node's address");
+        }
+        NodeInstall n = book.node(mac.value());
+        if (n == null || !n.active()) {
+            return refused(book, Refusal.NO_INSTALL_IN_PROGRESS, mac, "install callback for " + mac + " refused: no install in progress (replay?)");
+        }
+        if (!Tokens.matches(n.token(), token)) {
+            return refused(book, Refusal.WRONG_TOKEN, mac, "install callback for " + mac + " refused: wrong token");
+        }
+        NodeInstall installed = n.with(InstallState.INSTALLED, now, "installer reported success");
+        return new Transition<>(book.with(installed), List.of(), new Callback.Accepted(n, installed));
+    }
+
+    private static Transition<Callback> refused(InstallBook book, Refusal why, MacAddress mac, String message) {
+        return new Transition<>(book, List.of(new Notice(Level.WARN, mac.value(), message)), new Callback.Refused(why));
+    }
+}

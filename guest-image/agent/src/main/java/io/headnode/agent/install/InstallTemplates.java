@@ -1,0 +1,34 @@
+package io.headnode.agent.install;
+
+import io.headnode.agent.render.Templates;
+import io.headnode.agent.tftp.PxeConfigs;
+import io.headnode.contract.MacAddress;
+import java.util.Map;
+import java.util.Objects;
+
+/** Renders an install's two files from the profile's templates: the per-MAC pxelinux config and the kickstart. */
+public final class InstallTemplates {
+    private final Templates templates;
+    private final int httpPort;
+
+    public InstallTemplates(Templates templates, int httpPort) {
+        this.templates = Objects.requireNonNull(templates, "templates is null");
+        this.httpPort = httpPort;
+    }
+
+    /** {@code profiles/<profile>/pxelinux.vm}: boots the installer with the kickstart URL; starts with {@link PxeConfigs#MARKER}. */
+    public String pxeConfig(InstallSite site, NodeInstall node) {
+        return templates.render("profiles/" + site.profile() + "/pxelinux.vm", Map.of(
+                "marker", PxeConfigs.MARKER, "mac", MacAddress.parse(node.mac()), "server", site.serverIp(), "httpPort", httpPort,
+                "request", node.requestId(), "profile", site.profile()));
+    }
+
+    /** {@code profiles/<profile>/kickstart.vm}: carries the install's token and the callback URL. */
+    public String kickstart(InstallSite site, NodeInstall node, String address) {
+        MacAddress mac = MacAddress.parse(node.mac());
+        return templates.render("profiles/" + site.profile() + "/kickstart.vm", Map.of(
+                "mac", mac, "address", address, "server", site.serverIp(), "httpPort", httpPort,
+                "vlan", site.snapshot().config().vlan(), "token", node.token(), "profile", site.profile(),
+                "callbackUrl", "http://" + site.serverIp() + ":" + httpPort + "/boot-default/" + mac.pxelinuxConfigName()));
+    }
+}

@@ -1,0 +1,284 @@
+package io.headnode.agent.install;
+
+import static io.headnode.agent.install.InstallFixtures.A;
+import static io.headnode.agent.install.InstallFixtures.ADDR_A;
+import static io.headnode.agent.install.InstallFixtures.ADDR_B;
+import static io.headnode.agent.install.InstallFixtures.B;
+import static io.headnode.agent.install.InstallFixtures.req;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headnode.agent.ManualExecutor;
+import io.headnode.agent.MutableClock;
+import io.headnode.agent.RecordingPowerService;
+import io.headnode.agent.install.InstallEndpoints.Answer;
+import io.headnode.agent.render.Templates;
+import io.headnode.agent.tftp.PxeConfigs;
+import io.headnode.contract.AgentStatus.HealthState;
+import io.headnode.contract.AgentStatus.MachineState;
+import io.headnode.contract.AgentStatus.MachineStatus;
+import io.headnode.contract.MacAddress;
+import io.headnode.power.PowerOutcome;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The installs coordinator: state changes in memory on the caller's thread, disk work (installs.json, pxelinux.cfg)
+ * only on the disk executor, which the test runs by hand; power cycles only once the state that asked for them is
+ * on disk. A hand-moved clock.
+ */
+class InstallsTest {
+    @TempDir
+    Path dir;
+    MutableClock clock = new MutableClock();
+    RecordingPowerService power = new RecordingPowerService();
+    ManualExecutor disk = new ManualExecutor();
+    PxeConfigs pxe;
+    Path stateFile;
+
+    @BeforeEach
+    void setUp() {
+        pxe = new PxeConfigs(dir.resolve("tftpboot/pxelinux.cfg"));
+        stateFile = dir.resolve("state/installs.json");
+    }
+
+    /** Loaded, no share yet. */
+    Installs loaded(Executor powerExecutor) throws Exception {
+        InstallTemplates t = new InstallTemplates(new Templates(null), 80);
+        Installs i = new Installs(new InstallMachine(Tokens::newToken), new InstallStore(stateFile), new PxeSync(pxe, t),
+                new PowerDispatch(power, powerExecutor), t, clock, disk);
+        i.load();
+        return i;
+    }
+
+    /** Loaded, with the fixtures' share (A and B). */
+    Installs installs(Executor powerExecutor) throws Exception {
+        Installs i = loaded(powerExecutor);
+        i.update(InstallFixtures.snapshot(A, B), Map.of(A, ADDR_A, B, ADDR_B));
+        disk.runAll();
+        return i;
+    }
+
+    Installs installs() throws Exception {
+        return installs(Runnable::run);
+    }
+
+    static String token(Answer ks) {
+        assertThat(ks.status()).as(ks.body()).isEqualTo(200);
+        Matcher t = Pattern.compile("token=([A-Za-z0-9_-]{43})").matcher(ks.body());
+        assertThat(t.find()).isTrue();
+        return t.group(1);
+    }
+
+    static MachineState state(Installs i, MacAddress mac) {
+        return i.machines().stream().filter(s -> s.mac().equals(mac)).findFirst().orElseThrow().state();
+    }
+
+    /** Requests an install of A and fetches its kickstart (all on disk); returns the install's token. */
+    String installing(Installs i) {
+        i.request(req("r1", A));
+        disk.runAll();
+        String token = token(i.kickstart(A, ADDR_A));
+        disk.runAll();
+        return token;
+    }
+
+    String saved() throws Exception {
+        return Files.exists(stateFile) ? Files.readString(stateFile) : "";
+    }
+
+    @Test
+    void aRequestIsOnDiskBeforeThePowerCycleAndTheSpoolIsToldOnlyThen() throws Exception {
+        Installs i = installs();
+        CompletableFuture<Boolean> ran = i.request(req("r1", A));
+        assertThat(i.ran("r1")).isTrue();
+        assertThat(ran).isNotDone();
+        assertThat(power.calls()).isEmpty();
+        assertThat(saved()).doesNotContain("r1");
+        assertThat(pxe.exists(A)).isFalse();
+        disk.runAll();
+        assertThat(ran).isCompletedWithValue(true);
+        assertThat(saved()).contains("r1");
+        assertThat(pxe.exists(A)).isTrue();
+        assertThat(power.calls()).containsExactly("bootdev-pxe-once " + A, "cycle " + A);
+        disk.runAll();
+        assertThat(state(i, A)).isEqualTo(MachineState.INSTALLING);
+        assertThat(state(i, B)).isEqualTo(MachineState.KNOWN);
+        assertThat(saved()).contains("power-cycled");
+    }
+
+    @Test
+    void theCallbackIsAnsweredOnlyOnceItIsOnDiskAndTheConfigIsGone() throws Exception {
+        Installs i = installs();
+        String token = installing(i);
+        String before = saved();
+
+        CompletableFuture<Answer> answer = i.callback(A, ADDR_A, token);
+        assertThat(answer).isNotDone();
+        assertThat(saved()).isEqualTo(before);   // nothing written on the caller's thread
+        assertThat(pxe.exists(A)).isTrue();
+        assertThat(state(i, A)).isEqualTo(MachineState.INSTALLED);
+        disk.runAll();
+        assertThat(answer).isCompletedWithValue(new Answer(200, "ok\n"));
+        assertThat(saved()).contains("INSTALLED");
+        assertThat(pxe.exists(A)).isFalse();
+
+        assertThat(i.callback(A, ADDR_A, token)).isCompletedWithValue(new Answer(409, "no install in progress\n"));
+        assertThat(i.callback(B, ADDR_A, token)).isCompletedWithValue(new Answer(403, "forbidden\n"));
+        assertThat(i.kickstart(A, ADDR_A).status()).isEqualTo(404);
+        assertThat(disk.pending()).isZero();
+    }
+
+    @Test
+    void kickstartAnswersAtOnceAndItsAttemptCountIsSavedInTheBackground() throws Exception {
+        Installs i = installs();
+        i.request(req("r1", A));
+        disk.runAll();
+        assertThat(i.kickstart(A, ADDR_B)).isEqualTo(new Answer(403, "forbidden\n"));
+        Answer ks = i.kickstart(A, ADDR_A);
+        assertThat(ks.body()).contains("http://10.0.5.1:80/boot-default/01-52-54-00-00-00-0a", "%post", "VLAN 5", "clearpart --all");
+        assertThat(saved()).doesNotContain("attempt 1");
+        disk.runAll();
+        assertThat(saved()).contains("installer booted (attempt 1)");
+        assertThat(i.kickstart(A, ADDR_A).status()).isEqualTo(200);
+        assertThat(i.kickstart(A, ADDR_A)).isEqualTo(new Answer(410, "install attempts used up\n"));
+        assertThat(pxe.exists(A)).isTrue();
+        disk.runAll();
+        assertThat(pxe.exists(A)).isFalse();
+        assertThat(state(i, A)).isEqualTo(MachineState.FAILED);
+    }
+
+    @Test
+    void eachRequestIdRunsOnceAlsoAcrossRestarts() throws Exception {
+        Installs first = installs();
+        first.request(req("r1", A));
+        disk.runAll();
+        Installs restarted = installs();
+        assertThat(restarted.ran("r1")).isTrue();
+        assertThat(restarted.request(req("r1", A))).isCompletedWithValue(false);
+        disk.runAll();
+        assertThat(power.calls()).hasSize(2);
+        assertThat(state(restarted, A)).isEqualTo(MachineState.INSTALLING);
+    }
+
+    @Test
+    void aPowerCycleInterruptedByARestartIsResumedByTheTick() throws Exception {
+        Installs crashed = installs(r -> { });
+        crashed.request(req("r1", A));
+        disk.runAll();
+        assertThat(power.calls()).isEmpty();
+        Installs i = installs();
+        i.tick();
+        disk.runAll();
+        assertThat(power.calls()).containsExactly("bootdev-pxe-once " + A, "cycle " + A);
+        assertThat(state(i, A)).isEqualTo(MachineState.INSTALLING);
+        i.tick();
+        disk.runAll();
+        assertThat(power.calls()).hasSize(2);
+    }
+
+    @Test
+    void aFailedPowerCycleLeavesTheInstallServedAndSaysWhy() throws Exception {
+        power.cycleAnswer = PowerOutcome.Kind.UNREACHABLE;
+        Installs i = installs();
+        i.request(req("r1", A));
+        disk.runAll();
+        MachineStatus a = i.machines().get(0);
+        assertThat(a.state()).isEqualTo(MachineState.REQUESTED);
+        assertThat(a.detail()).contains("power cycle failed", "UNREACHABLE");
+        assertThat(a.address()).isEqualTo(ADDR_A);
+        assertThat(pxe.exists(A)).isTrue();
+    }
+
+    @Test
+    void theDeadlineEndsAnInstallOnTheTickAfterIt() throws Exception {
+        Installs i = installs();
+        i.request(req("r1", A));
+        disk.runAll();
+        clock.advance(Duration.ofMinutes(29));
+        i.tick();
+        disk.runAll();
+        assertThat(pxe.exists(A)).isTrue();
+        clock.advance(Duration.ofMinutes(2));
+        i.tick();
+        disk.runAll();
+        assertThat(pxe.exists(A)).isFalse();
+        assertThat(state(i, A)).isEqualTo(MachineState.FAILED);
+        assertThat(i.kickstart(A, ADDR_A).status()).isEqualTo(404);
+    }
+
+    @Test
+    void aStateThatCannotBeSavedRefusesTheCallbackKeepsTheInstallAndRecovers() throws Exception {
+        Installs i = installs();
+        String token = installing(i);
+        Files.delete(stateFile);
+        Files.createDirectories(stateFile.resolve("in-the-way"));   // installs.json is now a directory: saving fails
+
+        CompletableFuture<Answer> refused = i.callback(A, ADDR_A, token);
+        disk.runAll();
+        assertThat(refused).isCompletedWithValue(new Answer(503, "cannot record the callback\n"));
+        assertThat(state(i, A)).isEqualTo(MachineState.INSTALLING);
+        assertThat(pxe.exists(A)).isTrue();
+        assertThat(i.health().state()).isEqualTo(HealthState.FAILED);
+        assertThat(i.health().detail()).contains("cannot save", "installs.json");
+
+        Files.delete(stateFile.resolve("in-the-way"));
+        Files.delete(stateFile);
+        i.tick();
+        disk.runAll();
+        assertThat(i.health().state()).isEqualTo(HealthState.OK);
+        CompletableFuture<Answer> accepted = i.callback(A, ADDR_A, token);
+        disk.runAll();
+        assertThat(accepted).isCompletedWithValue(new Answer(200, "ok\n"));
+        assertThat(pxe.exists(A)).isFalse();
+    }
+
+    @Test
+    void aPxelinuxCfgThatCannotBeWrittenShowsInTheHealthButTheStateIsStillSaved() throws Exception {
+        Files.createDirectories(dir.resolve("tftpboot"));
+        Files.writeString(dir.resolve("tftpboot/pxelinux.cfg"), "not a directory\n");
+        Installs i = installs();
+        assertThat(i.request(req("r1", A)).isDone()).isFalse();
+        disk.runAll();
+        assertThat(saved()).contains("r1");
+        assertThat(i.health().state()).isEqualTo(HealthState.FAILED);
+        assertThat(i.health().detail()).startsWith("cannot bring pxelinux.cfg in line");
+        Files.delete(dir.resolve("tftpboot/pxelinux.cfg"));
+        i.tick();
+        disk.runAll();
+        assertThat(i.health().state()).isEqualTo(HealthState.OK);
+        assertThat(pxe.exists(A)).isTrue();
+    }
+
+    @Test
+    void leavingMachinesTxtEndsTheInstallAndRemovesItsConfig() throws Exception {
+        Installs i = installs();
+        i.request(req("r1", A, B));
+        disk.runAll();
+        i.update(InstallFixtures.snapshot(B), Map.of(B, ADDR_B));
+        disk.runAll();
+        assertThat(pxe.exists(A)).isFalse();
+        assertThat(pxe.exists(B)).isTrue();
+        assertThat(i.book().node(A.value()).state()).isEqualTo(InstallState.FAILED);
+        assertThat(i.machines()).extracting(MachineStatus::mac).containsExactly(B);
+    }
+
+    @Test
+    void beforeAnyShareNothingIsServedOrRun() throws Exception {
+        Installs i = loaded(Runnable::run);
+        assertThat(i.request(req("r1", A))).isCompletedWithValue(false);
+        assertThat(i.ran("r1")).isFalse();
+        assertThat(i.kickstart(A, ADDR_A).status()).isEqualTo(403);
+        assertThat(i.callback(A, ADDR_A, "x".repeat(43))).isCompletedWithValue(new Answer(403, "forbidden\n"));
+        assertThat(i.machines()).isEmpty();
+        assertThat(disk.pending()).isZero();
+    }
+}

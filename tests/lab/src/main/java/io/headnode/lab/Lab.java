@@ -1,0 +1,263 @@
+package io.headnode.lab;
+
+import io.headnode.common.exec.CommandResult;
+import io.headnode.common.exec.CommandRunner;
+import io.headnode.common.exec.ProcessCommandRunner;
+import io.headnode.orchestrator.config.HostConfigFile;
+import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.RunState;
+import io.headnode.orchestrator.spec.HeadnodePaths;
+import io.headnode.testing.Libvirtd;
+import io.headnode.testing.NetworkNamespace;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The lab: a head node and its "bare-metal" nodes in one network namespace on this machine, on the tests' own
+ * sandbox fixtures, driven through the same {@code headnode} commands an admin uses. {@link #up} builds it and
+ * follows one install to the end, {@link #status} reports, {@link #down} (from any later process) removes
+ * everything it made, by the PIDs in its state file.
+ */
+public final class Lab {
+    private final LabSettings settings;
+    private final LabLog log;
+    private final CommandRunner runner = new ProcessCommandRunner();
+    private final LabState state;
+    private final LabLibvirt libvirt;
+    private final LabDhcp dhcp;
+    private final LabBmcs bmcs;
+    private final LabNodes nodes;
+    private final LabFiles files;
+
+    public Lab(LabSettings settings, PrintWriter out) {
+        this.settings = Objects.requireNonNull(settings, "settings is null");
+        this.log = new LabLog(out);
+        this.state = LabState.load(settings.stateFile());
+        this.libvirt = new LabLibvirt(settings, state);
+        this.dhcp = new LabDhcp(settings, state);
+        this.bmcs = new LabBmcs(settings, state, runner);
+        this.nodes = new LabNodes(settings, runner);
+        this.files = new LabFiles(settings, runner);
+    }
+
+    /**
+     * Options of {@link #up}: the image is either given ({@code image}) or built with {@code buildImage}
+     * (guest-image/image/build-image.sh); {@code installDeps} (bin/install-deps) runs first when given.
+     */
+    public record UpOptions(Optional<Path> installDeps, Optional<Path> image, Optional<Path> buildImage, boolean install, Duration timeout) {
+        public UpOptions {
+            Objects.requireNonNull(installDeps, "installDeps is null");
+            Objects.requireNonNull(image, "image is null");
+            Objects.requireNonNull(buildImage, "buildImage is null");
+            Objects.requireNonNull(timeout, "timeout is null");
+            if (image.isEmpty() && buildImage.isEmpty()) {
+                throw new IllegalArgumentException("no image: give --image DIR, or --build-image SCRIPT (bin/headnode passes it)");
+            }
+        }
+    }
+
+    /** What {@link #up} saw, with the seconds (since the start of {@code up}) at which each step was reached. */
+    public record UpResult(Path image, double imageReadyAt, double headnodeStartedAt, double agentReadyAt,
+                           List<RunState> nodeStatesBeforeInstall, List<NodeProgress> nodes, List<Double> nodesDoneAt) {
+        public boolean allInstalled() {
+            return nodes.stream().allMatch(p -> p == NodeProgress.BOOTED_FROM_DISK);
+        }
+    }
+
+    public UpResult up(UpOptions options) {
+        requireRoot();
+        options.installDeps().ifPresent(script -> {
+            log.step("checking packages (" + script + ")");
+            runner.run(List.of(script.toString()), Duration.ofMinutes(20)).orThrow();
+        });
+        Path image = realPath(options.image().orElseGet(() -> buildImage(options.buildImage().orElseThrow())));
+        double imageAt = log.elapsed();
+        log.step("image " + image);
+        mkdirs(settings.dir());
+        NetworkNamespace ns = NetworkNamespace.named(settings.namespace());
+        publicBridge(ns);
+        log.step("namespace " + ns.name() + " with bridge " + LabSettings.PUBLIC_BRIDGE + " (" + LabSettings.HOST_ADDRESS + "/"
+                + LabSettings.PREFIX + "), no uplink");
+        Libvirtd libvirtd = libvirt.start(ns);
+        log.step("libvirtd " + libvirtd.pid() + " at " + libvirtd.uri() + " (unix socket only, no network listener)");
+        dhcp.start(ns);
+        files.writeOrchestratorConfig(image);
+        HeadnodePaths paths = new HeadnodePaths(loadHostConfig());
+        HeadnodeCli cli = new HeadnodeCli(settings.orchestratorConfig());
+        log.step("headnode create --vlan " + settings.vlan());
+        String cmdline = read(image.resolve("cmdline")).strip();
+        List<String> create = new ArrayList<>(List.of("create", "--vlan", settings.vlan().toString(), "--image", image.toString()));
+        if (!cmdline.isEmpty()) {
+            create.addAll(List.of("--cmdline", cmdline));
+        }
+        log.print(cli.check(create.toArray(String[]::new)));
+        double headnodeAt = log.elapsed();
+        files.writeShareFiles(bmcs.password());
+        log.step("headnode config push --vlan " + settings.vlan() + " (power-driver " + LabFiles.POWER_DRIVER + ", install-profile "
+                + LabFiles.INSTALL_PROFILE + ")");
+        log.print(cli.check("config", "push", "--vlan", settings.vlan().toString(), files.headnodeConf().toString()));
+        log.step("headnode credentials push --vlan " + settings.vlan() + " (driver=" + LabFiles.POWER_DRIVER + " user=" + LabBmcs.USER + ")");
+        log.print(cli.check("credentials", "push", "--vlan", settings.vlan().toString(), files.credentials().toString()));
+        log.step("headnode machines push --vlan " + settings.vlan());
+        log.print(cli.check("machines", "push", "--vlan", settings.vlan().toString(), files.machines().toString()));
+        try (Hypervisor h = libvirt.connect()) {
+            nodes.define(h, paths.vlanBridge(settings.vlan()));
+        }
+        for (int i = 1; i <= settings.nodes(); i++) {
+            log.step("node " + settings.nodeName(i) + " " + settings.nodeMac(i) + " defined (network boot, then disk), console " + settings.nodeConsole(i));
+            bmcs.start(ns, i);
+            log.step("BMC of " + settings.nodeName(i) + " at " + settings.bmcAddress(i) + " (IPMI, pid " + bmcs.pid(i).orElse(0L) + ")");
+        }
+        long deadline = System.nanoTime() + options.timeout().toNanos();
+        log.step("waiting for the head node's agent (console " + paths.consoleLog(settings.vlan()) + ")");
+        LabWatch watch = new LabWatch(settings, nodes, log);
+        double agentAt = watch.agent(paths, deadline);
+        log.step("agent ready");
+        List<RunState> before = new ArrayList<>();
+        try (Hypervisor h = libvirt.connect()) {
+            for (int i = 1; i <= settings.nodes(); i++) {
+                before.add(nodes.state(h, i).orElseThrow(() -> new LabException("a lab node vanished before the install")));
+            }
+        }
+        LabWatch.Outcome outcome = new LabWatch.Outcome(List.of(), List.of());
+        if (options.install()) {
+            log.step("headnode install --vlan " + settings.vlan() + " --all");
+            log.print(cli.check("install", "--vlan", settings.vlan().toString(), "--all"));
+            outcome = watch.nodes(deadline);
+        }
+        return new UpResult(image, imageAt, headnodeAt, agentAt, before, outcome.progress(), outcome.doneAt());
+    }
+
+    private Path buildImage(Path script) {
+        log.step("building the head-node image (cached by input hash)");
+        CommandResult r = runner.run(List.of(script.toString(), "--cache", settings.imageCache().toString()), Duration.ofMinutes(30)).orThrow();
+        List<String> lines = r.stdout().lines().toList();
+        if (lines.isEmpty()) {
+            throw new LabException(script + " printed no output directory");
+        }
+        return Path.of(lines.get(lines.size() - 1).strip());
+    }
+
+    /** The public bridge with the lab host's address; idempotent. The VLAN bridge is the orchestrator's own. */
+    private void publicBridge(NetworkNamespace ns) {
+        String bridge = LabSettings.PUBLIC_BRIDGE;
+        if (!ns.links().contains(bridge)) {
+            ns.exec("ip", "link", "add", bridge, "type", "bridge");
+        }
+        String addr = LabSettings.HOST_ADDRESS + "/" + LabSettings.PREFIX;
+        if (!ns.exec("ip", "-o", "addr", "show", "dev", bridge).stdout().contains(" " + addr + " ")) {
+            ns.exec("ip", "addr", "add", addr, "dev", bridge);
+        }
+        ns.exec("ip", "link", "set", bridge, "up");
+    }
+
+    /** One line per part of the lab; returns true when the lab runs (namespace, libvirtd). */
+    public boolean status() {
+        Optional<NetworkNamespace> ns = NetworkNamespace.existing(settings.namespace());
+        log.line("namespace  %s: %s", settings.namespace(), ns.isPresent() ? "present" : "absent");
+        Optional<Libvirtd> libvirtd = ns.flatMap(libvirt::running);
+        log.line("libvirtd   %s", libvirtd.map(l -> "running (pid " + l.pid() + ", virtlogd " + l.virtlogdPid() + ") at " + l.uri())
+                .orElse("not running"));
+        log.line("udhcpd     %s", dhcp.running().map(d -> "running (pid " + d.pid() + ")").orElse("not running"));
+        for (int i = 1; i <= LabSettings.MAX_NODES; i++) {
+            Optional<Long> bmc = bmcs.pid(i);
+            if (bmc.isPresent()) {
+                log.line("bmc        %s at %s: running (pid %d)", settings.nodeName(i), settings.bmcAddress(i), bmc.get());
+            }
+        }
+        if (libvirtd.isPresent() && Files.exists(settings.orchestratorConfig())) {
+            HeadnodeCli.Result show = new HeadnodeCli(settings.orchestratorConfig()).run("show", "--vlan", settings.vlan().toString());
+            log.print(show.exitCode() == 0 ? show.out() : "head node: " + show.err());
+            try (Hypervisor h = libvirt.connect()) {
+                for (int i = 1; i <= LabSettings.MAX_NODES; i++) {
+                    Optional<RunState> s = nodes.state(h, i);
+                    if (s.isPresent()) {
+                        log.line("node       %s %s: %s, %s", settings.nodeName(i), settings.nodeMac(i),
+                                s.get().name().toLowerCase(Locale.ROOT), nodes.progress(i).description());
+                    }
+                }
+            }
+        }
+        return ns.isPresent() && libvirtd.isPresent();
+    }
+
+    /** Removes everything the lab made: head node (with its share), nodes, BMCs, daemons, namespace, files. */
+    public void down() {
+        requireRoot();
+        Optional<NetworkNamespace> ns = NetworkNamespace.existing(settings.namespace());
+        Optional<Libvirtd> libvirtd = ns.flatMap(libvirt::running);
+        bmcs.stop();
+        if (libvirtd.isPresent() && Files.exists(settings.orchestratorConfig())) {
+            // nodes first: the orchestrator keeps a VLAN bridge that another domain still uses
+            try (Hypervisor h = libvirt.connect()) {
+                List<String> removed = nodes.remove(h);
+                log.step("nodes removed: " + (removed.isEmpty() ? "none" : String.join(", ", removed)));
+            }
+            HeadnodeCli.Result r = new HeadnodeCli(settings.orchestratorConfig()).run("delete", "--vlan", settings.vlan().toString(), "--purge");
+            log.step("headnode delete --vlan " + settings.vlan() + " --purge: exit " + r.exitCode() + " " + (r.out() + r.err()).strip());
+        }
+        libvirtd.ifPresentOrElse(Libvirtd::close, libvirt::stop);
+        dhcp.stop();
+        ns.ifPresent(n -> {
+            for (long pid : n.pids()) {
+                log.step("killing leftover process " + pid + " " + ProcessHandle.of(pid).flatMap(p -> p.info().command()).orElse("?")
+                        + " in " + n.name());
+            }
+            n.close();
+            log.step("namespace " + n.name() + " deleted");
+        });
+        if (Files.exists(settings.stateFile())) {
+            runner.check(List.of("rm", "-rf", "--one-file-system", settings.dir().toString()));
+            log.step("removed " + settings.dir());
+        }
+    }
+
+    private io.headnode.orchestrator.config.HostConfig loadHostConfig() {
+        try {
+            return HostConfigFile.load(settings.orchestratorConfig(), true);
+        } catch (HostConfigFile.ConfigException e) {
+            throw new LabException(e.getMessage(), e);
+        }
+    }
+
+    private static void requireRoot() {
+        if (!"root".equals(System.getProperty("user.name"))) {
+            throw new LabException("headnode lab must run as root (namespaces, bridges, libvirtd)");
+        }
+    }
+
+    /** The image directory itself, never a symlink such as the cache's "latest": overlays keep their backing file. */
+    private static Path realPath(Path p) {
+        try {
+            return p.toRealPath();
+        } catch (IOException e) {
+            throw new LabException("image directory " + p + " does not exist");
+        }
+    }
+
+    private static void mkdirs(Path p) {
+        try {
+            Files.createDirectories(p);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create " + p, e);
+        }
+    }
+
+    private static String read(Path p) {
+        try {
+            return Files.exists(p) ? Files.readString(p, StandardCharsets.UTF_8) : "";
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + p, e);
+        }
+    }
+}
