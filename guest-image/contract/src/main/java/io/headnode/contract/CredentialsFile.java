@@ -183,7 +183,9 @@ public final class CredentialsFile {
                 b.write(Integer.parseInt(v.substring(i + 1, i + 3), 16));
                 i += 2;
             } else {
-                b.writeBytes(String.valueOf(c).getBytes(StandardCharsets.UTF_8));
+                int cp = v.codePointAt(i); // whole code points: a lone surrogate would be written as '?'
+                b.writeBytes(new String(Character.toChars(cp)).getBytes(StandardCharsets.UTF_8));
+                i += Character.charCount(cp) - 1;
             }
         }
         return b.toString(StandardCharsets.UTF_8);

@@ -19,7 +19,7 @@ public record InstallRequest(String id, boolean all, List<MacAddress> macs) {
 
     public InstallRequest {
         if (id == null || !ID.matcher(id).matches()) {
-            throw new IllegalArgumentException("request id '" + id + "' must be 1-64 of [A-Za-z0-9_.-]");
+            throw new IllegalArgumentException("request id '" + (id == null ? "" : MacAddress.printable(id)) + "' must be 1-64 of [A-Za-z0-9_.-]");
         }
         macs = List.copyOf(macs);
         if (all == !macs.isEmpty()) {

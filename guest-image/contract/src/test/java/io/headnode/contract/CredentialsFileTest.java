@@ -53,6 +53,14 @@ class CredentialsFileTest {
     }
 
     @Test
+    void aValueWithEscapesKeepsLiteralCharactersOutsideTheBasicPlane() throws Exception {
+        // found by CredentialsFileFuzzTest (power): with a % escape in the value, an emoji was read back as "??"
+        CredentialsFile f = CredentialsFile.parse("c.conf", "* user=\uD83D\uDE00%20x secret=caf\u00e9%25\n".getBytes(StandardCharsets.UTF_8));
+        assertThat(f.entries().get(0).user()).contains("\uD83D\uDE00 x");
+        assertThat(f.entries().get(0).secret().orElseThrow().reveal()).isEqualTo("caf\u00e9%");
+    }
+
+    @Test
     void secretsNeverInToStringOrErrors() throws Exception {
         CredentialsFile f = sample();
         assertThat(f.toString()).doesNotContain("calvin").doesNotContain("amt pass").contains("<secret>").contains("user=root");

@@ -118,7 +118,7 @@ public final class KvFile {
         } catch (FieldException x) {
             throw new KvException(file, e.line(), key, x.problem());
         } catch (IllegalArgumentException x) {
-            throw new KvException(file, e.line(), key, String.valueOf(x.getMessage()));
+            throw new KvException(file, e.line(), key, KvValues.refusal(x, e.value()));
         }
     }
 

@@ -60,8 +60,17 @@ public final class KvValues {
         } catch (FieldException e) {
             throw e;
         } catch (IllegalArgumentException e) {
-            throw new FieldException(key, String.valueOf(e.getMessage()));
+            throw new FieldException(key, refusal(e, value));
         }
+    }
+
+    /**
+     * Why a parser refused {@code value}: its message, or, when it gave none (UUID.fromString and the JDK's number
+     * parsers may throw with an empty one), that the value is not valid.
+     */
+    static String refusal(IllegalArgumentException e, String value) {
+        String m = e.getMessage();
+        return m == null || m.isBlank() ? quote(value) + " is not valid" : m;
     }
 
     /** A value for an error message: quoted, non-printable characters escaped, cut after 64 characters. */

@@ -76,6 +76,21 @@ class KvFileTest {
     }
 
     @Test
+    void aParserThatGivesNoReasonStillGivesTheValue() throws Exception {
+        // found by SpecCodecFuzzTest: UUID.fromString("8c0f4a5e-6d1a-3f2b97e1--ca2b3c4d5e6f") throws with an empty
+        // message, and the error read "100.spec:8: uuid: " with nothing after it
+        KvFile f = parse("a = 1\nuuid = 8c0f4a5e-6d1a-3f2b97e1--ca2b3c4d5e6f\n");
+        assertThatThrownBy(() -> f.required("uuid", java.util.UUID::fromString))
+                .hasMessage("a.conf:2: uuid: '8c0f4a5e-6d1a-3f2b97e1--ca2b3c4d5e6f' is not valid");
+        assertThatThrownBy(() -> f.required("a", v -> {
+            throw new IllegalArgumentException((String) null);
+        })).hasMessage("a.conf:1: a: '1' is not valid");
+        assertThatThrownBy(() -> KvValues.field("n", "x", v -> {
+            throw new NumberFormatException("");
+        })).hasMessage("n: 'x' is not valid");
+    }
+
+    @Test
     void buildAttributesARecordsFieldExceptionToItsLine() throws Exception {
         KvFile f = parse("# x\nport = 0\n");
         int port = f.required("port", KvValues::wholeNumber);
