@@ -21,8 +21,11 @@ public final class AgentRoutes implements HttpHandler {
     private static final Pattern KS = Pattern.compile("/ks/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private static final Pattern CALLBACK = Pattern.compile("/boot-default/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private final StaticFiles files;
-    /** How long a callback waits for its state to reach the disk before answering 503. */
-    private static final long CALLBACK_WAIT_SECONDS = 10;
+    /**
+     * How long a callback waits for its state to reach the disk before answering 503: well under the server's
+     * request/idle timeout (10 s by default), so the 503 is delivered instead of the connection being closed.
+     */
+    private static final long CALLBACK_WAIT_SECONDS = 4;
     private final InstallEndpoints installs;
 
     public AgentRoutes(StaticFiles files, InstallEndpoints installs) {

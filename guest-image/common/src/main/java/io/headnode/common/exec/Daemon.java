@@ -146,7 +146,7 @@ public final class Daemon {
     /** The whole log, or "" when it cannot be read. */
     public String logText() {
         try {
-            return Files.exists(log) ? Files.readString(log, StandardCharsets.UTF_8) : "";
+            return Files.exists(log) ? new String(Files.readAllBytes(log), StandardCharsets.UTF_8) : "";
         } catch (IOException e) {
             return "";
         }

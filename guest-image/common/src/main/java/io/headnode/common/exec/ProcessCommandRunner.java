@@ -2,6 +2,7 @@ package io.headnode.common.exec;
 
 import java.io.File;
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,6 +22,8 @@ import org.slf4j.LoggerFactory;
  * thrown; the temporary files are always deleted.
  */
 public final class ProcessCommandRunner implements CommandRunner {
+    /** The most of each output stream that is kept. */
+    static final int MAX_OUTPUT = 8 << 20;
     private static final Logger log = LoggerFactory.getLogger(ProcessCommandRunner.class);
     private static final File DEV_NULL = new File("/dev/null");
     private static final long REAP_SECONDS = 5;
@@ -70,8 +73,7 @@ public final class ProcessCommandRunner implements CommandRunner {
                 Thread.currentThread().interrupt();
                 throw new CommandException(CommandException.Kind.INTERRUPTED, "interrupted while running " + line, e);
             }
-            return new CommandResult(full, p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
-                    Files.readString(err, StandardCharsets.UTF_8));
+            return new CommandResult(full, p.exitValue(), readOutput(out), readOutput(err));
         } catch (IOException e) {
             throw new CommandException(CommandException.Kind.FAILED, "cannot capture the output of " + line + ": " + e.getMessage(), e);
         } finally {
@@ -82,6 +84,16 @@ public final class ProcessCommandRunner implements CommandRunner {
                     log.warn("cannot delete {}: {}", t, e.toString());
                 }
             }
+        }
+    }
+
+    /**
+     * A tool's output as text: bytes that are not UTF-8 become U+FFFD instead of losing the exit code, and at most
+     * {@link #MAX_OUTPUT} bytes are kept (a runaway tool cannot fill the heap; a truncated answer fails its parser).
+     */
+    static String readOutput(Path file) throws IOException {
+        try (InputStream in = Files.newInputStream(file)) {
+            return new String(in.readNBytes(MAX_OUTPUT), StandardCharsets.UTF_8);
         }
     }
 

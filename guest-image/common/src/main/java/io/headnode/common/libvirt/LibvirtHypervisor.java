@@ -191,7 +191,7 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     private Connect conn() {
         if (conn == null) {
-            throw new IllegalStateException("connection to " + uri + " is closed");
+            throw new HypervisorException(HypervisorException.Kind.CANNOT_CONNECT, "connection to " + uri + " is closed", null);
         }
         return conn;
     }

@@ -77,4 +77,11 @@ class ProcessCommandRunnerTest {
         assertThat(new CommandSpec(List.of("true"), Duration.ofSeconds(1), Map.of(), Optional.empty(), "").withTimeout(Duration.ofSeconds(2)).timeout())
                 .isEqualTo(Duration.ofSeconds(2));
     }
+
+    @Test
+    void outputThatIsNotUtf8KeepsTheExitCode() {
+        CommandResult r = new ProcessCommandRunner().run(List.of("printf", "ok\\377\\n"), Duration.ofSeconds(10));
+        assertThat(r.exitCode()).isZero();
+        assertThat(r.stdout()).isEqualTo("ok\uFFFD\n");
+    }
 }

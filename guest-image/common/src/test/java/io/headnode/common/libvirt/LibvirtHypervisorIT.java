@@ -130,7 +130,7 @@ class LibvirtHypervisorIT {
     @Test
     void aClosedConnectionSaysSo() {
         libvirt.close();
-        assertThatThrownBy(() -> libvirt.lookup(NAME)).isInstanceOf(IllegalStateException.class).hasMessageContaining("is closed");
+        assertThatThrownBy(() -> libvirt.lookup(NAME)).isInstanceOfSatisfying(HypervisorException.class, e -> assertThat(e.kind()).isEqualTo(HypervisorException.Kind.CANNOT_CONNECT)).hasMessageContaining("is closed");
         libvirt = LibvirtHypervisor.connect("test:///default");
     }
 }
