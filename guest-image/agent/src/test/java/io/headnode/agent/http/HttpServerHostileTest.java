@@ -17,7 +17,6 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -38,8 +37,6 @@ class HttpServerHostileTest {
     @TempDir
     Path dir;
     HttpServer server;
-    /** The stack depth of each /echo/ call: pipelining must not recurse once per request. */
-    final List<Integer> echoDepths = new CopyOnWriteArrayList<>();
 
     @BeforeEach
     void start() throws Exception {
@@ -47,7 +44,6 @@ class HttpServerHostileTest {
         StaticFiles files = new StaticFiles(dir);
         server = new HttpServer(new InetSocketAddress("127.0.0.1", 0), 2, Duration.ofSeconds(5), req -> {
             if (req.path().startsWith("/echo/")) {
-                echoDepths.add(Thread.currentThread().getStackTrace().length);
                 return HttpResponse.text(200, req.target());
             }
             return files.serve(req);
@@ -105,8 +101,11 @@ class HttpServerHostileTest {
 
     @Test
     @Timeout(value = 60, unit = TimeUnit.SECONDS)
-    void twoThousandPipelinedRequestsAreAllAnsweredInOrder() throws Exception {
-        int n = 2000;
+    void twentyThousandPipelinedRequestsAreAllAnsweredInOrder() throws Exception {
+        // A server that recursed once per pipelined request on its I/O thread (the hand-written one did) overflows
+        // that thread's stack long before 20,000; the depth cannot be read from a route handler, which runs on the
+        // handler pool, so the burst's size is the check.
+        int n = 20_000;
         StringBuilder burst = new StringBuilder();
         for (int i = 0; i < n; i++) {
             burst.append("GET /echo/").append(i).append(" HTTP/1.1\r\n").append(i == n - 1 ? "Connection: close\r\n" : "").append("\r\n");
@@ -140,10 +139,6 @@ class HttpServerHostileTest {
             for (int i = 0; i < n; i++) {
                 assertThat(bodies.get(i)).isEqualTo("/echo/" + i);
             }
-            assertThat(echoDepths).hasSize(n);
-            int shallowest = echoDepths.stream().min(Integer::compare).orElseThrow();
-            assertThat(echoDepths).as("stack depth per request (a server that recurses per pipelined request grows it)")
-                    .allMatch(d -> d < shallowest + 20);
         }
     }
 
