@@ -262,8 +262,7 @@ public final class Installs implements InstallEndpoints {
     }
 
     private void powerDone(MacAddress mac, String requestId, PowerOutcome outcome) {
-        apply(b -> machine.powerDone(b, mac, requestId, outcome, clock.instant()));
-        scheduleFlush();
+        apply(b -> machine.powerDone(b, mac, requestId, outcome, clock.instant()));   // apply flushes a changed book
     }
 
     /**

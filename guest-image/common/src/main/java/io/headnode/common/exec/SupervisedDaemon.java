@@ -31,11 +31,6 @@ public final class SupervisedDaemon {
             Objects.requireNonNull(pid, "pid is null");
             Objects.requireNonNull(problem, "problem is null");
         }
-
-        /** "running", or "down: " and the problem. */
-        public String describe() {
-            return running ? "running" : "down: " + problem;
-        }
     }
 
     private final String name;
@@ -136,10 +131,6 @@ public final class SupervisedDaemon {
         return new Status(up, up ? OptionalLong.of(daemon.pid()) : OptionalLong.empty(), up ? "" : lastProblem, starts);
     }
 
-    /** {@link Status#describe()} of the current status. */
-    public synchronized String health() {
-        return status().describe();
-    }
 
     /** The daemon's log file. */
     public Path log() {

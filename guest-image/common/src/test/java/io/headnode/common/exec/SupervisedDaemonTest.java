@@ -38,7 +38,7 @@ class SupervisedDaemonTest {
         d.setCommand(List.of("sh", "-c", "echo crashing; exit 3"));
         assertThat(d.ensureRunning()).isTrue();
         crashSeen();
-        assertThat(d.health()).isEqualTo("down: exited with 3");
+        assertThat(d.status().problem()).isEqualTo("exited with 3");
         assertThat(d.status().pid()).isEmpty();
 
         clock.advance(Duration.ofMillis(499));
@@ -87,7 +87,7 @@ class SupervisedDaemonTest {
         clock.advance(SupervisedDaemon.STABLE);
         ProcessHandle.of(pid).orElseThrow().destroyForcibly();
         crashSeen();
-        assertThat(d.health()).isEqualTo("down: exited with 137");
+        assertThat(d.status().problem()).isEqualTo("exited with 137");
         clock.advance(Duration.ofMillis(500));
         assertThat(d.ensureRunning()).as("back to the first backoff after a stable run").isTrue();
         assertThat(d.starts()).isEqualTo(4);
@@ -103,10 +103,10 @@ class SupervisedDaemonTest {
         assertThat(ProcessHandle.of(first).map(ProcessHandle::isAlive).orElse(false)).isFalse();
         assertThat(d.status().pid().orElseThrow()).isNotEqualTo(first);
         assertThat(d.status().running()).isTrue();
-        assertThat(d.health()).isEqualTo("running");
+        assertThat(d.status().running()).isTrue();
         d.stop();
         assertThat(d.running()).isFalse();
-        assertThat(d.health()).isEqualTo("down: stopped");
+        assertThat(d.status().problem()).isEqualTo("stopped");
         assertThat(d.starts()).isEqualTo(2);
     }
 
@@ -115,7 +115,7 @@ class SupervisedDaemonTest {
         d = new SupervisedDaemon("ghost", dir.resolve("ghost.log"), clock);
         d.setCommand(List.of("/nonexistent/ghostd"));
         assertThat(d.ensureRunning()).isFalse();
-        assertThat(d.health()).startsWith("down: cannot start ghost (/nonexistent/ghostd)");
+        assertThat(d.status().problem()).startsWith("cannot start ghost (/nonexistent/ghostd)");
         assertThat(d.starts()).isZero();
         clock.advance(Duration.ofMillis(499));
         d.setCommand(List.of("sleep", "600"));
