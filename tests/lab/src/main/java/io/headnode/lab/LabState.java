@@ -2,6 +2,7 @@ package io.headnode.lab;
 
 import io.headnode.common.kv.KvException;
 import io.headnode.common.kv.KvFile;
+import io.headnode.common.kv.KvValues;
 import io.headnode.contract.AtomicFiles;
 import io.headnode.testing.Daemon;
 import java.io.IOException;
@@ -27,6 +28,9 @@ final class LabState {
             try {
                 KvFile kv = KvFile.read(file);
                 for (String key : kv.keys()) {
+                    if (key.startsWith("pid.")) {
+                        kv.required(key, KvValues::longNumber);   // a bad PID names file, line and key
+                    }
                     s.values.put(key, kv.text(key).orElseThrow());
                 }
             } catch (IOException e) {

@@ -25,4 +25,11 @@ class LabStateTest {
         Files.writeString(file, "pid.dhcpd = 1\npid.dhcpd = 2\n", StandardCharsets.UTF_8);
         assertThatThrownBy(() -> LabState.load(file)).hasMessageContaining("lab.state:2");
     }
+
+    @Test
+    void aBadPidNamesFileLineAndKey(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("lab.state");
+        Files.writeString(file, "# made by hand\npid.dhcpd = twelve\n", StandardCharsets.UTF_8);
+        assertThatThrownBy(() -> LabState.load(file)).hasMessageContaining("lab.state:2").hasMessageContaining("pid.dhcpd");
+    }
 }
