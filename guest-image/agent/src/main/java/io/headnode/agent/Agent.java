@@ -103,6 +103,7 @@ public final class Agent implements AutoCloseable {
             }
         }
         if (applied != null) {
+            spool.sweepLocal(installs::ranDurably);
             for (InstallRequest r : spool.pending(installs::ran)) {
                 installs.request(r).thenAccept(ran -> {
                     if (ran) {

@@ -127,6 +127,13 @@ public final class Installs implements InstallEndpoints {
         return afterDurable(a).handle((v, e) -> e == null);
     }
 
+    /** True once {@code requestId} has run and every state change up to now is on disk (so its spool file may go). */
+    public boolean ranDurably(String requestId) {
+        synchronized (lock) {
+            return book.ran(requestId) && synced >= version;
+        }
+    }
+
     public boolean ran(String requestId) {
         synchronized (lock) {
             return book.ran(requestId);

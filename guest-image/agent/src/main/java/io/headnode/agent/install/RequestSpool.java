@@ -79,6 +79,27 @@ public final class RequestSpool {
         }
     }
 
+    /**
+     * Removes local spool files whose request has run and is on disk: one that ran while its first save failed is
+     * not offered again by {@link #pending}, so nothing else would remove it.
+     */
+    public void sweepLocal(Predicate<String> ranDurably) {
+        if (!Files.isDirectory(localDir)) {
+            return;
+        }
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(localDir, "*" + InstallRequest.SUFFIX)) {
+            for (Path f : s) {
+                String name = f.getFileName().toString();
+                String id = name.substring(0, name.length() - InstallRequest.SUFFIX.length());
+                if (ranDurably.test(id)) {
+                    consumed(id);
+                }
+            }
+        } catch (IOException e) {
+            LOG.warn("cannot list {}: {}", localDir, e.toString());
+        }
+    }
+
     /** After a request ran: the local spool's file is removed (the share's stay: it is read-only). */
     public void consumed(String id) {
         try {

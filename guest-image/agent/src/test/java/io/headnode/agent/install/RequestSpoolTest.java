@@ -38,4 +38,17 @@ class RequestSpoolTest {
     void missingDirectoriesMeanNoRequests(@TempDir Path dir) {
         assertThat(new RequestSpool(dir.resolve("x"), dir.resolve("y")).pending(i -> false)).isEmpty();
     }
+
+    @Test
+    void aLocalRequestThatRanDurablyIsSweptAndTheShareIsNeverTouched(@TempDir Path dir) throws Exception {
+        Path share = Files.createDirectories(dir.resolve("share/requests"));
+        Path local = Files.createDirectories(dir.resolve("local"));
+        Files.writeString(share.resolve("s1.install"), "all\n");
+        String ran = RequestSpool.spool(local, true, List.of());
+        String waiting = RequestSpool.spool(local, true, List.of());
+        new RequestSpool(share, local).sweepLocal(id -> id.equals(ran) || id.equals("s1"));
+        assertThat(local.resolve(ran + InstallRequest.SUFFIX)).doesNotExist();
+        assertThat(local.resolve(waiting + InstallRequest.SUFFIX)).exists();
+        assertThat(share.resolve("s1.install")).exists();
+    }
 }
