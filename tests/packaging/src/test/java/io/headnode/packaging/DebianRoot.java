@@ -24,15 +24,33 @@ import java.util.stream.Stream;
  * A fresh Debian 12 root for a package test: a copy of a cached minbase root (debootstrap) that already holds the
  * given packages (a package's Depends), so that CI pays debootstrap and the downloads once a day and a test only
  * unpacks a tar (~5 s). Package scripts may not start daemons in it (its own policy-rc.d). Commands run in it with
- * chroot; nothing is mounted into it. {@link #close} deletes it.
+ * chroot. /proc is mounted in it (the java command refuses to run without it: "requires a mounted proc fs");
+ * {@link #close} unmounts it, also after a failure, and only then deletes the root.
  */
 final class DebianRoot implements AutoCloseable {
     static final Path CACHE = Path.of(System.getProperty("headnode.debootstrapCache", "/var/cache/headnode/debootstrap"));
     private static final Duration DEBOOTSTRAP = Duration.ofMinutes(15);
     private final Path dir;
+    private boolean procMounted;
 
     private DebianRoot(Path dir) {
         this.dir = Objects.requireNonNull(dir, "dir is null");
+    }
+
+    private DebianRoot mountProc() {
+        Command.check("mount", "-t", "proc", "proc", dir.resolve("proc").toString());
+        procMounted = true;
+        return this;
+    }
+
+    private void unmountProc() {
+        if (procMounted) {
+            String proc = dir.resolve("proc").toString();
+            if (!Command.run("umount", proc).ok()) {
+                Command.check("umount", "-l", proc);
+            }
+            procMounted = false;
+        }
     }
 
     /** A new root in {@code dir} (which must not exist) made from the cached base holding {@code packages}. */
@@ -42,6 +60,7 @@ final class DebianRoot implements AutoCloseable {
         DebianRoot root = new DebianRoot(dir);
         try {
             Command.run(Duration.ofMinutes(5), List.of("tar", "-x", "--numeric-owner", "-f", base.toString(), "-C", dir.toString())).orThrow();
+            root.mountProc();
         } catch (RuntimeException e) {
             root.close();
             throw e;
@@ -62,6 +81,7 @@ final class DebianRoot implements AutoCloseable {
 
     @Override
     public void close() throws IOException {
+        unmountProc();
         Command.run(Duration.ofMinutes(2), List.of("rm", "-rf", "--one-file-system", dir.toString())).orThrow();
     }
 
@@ -85,13 +105,15 @@ final class DebianRoot implements AutoCloseable {
                         mirror)).orThrow();
                 Files.writeString(work.resolve("usr/sbin/policy-rc.d"), "#!/bin/sh\n# package tests: no daemon starts in this root\nexit 101\n");
                 Command.check("chmod", "755", work.resolve("usr/sbin/policy-rc.d").toString());
-                DebianRoot base = new DebianRoot(work);
-                if (!packages.isEmpty()) {
+                DebianRoot base = new DebianRoot(work).mountProc();
+                try {
                     List<String> install = new ArrayList<>(List.of("apt-get", "install", "-y", "-q", "--no-install-recommends"));
                     install.addAll(packages);
                     base.chroot(DEBOOTSTRAP, install.toArray(String[]::new)).orThrow();
+                    base.chroot(Duration.ofMinutes(1), "apt-get", "clean").orThrow();
+                } finally {
+                    base.unmountProc();
                 }
-                base.chroot(Duration.ofMinutes(1), "apt-get", "clean").orThrow();
                 Path partial = CACHE.resolve(tar.getFileName() + ".partial");
                 Command.run(Duration.ofMinutes(5), List.of("tar", "-c", "--numeric-owner", "-f", partial.toString(), "-C", work.toString(), "."))
                         .orThrow();
