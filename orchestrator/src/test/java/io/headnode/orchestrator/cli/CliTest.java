@@ -2,13 +2,10 @@ package io.headnode.orchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.inject.AbstractModule;
 import io.headnode.contract.InstallRequest;
 import io.headnode.orchestrator.FakeHypervisor;
 import io.headnode.orchestrator.FakeVlanNetwork;
 import io.headnode.orchestrator.TestHost;
-import io.headnode.common.libvirt.Hypervisor;
-import io.headnode.orchestrator.net.VlanNetwork;
 import io.headnode.testing.Command;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,16 +43,33 @@ class CliTest {
     }
 
     @Test
+    void anUnknownSubcommandIsAUsageErrorEvenWithHelp() {
+        TestHost.Run hosts = host.cli("hosts", "--help");
+        assertThat(hosts.exitCode()).as(hosts.toString()).isEqualTo(2);
+        assertThat(hosts.err()).contains("headnode: Unmatched argument at index 0: 'hosts'").contains("Try 'headnode --help'.");
+        assertThat(hosts.out()).isEmpty();
+        TestHost.Run nosuch = host.cli("nosuch");
+        assertThat(nosuch.exitCode()).isEqualTo(2);
+        assertThat(nosuch.err()).contains("'nosuch'");
+        assertThat(host.cli("--help", "nosuch").exitCode()).isEqualTo(2);
+        assertThat(host.cli("show", "extra", "--help").exitCode()).isEqualTo(2);
+        assertThat(host.cli("machines", "nosuch", "--help").exitCode()).isEqualTo(2);
+        TestHost.Run none = host.cli();
+        assertThat(none.exitCode()).isEqualTo(2);
+
+        TestHost.Run help = host.cli("show", "--help");
+        assertThat(help.exitCode()).as(help.toString()).isZero();
+        assertThat(help.out()).contains("Usage: headnode show").contains("--vlan");
+        assertThat(help.err()).isEmpty();
+        assertThat(host.cli("machines", "push", "--help").exitCode()).isZero();
+        assertThat(host.cli("--help").out()).contains("Usage: headnode");
+    }
+
+    @Test
     void aDryRunPrintsTheLinesTheRealRunPrintsAndChangesNothing() throws Exception {
         FakeHypervisor hv = new FakeHypervisor();
         FakeVlanNetwork net = new FakeVlanNetwork();
-        TestHost faked = new TestHost(Files.createDirectories(tmp.resolve("faked")), "test:///default", List.of(), "br0", new AbstractModule() {
-            @Override
-            protected void configure() {
-                bind(Hypervisor.class).toInstance(hv);
-                bind(VlanNetwork.class).toInstance(net);
-            }
-        });
+        TestHost faked = TestHost.withFakes(Files.createDirectories(tmp.resolve("faked")), hv, net);
         Path image = tmp.resolve("base.qcow2");
         Command.check("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M");
         String[] create = {"create", "--vlan", "12", "--image", image.toString()};
