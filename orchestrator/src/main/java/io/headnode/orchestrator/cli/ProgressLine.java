@@ -35,6 +35,11 @@ public final class ProgressLine {
         return new Stdout();
     }
 
+    /** Whether the status line is rewritten in place (the output is a terminal). */
+    public boolean terminal() {
+        return terminal;
+    }
+
     /** A line that stays. */
     public void event(String line) {
         if (terminal && !shown.isEmpty()) {
