@@ -168,6 +168,9 @@ class CliTest {
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("MAC aa:bb:cc:dd:ee:09 is not in");
         assertThat(host.cli("install", "--vlan", "10").exitCode()).isEqualTo(2);
+        TestHost.Run timeoutAlone = host.cli("install", "--vlan", "10", "--all", "--timeout", "5m");
+        assertThat(timeoutAlone.exitCode()).isEqualTo(2);
+        assertThat(timeoutAlone.err()).contains("--timeout needs --wait");
         List<Path> files;
         try (Stream<Path> s = Files.list(host.shareDir(10).resolve(InstallRequest.DIRECTORY))) {
             files = s.sorted().toList();
@@ -184,6 +187,16 @@ class CliTest {
         assertThat(requests).anySatisfy(r -> assertThat(r.all()).isTrue());
         assertThat(requests).anySatisfy(r -> assertThat(r.macs()).extracting(Object::toString).containsExactly("aa:bb:cc:dd:ee:02"));
         assertThat(requests.get(0).id()).isNotEqualTo(requests.get(1).id());
+    }
+
+    @Test
+    void installWaitWithNoAgentGivesUpAtItsTimeoutAndExitsOne() throws Exception {
+        Files.createDirectories(host.shareDir(10));
+        host.cli("machines", "push", "--vlan", "10", write("m.txt", "aa:bb:cc:dd:ee:01 10.0.0.1\n").toString());
+        TestHost.Run r = host.cli("install", "--vlan", "10", "--all", "--wait", "--timeout", "1s");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).contains("waiting up to 1s for 1 node(s)").contains("waiting for the agent's status\n")
+                .contains("  aa:bb:cc:dd:ee:01  not listed by the agent\n").endsWith("timed out after 1s\n").doesNotContain("\r");
     }
 
     @Test
