@@ -184,6 +184,84 @@ class HeadnodeLibvirtdIT {
         convergesInOnePass("define " + DOMAIN);
     }
 
+    // ---- fault injection (docs/faults.md): each case says what it injects and what it asserts
+
+    /**
+     * Injects: SIGKILL to libvirtd in the middle of a reconcile pass (after the share step, before the domain steps),
+     * with the domain stopped behind our back; then a restarted libvirtd. Asserts: the interrupted pass fails with
+     * one error and exit 1 (no hang); the next pass converges (starts the domain), a second changes nothing; the
+     * spec, the share's files and the overlay are as before (nothing lost).
+     */
+    @Test
+    void libvirtdKilledInTheMiddleOfAPassThenRestarted() throws Exception {
+        givenConvergedHeadNode();
+        virsh("destroy", DOMAIN);
+        String before = shareAndSpecDigest();
+        try {
+            TestHost.Run crashed = host.cli(host.with(new AbstractModule() {
+                @Override
+                protected void configure() {
+                    bind(ReconcileObserver.class).toInstance((vlan, step) -> {
+                        if (step.equals("share")) {
+                            libvirtd.killLibvirtd();
+                        }
+                    });
+                }
+            }), "reconcile", "--vlan", "100");
+            assertThat(crashed.exitCode()).as(crashed.toString()).isEqualTo(1);
+            assertThat(crashed.out() + crashed.err()).as(crashed.toString()).containsAnyOf("FAILED", "error");
+        } finally {
+            if (!libvirtd.isAlive()) {
+                libvirtd.restartLibvirtd();
+            }
+        }
+        convergesInOnePass("start " + DOMAIN);
+        assertThat(shareAndSpecDigest()).isEqualTo(before);
+        assertThat(host.overlay(VLAN)).exists();
+    }
+
+    /**
+     * Injects: SIGKILL to the head node's QEMU process (not through libvirt). Asserts: libvirt sees the domain shut
+     * off; one pass starts it again on the same overlay and share, a second changes nothing.
+     */
+    @Test
+    void qemuOfTheHeadNodeKilled() throws Exception {
+        givenConvergedHeadNode();
+        String before = shareAndSpecDigest();
+        long pid = Long.parseLong(Files.readString(libvirtd.workDir().resolve("run/qemu/" + DOMAIN + ".pid")).strip());
+        Command.run(Duration.ofSeconds(10), List.of("kill", "-KILL", Long.toString(pid)));
+        await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(200))
+                .until(() -> virsh("domstate", DOMAIN).stdout().strip(), state -> state.equals("shut off"));
+        convergesInOnePass("start " + DOMAIN);
+        assertThat(shareAndSpecDigest()).isEqualTo(before);
+    }
+
+    /**
+     * Injects: the share directory's mode set to 000 (QEMU's user can no longer enter it). Asserts: one pass makes it
+     * readable again (0755) and QEMU's user can read headnode.conf through it; a second pass changes nothing.
+     */
+    @Test
+    void shareDirectoryPermissionsBroken() throws Exception {
+        givenConvergedHeadNode();
+        Files.setPosixFilePermissions(host.shareDir(VLAN), java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        convergesInOnePass("make " + host.shareDir(VLAN) + " readable by " + host.config.qemuUser());
+        CommandResult read = Command.run(Duration.ofSeconds(10), List.of("runuser", "-u", host.config.qemuUser(), "--", "cat",
+                host.shareDir(VLAN).resolve("headnode.conf").toString()));
+        assertThat(read.exitCode()).as(read.stderr()).isZero();
+        assertThat(read.stdout()).contains("vlan = 100");
+    }
+
+    /** The spec and every share file's content, to show a fault lost nothing. */
+    private String shareAndSpecDigest() throws Exception {
+        StringBuilder b = new StringBuilder(Files.readString(host.config.stateDir().resolve("specs/100.spec")));
+        try (var files = Files.walk(host.shareDir(VLAN))) {
+            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+                b.append('\n').append(f).append(": ").append(Files.readString(f));
+            }
+        }
+        return b.toString();
+    }
+
     @Test
     void theReconcileServiceRepairsUntilSigterm() throws Exception {
         givenConvergedHeadNode();

@@ -61,7 +61,7 @@ public final class Libvirtd implements AutoCloseable {
     private final NetworkNamespace ns;
     private final Path workDir;
     private final Daemon virtlogd;
-    private final Daemon libvirtd;
+    private Daemon libvirtd;
 
     private Libvirtd(NetworkNamespace ns, Path workDir, Daemon virtlogd, Daemon libvirtd) {
         this.ns = ns;
@@ -224,6 +224,27 @@ public final class Libvirtd implements AutoCloseable {
 
     public boolean isAlive() {
         return libvirtd.isAlive() && virtlogd.isAlive();
+    }
+
+    /**
+     * A fault for fault-injection tests: SIGKILL to libvirtd alone (virtlogd and the domains' QEMU processes keep
+     * running, as when the daemon crashes on a host). {@link #restartLibvirtd} brings it back.
+     */
+    public void killLibvirtd() {
+        Command.run(Duration.ofSeconds(10), List.of("kill", "-KILL", Long.toString(libvirtd.pid())));
+        libvirtd.await("exit after SIGKILL", () -> !libvirtd.isAlive(), Duration.ofSeconds(20));
+    }
+
+    /** A new libvirtd on the same directories (it finds the running domains again); waits until it answers. */
+    public void restartLibvirtd() {
+        try {
+            Files.deleteIfExists(workDir.resolve("sock/libvirt-sock"));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        libvirtd = start(ns, false, "libvirtd", workDir, workDir.resolve("libvirt-private.sh"));
+        libvirtd.awaitFile(workDir.resolve("sock/libvirt-sock"), START_TIMEOUT);
+        Command.run(Duration.ofSeconds(30), List.of("virsh", "-c", uri(), "uri")).orThrow();
     }
 
     /** Stops libvirtd, then the qemu processes it started (by the PIDs in its pid files), then virtlogd. */
