@@ -3,6 +3,7 @@ package io.headnode.orchestrator.reconcile;
 import io.headnode.contract.Vlan;
 import io.headnode.orchestrator.reconcile.action.Action;
 import io.headnode.orchestrator.reconcile.action.CreateDirectory;
+import io.headnode.orchestrator.reconcile.action.MakeFileReadable;
 import io.headnode.orchestrator.reconcile.action.MakeReadable;
 import io.headnode.orchestrator.reconcile.action.WriteDefaultConfig;
 import io.headnode.orchestrator.share.ShareDirectory;
@@ -12,8 +13,12 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
-/** Step 2: the share directory exists (before the domain is defined) and QEMU can read it; a re-created one restarts a running domain. */
+/**
+ * Step 2: the share directory exists (before the domain is defined) and QEMU can read it and its files (modes repaired,
+ * content never touched); a re-created one restarts a running domain.
+ */
 public final class ShareStep implements Step {
     private final ShareDirectory share;
 
@@ -39,6 +44,14 @@ public final class ShareStep implements Step {
             }
         }
         share.checkParentsTraversable();
+        Optional<Path> requests = share.requestsDirectory(vlan);
+        if (requests.isPresent() && share.state(requests.get()) == ShareDirectory.DirectoryState.NOT_READABLE) {
+            actions.add(new MakeReadable(requests.get(), share.qemuUserName()));
+        }
+        if (actions.stream().noneMatch(CreateDirectory.class::isInstance)) {
+            // files QEMU's user cannot read (a chmod, an editor's umask): their modes are repaired, never their content
+            share.unreadableFiles(vlan).forEach((file, mode) -> actions.add(new MakeFileReadable(file, share.qemuUserName(), mode)));
+        }
         if (!share.hasConfig(vlan)) {
             actions.add(new WriteDefaultConfig(share.layout(vlan).config(), vlan));
         }

@@ -6,15 +6,21 @@ import io.headnode.contract.Vlan;
 import io.headnode.orchestrator.config.HostConfig;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import jakarta.inject.Inject;
+import io.headnode.orchestrator.reconcile.action.MakeFileReadable;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.LinkOption;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.nio.file.attribute.UserPrincipal;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
 import java.util.Set;
 
 /**
@@ -55,6 +61,45 @@ public final class ShareDirectory {
         }
         return Files.getPosixFilePermissions(dir).containsAll(Set.of(PosixFilePermission.OTHERS_READ, PosixFilePermission.OTHERS_EXECUTE))
                 ? DirectoryState.READY : DirectoryState.NOT_READABLE;
+    }
+
+    /**
+     * The share's regular files (top level and requests/) that QEMU's user could not read, each with the mode that
+     * repairs it: 0600 for credentials.conf when that user owns it (its documented mode), else 0644. Symlinks and
+     * other non-regular entries are left alone (the agent refuses them).
+     */
+    public Map<Path, Set<PosixFilePermission>> unreadableFiles(Vlan vlan) throws IOException {
+        Map<Path, Set<PosixFilePermission>> repairs = new TreeMap<>();
+        UserPrincipal qemu = qemuUser();
+        ShareLayout layout = layout(vlan);
+        for (Path dir : List.of(layout.root(), layout.requests())) {
+            if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+                continue;
+            }
+            try (DirectoryStream<Path> files = Files.newDirectoryStream(dir)) {
+                for (Path f : files) {
+                    if (!Files.isRegularFile(f, LinkOption.NOFOLLOW_LINKS)) {
+                        continue;
+                    }
+                    Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f, LinkOption.NOFOLLOW_LINKS);
+                    boolean ownedByQemu = qemu != null && Files.getOwner(f, LinkOption.NOFOLLOW_LINKS).equals(qemu);
+                    if (f.equals(layout.credentials()) && ownedByQemu) {
+                        if (!perms.contains(PosixFilePermission.OWNER_READ)) {
+                            repairs.put(f, MakeFileReadable.SECRET);
+                        }
+                    } else if (!perms.contains(PosixFilePermission.OTHERS_READ) && !(ownedByQemu && perms.contains(PosixFilePermission.OWNER_READ))) {
+                        repairs.put(f, MakeFileReadable.PLAIN);
+                    }
+                }
+            }
+        }
+        return repairs;
+    }
+
+    /** The share's requests/ directory, when it exists. */
+    public Optional<Path> requestsDirectory(Vlan vlan) {
+        Path r = layout(vlan).requests();
+        return Files.isDirectory(r, LinkOption.NOFOLLOW_LINKS) ? Optional.of(r) : Optional.empty();
     }
 
     /** Whether the share of {@code vlan} has a headnode.conf. */

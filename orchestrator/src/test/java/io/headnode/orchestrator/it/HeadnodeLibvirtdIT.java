@@ -251,11 +251,102 @@ class HeadnodeLibvirtdIT {
         assertThat(read.stdout()).contains("vlan = 100");
     }
 
+    /**
+     * Injects: share files QEMU's user cannot read (headnode.conf mode 000, machines.txt 0600 owned by root).
+     * Asserts: one pass gives them mode 0644 back (content untouched) and QEMU's user reads them; a second pass
+     * changes nothing.
+     */
+    @Test
+    void shareFilePermissionsBroken() throws Exception {
+        givenConvergedHeadNode();
+        Path machines = tmp.resolve("machines-perm.txt");
+        Files.writeString(machines, "52:54:00:aa:00:01 10.0.0.1\n");
+        TestHost.Run push = host.cli("machines", "push", "--vlan", "100", machines.toString());
+        assertThat(push.exitCode()).as(push.toString()).isZero();
+        Path conf = host.shareDir(VLAN).resolve("headnode.conf");
+        String before = shareAndSpecDigest();
+        Files.setPosixFilePermissions(conf, java.nio.file.attribute.PosixFilePermissions.fromString("---------"));
+        Files.setPosixFilePermissions(host.shareDir(VLAN).resolve("machines.txt"), java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        convergesInOnePass("make " + conf + " readable by " + host.config.qemuUser() + " (mode 0644)");
+        for (String f : List.of("headnode.conf", "machines.txt")) {
+            CommandResult read = Command.run(Duration.ofSeconds(10), List.of("runuser", "-u", host.config.qemuUser(), "--", "cat",
+                    host.shareDir(VLAN).resolve(f).toString()));
+            assertThat(read.exitCode()).as(f + ": " + read.stderr()).isZero();
+        }
+        assertThat(shareAndSpecDigest()).isEqualTo(before);
+    }
+
+    /**
+     * Injects: the state directory and the VLAN's share each on a small tmpfs (their files copied in), filled to the
+     * last block; then a spec change ({@code create --memory}) and a new machines.txt ({@code machines push}).
+     * Asserts: both fail with the cause named (No space left on device), the spec and the share's files are as
+     * before, no temp file is left; once the fillers are removed one pass changes nothing (nothing half-done), and
+     * the same push succeeds.
+     */
+    @Test
+    void stateAndShareDirectoriesOnAFullFilesystemThenFreed() throws Exception {
+        givenConvergedHeadNode();
+        Path state = host.config.stateDir();
+        Path share = host.shareDir(VLAN);
+        Path machines = tmp.resolve("machines-full.txt");
+        Files.writeString(machines, "52:54:00:aa:00:02 10.0.0.2\n");
+        String before = shareAndSpecDigest();
+        List<Path> mounted = new ArrayList<>();
+        try {
+            for (Path dir : List.of(state, share)) {
+                mountFullTmpfs(dir);
+                mounted.add(0, dir);
+            }
+            TestHost.Run create = host.cli("create", "--vlan", "100", "--memory", "97");
+            assertThat(create.exitCode()).as(create.toString()).isNotZero();
+            assertThat(create.out() + create.err()).as(create.toString()).contains("No space left on device");
+            TestHost.Run push = host.cli("machines", "push", "--vlan", "100", machines.toString());
+            assertThat(push.exitCode()).as(push.toString()).isNotZero();
+            assertThat(push.out() + push.err()).as(push.toString()).contains("No space left on device");
+            assertThat(shareAndSpecDigest()).isEqualTo(before);
+            assertNoTempFiles(state, share);
+
+            for (Path dir : mounted) {
+                Files.delete(dir.resolve(FILLER));
+            }
+            assertSecondPassChangesNothing();
+            TestHost.Run again = host.cli("machines", "push", "--vlan", "100", machines.toString());
+            assertThat(again.exitCode()).as(again.toString()).isZero();
+            assertThat(Files.readString(share.resolve("machines.txt"))).contains("52:54:00:aa:00:02 10.0.0.2");
+            assertNoTempFiles(state, share);
+        } finally {
+            for (Path dir : mounted) {
+                Command.run(Duration.ofSeconds(10), List.of("umount", "-l", dir.toString()));
+            }
+        }
+        assertSecondPassChangesNothing();
+    }
+
+    private static final String FILLER = "fill";
+
+    /** Mounts a 4 MiB tmpfs over {@code dir} with dir's files copied in, then fills it to the last block. */
+    private void mountFullTmpfs(Path dir) throws Exception {
+        Path saved = Files.createTempDirectory(tmp, "saved");
+        Command.check("cp", "-a", dir + "/.", saved.toString());
+        Command.check("mount", "-t", "tmpfs", "-o", "size=4m,mode=0755", "tmpfs", dir.toString());
+        Command.check("cp", "-a", saved + "/.", dir.toString());
+        CommandResult dd = Command.run(Duration.ofSeconds(30), List.of("dd", "if=/dev/zero", "of=" + dir.resolve(FILLER), "bs=4k"));
+        assertThat(dd.stderr()).contains("No space left on device");
+    }
+
+    private static void assertNoTempFiles(Path... dirs) throws Exception {
+        for (Path d : dirs) {
+            try (var files = Files.walk(d)) {
+                assertThat(files.map(f -> f.getFileName().toString()).filter(n -> n.endsWith(".tmp")).toList()).as(d.toString()).isEmpty();
+            }
+        }
+    }
+
     /** The spec and every share file's content, to show a fault lost nothing. */
     private String shareAndSpecDigest() throws Exception {
         StringBuilder b = new StringBuilder(Files.readString(host.config.stateDir().resolve("specs/100.spec")));
         try (var files = Files.walk(host.shareDir(VLAN))) {
-            for (Path f : files.filter(Files::isRegularFile).sorted().toList()) {
+            for (Path f : files.filter(Files::isRegularFile).filter(f -> !f.getFileName().toString().equals(FILLER)).sorted().toList()) {
                 b.append('\n').append(f).append(": ").append(Files.readString(f));
             }
         }

@@ -9,6 +9,7 @@ import io.headnode.orchestrator.config.HostConfig;
 import io.headnode.orchestrator.reconcile.action.Action;
 import io.headnode.orchestrator.reconcile.action.CreateDirectory;
 import io.headnode.orchestrator.reconcile.action.DeleteTree;
+import io.headnode.orchestrator.reconcile.action.MakeFileReadable;
 import io.headnode.orchestrator.reconcile.action.MakeReadable;
 import io.headnode.orchestrator.reconcile.action.WriteDefaultConfig;
 import io.headnode.orchestrator.render.DomainRendererTest;
@@ -72,6 +73,31 @@ class ShareStepTest {
         assertThat(p.actions().get(0).describe()).isEqualTo("make " + dir + " readable by libvirt-qemu (mode 0755)");
         assertThat(ctx.restartNeeded()).isFalse();
         apply(p);
+        assertThat(new ShareStep(share).plan(new StepContext(TestSpecs.spec(100))).actions()).isEmpty();
+    }
+
+    @Test
+    void shareFilesQemuCannotReadGetTheirModesBackAndKeepTheirContent() throws Exception {
+        Files.createDirectories(dir.resolve("requests"));
+        Files.writeString(dir.resolve("headnode.conf"), "vlan = 100\n");
+        Files.writeString(dir.resolve("machines.txt"), "52:54:00:aa:00:01 10.0.0.1\n");
+        Files.writeString(dir.resolve("requests/r1.install"), "x\n");
+        Files.setPosixFilePermissions(dir.resolve("machines.txt"), PosixFilePermissions.fromString("---------"));
+        Files.setPosixFilePermissions(dir.resolve("requests/r1.install"), PosixFilePermissions.fromString("rw-------"));
+        Files.setPosixFilePermissions(dir.resolve("requests"), PosixFilePermissions.fromString("rwx------"));
+        Files.createSymbolicLink(dir.resolve("link"), Path.of("/etc/shadow"));
+        StepContext ctx = new StepContext(TestSpecs.spec(100));
+        Plan p = new ShareStep(share).plan(ctx);
+        assertThat(p.actions()).containsExactly(new MakeReadable(dir.resolve("requests"), "libvirt-qemu"),
+                new MakeFileReadable(dir.resolve("machines.txt"), "libvirt-qemu", MakeFileReadable.PLAIN),
+                new MakeFileReadable(dir.resolve("requests/r1.install"), "libvirt-qemu", MakeFileReadable.PLAIN));
+        assertThat(p.actions().get(1).describe()).isEqualTo("make " + dir.resolve("machines.txt") + " readable by libvirt-qemu (mode 0644)");
+        assertThat(ctx.restartNeeded()).isFalse();
+        apply(p);
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("machines.txt")))).isEqualTo("rw-r--r--");
+        assertThat(Files.readString(dir.resolve("machines.txt"))).isEqualTo("52:54:00:aa:00:01 10.0.0.1\n");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of("/etc/shadow")))).as("a symlink is not followed")
+                .isNotEqualTo("rw-r--r--");
         assertThat(new ShareStep(share).plan(new StepContext(TestSpecs.spec(100))).actions()).isEmpty();
     }
 
