@@ -215,6 +215,30 @@ class InstallsTest {
         assertThat(i.kickstart(A, ADDR_A).status()).isEqualTo(404);
     }
 
+    /**
+     * Fault (docs/faults.md): the wall clock jumps a day forward while a node installs (NTP stepping a VM's clock).
+     * The first tick after the jump ends the install {@code failed} with the deadline reason, saved on disk, its
+     * config gone; the installer's late callback is refused; a jump back does not revive it.
+     */
+    @Test
+    void aWallClockJumpForwardPastTheDeadlineEndsTheInstallFailedWithTheDeadlineReason() throws Exception {
+        Installs i = installs();
+        String token = installing(i);
+        clock.advance(Duration.ofDays(1));
+        i.tick();
+        disk.runAll();
+        assertThat(state(i, A)).isEqualTo(MachineState.FAILED);
+        assertThat(saved()).contains("FAILED").contains("deadline passed without the installer's callback");
+        assertThat(pxe.exists(A)).isFalse();
+        assertThat(i.callback(A, ADDR_A, token)).isCompletedWithValue(new Answer(409, "no install in progress\n"));
+        clock.advance(Duration.ofDays(-1));
+        i.tick();
+        disk.runAll();
+        assertThat(state(i, A)).isEqualTo(MachineState.FAILED);
+        assertThat(i.kickstart(A, ADDR_A).status()).isEqualTo(404);
+        assertThat(disk.pending()).isZero();
+    }
+
     @Test
     void aStateThatCannotBeSavedRefusesTheCallbackKeepsTheInstallAndRecovers() throws Exception {
         Installs i = installs();
