@@ -1,14 +1,12 @@
 package io.headnode.orchestrator.status;
 
 import io.headnode.contract.AgentStatus;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,13 +27,16 @@ public final class AgentStatusReader {
 
     /** The latest line that is a valid status, parsed into the contract's record. */
     public static Optional<AgentStatus> read(Path socket, Duration timeout) {
-        return latest(socket, timeout, line -> {
-            try {
-                return AgentStatus.parse(line);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        });
+        return latest(socket, timeout, AgentStatusReader::statusOrNull);
+    }
+
+    /** The line as a status, or null if it is not one. */
+    static AgentStatus statusOrNull(String line) {
+        try {
+            return AgentStatus.parse(line);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The latest line that looks like a JSON object, as the agent wrote it. */
@@ -50,9 +51,7 @@ public final class AgentStatusReader {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket)); Selector sel = Selector.open()) {
             ch.configureBlocking(false);
             ch.register(sel, SelectionKey.OP_READ);
-            ByteArrayOutputStream pending = new ByteArrayOutputStream();
-            boolean overlong = false;
-            T last = null;
+            LatestLine<T> lines = new LatestLine<>(AgentStatus.MAX_LINE_BYTES, accept);
             ByteBuffer buf = ByteBuffer.allocate(8192);
             long deadline = System.nanoTime() + timeout.toNanos();
             int total = 0;
@@ -68,25 +67,9 @@ public final class AgentStatusReader {
                     break;
                 }
                 total += n;
-                for (int i = 0; i < n; i++) {
-                    byte b = buf.get(i);
-                    if (b != '\n') {
-                        if (pending.size() < AgentStatus.MAX_LINE_BYTES) {
-                            pending.write(b);
-                        } else {
-                            overlong = true;
-                        }
-                        continue;
-                    }
-                    if (!overlong) {
-                        T t = accept.apply(pending.toString(StandardCharsets.UTF_8).strip());
-                        last = t == null ? last : t;
-                    }
-                    pending.reset();
-                    overlong = false;
-                }
+                lines.feed(buf.array(), 0, n);
             }
-            return Optional.ofNullable(last);
+            return lines.latest();
         } catch (IOException e) {
             return Optional.empty();
         }

@@ -1,11 +1,12 @@
 package io.headnode.agent.http;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
@@ -16,9 +17,10 @@ import org.slf4j.LoggerFactory;
  * Sets up each accepted connection: closes it at once beyond the connection caps, else builds its pipeline: idle
  * timer (reads and write progress), request decoder (limits on request line and headers, one request at a time,
  * requests in progress),
- * response encoder, body aggregator (limit on the body), route dispatcher.
+ * response encoder, body aggregator (limit on the body), route dispatcher. Any channel whose remote address is an
+ * {@link InetSocketAddress} (the server's TCP connections; an in-process channel in the request fuzz test).
  */
-final class HttpPipeline extends ChannelInitializer<SocketChannel> {
+final class HttpPipeline extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpPipeline.class);
     private final HttpLimits limits;
     private final AddressLimiter limiter;
@@ -35,8 +37,8 @@ final class HttpPipeline extends ChannelInitializer<SocketChannel> {
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
-        InetAddress peer = ch.remoteAddress().getAddress();
+    protected void initChannel(Channel ch) {
+        InetAddress peer = ((InetSocketAddress) ch.remoteAddress()).getAddress();
         if (!limiter.tryAcquire(peer)) {
             LOG.debug("closing a connection from {}: connection cap reached ({} open, {} from it)", peer.getHostAddress(),
                     limiter.open(), limiter.open(peer));
