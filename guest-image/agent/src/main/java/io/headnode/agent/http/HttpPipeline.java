@@ -10,6 +10,7 @@ import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,13 +28,16 @@ final class HttpPipeline extends ChannelInitializer<Channel> {
     private final AddressLimiter inProgress;
     private final HttpHandler handler;
     private final Executor executor;
+    private final IntConsumer answered;
 
-    HttpPipeline(HttpLimits limits, AddressLimiter limiter, AddressLimiter inProgress, HttpHandler handler, Executor executor) {
+    HttpPipeline(HttpLimits limits, AddressLimiter limiter, AddressLimiter inProgress, HttpHandler handler, Executor executor,
+                 IntConsumer answered) {
         this.limits = Objects.requireNonNull(limits, "limits is null");
         this.limiter = Objects.requireNonNull(limiter, "limiter is null");
         this.inProgress = Objects.requireNonNull(inProgress, "inProgress is null");
         this.handler = Objects.requireNonNull(handler, "handler is null");
         this.executor = Objects.requireNonNull(executor, "executor is null");
+        this.answered = Objects.requireNonNull(answered, "answered is null");
     }
 
     @Override
@@ -54,6 +58,6 @@ final class HttpPipeline extends ChannelInitializer<Channel> {
                 decoder,
                 new HttpResponseEncoder(),
                 new BodyAggregator(limits.maxBody()),
-                new RouteDispatcher(handler, executor, decoder, limits.requestTimeout()));
+                new RouteDispatcher(handler, executor, decoder, limits.requestTimeout(), answered));
     }
 }

@@ -50,7 +50,8 @@ import java.util.concurrent.TimeUnit;
  * <p>The contract: whatever arrives, no exception escapes the pipeline, every answer is well-formed HTTP/1.1 (it
  * decodes, has a Content-Length that matches its body, a status the agent sends, no 500), nothing follows an answer
  * that says {@code Connection: close} and the connection is closed after it, and once the timeouts have passed the
- * connection is closed and every connection and request-in-progress permit is back (no memory held).
+ * connection is closed and every connection and request-in-progress permit is back (no memory held). The statuses the
+ * server reports for its metrics are exactly those of the answers sent.
  */
 class HttpRequestFuzzTest {
     private static final InetSocketAddress PEER = new InetSocketAddress("10.100.0.2", 40000);
@@ -71,7 +72,8 @@ class HttpRequestFuzzTest {
         HttpLimits limits = HttpLimits.defaults(TIMEOUT);
         AddressLimiter connections = new AddressLimiter(limits.maxConnections(), limits.maxPerAddress());
         AddressLimiter inProgress = new AddressLimiter(limits.maxRequestsInProgress(), limits.maxRequestsInProgressPerAddress());
-        Client ch = new Client(new HttpPipeline(limits, connections, inProgress, ROUTES, Runnable::run));
+        List<Integer> answered = new ArrayList<>();
+        Client ch = new Client(new HttpPipeline(limits, connections, inProgress, ROUTES, Runnable::run, answered::add));
         Queue<HttpMethod> methods = new ArrayDeque<>();
         ch.pipeline().addBefore(ch.pipeline().context(RouteDispatcher.class).name(), "methods", new ChannelInboundHandlerAdapter() {
             @Override
@@ -99,11 +101,11 @@ class HttpRequestFuzzTest {
         } finally {
             ch.finishAndReleaseAll();
         }
-        checkAnswers(out.toByteArray(), methods);
+        assertThat(checkAnswers(out.toByteArray(), methods)).as("the answers counted (for metrics) are those sent").isEqualTo(answered);
     }
 
     /** Decodes what the server sent: only well-formed answers; none after one that closes. */
-    private static void checkAnswers(byte[] wire, Queue<HttpMethod> methods) {
+    private static List<Integer> checkAnswers(byte[] wire, Queue<HttpMethod> methods) {
         // the answers are in the order of the requests; an answer to HEAD has a Content-Length but no body (as in
         // Netty's HttpClientCodec, which pairs answers with the requests it sent)
         HttpResponseDecoder decoder = new HttpResponseDecoder() {
@@ -135,6 +137,7 @@ class HttpRequestFuzzTest {
                 total += r.content().readableBytes();
             }
             assertThat(total).isLessThanOrEqualTo(wire.length);
+            return answers.stream().map(r -> r.status().code()).toList();
         } finally {
             client.finishAndReleaseAll();
         }
