@@ -28,7 +28,7 @@ import org.junit.jupiter.api.Test;
  * The agent's /metrics: what it counts, in the Prometheus text format, checked by Debian's {@code promtool check
  * metrics} (package prometheus), and served through the agent's HTTP server.
  */
-class AgentMetricsTest {
+public class AgentMetricsTest {
     private final List<MachineStatus> machines = new ArrayList<>(List.of(
             machine(1, MachineState.KNOWN), machine(2, MachineState.KNOWN), machine(3, MachineState.INSTALLING)));
 
@@ -45,7 +45,7 @@ class AgentMetricsTest {
     }
 
     /** {@code promtool check metrics} on {@code text}: its exit code and what it said. */
-    static String promtool(byte[] text) throws Exception {
+    public static String promtool(byte[] text) throws Exception {
         Process p = new ProcessBuilder("promtool", "check", "metrics").redirectErrorStream(true).start();
         p.getOutputStream().write(text);
         p.getOutputStream().close();
