@@ -22,6 +22,7 @@ import io.headnode.agent.install.PowerDispatch;
 import io.headnode.agent.install.PxeSync;
 import io.headnode.agent.install.RequestSpool;
 import io.headnode.agent.install.Tokens;
+import io.headnode.agent.metrics.AgentMetrics;
 import io.headnode.agent.net.Firewall;
 import io.headnode.agent.net.NeighbourTable;
 import io.headnode.agent.net.Neighbours;
@@ -117,10 +118,11 @@ public final class AgentModule extends AbstractModule {
     @Singleton
     ApplyPipeline applyPipeline(AgentConfig c, Templates templates, NetworkSetup network, AddressBook addresses, DhcpBackend dhcp,
                                 TftpTree tftp, ServiceDaemons daemons, Installs installs, Firewall firewall,
-                                Neighbours neighbours) {
+                                Neighbours neighbours, AgentMetrics metrics) {
         DhcpStep dhcpStep = new DhcpStep(c, addresses, dhcp);
         return new ApplyPipeline(List.of(new ProfileStep(c, templates), new NetworkStep(c, network), dhcpStep, new TftpStep(tftp),
-                new DaemonsStep(daemons), new InstallsStep(installs, dhcpStep), new HttpStep(c, installs, neighbours), new FirewallStep(c, firewall)),
+                new DaemonsStep(daemons), new InstallsStep(installs, dhcpStep), new HttpStep(c, installs, neighbours, metrics),
+                new FirewallStep(c, firewall)),
                 STEP_BACKOFF);
     }
 

@@ -196,6 +196,32 @@ class AgentIT {
         assertThat(Files.readString(dir.resolve("dhcp/dhcpd.conf"))).contains("boot-unknown-clients false;", "hardware ethernet " + MAC1 + "; fixed-address " + fixed1);
     }
 
+    /** /metrics on the private side: the real nftables counters move with DHCP and TFTP requests; promtool accepts the text. */
+    @Test
+    void metricsCountDhcpTftpAndHttpAndPromtoolAcceptsThem() throws Exception {
+        clientAt(OTHER);
+        String before = curl(OTHER, "-fsS", "http://" + SERVER + "/metrics").stdout();
+        clientAt();
+        assertThat(udhcpc()).contains("ip=" + address(MAC1));
+        clientAt(OTHER);
+        Path got = dir.resolve("metrics-pxelinux.0");
+        client.run(Duration.ofSeconds(20), "tftp", "-m", "binary", SERVER, "-c", "get", "pxelinux.0", got.toString());
+        assertThat(code(OTHER, "http://" + SERVER + "/pxelinux.0")).isEqualTo("200");
+        CommandResult after = curl(OTHER, "-fsS", "-D", "/dev/stderr", "http://" + SERVER + "/metrics");
+        assertThat(after.stderr()).containsIgnoringCase("content-type: text/plain; version=0.0.4");
+        assertThat(sample(after.stdout(), "headnode_agent_dhcp_requests_total")).isGreaterThan(sample(before, "headnode_agent_dhcp_requests_total"));
+        assertThat(sample(after.stdout(), "headnode_agent_tftp_requests_total")).isGreaterThan(sample(before, "headnode_agent_tftp_requests_total"));
+        assertThat(sample(after.stdout(), "headnode_agent_http_responses_total{code=\"200\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(after.stdout()).contains("headnode_agent_installs{state=\"known\"}");
+        assertThat(io.headnode.agent.metrics.AgentMetricsTest.promtool(after.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isEqualTo("0:");
+    }
+
+    static double sample(String text, String series) {
+        return text.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElse(0);
+    }
+
     @Test
     void installRequestWritesPerMacConfigServedOverTftp() throws Exception {
         CommandResult r = Command.run(Duration.ofSeconds(30), List.of("java", "-jar", jar(), "install", "--config", conf.toString(), MAC_TFTP));

@@ -54,14 +54,14 @@ public final class AgentRoutes implements HttpHandler {
                 return HttpResponse.text(405, "POST only\n");
             }
             Matcher m = CALLBACK.matcher(path);
-            if (!m.matches()) {
+            MacAddress mac = m.matches() ? mac(m.group(1)) : null;
+            if (mac == null) {
                 return HttpResponse.text(404, "not found\n");
             }
             String token = token(req.body());
             if (token == null) {
                 return HttpResponse.text(400, "expected token=...\n");
             }
-            MacAddress mac = MacAddress.parse(m.group(1));
             HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), "install callback");
             if (refused != null) {
                 return refused;
@@ -74,10 +74,10 @@ public final class AgentRoutes implements HttpHandler {
         }
         if (path.startsWith("/ks/")) {
             Matcher m = KS.matcher(path);
-            if (!m.matches()) {
+            MacAddress mac = m.matches() ? mac(m.group(1)) : null;
+            if (mac == null) {
                 return HttpResponse.text(404, "not found\n");
             }
-            MacAddress mac = MacAddress.parse(m.group(1));
             HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), "kickstart");
             if (refused != null) {
                 return refused;
@@ -121,6 +121,18 @@ public final class AgentRoutes implements HttpHandler {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return new InstallEndpoints.Answer(503, "cannot record the callback\n");
+        }
+    }
+
+    /**
+     * The MAC of a path, or null if it is none a node can have: the pattern admits any 12 hex digits, a multicast MAC
+     * among them, which {@link MacAddress} refuses (found by fuzzing: that refusal escaped as a 500).
+     */
+    private static MacAddress mac(String dashed) {
+        try {
+            return MacAddress.parse(dashed);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 
