@@ -194,7 +194,10 @@ public final class StormLab implements AutoCloseable {
         return d;
     }
 
-    /** Asks the agent (through the share, as the host does) to install every node, and waits until it took it up. */
+    /**
+     * Asks the agent (through the share, as the host does) to install every node, and waits until it took it up and
+     * tried each power cycle (they fail: the BMCs are 127.0.0.1:9), as a real storm starts after the power cycles.
+     */
     public void requestInstallAll() throws IOException {
         Path spool = dir.resolve("share/requests");
         String name = "storm-" + requests.incrementAndGet();
@@ -203,9 +206,10 @@ public final class StormLab implements AutoCloseable {
         Files.move(tmp, spool.resolve(name + ".install"), java.nio.file.StandardCopyOption.ATOMIC_MOVE);
         await(Duration.ofSeconds(120), () -> {
             AgentStatus s = status();
-            return s != null && s.machines().stream().allMatch(m -> m.state() == AgentStatus.MachineState.INSTALLING
-                    || m.state() == AgentStatus.MachineState.REQUESTED) && perMacConfigs() == nodes.size();
-        }, "every node requested with its per-MAC config");
+            return s != null && s.machines().stream().allMatch(m -> (m.state() == AgentStatus.MachineState.INSTALLING
+                    || m.state() == AgentStatus.MachineState.REQUESTED) && !m.detail().contains("power cycle pending"))
+                    && perMacConfigs() == nodes.size();
+        }, "every node requested with its per-MAC config, its power cycle tried");
     }
 
     /** Runs the load generator inside the client namespace; its JSON line as a map. */
@@ -313,6 +317,14 @@ public final class StormLab implements AutoCloseable {
                 }
             } catch (Exception e) {
                 System.err.println("storm cleanup: " + e);
+            }
+        }
+        String keep = System.getProperty("storm.agent-log");
+        if (keep != null) {
+            try {
+                Files.copy(dir.resolve("agent.log"), Path.of(keep), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            } catch (IOException e) {
+                System.err.println("storm: cannot keep the agent log: " + e);
             }
         }
         try (Stream<Path> walk = Files.walk(dir)) {
