@@ -1,6 +1,7 @@
 package io.headnode.storm;
 
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
@@ -52,7 +53,9 @@ public final class HttpFetcher implements AutoCloseable {
         group = new NioEventLoopGroup(threads);
         bootstrap = new Bootstrap().group(group).channel(NioSocketChannel.class)
                 .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) timeout.toMillis())
-                .option(ChannelOption.TCP_NODELAY, true);
+                .option(ChannelOption.TCP_NODELAY, true)
+                // large reads: a storm client reads hundreds of downloads at once and must keep up with the server
+                .option(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(4096, 65536, 1 << 20));
     }
 
     public CompletableFuture<Answer> get(InetAddress local, InetSocketAddress server, String path) {

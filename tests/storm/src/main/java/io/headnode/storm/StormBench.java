@@ -39,51 +39,57 @@ public final class StormBench {
             Map<String, Object> dhcp = check(lab.storm(StormRun.Mode.DHCP, 80, deadline), failures);
             say("dhcp only: " + dhcp);
 
-            lab.requestInstallAll();
-            lab.resetPeakRss();
-            Map<String, Object> light = check(lab.storm(StormRun.Mode.LIGHT, 80, deadline), failures);
-            boolean lightInstalled = lab.awaitAllInstalled(Duration.ofSeconds(60));
-            long lightRss = lab.agentPeakRssKib();
-            say("light storm: " + light);
-
-            lab.requestInstallAll();
-            lab.resetPeakRss();
-            Map<String, Object> full = check(lab.storm(StormRun.Mode.FULL, 80, deadline), failures);
-            boolean fullInstalled = lab.awaitAllInstalled(Duration.ofSeconds(60));
-            long fullRss = lab.agentPeakRssKib();
-            say("full storm: " + full);
+            Storm light = installStorm(lab, StormRun.Mode.LIGHT, deadline, failures);
+            say("light storm: " + light.figures());
+            Storm full = installStorm(lab, StormRun.Mode.FULL, deadline, failures);
+            say("full storm: " + full.figures());
 
             Map<String, Object> ngx = check(lab.storm(StormRun.Mode.BULK, StormLab.NGINX_PORT, deadline,
                     "--kernel", "/centos/vmlinuz", "--initrd", "/centos/initrd.img"), failures);
             say("nginx bulk: " + ngx);
-            if (!lightInstalled || !fullInstalled) {
-                failures.add("not all installed with configs gone: light " + lightInstalled + ", full " + fullInstalled
-                        + " (installed now " + lab.installedCount() + ", per-MAC configs " + lab.perMacConfigs() + ")");
-            }
             if (!lab.agentAlive()) {
                 failures.add("the agent died");
             }
-            double fullS = seconds(full);
+            double fullS = seconds(full.figures());
             double nginxS = seconds(ngx);
             figures.put("nodes", nodes);
             figures.put("whole storm s", fullS);
             figures.put("nginx alone (same bytes, same clients) s", nginxS);
             figures.put("storm / nginx", Math.round(fullS / nginxS * 100) / 100.0 + " (target <= 1.5)");
-            figures.put("storm without bulk s", seconds(light) + " (target <= 10)");
+            figures.put("storm without bulk s", seconds(light.figures()) + " (target <= 10)");
             figures.put("dhcpd answers/s (DHCP only; OFFER+ACK)", dhcp.get("dhcpAnswersPerSecond") + " (" + dhcp.get("dhcpAnswers")
                     + " answers, " + dhcp.get("dhcpResends") + " resends, " + dhcp.get("seconds") + " s for all leases)");
-            figures.put("dhcpd answers/s in the whole storm", full.get("dhcpAnswersPerSecond"));
-            figures.put("HTTP MiB/s storm (kernel+initrd, over its whole time)", full.get("httpMiBps"));
+            figures.put("dhcpd answers/s in the whole storm", full.figures().get("dhcpAnswersPerSecond"));
+            figures.put("HTTP MiB/s storm (kernel+initrd, over its whole time)", full.figures().get("httpMiBps"));
             figures.put("HTTP MiB/s nginx", ngx.get("httpMiBps"));
-            figures.put("agent peak RSS MiB (VmHWM) light / full", (lightRss >> 10) + " / " + (fullRss >> 10));
-            figures.put("phases (full)", full.get("phases"));
-            figures.put("phases (light)", light.get("phases"));
+            figures.put("agent peak RSS MiB (VmHWM) light / full", (light.peakRssKib() >> 10) + " / " + (full.peakRssKib() >> 10));
+            figures.put("phases (full)", full.figures().get("phases"));
+            figures.put("phases (light)", light.figures().get("phases"));
             figures.put("errors", failures.size());
         }
         say("load after: " + java.nio.file.Files.readString(Path.of("/proc/loadavg")).strip() + " at " + Instant.now());
         figures.forEach((k, v) -> System.out.println(k + ": " + v));
         failures.forEach(f -> System.out.println("FAILED: " + f));
         System.exit(failures.isEmpty() ? 0 : 1);
+    }
+
+    /** An install storm's figures and the agent's peak RSS during it. */
+    private record Storm(Map<String, Object> figures, long peakRssKib) {
+    }
+
+    /**
+     * Requests an install of every node, runs the storm, and checks that every node ended installed with its per-MAC
+     * config gone; the agent's VmHWM is reset before and read after.
+     */
+    private static Storm installStorm(StormLab lab, StormRun.Mode mode, Duration deadline, List<String> failures) throws Exception {
+        lab.requestInstallAll();
+        lab.resetPeakRss();
+        Map<String, Object> r = check(lab.storm(mode, 80, deadline), failures);
+        if (!lab.awaitAllInstalled(Duration.ofSeconds(60))) {
+            failures.add(mode + ": not all installed with configs gone (installed " + lab.installedCount() + ", per-MAC configs "
+                    + lab.perMacConfigs() + ")");
+        }
+        return new Storm(r, lab.agentPeakRssKib());
     }
 
     private static Map<String, Object> check(Map<String, Object> r, List<String> failures) {
