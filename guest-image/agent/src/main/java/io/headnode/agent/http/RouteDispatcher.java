@@ -21,6 +21,7 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -87,15 +88,29 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
         }
     }
 
-    /** On a handler thread: runs the route and opens the file to send, then hands the answer to the I/O thread. */
+    /**
+     * On a handler thread: runs the route; when its answer is there (at once, or later for a route that waits, without
+     * holding this thread) opens the file to send and hands the answer to the I/O thread.
+     */
     private void handle(ChannelHandlerContext ctx, HttpRequest request, boolean head, boolean keepAlive) {
-        HttpResponse r;
+        CompletableFuture<HttpResponse> answer;
         try {
-            r = handler.handle(request);
+            answer = handler.handleAsync(request);
         } catch (RuntimeException e) {
-            LOG.error("handler failed for {} {}: {}", request.method(), request.target(), e.toString());
-            r = HttpResponse.fatal(500, "internal error\n");
+            answer = CompletableFuture.failedFuture(e);
         }
+        answer.whenComplete((r, e) -> {
+            if (e != null) {
+                LOG.error("handler failed for {} {}: {}", request.method(), request.target(), e.toString());
+                send(ctx, HttpResponse.fatal(500, "internal error\n"), head, keepAlive);
+            } else {
+                send(ctx, r, head, keepAlive);
+            }
+        });
+    }
+
+    private void send(ChannelHandlerContext ctx, HttpResponse response, boolean head, boolean keepAlive) {
+        HttpResponse r = response;
         FileChannel file = null;
         if (r.file() != null && !head && r.length() > 0) {
             try {

@@ -39,4 +39,30 @@ public final class PxeSync {
         }
         return new Result(written, configs.removeAllExcept(active));
     }
+
+    /**
+     * Like {@link #sync}, for a book that followed {@code previous} (already in line, same site): touches only the
+     * nodes whose record changed, so a storm of kickstarts and callbacks costs a file each, not the whole directory.
+     */
+    public Result syncChanged(InstallBook previous, InstallBook book, InstallSite site) throws IOException {
+        int written = 0;
+        int removed = 0;
+        for (NodeInstall n : book.nodes().values()) {
+            if (n.equals(previous.node(n.mac()))) {
+                continue;
+            }
+            MacAddress mac = MacAddress.parse(n.mac());
+            if (n.active()) {
+                written += configs.write(mac, templates.pxeConfig(site, n)) ? 1 : 0;
+            } else {
+                removed += configs.remove(mac) ? 1 : 0;
+            }
+        }
+        for (String mac : previous.nodes().keySet()) {
+            if (book.node(mac) == null) {
+                removed += configs.remove(MacAddress.parse(mac)) ? 1 : 0;
+            }
+        }
+        return new Result(written, removed);
+    }
 }

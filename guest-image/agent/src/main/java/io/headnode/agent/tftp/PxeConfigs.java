@@ -59,6 +59,12 @@ public final class PxeConfigs {
         return removed;
     }
 
+    /** Removes the agent-made config of {@code mac} if there is one; returns true when removed. */
+    public boolean remove(MacAddress mac) throws IOException {
+        Path p = fileFor(mac);
+        return Files.exists(p, LinkOption.NOFOLLOW_LINKS) && removeIfOurs(p);
+    }
+
     public boolean exists(MacAddress mac) {
         return Files.exists(fileFor(mac), LinkOption.NOFOLLOW_LINKS);
     }

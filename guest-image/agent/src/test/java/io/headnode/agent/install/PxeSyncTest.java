@@ -15,14 +15,19 @@ import org.junit.jupiter.api.io.TempDir;
 class PxeSyncTest {
     static final Instant T = Instant.parse("2026-11-25T00:00:00Z");
 
+    /** A and B requested by r1. */
+    static InstallBook twoRequested() {
+        return InstallBook.EMPTY
+                .with(new NodeInstall(A.value(), InstallState.REQUESTED, "r1", "t".repeat(43), T, T, 0, true, ""))
+                .with(new NodeInstall(B.value(), InstallState.REQUESTED, "r1", "u".repeat(43), T, T, 0, true, ""));
+    }
+
     @Test
     void writesAConfigPerActiveInstallAndRemovesOnlyTheAgentsOthers(@TempDir Path dir) throws Exception {
         PxeConfigs configs = new PxeConfigs(dir);
         PxeSync sync = new PxeSync(configs, new InstallTemplates(new Templates(null), 80));
         InstallSite site = InstallFixtures.site();
-        InstallBook book = InstallBook.EMPTY
-                .with(new NodeInstall(A.value(), InstallState.REQUESTED, "r1", "t".repeat(43), T, T, 0, true, ""))
-                .with(new NodeInstall(B.value(), InstallState.REQUESTED, "r1", "u".repeat(43), T, T, 0, true, ""));
+        InstallBook book = twoRequested();
         Path operators = dir.resolve("01-52-54-00-00-00-0c");
         Files.writeString(operators, "default local\n");
 
@@ -35,6 +40,31 @@ class PxeSyncTest {
         assertThat(sync.sync(done, site)).isEqualTo(new PxeSync.Result(0, 1));
         assertThat(configs.exists(A)).isFalse();
         assertThat(configs.exists(B)).isTrue();
+        assertThat(operators).exists();
+    }
+
+    @Test
+    void syncChangedTouchesOnlyTheNodesWhoseRecordChanged(@TempDir Path dir) throws Exception {
+        PxeConfigs configs = new PxeConfigs(dir);
+        PxeSync sync = new PxeSync(configs, new InstallTemplates(new Templates(null), 80));
+        InstallSite site = InstallFixtures.site();
+        InstallBook book = twoRequested();
+        assertThat(sync.syncChanged(InstallBook.EMPTY, book, site)).isEqualTo(new PxeSync.Result(2, 0));
+        assertThat(configs.exists(A)).isTrue();
+
+        // B's file is gone behind the agent's back: a change-only sync does not look at B (the periodic full one does)
+        Files.delete(configs.fileFor(B));
+        InstallBook done = book.with(book.node(A.value()).with(InstallState.INSTALLED, T, "installer reported success"));
+        assertThat(sync.syncChanged(book, done, site)).isEqualTo(new PxeSync.Result(0, 1));
+        assertThat(configs.exists(A)).isFalse();
+        assertThat(configs.exists(B)).isFalse();
+        assertThat(sync.sync(done, site)).isEqualTo(new PxeSync.Result(1, 0));
+        assertThat(configs.exists(B)).isTrue();
+
+        // an operator's own file for a node that leaves the book stays
+        Path operators = configs.fileFor(A);
+        Files.writeString(operators, "default local\n");
+        assertThat(sync.syncChanged(done, InstallBook.EMPTY.with(done.node(B.value())), site)).isEqualTo(new PxeSync.Result(0, 0));
         assertThat(operators).exists();
     }
 }
