@@ -3,6 +3,7 @@ package io.headnode.orchestrator.inject;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.name.Named;
+import io.headnode.orchestrator.metrics.ReconcileMetrics;
 import io.headnode.orchestrator.reconcile.AppArmorStep;
 import io.headnode.orchestrator.reconcile.AutostartStep;
 import io.headnode.orchestrator.reconcile.DiskStep;
@@ -22,7 +23,7 @@ import java.util.List;
 public final class ReconcileModule extends AbstractModule {
     @Override
     protected void configure() {
-        bind(ReconcileObserver.class).toInstance(ReconcileObserver.NONE);
+        bind(ReconcileObserver.class).to(ReconcileMetrics.class);   // times every step; the service exposes it
     }
 
     @Provides
