@@ -46,6 +46,9 @@ public final class ReconcileCommand implements Callable<Integer> {
     @Option(names = "--metrics-address", paramLabel = "HOST:PORT|none",
             description = "with --every: serve /metrics here (default: the config's metrics-address, " + MetricsAddress.DEFAULT + ")")
     String metricsAddress;
+    @Option(names = "--events", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "with --every: also reconcile a VLAN at once on libvirt's domain events (default; --no-events: periodic passes only)")
+    boolean events;
 
     @Override
     public Integer call() throws Exception {
@@ -74,7 +77,7 @@ public final class ReconcileCommand implements Callable<Integer> {
         }, "headnode-stop");
         Runtime.getRuntime().addShutdownHook(hook);
         try (MetricsServer metrics = serveMetrics(address)) {
-            service.run(every, out);
+            service.run(every, events, out);
             return 0;
         } finally {
             stopped.countDown();

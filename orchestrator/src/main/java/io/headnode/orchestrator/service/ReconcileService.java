@@ -63,15 +63,18 @@ public final class ReconcileService implements DomainEvents.Listener {
         this.clock = Objects.requireNonNull(clock, "clock is null");
     }
 
-    /** Runs until {@link #stop()}: passes every {@code every}, and at once for events. Prints changed or failed VLANs. */
-    public void run(Duration every, PrintWriter out) {
+    /**
+     * Runs until {@link #stop()}: passes every {@code every}, and with {@code onEvents} at once for libvirt events.
+     * Prints changed or failed VLANs.
+     */
+    public void run(Duration every, boolean onEvents, PrintWriter out) {
         synchronized (lock) {
             schedule = new RepairSchedule(every, clock.instant());
         }
         boolean ready = false;
-        try (DomainEvents.Subscription sub = events.subscribe(this);
+        try (DomainEvents.Subscription sub = onEvents ? events.subscribe(this) : null;
              Watchdog watchdog = Watchdog.start(notifier, this::healthy)) {
-            log.info("reconciling every {} s and on libvirt events", every.toSeconds());
+            log.info("reconciling every {} s{}", every.toSeconds(), onEvents ? " and on libvirt events" : "");
             while (true) {
                 RepairSchedule.Next next = next();
                 if (next == null) {

@@ -75,7 +75,7 @@ class ReconcileServiceTest {
         var injector = host.injector();
         service = injector.getInstance(ReconcileService.class);
         metrics = injector.getInstance(ReconcileMetrics.class);
-        worker = new Thread(() -> service.run(Duration.ofHours(1), new PrintWriter(out, true)), "test-service");
+        worker = new Thread(() -> service.run(Duration.ofHours(1), true, new PrintWriter(out, true)), "test-service");
         worker.start();
         await().atMost(Duration.ofSeconds(10)).until(() -> notes.stream().anyMatch(n -> n.startsWith("READY=1\nSTATUS=")));
     }
