@@ -3,13 +3,13 @@ package io.headnode.orchestrator.inject;
 import com.google.inject.AbstractModule;
 import com.google.inject.Provides;
 import com.google.inject.name.Named;
-import io.headnode.orchestrator.metrics.ReconcileMetrics;
 import io.headnode.orchestrator.reconcile.AppArmorStep;
 import io.headnode.orchestrator.reconcile.AutostartStep;
 import io.headnode.orchestrator.reconcile.DiskStep;
 import io.headnode.orchestrator.reconcile.DomainStep;
 import io.headnode.orchestrator.reconcile.NetworkStep;
 import io.headnode.orchestrator.reconcile.ReconcileObserver;
+import io.headnode.orchestrator.reconcile.ReconcileObservers;
 import io.headnode.orchestrator.reconcile.RemoveDiskStep;
 import io.headnode.orchestrator.reconcile.RemoveDomainStep;
 import io.headnode.orchestrator.reconcile.RemoveNetworkStep;
@@ -23,7 +23,7 @@ import java.util.List;
 public final class ReconcileModule extends AbstractModule {
     @Override
     protected void configure() {
-        bind(ReconcileObserver.class).to(ReconcileMetrics.class);   // times every step; the service exposes it
+        bind(ReconcileObserver.class).to(ReconcileObservers.class);   // the service adds its metrics
     }
 
     @Provides

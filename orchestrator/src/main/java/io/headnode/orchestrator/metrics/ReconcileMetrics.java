@@ -22,8 +22,8 @@ import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The reconcile service's metrics (Prometheus client library, names prefixed {@code headnode_}), in a registry of its
- * own. As the pipeline's {@link ReconcileObserver} it times every step; the service reports passes, head node states
- * and libvirt events.
+ * own. As one of the pipeline's observers (the service adds it) it times every step; the service reports passes, head
+ * node states and libvirt events.
  */
 @Singleton
 public final class ReconcileMetrics implements ReconcileObserver {

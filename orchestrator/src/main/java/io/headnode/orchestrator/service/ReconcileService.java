@@ -6,12 +6,14 @@ import io.headnode.common.libvirt.Hypervisor;
 import io.headnode.common.libvirt.HypervisorException;
 import io.headnode.contract.Vlan;
 import io.headnode.orchestrator.metrics.ReconcileMetrics;
+import io.headnode.orchestrator.reconcile.ReconcileObservers;
 import io.headnode.orchestrator.reconcile.Reconciler;
 import io.headnode.orchestrator.reconcile.VlanReport;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import io.headnode.orchestrator.spec.SpecStore;
 import io.headnode.orchestrator.util.Errors;
 import jakarta.inject.Inject;
+import jakarta.inject.Singleton;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.time.Clock;
@@ -34,6 +36,7 @@ import org.slf4j.MDC;
  * processes out). After each (re)subscription a full pass catches up on events that were missed. It tells systemd
  * READY=1 after the first pass, STATUS= after each pass and STOPPING=1 at the end; {@link Watchdog} pings.
  */
+@Singleton
 public final class ReconcileService implements DomainEvents.Listener {
     private static final Logger log = LoggerFactory.getLogger(ReconcileService.class);
     /** Events that move a domain towards what the pipeline wants anyway: no pass for them. */
@@ -53,7 +56,7 @@ public final class ReconcileService implements DomainEvents.Listener {
 
     @Inject
     public ReconcileService(Reconciler reconciler, SpecStore specs, Hypervisor hypervisor, DomainEvents events,
-                            ReconcileMetrics metrics, ServiceNotifier notifier, Clock clock) {
+                            ReconcileMetrics metrics, ReconcileObservers observers, ServiceNotifier notifier, Clock clock) {
         this.reconciler = Objects.requireNonNull(reconciler, "reconciler is null");
         this.specs = Objects.requireNonNull(specs, "specs is null");
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor is null");
@@ -61,6 +64,7 @@ public final class ReconcileService implements DomainEvents.Listener {
         this.metrics = Objects.requireNonNull(metrics, "metrics is null");
         this.notifier = Objects.requireNonNull(notifier, "notifier is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
+        observers.add(metrics);   // step durations
     }
 
     /**
