@@ -6,14 +6,10 @@ import io.headnode.common.exec.CommandResult;
 import io.headnode.common.libvirt.DomainEvent;
 import io.headnode.common.libvirt.DomainEvents;
 import io.headnode.common.libvirt.LibvirtDomainEvents;
-import io.headnode.orchestrator.TestHost;
-import io.headnode.testing.Command;
+import io.headnode.orchestrator.PrivateLibvirtdHost;
 import io.headnode.testing.Daemon;
-import io.headnode.testing.Libvirtd;
-import io.headnode.testing.NetworkNamespace;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -24,7 +20,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Benchmark, not a test (run on demand, see docs/benchmarks/orchestrator.md): how long a head node is down after
  * {@code virsh destroy} or {@code virsh destroy; undefine}, from libvirt's own event (STOPPED, UNDEFINED) to the
- * event that ends the repair (STARTED, or DEFINED for a domain started before it was undefined), with the service
+ * last event of the repair (STARTED, or DEFINED for a domain started before it was undefined), with the service
  * {@code headnode reconcile --every 60s} (events on) against the periodic path alone ({@code --every 10s --no-events}).
  * The bench watches the events on a connection of its own; a private libvirtd in a namespace, an empty qcow2 (SeaBIOS).
  */
@@ -38,50 +34,34 @@ class EventRepairBench {
 
     @Test
     void eventRepairAgainstThePeriodicPath() throws Exception {
-        Path tmp = Files.createTempDirectory("hnbench-events");
-        Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rwxr-xr-x"));
         StringBuilder report = new StringBuilder("| service | fault | runs (s, event to repaired) | median (s) | max (s) |\n|---|---|---|---|---|\n");
-        try (NetworkNamespace ns = NetworkNamespace.create(); Libvirtd libvirtd = Libvirtd.start(ns, tmp.resolve("libvirtd"))) {
-            ns.exec("ip", "link", "add", "name", "hnpub0", "type", "bridge");
-            ns.exec("ip", "link", "set", "dev", "hnpub0", "up");
-            Files.createDirectories(tmp.resolve("host"));
-            TestHost host = new TestHost(tmp.resolve("host"), libvirtd.uri(), List.of("ip", "netns", "exec", ns.name()), "hnpub0");
-            Path image = tmp.resolve("base.qcow2");
-            Command.check("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "64M");
-            TestHost.Run created = host.cli("create", "--vlan", "100", "--image", image.toString());
-            assertThat(created.exitCode()).as(created.toString()).isZero();
-            DomainEvents.Subscription watch = new LibvirtDomainEvents(libvirtd.uri()).subscribe(e -> {
+        try (PrivateLibvirtdHost lab = PrivateLibvirtdHost.start("hnbench-events")) {
+            lab.createHeadNode(100);
+            DomainEvents.Subscription watch = new LibvirtDomainEvents(lab.libvirtd().uri()).subscribe(e -> {
                 if (e.domain().equals(DOMAIN)) {
                     events.add(new Stamped(System.nanoTime(), e.type()));
                 }
             });
             try {
-                Path conf = host.writeConfigFile();
-                try (Daemon service = service(tmp, conf, "60s", "--events")) {
-                    report.append(row("--every 60s (events)", "destroy", rounds(libvirtd, false)));
-                    report.append(row("--every 60s (events)", "destroy; undefine", rounds(libvirtd, true)));
+                Path conf = lab.host.writeConfigFile();
+                try (Daemon service = service(lab.tmp, conf, "60s", "--events")) {
+                    report.append(row("--every 60s (events)", "destroy", rounds(lab, false)));
+                    report.append(row("--every 60s (events)", "destroy; undefine", rounds(lab, true)));
                 }
-                try (Daemon service = service(tmp, conf, "10s", "--no-events")) {
-                    report.append(row("--every 10s --no-events", "destroy", rounds(libvirtd, false)));
+                try (Daemon service = service(lab.tmp, conf, "10s", "--no-events")) {
+                    report.append(row("--every 10s --no-events", "destroy", rounds(lab, false)));
                 }
             } finally {
                 watch.close();
-                virsh(libvirtd, "destroy", DOMAIN);
             }
-        } finally {
-            Command.run("rm", "-rf", tmp.toString());
         }
         Files.writeString(Path.of("target/bench-event-repair.md"), report.toString());
         System.out.println(report);
     }
 
     private static Daemon service(Path tmp, Path conf, String every, String events) throws Exception {
-        Path jar;
-        try (var files = Files.list(Path.of("target"))) {
-            jar = files.filter(f -> f.getFileName().toString().endsWith("-all.jar")).findFirst().orElseThrow().toAbsolutePath();
-        }
         Daemon d = Daemon.start("reconcile-" + every, tmp.resolve("service-" + every + ".log"), List.of("env", "HEADNODE_LOG_LEVEL=INFO",
-                "java", "-jar", jar.toString(), "--config", conf.toString(), "reconcile", "--every", every, events,
+                "java", "-jar", PrivateLibvirtdHost.jar().toString(), "--config", conf.toString(), "reconcile", "--every", every, events,
                 "--metrics-address", "none"));
         d.await("the first pass", () -> d.logText().contains("reconciling every"), Duration.ofSeconds(120));
         if (events.equals("--events")) {
@@ -90,16 +70,16 @@ class EventRepairBench {
         return d;
     }
 
-    /** ROUNDS faults, each timed from its event to the event that ends the repair. */
-    private List<Double> rounds(Libvirtd libvirtd, boolean undefine) throws Exception {
+    /** ROUNDS faults, each timed from its event to the last event of the repair. */
+    private List<Double> rounds(PrivateLibvirtdHost lab, boolean undefine) throws Exception {
         List<Double> out = new ArrayList<>();
         for (int i = 0; i < ROUNDS; i++) {
-            awaitRunningAndPersistent(libvirtd);
+            awaitRunningAndPersistent(lab);
             int from = events.size();
-            CommandResult r = undefine ? virsh(libvirtd, "destroy " + DOMAIN + "; undefine " + DOMAIN) : virsh(libvirtd, "destroy", DOMAIN);
+            CommandResult r = undefine ? lab.virsh("destroy " + DOMAIN + "; undefine " + DOMAIN) : lab.virsh("destroy", DOMAIN);
             assertThat(r.exitCode()).as(r.stderr()).isZero();
-            awaitRunningAndPersistent(libvirtd);
-            List<Stamped> after = events.subList(from, events.size());
+            awaitRunningAndPersistent(lab);
+            List<Stamped> after = List.copyOf(events.subList(from, events.size()));
             DomainEvent.Type fault = undefine ? DomainEvent.Type.UNDEFINED : DomainEvent.Type.STOPPED;
             long start = after.stream().filter(e -> e.type() == fault).findFirst().orElseThrow().nanos();
             long end = after.stream().filter(e -> e.nanos() >= start)
@@ -110,10 +90,10 @@ class EventRepairBench {
         return out;
     }
 
-    private static void awaitRunningAndPersistent(Libvirtd libvirtd) throws InterruptedException {
+    private static void awaitRunningAndPersistent(PrivateLibvirtdHost lab) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
         while (true) {
-            String info = virsh(libvirtd, "dominfo", DOMAIN).stdout();
+            String info = lab.virsh("dominfo", DOMAIN).stdout();
             if (info.matches("(?s).*State:\\s+running.*") && info.matches("(?s).*Persistent:\\s+yes.*")) {
                 return;
             }
@@ -127,11 +107,5 @@ class EventRepairBench {
         return String.format(Locale.ROOT, "| %s | %s | %s | %.2f | %.2f |%n", service, fault,
                 String.join(", ", runs.stream().map(d -> String.format(Locale.ROOT, "%.2f", d)).toList()),
                 sorted.get(sorted.size() / 2), sorted.get(sorted.size() - 1));
-    }
-
-    private static CommandResult virsh(Libvirtd libvirtd, String... args) {
-        List<String> cmd = new ArrayList<>(List.of("virsh", "-c", libvirtd.uri()));
-        cmd.addAll(List.of(args));
-        return Command.run(Duration.ofSeconds(60), cmd);
     }
 }
