@@ -50,6 +50,9 @@ public record AgentConfig(
         if (statusInterval.toMillis() < 50) {
             throw new FieldException("status-interval-ms", statusInterval.toMillis() + " is less than 50");
         }
+        if (httpRequestTimeout.toMillis() < 1) {
+            throw new FieldException("http-request-timeout-ms", httpRequestTimeout.toMillis() + " is less than 1");
+        }
     }
 
     private static void requireInterface(String name, String key) {
@@ -70,6 +73,15 @@ public record AgentConfig(
         } catch (NoSuchFileException e) {
             return defaults();
         }
+        return of(f);
+    }
+
+    /** Parses {@code content}, named {@code file} in errors; the same rules as {@link #load}. */
+    public static AgentConfig parse(String file, byte[] content) throws KvException {
+        return of(KvFile.parse(file, content));
+    }
+
+    private static AgentConfig of(KvFile f) throws KvException {
         f.requireKnown(DEFAULTS.keySet());
         Map<String, String> given = new LinkedHashMap<>();
         f.keys().forEach(k -> given.put(k, f.text(k).orElseThrow()));
@@ -118,7 +130,7 @@ public record AgentConfig(
                 path(v, "templates-dir"),
                 v.get("private-interface"), v.get("public-interface"),
                 path(v, "status-port"), Duration.ofMillis(num(v, "poll-interval-ms")), Duration.ofMillis(num(v, "status-interval-ms")),
-                (int) num(v, "http-port"), (int) num(v, "http-threads"), Duration.ofMillis(num(v, "http-request-timeout-ms")),
+                whole(v, "http-port"), whole(v, "http-threads"), Duration.ofMillis(num(v, "http-request-timeout-ms")),
                 path(v, "pxelinux-dir"), path(v, "syslinux-modules-dir"), path(v, "memdisk"),
                 v.get("ip"), v.get("dhcpd"), v.get("tftpd"), v.get("radvd"), v.get("nft"), v.get("mount"),
                 path(v, "dhcpd-leases"), path(v, "dhcpd-pid-file"),
@@ -127,6 +139,11 @@ public record AgentConfig(
 
     private static boolean bool(Map<String, String> v, String key) {
         return KvValues.field(key, v.get(key), KvValues::bool);
+    }
+
+    /** An int setting: a value past the int range is refused, not wrapped around. */
+    private static int whole(Map<String, String> v, String key) {
+        return KvValues.field(key, v.get(key), KvValues::wholeNumber);
     }
 
     private static long num(Map<String, String> v, String key) {

@@ -25,6 +25,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +42,15 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
     private final Executor executor;
     private final PacedRequestDecoder decoder;
     private final long requestTimeoutNanos;
+    private final IntConsumer answered;
     private ScheduledFuture<?> deadline;
 
-    RouteDispatcher(HttpHandler handler, Executor executor, PacedRequestDecoder decoder, Duration requestTimeout) {
+    RouteDispatcher(HttpHandler handler, Executor executor, PacedRequestDecoder decoder, Duration requestTimeout, IntConsumer answered) {
         this.handler = Objects.requireNonNull(handler, "handler is null");
         this.executor = Objects.requireNonNull(executor, "executor is null");
         this.decoder = Objects.requireNonNull(decoder, "decoder is null");
         this.requestTimeoutNanos = requestTimeout.toNanos();
+        this.answered = Objects.requireNonNull(answered, "answered is null");
     }
 
     @Override
@@ -117,6 +120,7 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
             return;
         }
         boolean closeAfter = close || r.close();
+        answered.accept(r.status());
         ChannelFuture sent = ResponseWriter.write(ctx, r, file, head, closeAfter);
         sent.addListener(f -> {
             if (!f.isSuccess()) {
