@@ -87,6 +87,7 @@ public final class ShowCommand implements Callable<Integer> {
             out.printf("%-13s %s%n", "drift:", drift.isEmpty() ? "none" : "");
             drift.forEach(d -> out.println("  " + d));
             status.ifPresentOrElse(a -> printAgent(out, a), () -> out.println("agent: no status"));
+            status.ifPresent(a -> SshAccessView.print(out, vlan, a.ssh()));
         }
         out.flush();
         return 0;

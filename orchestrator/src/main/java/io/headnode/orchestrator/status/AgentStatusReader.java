@@ -38,12 +38,27 @@ public final class AgentStatusReader {
         });
     }
 
+    /** The first valid status that arrives within the timeout (for callers that need any current line, not the newest). */
+    public static Optional<AgentStatus> first(Path socket, Duration timeout) {
+        return latest(socket, timeout, true, line -> {
+            try {
+                return AgentStatus.parse(line);
+            } catch (IllegalArgumentException e) {
+                return null;
+            }
+        });
+    }
+
     /** The latest line that looks like a JSON object, as the agent wrote it. */
     public static Optional<String> latest(Path socket, Duration timeout) {
         return latest(socket, timeout, line -> line.startsWith("{") && line.endsWith("}") ? line : null);
     }
 
     private static <T> Optional<T> latest(Path socket, Duration timeout, Function<String, T> accept) {
+        return latest(socket, timeout, false, accept);
+    }
+
+    private static <T> Optional<T> latest(Path socket, Duration timeout, boolean first, Function<String, T> accept) {
         if (!Files.exists(socket)) {
             return Optional.empty();
         }
@@ -56,7 +71,7 @@ public final class AgentStatusReader {
             ByteBuffer buf = ByteBuffer.allocate(8192);
             long deadline = System.nanoTime() + timeout.toNanos();
             int total = 0;
-            while (total < MAX_BYTES) {
+            while (total < MAX_BYTES && !(first && last != null)) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
                 if (left <= 0 || sel.select(left) == 0) {
                     break;
@@ -78,7 +93,7 @@ public final class AgentStatusReader {
                         }
                         continue;
                     }
-                    if (!overlong) {
+                    if (!overlong && !(first && last != null)) {
                         T t = accept.apply(pending.toString(StandardCharsets.UTF_8).strip());
                         last = t == null ? last : t;
                     }

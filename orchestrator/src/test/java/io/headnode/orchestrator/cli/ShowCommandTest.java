@@ -32,4 +32,17 @@ class ShowCommandTest {
                 .doesNotContain("tftpd")
                 .contains("52:54:00:aa:00:01  10.100.0.2      installing installer booted (attempt 1)");
     }
+
+    @Test
+    void sshAccessShowsTheAddressesAndEachHostKeysFingerprint() throws Exception {
+        AgentStatus.HostKey ed = AgentStatus.HostKey.of(io.headnode.contract.SshPublicKey.parseLine(
+                io.headnode.orchestrator.TestSshKeys.pub("ed25519")));
+        StringWriter w = new StringWriter();
+        SshAccessView.print(new PrintWriter(w, true), new Vlan(100), new AgentStatus.Ssh(List.of("192.0.2.10", "fe80::1"), List.of(ed)));
+        assertThat(w.toString()).isEqualTo("ssh: 192.0.2.10 fe80::1  (headnode ssh --vlan 100 connects to 192.0.2.10)\n"
+                + "  ssh-ed25519                          SHA256:nn39BVXv0FZW+DjfcRnVgYkmyN46QJkuzVMUuhK8+rE\n");
+        StringWriter none = new StringWriter();
+        SshAccessView.print(new PrintWriter(none, true), new Vlan(100), AgentStatus.Ssh.NONE);
+        assertThat(none.toString()).isEqualTo("ssh: no public address reported\n  no host keys reported yet\n");
+    }
 }
