@@ -127,6 +127,10 @@ for u in getty-static.service getty@tty1.service isc-dhcp-server.service tftpd-h
   chroot "$ROOT" systemctl mask "$u" >/dev/null 2>&1 || true
 done
 chroot "$ROOT" systemctl enable systemd-networkd.service headnode-share-check.service >/dev/null 2>&1
+# sshd: no two head nodes may share host keys, so the image ships none (the package made some in the chroot);
+# headnode-ssh-keygen.service runs `ssh-keygen -A` on each head node's first boot, before ssh.service.
+rm -f "$ROOT"/etc/ssh/ssh_host_*
+chroot "$ROOT" systemctl enable ssh.service headnode-ssh-keygen.service >/dev/null 2>&1
 if [ "$DEBUG" = 1 ]; then chroot "$ROOT" passwd -d root >/dev/null; fi
 : > "$ROOT/etc/machine-id"
 rm -f "$ROOT/etc/resolv.conf"; : > "$ROOT/etc/resolv.conf"   # not the build host's

@@ -7,6 +7,7 @@ import io.headnode.agent.share.ShareMounter;
 import io.headnode.agent.share.ShareReader;
 import io.headnode.agent.share.ShareReading;
 import io.headnode.agent.share.ShareSnapshot;
+import io.headnode.agent.ssh.SshAccessWatch;
 import io.headnode.agent.status.StatusPublisher;
 import io.headnode.contract.AgentStatus;
 import io.headnode.contract.AgentStatus.Health;
@@ -46,6 +47,7 @@ public final class Agent implements AutoCloseable {
     private final Installs installs;
     private final RequestSpool spool;
     private final StatusPublisher status;
+    private final SshAccessWatch ssh;
     private final Clock clock;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "agent-loop");
@@ -59,7 +61,7 @@ public final class Agent implements AutoCloseable {
 
     @Inject
     public Agent(AgentConfig config, ShareMounter mounter, ShareReader reader, ApplyPipeline steps, Installs installs, RequestSpool spool,
-                 StatusPublisher status, Clock clock) {
+                 StatusPublisher status, SshAccessWatch ssh, Clock clock) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.mounter = Objects.requireNonNull(mounter, "mounter is null");
         this.reader = Objects.requireNonNull(reader, "reader is null");
@@ -67,6 +69,7 @@ public final class Agent implements AutoCloseable {
         this.installs = Objects.requireNonNull(installs, "installs is null");
         this.spool = Objects.requireNonNull(spool, "spool is null");
         this.status = Objects.requireNonNull(status, "status is null");
+        this.ssh = Objects.requireNonNull(ssh, "ssh is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
     }
 
@@ -158,7 +161,7 @@ public final class Agent implements AutoCloseable {
         steps.maintain();
     }
 
-    /** The status (host view): ready, share, machines, services. Not yet stamped with the time it is published. */
+    /** The status (host view): ready, share, machines, services, ssh access. Not yet stamped with the time it is published. */
     public synchronized AgentStatus status() {
         Map<String, Health> services = steps.health();
         if (loopFailure != null) {
@@ -166,7 +169,8 @@ public final class Agent implements AutoCloseable {
             services.put(LOOP_SERVICE, Health.failed(loopFailure));
         }
         boolean ready = applied != null && services.values().stream().allMatch(Health::healthy);
-        return new AgentStatus(ready, reading.share(), applied == null ? null : applied.config().vlan(), installs.machines(), 0, services, null);
+        return new AgentStatus(ready, reading.share(), applied == null ? null : applied.config().vlan(), installs.machines(), 0, services, null)
+                .withSsh(ssh.current());
     }
 
     public synchronized ShareSnapshot applied() {

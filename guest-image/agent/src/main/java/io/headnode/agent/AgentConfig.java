@@ -26,6 +26,7 @@ public record AgentConfig(
         int httpPort, int httpThreads, Duration httpRequestTimeout,
         Path pxelinuxDir, Path syslinuxModulesDir, Path memdisk,
         String ip, String dhcpd, String tftpd, String radvd, String nft, String mount, Path dhcpdLeases, Path dhcpdPidFile,
+        Path sshHostKeyDir, Path authorizedKeys,
         boolean manageNetwork, boolean manageFirewall, boolean runServices) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/headnode/agent.conf");
@@ -36,6 +37,8 @@ public record AgentConfig(
         Objects.requireNonNull(tftpRoot, "tftp-root is null");
         Objects.requireNonNull(dhcpDir, "dhcp-dir is null");
         Objects.requireNonNull(runDir, "run-dir is null");
+        Objects.requireNonNull(sshHostKeyDir, "ssh-host-key-dir is null");
+        Objects.requireNonNull(authorizedKeys, "authorized-keys is null");
         requireInterface(privateInterface, "private-interface");
         requireInterface(publicInterface, "public-interface");
         if (httpPort < 1 || httpPort > 65535) {
@@ -117,6 +120,9 @@ public record AgentConfig(
             // where Debian's AppArmor profile for dhcpd (usr.sbin.dhcpd) lets it write
             Map.entry("dhcpd-leases", "/var/lib/dhcp/dhcpd.leases"),
             Map.entry("dhcpd-pid-file", "/run/dhcpd.pid"),
+            // sshd's host keys (ssh_host_*_key.pub, reported in the status) and root's keys (written from the share)
+            Map.entry("ssh-host-key-dir", "/etc/ssh"),
+            Map.entry("authorized-keys", "/root/.ssh/authorized_keys"),
             Map.entry("manage-network", "true"),
             Map.entry("manage-firewall", "true"),
             Map.entry("run-services", "true")));
@@ -134,6 +140,7 @@ public record AgentConfig(
                 path(v, "pxelinux-dir"), path(v, "syslinux-modules-dir"), path(v, "memdisk"),
                 v.get("ip"), v.get("dhcpd"), v.get("tftpd"), v.get("radvd"), v.get("nft"), v.get("mount"),
                 path(v, "dhcpd-leases"), path(v, "dhcpd-pid-file"),
+                path(v, "ssh-host-key-dir"), path(v, "authorized-keys"),
                 bool(v, "manage-network"), bool(v, "manage-firewall"), bool(v, "run-services"));
     }
 

@@ -32,6 +32,11 @@ public final class AgentStatusReader {
         return latest(socket, timeout, AgentStatusReader::statusOrNull, s -> false);
     }
 
+    /** The first valid status that arrives within the timeout (for callers that need any current line, not the newest). */
+    public static Optional<AgentStatus> first(Path socket, Duration timeout) {
+        return latest(socket, timeout, AgentStatusReader::statusOrNull, s -> true);
+    }
+
     /**
      * The first valid status published less than {@code maxAge} before {@code now}, or, if none such arrives within
      * {@code timeout}, the latest valid one. Returns as soon as a fresh line arrives (a line held back while no host

@@ -165,6 +165,9 @@ class LabEndToEndIT {
             timings.add(String.format("node: power-on to PXELINUX banner %s; install cycle (install request to disk marker) %.1f s",
                     pxeBannerSeconds(text, settings.nodeName(1)), result.nodesDoneAt().get(0) - result.agentReadyAt()));
 
+            // 4b. ssh: an admin's key pushed through the share, login with the reported host keys, no passwords, only tcp/22
+            timings.add(sshIntoTheHeadNode(headnode, settings, ns));
+
             // 5. headnode delete leaves no domain, overlay or bridge (once the lab's nodes are gone: a bridge
             //    still used by another domain stays, by design); lab down leaves no namespace and no process.
             Command.run("virsh", "-c", settings.localUri(), "destroy", settings.nodeName(1));
@@ -207,6 +210,109 @@ class LabEndToEndIT {
             Files.createDirectories(Path.of("target"));
             Files.writeString(Path.of("target/e2e-timings.txt"), report + "\n--- lab transcript ---\n" + transcript);
         }
+    }
+
+    /**
+     * ssh into the head node, as an admin does it: pushes a fresh key with {@code headnode ssh-keys push}, waits until
+     * the agent applied it, runs {@code headnode ssh --vlan 100 -- hostname} in a process of its own (ssh needs the
+     * terminal's standard streams), checks that sshd refuses passwords, that the host keys sshd serves (ssh-keyscan
+     * from the lab namespace) are the ones {@code headnode show} prints, and scans the public side: only tcp/22 answers,
+     * over IPv4 (every TCP port, the common UDP ones) and IPv6 link-local (the 1,000 most used TCP ports).
+     * Self-contained: returns its timing line.
+     */
+    private static String sshIntoTheHeadNode(HeadnodeCli headnode, LabSettings settings, String ns) throws Exception {
+        long t0 = System.nanoTime();
+        Path keys = Files.createTempDirectory("hne2e-ssh");
+        try {
+            Path key = keys.resolve("id_admin");
+            Command.check("ssh-keygen", "-q", "-N", "", "-t", "ed25519", "-C", "e2e-admin", "-f", key.toString());
+            HeadnodeCli.Result push = headnode.run("ssh-keys", "push", "--vlan", "100", key + ".pub");
+            assertThat(push.exitCode()).as(push.out() + push.err()).isZero();
+            assertThat(push.out()).contains("1 keys, written");
+            // the agent writes root's authorized_keys on its next poll; its status says so, with the host keys and eth1's address
+            AtomicReference<JsonNode> ready = new AtomicReference<>();
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                JsonNode s = agentStatus(headnode);
+                ready.set(s);
+                return s.path("services").path("ssh-keys").path("detail").asText().equals("1 keys") && s.path("ssh").path("hostKeys").size() > 0
+                        && !s.path("ssh").path("addresses").isEmpty();
+            });
+            double applied = seconds(t0);
+            JsonNode ssh = ready.get().path("ssh");
+            String address = ssh.path("addresses").get(0).asText();
+            assertThat(address).startsWith("192.0.2.");
+
+            // headnode ssh, in a process of its own as an admin runs it; no prompt (BatchMode would turn one into a failure)
+            CommandResult login = Command.run(Duration.ofMinutes(2), List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-cp", System.getProperty("java.class.path"), "io.headnode.orchestrator.cli.Main", "--config", settings.orchestratorConfig().toString(),
+                    "ssh", "--vlan", "100", "-i", key.toString(), "-o", "BatchMode=yes", "--", "hostname"));
+            assertThat(login.exitCode()).as(login.stdout() + login.stderr()).isZero();
+            assertThat(login.stdout().strip()).isEqualTo("headnode");
+
+            // sshd itself refuses passwords: with password the only method ssh may try, the server offers only publickey
+            Path knownHosts = keys.resolve("known_hosts");
+            StringBuilder kh = new StringBuilder();
+            ssh.path("hostKeys").forEach(k -> kh.append(address).append(' ').append(k.path("type").asText()).append(' ').append(k.path("key").asText()).append('\n'));
+            Files.writeString(knownHosts, kh.toString());
+            CommandResult password = inNs(ns, "ssh", "-o", "BatchMode=yes", "-o", "PreferredAuthentications=password,keyboard-interactive",
+                    "-o", "PubkeyAuthentication=no", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + knownHosts,
+                    "-o", "ConnectTimeout=15", "root@" + address, "true");
+            assertThat(password.exitCode()).as(password.stdout() + password.stderr()).isEqualTo(255);
+            assertThat(password.stderr()).contains("Permission denied (publickey)");
+
+            // the host keys sshd serves are exactly the ones the agent reported and headnode show prints
+            CommandResult scanned = inNs(ns, "ssh-keyscan", "-T", "15", address);
+            assertThat(scanned.exitCode()).as(scanned.stderr()).isZero();
+            Path served = keys.resolve("served");
+            Files.writeString(served, scanned.stdout());
+            List<String> servedPrints = Command.check("ssh-keygen", "-l", "-f", served.toString()).stdout().lines()
+                    .map(l -> l.split(" ")[1]).sorted().toList();
+            List<String> reported = new ArrayList<>();
+            ssh.path("hostKeys").forEach(k -> reported.add(k.path("fingerprint").asText()));
+            assertThat(reported).as("reported host keys").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(servedPrints).containsExactlyElementsOf(reported.stream().sorted().toList());
+            String shown = "";
+            for (int attempt = 0; attempt < 3 && !shown.contains("ssh: "); attempt++) {   // a line can be held back while no host listens
+                shown = headnode.check("show", "--vlan", "100", "--status-timeout", "12s");
+            }
+            assertThat(shown).contains("ssh: " + address);
+            reported.forEach(f -> assertThat(shown).contains(f));
+
+            // from the public side only tcp/22 answers: IPv4, every TCP port and the common UDP ones; IPv6 link-local
+            long ts = System.nanoTime();
+            assertThat(scan(ns, address, "-sS", "-p-")).containsExactly(java.util.Map.entry("22/tcp", "open"));
+            assertThat(scan(ns, address, "-sU", "-p", "53,67,68,69,80,123,161,514,547,623,5353")).hasSize(11)
+                    .allSatisfy((port, state) -> assertThat(state).as(port).isEqualTo("open|filtered"));
+            String linkLocal = null;
+            for (JsonNode a : ssh.path("addresses")) {
+                linkLocal = a.asText().startsWith("fe80:") ? a.asText() : linkLocal;
+            }
+            assertThat(linkLocal).as("eth1's IPv6 link-local address in %s", ssh).isNotNull();
+            assertThat(scan(ns, linkLocal + "%" + LabSettings.PUBLIC_BRIDGE, "-6", "-e", LabSettings.PUBLIC_BRIDGE, "-sS", "--top-ports", "1000"))
+                    .containsExactly(java.util.Map.entry("22/tcp", "open"));
+            return String.format("ssh: key applied %.1f s after the push; headnode ssh, password refusal, keyscan and port scans %.1f s (scans %.1f s)",
+                    applied, seconds(t0) - applied, seconds(ts));
+        } finally {
+            try (var walk = Files.walk(keys)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** nmap from the lab namespace (no DNS, no ping, one retry): the state of each port it lists, e.g. 22/tcp=open. */
+    private static java.util.Map<String, String> scan(String ns, String target, String... how) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "nmap", "-n", "-Pn", "--max-retries", "1", "--min-rate", "3000", "-oG", "-"));
+        cmd.addAll(List.of(how));
+        cmd.add(target);
+        CommandResult r = Command.run(Duration.ofMinutes(3), cmd);
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        assertThat(r.stdout()).as("nmap finished the scan of %s", target).contains("# Nmap done at").contains("Status: Up");
+        java.util.Map<String, String> ports = new java.util.TreeMap<>();
+        Matcher m = Pattern.compile("(\\d+)/([a-z|]+)/(tcp|udp)/").matcher(r.stdout());
+        while (m.find()) {
+            ports.put(m.group(1) + "/" + m.group(3), m.group(2));
+        }
+        return ports;
     }
 
     /**
