@@ -8,35 +8,43 @@ import java.util.Objects;
 import java.util.Set;
 
 /**
- * Makes pxelinux.cfg match an install book: a per-MAC config for each active install, none of the agent's for the
- * rest (an operator's own per-MAC files are left alone: {@link PxeConfigs}). Files are rewritten only when their
- * content differs, so a sync with nothing new only reads.
+ * Makes the per-MAC boot-loader configs match an install book, in both forms: pxelinux's ({@code pxelinux.cfg/01-<mac>},
+ * BIOS) and GRUB's ({@code grub/grub.cfg-01-<mac>}, UEFI). A config of each form for each active install, none of the
+ * agent's for the rest (an operator's own per-MAC files are left alone: {@link PxeConfigs}). Files are rewritten only
+ * when their content differs, so a sync with nothing new only reads. A profile without a GRUB template writes no GRUB
+ * configs (its BIOS installs still work) and keeps the GRUB configs of active installs that are already there.
  */
 public final class PxeSync {
-    /** What one sync changed. */
+    /** What one sync changed (files of both forms). */
     public record Result(int written, int removed) {
     }
 
-    private final PxeConfigs configs;
+    private final PxeConfigs pxelinux;
+    private final PxeConfigs grub;
     private final InstallTemplates templates;
 
-    public PxeSync(PxeConfigs configs, InstallTemplates templates) {
-        this.configs = Objects.requireNonNull(configs, "configs is null");
+    public PxeSync(PxeConfigs pxelinux, PxeConfigs grub, InstallTemplates templates) {
+        this.pxelinux = Objects.requireNonNull(pxelinux, "pxelinux is null");
+        this.grub = Objects.requireNonNull(grub, "grub is null");
         this.templates = Objects.requireNonNull(templates, "templates is null");
     }
 
     public Result sync(InstallBook book, InstallSite site) throws IOException {
         Set<MacAddress> active = new HashSet<>();
+        boolean withGrub = templates.hasGrubConfig(site);
         int written = 0;
         for (NodeInstall n : book.nodes().values()) {
             if (n.active()) {
                 MacAddress mac = MacAddress.parse(n.mac());
                 active.add(mac);
-                if (configs.write(mac, templates.pxeConfig(site, n))) {
+                if (pxelinux.write(mac, templates.pxeConfig(site, n))) {
+                    written++;
+                }
+                if (withGrub && grub.write(mac, templates.grubConfig(site, n))) {
                     written++;
                 }
             }
         }
-        return new Result(written, configs.removeAllExcept(active));
+        return new Result(written, pxelinux.removeAllExcept(active) + grub.removeAllExcept(active));
     }
 }
