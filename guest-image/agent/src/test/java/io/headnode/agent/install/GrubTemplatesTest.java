@@ -21,9 +21,10 @@ class GrubTemplatesTest {
         assertThat(cfg).startsWith(PxeConfigs.MARKER + " 52:54:00:00:00:0a request r7\n");
         assertThat(cfg).contains("if insmod http; then\n",
                 "  linux (http,10.0.5.1)/centos/vmlinuz quiet ip=dhcp inst.ks=http://10.0.5.1:80/ks/01-52-54-00-00-00-0a\n",
-                "  initrd (http,10.0.5.1)/centos/initrd.img\nelse\n",
-                "  linux (tftp,10.0.5.1)/centos/vmlinuz quiet ip=dhcp inst.ks=http://10.0.5.1:80/ks/01-52-54-00-00-00-0a\n",
-                "  initrd (tftp,10.0.5.1)/centos/initrd.img\nfi\nboot\n");
+                "  initrd (http,10.0.5.1)/centos/initrd.img\n  boot\n",
+                "fi\necho \"headnode: kernel and initrd over TFTP",
+                "\nlinux (tftp,10.0.5.1)/centos/vmlinuz quiet ip=dhcp inst.ks=http://10.0.5.1:80/ks/01-52-54-00-00-00-0a\n",
+                "\ninitrd (tftp,10.0.5.1)/centos/initrd.img\nboot\n");
         assertThat(cfg).doesNotContain("##", "#set", "${");
         String port = new InstallTemplates(new Templates(null), 8080).grubConfig(InstallFixtures.site(), NODE);
         assertThat(port).contains("linux (http,10.0.5.1:8080)/centos/vmlinuz", "linux (tftp,10.0.5.1)/centos/vmlinuz");
