@@ -9,7 +9,7 @@
 #   cmdline               the kernel command line to boot the image with
 #   lab-installer.img     the lab nodes' install initramfs (boots with the same vmlinuz)
 #   manifest              inputs, versions, sizes, build time
-# The inputs are this directory, the agent jar and the unit files: when none changed, nothing is rebuilt.
+# The inputs are this directory and the agent's Debian package: when neither changed, nothing is rebuilt.
 # No loop mounts: debootstrap into a directory, mkfs.ext4 -d into a raw file, qemu-img convert to qcow2.
 set -euo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
@@ -18,9 +18,8 @@ export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
 HERE="$(cd "$(dirname "$0")" && pwd)"
 REPO="$(cd "$HERE/../.." && pwd)"
 CACHE="${HEADNODE_IMAGE_CACHE:-/var/cache/headnode/image}"
-AGENT_JAR="${HEADNODE_AGENT_JAR:-$REPO/guest-image/agent/target/headnode-agent.jar}"
-UNITS="${HEADNODE_UNITS:-$REPO/guest-image/units}"
-AGENT_LAUNCHER="${HEADNODE_AGENT_LAUNCHER:-$REPO/bin/headnode-agent}"
+# the agent, its launcher, unit, modules-load file and agent.conf: the headnode-agent package (guest-image/agent-deb)
+AGENT_DEB="${HEADNODE_AGENT_DEB:-}"
 DEBUG="${HEADNODE_IMAGE_DEBUG:-0}"   # 1: root may log in on the serial console without a password
 SUITE=bookworm
 print_dir=0
@@ -48,12 +47,18 @@ mirror() {
 }
 MIRROR="$(mirror)"
 
-# The agent is part of the image: build its jar from this checkout when it is not there yet (a fresh clone).
-if [ ! -f "$AGENT_JAR" ] && [ -z "${HEADNODE_AGENT_JAR:-}" ]; then
-  log "building the agent jar (mvn package -pl guest-image/agent -am)"
-  (cd "$REPO" && mvn -B -q -ntp package -pl guest-image/agent -am -DskipTests) >&2
+# The agent is part of the image: build its package from this checkout when it is not there yet (a fresh clone) or
+# is older than the agent jar.
+if [ -z "$AGENT_DEB" ]; then
+  deb_glob() { ls -t "$REPO"/guest-image/agent-deb/target/headnode-agent_*_all.deb 2>/dev/null | head -1; }
+  AGENT_DEB="$(deb_glob)"
+  if [ -z "$AGENT_DEB" ] || [ "$REPO/guest-image/agent/target/headnode-agent.jar" -nt "$AGENT_DEB" ]; then
+    log "building the agent package (mvn package -pl guest-image/agent-deb -am)"
+    (cd "$REPO" && mvn -B -q -ntp package -pl guest-image/agent-deb -am -DskipTests) >&2
+    AGENT_DEB="$(deb_glob)"
+  fi
 fi
-[ -f "$AGENT_JAR" ] || { echo "build-image: no agent jar at $AGENT_JAR" >&2; exit 1; }
+[ -f "$AGENT_DEB" ] || { echo "build-image: no agent package at ${AGENT_DEB:-guest-image/agent-deb/target}" >&2; exit 1; }
 
 # Hash of everything that determines the result.
 input_hash() {
@@ -61,9 +66,7 @@ input_hash() {
     echo "suite=$SUITE mirror=$MIRROR debug=$DEBUG"
     (cd "$HERE" && find . -type f ! -name '*.md' -print0 | sort -z | xargs -0 sha256sum)
     (cd "$HERE" && find . -type l -printf '%p -> %l\n' | sort)
-    echo "agent $(sha256sum < "$AGENT_JAR")"
-    if [ -d "$UNITS" ]; then (cd "$UNITS" && find . -type f ! -name '*.md' -print0 | sort -z | xargs -0 -r sha256sum); fi
-    if [ -f "$AGENT_LAUNCHER" ]; then echo "launcher $(sha256sum < "$AGENT_LAUNCHER")"; fi
+    echo "agent $(sha256sum < "$AGENT_DEB")"
   } | sha256sum | cut -c1-16
 }
 HASH="$(input_hash)"
@@ -143,31 +146,13 @@ if [ "$DEBUG" = 1 ]; then chroot "$ROOT" passwd -d root >/dev/null; fi
 : > "$ROOT/etc/machine-id"
 rm -f "$ROOT/etc/resolv.conf"; : > "$ROOT/etc/resolv.conf"   # not the build host's
 
-# 4. The agent, as guest-image/units/README.md says: jar, launcher, unit (enabled), modules-load file, agent.conf.
-#    Whatever exists now is installed; the step stays, so a later build picks up what lands later.
-install -D -m 0644 "$AGENT_JAR" "$ROOT/usr/share/headnode/headnode-agent.jar"
-step "agent jar $(du -h "$AGENT_JAR" | cut -f1) installed"
-if [ -f "$AGENT_LAUNCHER" ]; then
-  install -D -m 0755 "$AGENT_LAUNCHER" "$ROOT/usr/local/bin/headnode-agent"
-else
-  log "WARNING: no launcher at $AGENT_LAUNCHER; using a plain java -jar"
-  printf '#!/bin/sh\nexec java -Xmx64m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -jar /usr/share/headnode/headnode-agent.jar "$@"\n' \
-    > "$ROOT/usr/local/bin/headnode-agent"
-  chmod 0755 "$ROOT/usr/local/bin/headnode-agent"
-fi
-for f in "$UNITS"/*.service "$UNITS"/*.timer; do
-  [ -f "$f" ] || continue
-  install -m 0644 "$f" "$ROOT/etc/systemd/system/$(basename "$f")"
-  chroot "$ROOT" systemctl enable "$(basename "$f")" >/dev/null 2>&1 || { log "cannot enable $(basename "$f")"; exit 1; }
-done
-for f in "$UNITS"/*.conf; do
-  [ -f "$f" ] || continue
-  case "$(basename "$f")" in
-    agent.conf) install -D -m 0644 "$f" "$ROOT/etc/headnode/agent.conf" ;;
-    *) install -D -m 0644 "$f" "$ROOT/etc/modules-load.d/$(basename "$f")" ;;
-  esac
-done
-[ -f "$ROOT/etc/systemd/system/headnode-agent.service" ] || log "WARNING: no headnode-agent.service in $UNITS"
+# 4. The agent: its Debian package, installed with dpkg (jar, launcher, unit enabled by its postinst, modules-load
+#    file, agent.conf); its dependencies are in packages.txt, so a missing one fails the build here.
+cp "$AGENT_DEB" "$ROOT/tmp/headnode-agent.deb"
+chroot "$ROOT" dpkg -i /tmp/headnode-agent.deb > "$WORK/agent-deb.log" 2>&1 || { cat "$WORK/agent-deb.log" >&2; exit 1; }
+rm -f "$ROOT/tmp/headnode-agent.deb"
+[ -L "$ROOT/etc/systemd/system/multi-user.target.wants/headnode-agent.service" ] || { log "headnode-agent.service is not enabled"; exit 1; }
+step "agent package $(basename "$AGENT_DEB") installed"
 
 # 4b. A class-data-sharing archive of the agent's classes (JVM start is the longest part of the boot under TCG):
 #     one training run of the agent in the chroot, on a throw-away share, touching nothing (no network, firewall,
@@ -286,8 +271,8 @@ echo "root=/dev/vda rootfstype=ext4 console=ttyS0,115200 net.ifnames=0 quiet" > 
   echo "mirror=$MIRROR"
   echo "kernel=$KVER"
   echo "packages=$PACKAGES"
-  echo "agent-jar=$( [ -f "$AGENT_JAR" ] && sha256sum < "$AGENT_JAR" | cut -c1-16 || echo absent)"
-  echo "units=$(ls "$UNITS" 2>/dev/null | paste -sd, -)"
+  echo "agent-deb=$(basename "$AGENT_DEB") $(sha256sum < "$AGENT_DEB" | cut -c1-16)"
+  echo "agent-jar=$(sha256sum < "$ROOT/usr/share/headnode/headnode-agent.jar" | cut -c1-16)"
   echo "rootfs-mb=$USED_MB"
   for f in headnode.qcow2 vmlinuz initrd.img lab-installer.img; do
     echo "size.$f=$(stat -c %s "$STAGE/$f")"

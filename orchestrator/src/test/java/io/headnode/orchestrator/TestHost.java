@@ -35,6 +35,17 @@ public final class TestHost {
         this.modules = c -> List.of(Modules.override(new HostModule(c), new ReconcileModule()).with(overrides));
     }
 
+    /** A host whose libvirt and bridges are the given fakes (nothing touches libvirtd or the kernel). */
+    public static TestHost withFakes(Path root, FakeHypervisor hv, FakeVlanNetwork net) throws IOException {
+        return new TestHost(root, "test:///default", List.of(), "br0", new com.google.inject.AbstractModule() {
+            @Override
+            protected void configure() {
+                bind(io.headnode.common.libvirt.Hypervisor.class).toInstance(hv);
+                bind(io.headnode.orchestrator.net.VlanNetwork.class).toInstance(net);
+            }
+        });
+    }
+
     /** Result of one CLI run. */
     public record Run(int exitCode, String out, String err) {
         @Override

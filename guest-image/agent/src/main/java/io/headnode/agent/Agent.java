@@ -11,10 +11,12 @@ import io.headnode.agent.status.StatusPublisher;
 import io.headnode.contract.AgentStatus;
 import io.headnode.contract.AgentStatus.Health;
 import io.headnode.contract.InstallRequest;
+import io.headnode.contract.AtomicFiles;
 import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.Executors;
@@ -67,8 +69,24 @@ public final class Agent implements AutoCloseable {
         Files.createDirectories(config.stateDir());
         Files.createDirectories(config.runDir());
         Files.createDirectories(config.localRequests());
+        removeLeftoverTempFiles();
         installs.load();
         loop.scheduleWithFixedDelay(this::safeTick, 0, config.pollInterval().toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * A crash (SIGKILL, power loss) between an atomic write's temp file and its rename leaves the temp file; the
+     * target is whole (old content). Removed once at start from every directory the agent writes into.
+     */
+    private void removeLeftoverTempFiles() throws IOException {
+        for (java.nio.file.Path d : List.of(config.stateDir(), config.localRequests(), config.runDir(), config.dhcpDir(), config.tftpRoot(),
+                config.pxelinuxCfg())) {
+            List<String> removed = AtomicFiles.removeLeftovers(d);
+            if (!removed.isEmpty()) {
+                LOG.info("removed {} temp file(s) an interrupted write left in {}: {}", removed.size(), d,
+                        removed.size() > 5 ? removed.subList(0, 5) + "..." : removed);
+            }
+        }
     }
 
     private void safeTick() {

@@ -23,6 +23,8 @@ import io.headnode.agent.install.PxeSync;
 import io.headnode.agent.install.RequestSpool;
 import io.headnode.agent.install.Tokens;
 import io.headnode.agent.net.Firewall;
+import io.headnode.agent.net.NeighbourTable;
+import io.headnode.agent.net.Neighbours;
 import io.headnode.agent.net.NetworkSetup;
 import io.headnode.agent.net.ServiceDaemons;
 import io.headnode.agent.render.Templates;
@@ -32,6 +34,7 @@ import io.headnode.agent.status.StatusPublisher;
 import io.headnode.agent.tftp.PxeConfigs;
 import io.headnode.common.exec.CommandRunner;
 import io.headnode.common.exec.ProcessCommandRunner;
+import io.headnode.common.iproute.IpRoute;
 import io.headnode.agent.tftp.TftpTree;
 import io.headnode.contract.ShareLayout;
 import io.headnode.power.PowerService;
@@ -102,14 +105,22 @@ public final class AgentModule extends AbstractModule {
                 Executors.newSingleThreadExecutor(daemon("install-disk")));
     }
 
+    /** Who holds which address on the private VLAN (the kernel's neighbour table), for the kickstart and callback routes. */
+    @Provides
+    @Singleton
+    Neighbours neighbours(AgentConfig c, CommandRunner runner) {
+        return new NeighbourTable(new IpRoute(runner, c.ip()), c.privateInterface());
+    }
+
     /** The apply steps, in order. */
     @Provides
     @Singleton
     ApplyPipeline applyPipeline(AgentConfig c, Templates templates, NetworkSetup network, AddressBook addresses, DhcpBackend dhcp,
-                                TftpTree tftp, ServiceDaemons daemons, Installs installs, Firewall firewall) {
+                                TftpTree tftp, ServiceDaemons daemons, Installs installs, Firewall firewall,
+                                Neighbours neighbours) {
         DhcpStep dhcpStep = new DhcpStep(c, addresses, dhcp);
         return new ApplyPipeline(List.of(new ProfileStep(c, templates), new NetworkStep(c, network), dhcpStep, new TftpStep(tftp),
-                new DaemonsStep(daemons), new InstallsStep(installs, dhcpStep), new HttpStep(c, installs), new FirewallStep(c, firewall)),
+                new DaemonsStep(daemons), new InstallsStep(installs, dhcpStep), new HttpStep(c, installs, neighbours), new FirewallStep(c, firewall)),
                 STEP_BACKOFF);
     }
 

@@ -29,8 +29,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The agent jar, run as it runs in the guest, inside a "headnode" namespace with real dhcpd, in.tftpd and radvd;
- * a "client" namespace on the private veth plays the nodes, a "public" namespace on the other veth plays the
- * outside world. Everything rooted in a temp directory; namespaces and daemons are removed afterwards.
+ * a "client" namespace on the private side plays the nodes, a second client ("intruder") on the same private
+ * bridge plays another host on the VLAN, a "public" namespace on the other veth plays the outside world. Everything rooted in a temp directory; namespaces and daemons are removed afterwards.
  *
  * <p>The namespaces and the agent are started once; every case is independent: {@link #knownState()} first brings
  * the agent back (running, ready, the baseline machines.txt applied) and the client to the baseline (cl-eth with
@@ -48,12 +48,16 @@ class AgentIT {
     static final String MAC_SPOOL = "52:54:00:aa:00:05";
     /** An install that power-cycles through a real BMC simulator on port 9623. */
     static final String MAC_BMC = "52:54:00:aa:00:06";
+    /** An install whose node's address a second host takes over. */
+    static final String MAC_TAKEOVER = "52:54:00:aa:00:08";
+    /** The second host on the VLAN (the intruder namespace's MAC). */
+    static final String INTRUDER_MAC = "52:54:00:ee:00:01";
     static final String UNLISTED = "52:54:00:bb:00:09";
     static final String SERVER = "10.100.0.1";
     static final String OTHER = "10.100.0.50";
     static final String BASELINE_MACHINES = String.join("", MAC1 + " 127.0.0.1:9\n", MAC_TFTP + " 127.0.0.1:9\n", MAC_KS + " 127.0.0.1:9\n",
-            MAC_CALLBACK + " 127.0.0.1:9\n", MAC_SPOOL + " 127.0.0.1:9\n", MAC_BMC + " 127.0.0.1:9623\n");
-    static final int BASELINE_COUNT = 6;
+            MAC_CALLBACK + " 127.0.0.1:9\n", MAC_SPOOL + " 127.0.0.1:9\n", MAC_BMC + " 127.0.0.1:9623\n", MAC_TAKEOVER + " 127.0.0.1:9\n");
+    static final int BASELINE_COUNT = 7;
     static final ObjectMapper JSON = new ObjectMapper();
     static final AtomicInteger REQUESTS = new AtomicInteger();
 
@@ -61,6 +65,7 @@ class AgentIT {
     static NetworkNamespace hn;
     static NetworkNamespace client;
     static NetworkNamespace pub;
+    static NetworkNamespace intruder;
     static Daemon agent;
     static Path conf;
     static byte[] kernel;
@@ -72,7 +77,17 @@ class AgentIT {
         hn = NetworkNamespace.create();
         client = NetworkNamespace.create();
         pub = NetworkNamespace.create();
-        hn.exec("ip", "link", "add", "hn-priv", "type", "veth", "peer", "name", "cl-eth", "netns", client.name());
+        intruder = NetworkNamespace.create();
+        // the private side is a bridge (the VLAN) with two hosts on it: the node(s) and another host
+        hn.exec("ip", "link", "add", "hn-priv", "type", "bridge");
+        hn.exec("ip", "link", "add", "hn-cl", "type", "veth", "peer", "name", "cl-eth", "netns", client.name());
+        hn.exec("ip", "link", "add", "hn-x", "type", "veth", "peer", "name", "x-eth", "netns", intruder.name());
+        for (String port : List.of("hn-cl", "hn-x")) {
+            hn.exec("ip", "link", "set", port, "master", "hn-priv");
+            hn.exec("ip", "link", "set", port, "up");
+        }
+        intruder.exec("ip", "link", "set", "x-eth", "address", INTRUDER_MAC);
+        intruder.exec("ip", "link", "set", "x-eth", "up");
         hn.exec("ip", "link", "add", "hn-pub", "type", "veth", "peer", "name", "pub-eth", "netns", pub.name());
         hn.exec("ip", "addr", "add", "192.0.2.1/24", "dev", "hn-pub");
         hn.exec("ip", "addr", "add", "2001:db8::1/64", "dev", "hn-pub", "nodad");
@@ -145,7 +160,7 @@ class AgentIT {
 
     @AfterAll
     static void tearDown() {
-        for (AutoCloseable c : new AutoCloseable[] {agent, client, pub, hn}) {
+        for (AutoCloseable c : new AutoCloseable[] {agent, client, intruder, pub, hn}) {
             try {
                 if (c != null) {
                     c.close();
@@ -206,7 +221,7 @@ class AgentIT {
     void kickstartOnlyForTheNodeAndKernelRangeOverHttp() throws Exception {
         requestInstall(MAC_KS);
         String node = address(MAC_KS);
-        clientAt(node, OTHER);
+        clientAs(MAC_KS, node, OTHER);
         String ksUrl = "http://" + SERVER + "/ks/" + pxeName(MAC_KS);
         CommandResult other = curl(OTHER, "-o", "/dev/null", "-w", "%{http_code}", ksUrl);
         assertThat(other.stdout()).isEqualTo("403");
@@ -228,7 +243,7 @@ class AgentIT {
     void forgedReplayedForeignAndTraversalRequestsChangeNothing() throws Exception {
         requestInstall(MAC_CALLBACK);
         String node = address(MAC_CALLBACK);
-        clientAt(node, OTHER);
+        clientAs(MAC_CALLBACK, node, OTHER);
         String token = token(curl(node, "-fsS", "http://" + SERVER + "/ks/" + pxeName(MAC_CALLBACK)).stdout());
         Path cfg = pxeConfig(MAC_CALLBACK);
         byte[] before = Files.readAllBytes(cfg);
@@ -272,7 +287,7 @@ class AgentIT {
         String fixed1 = address(MAC1);
 
         writeShareFile(machines, BASELINE_MACHINES + "52:54:00:aa:00:07 127.0.0.1");
-        awaitTrue(Duration.ofSeconds(10), () -> status().path("share").asText().startsWith("invalid: machines.txt:7: file: incomplete"), AgentIT::statusText);
+        awaitTrue(Duration.ofSeconds(10), () -> status().path("share").asText().startsWith("invalid: machines.txt:" + (BASELINE_COUNT + 1) + ": file: incomplete"), AgentIT::statusText);
         writeShareFile(machines, MAC1 + " 127.0.0.1:9\n52:54:00:zz:00:03 127.0.0.1:9\n");
         awaitTrue(Duration.ofSeconds(10), () -> status().path("share").asText().startsWith("invalid: machines.txt:2: mac:"), AgentIT::statusText);
         // several polls (300 ms apart) later, the last good state is still in force
@@ -363,7 +378,7 @@ class AgentIT {
         awaitTrue(Duration.ofSeconds(5), () -> Files.exists(cfg), AgentIT::statusText);
         // the node installs and calls back, from its own address
         String node = address(MAC_SPOOL);
-        clientAt(node);
+        clientAs(MAC_SPOOL, node);
         String token = token(curl(node, "-fsS", "http://" + SERVER + "/ks/" + pxeName(MAC_SPOOL)).stdout());
         assertThat(code(node, "-X", "POST", "--data", "token=" + token, "http://" + SERVER + "/boot-default/" + pxeName(MAC_SPOOL))).isEqualTo("200");
         assertThat(cfg).doesNotExist();
@@ -419,7 +434,72 @@ class AgentIT {
         }
     }
 
+    @Test
+    void aHostThatTakesOverTheNodesAddressButNotItsMacGetsNeitherKickstartNorCallback() throws Exception {
+        requestInstall(MAC_TAKEOVER);
+        String node = address(MAC_TAKEOVER);
+        String ks = "http://" + SERVER + "/ks/" + pxeName(MAC_TAKEOVER);
+        String callback = "http://" + SERVER + "/boot-default/" + pxeName(MAC_TAKEOVER);
+        clientAs(MAC_TAKEOVER, node);
+        String token = token(curl(node, "-fsS", ks).stdout());
+        Path cfg = pxeConfig(MAC_TAKEOVER);
+        byte[] before = Files.readAllBytes(cfg);
+
+        // the node goes quiet; the second host takes its address (and announces it, as a host bringing up an address does)
+        clientAt();
+        intruder.exec("ip", "addr", "add", node + "/24", "dev", "x-eth");
+        announce(intruder, "x-eth", node);
+        try {
+            assertThat(intruderCode(node, ks)).as("kickstart to the node's address from another MAC").isEqualTo("403");
+            assertThat(intruderCode(node, "-X", "POST", "--data", "token=" + token, callback)).as("callback with the stolen token").isEqualTo("403");
+        } finally {
+            intruder.exec("ip", "-4", "addr", "flush", "dev", "x-eth");
+        }
+        assertThat(agent.logText()).contains("kickstart for " + MAC_TAKEOVER + " from " + node + " refused: on the VLAN that address is held by "
+                + INTRUDER_MAC);
+        JsonNode m = machine(MAC_TAKEOVER);
+        assertThat(m.path("state").asText()).isEqualTo("installing");
+        assertThat(m.path("detail").asText()).as("the intruder's fetch counted no boot attempt").isEqualTo("installer booted (attempt 1)");
+        assertThat(Files.readAllBytes(cfg)).isEqualTo(before);
+
+        // the node comes back with its address: its callback is accepted
+        clientAt(node);
+        announce(client, "cl-eth", node);
+        assertThat(code(node, "-X", "POST", "--data", "token=" + token, callback)).isEqualTo("200");
+        assertThat(cfg).doesNotExist();
+    }
+
     // ---- helpers
+
+    /** A gratuitous ARP for {@code address} from {@code dev}: the VLAN's hosts (the head node) learn its MAC for it. */
+    static void announce(NetworkNamespace ns, String dev, String address) {
+        ns.run(Duration.ofSeconds(10), "busybox", "arping", "-U", "-c", "1", "-w", "1", "-I", dev, address);
+    }
+
+    static String intruderCode(String source, String... args) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("curl", "--max-time", "10", "--interface", source, "-sS", "-o", "/dev/null", "-w", "%{http_code}"));
+        cmd.addAll(List.of(args));
+        return intruder.run(Duration.ofSeconds(20), cmd.toArray(String[]::new)).stdout();
+    }
+
+    /**
+     * The client plays node {@code mac}: cl-eth carries that MAC and exactly these addresses. A changed MAC is
+     * announced (gratuitous ARP), as a host that comes up does, so the head node does not keep sending to the old one.
+     */
+    static void clientAs(String mac, String... addresses) {
+        boolean changed = !client.exec("cat", "/sys/class/net/cl-eth/address").stdout().strip().equals(mac);
+        if (changed) {
+            client.exec("ip", "link", "set", "cl-eth", "down");
+            client.exec("ip", "link", "set", "cl-eth", "address", mac);
+            client.exec("ip", "link", "set", "cl-eth", "up");
+        }
+        clientAt(addresses);
+        if (changed) {
+            for (String a : addresses) {
+                announce(client, "cl-eth", a);
+            }
+        }
+    }
 
     /** Requests an install through the share (as the host does) and waits until the agent took it up. */
     static void requestInstall(String mac) throws Exception {

@@ -96,16 +96,23 @@ class PxeBootIT {
         String second = boot(2, "Booting kernel failed");
         assertThat(second).doesNotContain("Booting from local disk");
 
-        // the installer's callback, from the node's address (the VM is off now; the client namespace takes its address)
+        // the installer's callback, from the node's address and MAC (the VM is off now; a veth port of br0 in the
+        // client namespace takes both: the agent answers only the MAC that holds the node's address)
         String address = fixedAddress();
-        client.exec("ip", "addr", "add", address + "/24", "dev", "br0");
-        CommandResult ks = client.run(Duration.ofSeconds(20), "curl", "-fsS", "--max-time", "10", "http://" + SERVER + "/ks/01-52-54-00-aa-00-07");
+        client.exec("ip", "link", "add", "cb0", "type", "veth", "peer", "name", "cb1");
+        client.exec("ip", "link", "set", "cb1", "master", "br0");
+        client.exec("ip", "link", "set", "cb1", "up");
+        client.exec("ip", "link", "set", "cb0", "address", MAC);
+        client.exec("ip", "addr", "add", address + "/24", "dev", "cb0");
+        client.exec("ip", "link", "set", "cb0", "up");
+        CommandResult ks = client.run(Duration.ofSeconds(20), "curl", "-fsS", "--max-time", "10", "--interface", address,
+                "http://" + SERVER + "/ks/01-52-54-00-aa-00-07");
         Matcher m = Pattern.compile("token=([A-Za-z0-9_-]{43})").matcher(ks.stdout());
         assertThat(m.find()).as(ks.stdout() + ks.stderr()).isTrue();
-        CommandResult cb = client.run(Duration.ofSeconds(20), "curl", "-sS", "--max-time", "10", "-o", "/dev/null", "-w", "%{http_code}",
+        CommandResult cb = client.run(Duration.ofSeconds(20), "curl", "-sS", "--max-time", "10", "--interface", address, "-o", "/dev/null", "-w", "%{http_code}",
                 "-X", "POST", "--data", "token=" + m.group(1), "http://" + SERVER + "/boot-default/01-52-54-00-aa-00-07");
         assertThat(cb.stdout()).isEqualTo("200");
-        client.exec("ip", "addr", "del", address + "/24", "dev", "br0");
+        client.exec("ip", "link", "delete", "cb0");
         assertThat(dir.resolve("tftpboot/pxelinux.cfg/01-52-54-00-aa-00-07")).doesNotExist();
         boot(3, "Booting from local disk");
     }

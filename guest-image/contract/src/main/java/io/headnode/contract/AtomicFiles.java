@@ -64,6 +64,32 @@ public final class AtomicFiles {
         }
     }
 
+    /** The temp file names {@link #write} makes: ".<target>.<digits>.tmp" ({@link Files#createTempFile}). */
+    private static final java.util.regex.Pattern TEMP = java.util.regex.Pattern.compile("\\..+\\.[0-9]+\\.tmp");
+
+    /**
+     * Removes the temp files that writes into {@code dir} left behind when the process died between creating the
+     * temp file and renaming it (a crash, SIGKILL, power loss): the target itself was never touched, so they hold
+     * nothing anyone needs. Only regular files named like {@link #write}'s temp files, not sub-directories. Call it
+     * at start, before anything writes into {@code dir}. Returns the names removed; a missing directory has none.
+     */
+    public static java.util.List<String> removeLeftovers(Path dir) throws IOException {
+        java.util.List<String> removed = new java.util.ArrayList<>();
+        if (!Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            return removed;
+        }
+        try (java.nio.file.DirectoryStream<Path> s = Files.newDirectoryStream(dir, ".*.tmp")) {
+            for (Path p : s) {
+                String name = p.getFileName().toString();
+                if (TEMP.matcher(name).matches() && Files.isRegularFile(p, java.nio.file.LinkOption.NOFOLLOW_LINKS) && Files.deleteIfExists(p)) {
+                    removed.add(name);
+                }
+            }
+        }
+        java.util.Collections.sort(removed);
+        return removed;
+    }
+
     private static boolean sameContent(Path target, byte[] content) throws IOException {
         try {
             if (Files.size(target) != content.length) {

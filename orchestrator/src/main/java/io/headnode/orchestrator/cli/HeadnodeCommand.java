@@ -20,7 +20,7 @@ import picocli.CommandLine.Option;
  * The root {@code headnode} command: global options and the one list of subcommands ({@link Main#SUBCOMMANDS}).
  * The injector is built once, on first use, from --config and --connect.
  */
-@Command(name = "headnode", mixinStandardHelpOptions = true, version = "headnode 0.1.0",
+@Command(name = "headnode", mixinStandardHelpOptions = true, versionProvider = ProjectVersion.class,
         description = "Creates, reconciles and deletes per-VLAN head nodes on libvirt.",
         exitCodeListHeading = "Exit codes:%n",
         exitCodeList = {"0:ok", "1:failed", "2:bad usage"})

@@ -7,8 +7,14 @@ import io.headnode.contract.MachineList;
 import io.headnode.contract.ShareLayout;
 import io.headnode.contract.Vlan;
 import io.headnode.orchestrator.share.ShareDirectory;
+import io.headnode.orchestrator.spec.HeadnodePaths;
+import io.headnode.orchestrator.status.AgentStatusReader;
+import io.headnode.orchestrator.status.AgentStatuses;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
@@ -24,9 +30,13 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code headnode install}: asks the VLAN's agent to (re)install nodes, by an install request in the share. */
+/**
+ * {@code headnode install}: asks the VLAN's agent to (re)install nodes, by an install request in the share; with
+ * {@code --wait}, follows them on the status channel until each is installed or failed ({@link InstallWait}).
+ */
 @Command(name = "install", mixinStandardHelpOptions = true, description = "Request a PXE install of listed nodes (by MAC) or --all.")
 public final class InstallCommand implements Callable<Integer> {
+    static final Duration DEFAULT_TIMEOUT = Duration.ofHours(1);
     private static final DateTimeFormatter STAMP = DateTimeFormatter.ofPattern("yyyyMMdd'T'HHmmss'Z'").withZone(ZoneOffset.UTC);
     @ParentCommand
     HeadnodeCommand root;
@@ -35,6 +45,12 @@ public final class InstallCommand implements Callable<Integer> {
 
     @Option(names = "--vlan", required = true, converter = VlanOption.class)
     Vlan vlan;
+
+    @Option(names = "--wait", description = "wait until every requested node is installed or failed, printing progress")
+    boolean await;
+    @Option(names = "--timeout", converter = IntervalOption.class, paramLabel = "INTERVAL",
+            description = "with --wait: give up after INTERVAL (e.g. 30m; default 1h); exit 1")
+    Duration timeout;
 
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
@@ -48,6 +64,9 @@ public final class InstallCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (timeout != null && !await) {
+            throw new UsageException("--timeout needs --wait");
+        }
         ShareLayout share = root.get(ShareDirectory.class).layout(vlan);
         if (!Files.exists(share.machines())) {
             throw new UsageException("VLAN " + vlan + " has no machines.txt (" + share.machines() + "): push one first");
@@ -68,11 +87,33 @@ public final class InstallCommand implements Callable<Integer> {
                 macs.add(mac);
             }
         }
-        String id = STAMP.format(Instant.now()) + "-" + UUID.randomUUID().toString().substring(0, 8);
+        Instant requestedAt = Instant.now();
+        String id = STAMP.format(requestedAt) + "-" + UUID.randomUUID().toString().substring(0, 8);
         InstallRequest request = new InstallRequest(id, target.all, macs);
         Path file = share.requests().resolve(request.fileName());
         AtomicFiles.write(file, request.render(), null);
-        cmd.commandLine().getOut().println("install request " + id + " written to " + file);
-        return 0;
+        PrintWriter out = cmd.commandLine().getOut();
+        out.println("install request " + id + " written to " + file);
+        out.flush();
+        if (!await) {
+            return 0;
+        }
+        List<MacAddress> waitFor = target.all ? listed.machines().stream().map(io.headnode.contract.Machine::mac).toList() : macs;
+        return await(waitFor, requestedAt, out) ? 0 : 1;
+    }
+
+    /** Follows the request on the status channel; true when every node was installed. */
+    private boolean await(List<MacAddress> macs, Instant requestedAt, PrintWriter out) throws Exception {
+        Path socket = root.get(HeadnodePaths.class).statusSocket(vlan);
+        Duration limit = timeout == null ? DEFAULT_TIMEOUT : timeout;
+        out.println("waiting up to " + IntervalOption.format(limit) + " for " + macs.size() + " node(s) (status channel " + socket + ")");
+        InstallWait wait = new InstallWait(t -> AgentStatusReader.readFresh(socket, t, Instant.now(), AgentStatuses.MAX_AGE),
+                Clock.systemUTC(), d -> Thread.sleep(d.toMillis()), ProgressLine.on(out));
+        InstallWait.Result r = wait.await(macs, requestedAt, limit);
+        r.nodes().forEach((mac, m) -> out.println("  " + mac + "  " + m.map(x -> x.state().word()).orElse("not listed by the agent")));
+        out.println(r.allInstalled() ? "all " + macs.size() + " node(s) installed"
+                : r.timedOut() ? "timed out after " + IntervalOption.format(limit) : "not every node was installed");
+        out.flush();
+        return r.allInstalled();
     }
 }

@@ -20,4 +20,10 @@ public final class IntervalOption implements ITypeConverter<Duration> {
         }
         return d;
     }
+
+    /** The shortest way to write {@code d} in this option's form: 1h, 30m, 45s. */
+    public static String format(Duration d) {
+        long s = d.toSeconds();
+        return s % 3600 == 0 && s > 0 ? s / 3600 + "h" : s % 60 == 0 && s > 0 ? s / 60 + "m" : s + "s";
+    }
 }

@@ -15,7 +15,7 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        System.exit(run(new HeadnodeCommand(), SUBCOMMANDS, new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        System.exit(run(new HeadnodeCommand(), SUBCOMMANDS, ProgressLine.stdout(), new PrintWriter(System.err, true), args));
     }
 
     /** Runs one command line; tests call this with their own root (modules) and writers. */
@@ -27,6 +27,7 @@ public final class Main {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> 1);
+        cl.setExecutionStrategy(new StrictExecution());
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("headnode: " + ex.getMessage());
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");

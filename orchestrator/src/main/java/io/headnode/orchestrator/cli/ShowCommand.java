@@ -19,6 +19,7 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,25 +87,9 @@ public final class ShowCommand implements Callable<Integer> {
             }
             out.printf("%-13s %s%n", "drift:", drift.isEmpty() ? "none" : "");
             drift.forEach(d -> out.println("  " + d));
-            status.ifPresentOrElse(a -> printAgent(out, a), () -> out.println("agent: no status"));
+            status.ifPresentOrElse(a -> AgentStatusText.print(out, a, Instant.now()), () -> out.println("agent: no status"));
         }
         out.flush();
         return 0;
-    }
-
-    /** The agent's status in a few lines: readiness, share, services not healthy, machine states. */
-    static void printAgent(PrintWriter out, AgentStatus a) {
-        out.printf("agent: %s, share %s, updated %s%n", a.ready() ? "ready" : "not ready", a.share(), a.updated() == null ? "-" : a.updated());
-        a.services().forEach((name, h) -> {
-            if (!h.healthy()) {
-                out.printf("  %-14s %-9s %s%n", name, h.state().word(), h.detail());
-            }
-        });
-        for (AgentStatus.MachineStatus m : a.machines()) {
-            out.printf("  %s  %-15s %-10s %s%n", m.mac(), m.address() == null ? "-" : m.address(), m.state().word(), m.detail());
-        }
-        if (a.omittedMachines() > 0) {
-            out.printf("  (%d more machines)%n", a.omittedMachines());
-        }
     }
 }

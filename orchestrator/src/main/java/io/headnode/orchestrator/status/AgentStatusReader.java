@@ -12,8 +12,10 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.function.Function;
+import java.util.function.Predicate;
 
 /**
  * Reads the guest agent's status channel: a virtio-serial port whose host end is a unix socket under the state dir.
@@ -29,21 +31,33 @@ public final class AgentStatusReader {
 
     /** The latest line that is a valid status, parsed into the contract's record. */
     public static Optional<AgentStatus> read(Path socket, Duration timeout) {
-        return latest(socket, timeout, line -> {
-            try {
-                return AgentStatus.parse(line);
-            } catch (IllegalArgumentException e) {
-                return null;
-            }
-        });
+        return latest(socket, timeout, AgentStatusReader::parseOrNull, s -> false);
+    }
+
+    /**
+     * The first valid status published less than {@code maxAge} before {@code now}, or, if none such arrives within
+     * {@code timeout}, the latest valid one. Returns as soon as a fresh line arrives (a line held back while no host
+     * listened may be old, so the first line alone is not enough): for commands that poll or read many VLANs.
+     */
+    public static Optional<AgentStatus> readFresh(Path socket, Duration timeout, Instant now, Duration maxAge) {
+        Instant oldest = now.minus(maxAge);
+        return latest(socket, timeout, AgentStatusReader::parseOrNull, s -> s.updated() != null && s.updated().isAfter(oldest));
+    }
+
+    private static AgentStatus parseOrNull(String line) {
+        try {
+            return AgentStatus.parse(line);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
     }
 
     /** The latest line that looks like a JSON object, as the agent wrote it. */
     public static Optional<String> latest(Path socket, Duration timeout) {
-        return latest(socket, timeout, line -> line.startsWith("{") && line.endsWith("}") ? line : null);
+        return latest(socket, timeout, line -> line.startsWith("{") && line.endsWith("}") ? line : null, s -> false);
     }
 
-    private static <T> Optional<T> latest(Path socket, Duration timeout, Function<String, T> accept) {
+    private static <T> Optional<T> latest(Path socket, Duration timeout, Function<String, T> accept, Predicate<T> enough) {
         if (!Files.exists(socket)) {
             return Optional.empty();
         }
@@ -81,6 +95,9 @@ public final class AgentStatusReader {
                     if (!overlong) {
                         T t = accept.apply(pending.toString(StandardCharsets.UTF_8).strip());
                         last = t == null ? last : t;
+                        if (t != null && enough.test(t)) {
+                            return Optional.of(t);
+                        }
                     }
                     pending.reset();
                     overlong = false;

@@ -2,13 +2,10 @@ package io.headnode.orchestrator.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.google.inject.AbstractModule;
 import io.headnode.contract.InstallRequest;
 import io.headnode.orchestrator.FakeHypervisor;
 import io.headnode.orchestrator.FakeVlanNetwork;
 import io.headnode.orchestrator.TestHost;
-import io.headnode.common.libvirt.Hypervisor;
-import io.headnode.orchestrator.net.VlanNetwork;
 import io.headnode.testing.Command;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -46,16 +43,33 @@ class CliTest {
     }
 
     @Test
+    void anUnknownSubcommandIsAUsageErrorEvenWithHelp() {
+        TestHost.Run hosts = host.cli("hosts", "--help");
+        assertThat(hosts.exitCode()).as(hosts.toString()).isEqualTo(2);
+        assertThat(hosts.err()).contains("headnode: Unmatched argument at index 0: 'hosts'").contains("Try 'headnode --help'.");
+        assertThat(hosts.out()).isEmpty();
+        TestHost.Run nosuch = host.cli("nosuch");
+        assertThat(nosuch.exitCode()).isEqualTo(2);
+        assertThat(nosuch.err()).contains("'nosuch'");
+        assertThat(host.cli("--help", "nosuch").exitCode()).isEqualTo(2);
+        assertThat(host.cli("show", "extra", "--help").exitCode()).isEqualTo(2);
+        assertThat(host.cli("machines", "nosuch", "--help").exitCode()).isEqualTo(2);
+        TestHost.Run none = host.cli();
+        assertThat(none.exitCode()).isEqualTo(2);
+
+        TestHost.Run help = host.cli("show", "--help");
+        assertThat(help.exitCode()).as(help.toString()).isZero();
+        assertThat(help.out()).contains("Usage: headnode show").contains("--vlan");
+        assertThat(help.err()).isEmpty();
+        assertThat(host.cli("machines", "push", "--help").exitCode()).isZero();
+        assertThat(host.cli("--help").out()).contains("Usage: headnode");
+    }
+
+    @Test
     void aDryRunPrintsTheLinesTheRealRunPrintsAndChangesNothing() throws Exception {
         FakeHypervisor hv = new FakeHypervisor();
         FakeVlanNetwork net = new FakeVlanNetwork();
-        TestHost faked = new TestHost(Files.createDirectories(tmp.resolve("faked")), "test:///default", List.of(), "br0", new AbstractModule() {
-            @Override
-            protected void configure() {
-                bind(Hypervisor.class).toInstance(hv);
-                bind(VlanNetwork.class).toInstance(net);
-            }
-        });
+        TestHost faked = TestHost.withFakes(Files.createDirectories(tmp.resolve("faked")), hv, net);
         Path image = tmp.resolve("base.qcow2");
         Command.check("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M");
         String[] create = {"create", "--vlan", "12", "--image", image.toString()};
@@ -154,6 +168,9 @@ class CliTest {
         assertThat(unknown.exitCode()).isEqualTo(2);
         assertThat(unknown.err()).contains("MAC aa:bb:cc:dd:ee:09 is not in");
         assertThat(host.cli("install", "--vlan", "10").exitCode()).isEqualTo(2);
+        TestHost.Run timeoutAlone = host.cli("install", "--vlan", "10", "--all", "--timeout", "5m");
+        assertThat(timeoutAlone.exitCode()).isEqualTo(2);
+        assertThat(timeoutAlone.err()).contains("--timeout needs --wait");
         List<Path> files;
         try (Stream<Path> s = Files.list(host.shareDir(10).resolve(InstallRequest.DIRECTORY))) {
             files = s.sorted().toList();
@@ -170,6 +187,16 @@ class CliTest {
         assertThat(requests).anySatisfy(r -> assertThat(r.all()).isTrue());
         assertThat(requests).anySatisfy(r -> assertThat(r.macs()).extracting(Object::toString).containsExactly("aa:bb:cc:dd:ee:02"));
         assertThat(requests.get(0).id()).isNotEqualTo(requests.get(1).id());
+    }
+
+    @Test
+    void installWaitWithNoAgentGivesUpAtItsTimeoutAndExitsOne() throws Exception {
+        Files.createDirectories(host.shareDir(10));
+        host.cli("machines", "push", "--vlan", "10", write("m.txt", "aa:bb:cc:dd:ee:01 10.0.0.1\n").toString());
+        TestHost.Run r = host.cli("install", "--vlan", "10", "--all", "--wait", "--timeout", "1s");
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(1);
+        assertThat(r.out()).contains("waiting up to 1s for 1 node(s)").contains("waiting for the agent's status\n")
+                .contains("  aa:bb:cc:dd:ee:01  not listed by the agent\n").endsWith("timed out after 1s\n").doesNotContain("\r");
     }
 
     @Test

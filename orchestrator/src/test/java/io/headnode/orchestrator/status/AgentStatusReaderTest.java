@@ -89,4 +89,31 @@ class AgentStatusReaderTest {
             assertThat(AgentStatusReader.read(sock, Duration.ofMillis(200))).isEmpty();
         }
     }
+
+    @Test
+    void readFreshSkipsAHeldBackOldLineAndReturnsAtTheFirstFreshOneWithoutWaitingForTheTimeout() throws Exception {
+        Instant now = Instant.parse("2026-11-25T02:00:00Z");
+        AgentStatus old = new AgentStatus(false, AgentStatus.Share.missing(), null, List.of(), 0, Map.of(), now.minusSeconds(3600));
+        AgentStatus fresh = new AgentStatus(true, AgentStatus.Share.mounted(), new Vlan(100), List.of(), 0, Map.of(), now.minusSeconds(3));
+        Path sock = tmp.resolve("s");
+        CountDownLatch done = new CountDownLatch(1);
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            Thread t = serve(server, done, (old.toJson() + "\n" + fresh.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+            long start = System.nanoTime();
+            assertThat(AgentStatusReader.readFresh(sock, Duration.ofSeconds(30), now, Duration.ofSeconds(20))).contains(fresh);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            done.countDown();
+            t.join();
+        }
+        CountDownLatch done2 = new CountDownLatch(1);
+        Path onlyOld = tmp.resolve("old");
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(onlyOld));
+            Thread t = serve(server, done2, (old.toJson() + "\n").getBytes(StandardCharsets.UTF_8));
+            assertThat(AgentStatusReader.readFresh(onlyOld, Duration.ofMillis(300), now, Duration.ofSeconds(20))).contains(old);
+            done2.countDown();
+            t.join();
+        }
+    }
 }

@@ -1,8 +1,9 @@
 package io.headnode.lab;
 
 import io.headnode.common.exec.CommandResult;
-import io.headnode.common.exec.CommandRunner;
+import io.headnode.common.exec.CommandSpec;
 import io.headnode.common.exec.ProcessCommandRunner;
+import io.headnode.orchestrator.cli.TextTable;
 import io.headnode.orchestrator.config.HostConfigFile;
 import io.headnode.common.libvirt.Hypervisor;
 import io.headnode.common.libvirt.RunState;
@@ -31,13 +32,15 @@ import java.util.Optional;
 public final class Lab {
     private final LabSettings settings;
     private final LabLog log;
-    private final CommandRunner runner = new ProcessCommandRunner();
+    private final ProcessCommandRunner runner = new ProcessCommandRunner();
     private final LabState state;
     private final LabLibvirt libvirt;
     private final LabDhcp dhcp;
     private final LabBmcs bmcs;
     private final LabNodes nodes;
     private final LabFiles files;
+
+    private static final String BUILD_PREFIX = "build-image: ";
 
     public Lab(LabSettings settings, PrintWriter out) {
         this.settings = Objects.requireNonNull(settings, "settings is null");
@@ -140,7 +143,13 @@ public final class Lab {
 
     private Path buildImage(Path script) {
         log.step("building the head-node image (cached by input hash)");
-        CommandResult r = runner.run(List.of(script.toString(), "--cache", settings.imageCache().toString()), Duration.ofMinutes(30)).orThrow();
+        // the script reports its stages on stderr ("build-image: [12s] debootstrap ..."): shown as they happen
+        CommandResult r = runner.run(CommandSpec.of(List.of(script.toString(), "--cache", settings.imageCache().toString()), Duration.ofMinutes(30)),
+                line -> {
+                    if (line.startsWith(BUILD_PREFIX)) {
+                        log.print(line.substring(BUILD_PREFIX.length()));
+                    }
+                }).orThrow();
         List<String> lines = r.stdout().lines().toList();
         if (lines.isEmpty()) {
             throw new LabException(script + " printed no output directory");
@@ -177,16 +186,18 @@ public final class Lab {
         }
         if (libvirtd.isPresent() && Files.exists(settings.orchestratorConfig())) {
             HeadnodeCli.Result show = new HeadnodeCli(settings.orchestratorConfig()).run("show", "--vlan", settings.vlan().toString());
+            log.line("head node  (headnode show --vlan %s)", settings.vlan());
             log.print(show.exitCode() == 0 ? show.out() : "head node: " + show.err());
+            TextTable table = TextTable.of("NODE", "MAC", "DOMAIN", "PROGRESS (serial console)");
             try (Hypervisor h = libvirt.connect()) {
                 for (int i = 1; i <= LabSettings.MAX_NODES; i++) {
                     Optional<RunState> s = nodes.state(h, i);
                     if (s.isPresent()) {
-                        log.line("node       %s %s: %s, %s", settings.nodeName(i), settings.nodeMac(i),
-                                s.get().name().toLowerCase(Locale.ROOT), nodes.progress(i).description());
+                        table.row(settings.nodeName(i), settings.nodeMac(i), s.get().name().toLowerCase(Locale.ROOT), nodes.progress(i).description());
                     }
                 }
             }
+            log.line("%s", table.render("").stripTrailing());
         }
         return ns.isPresent() && libvirtd.isPresent();
     }

@@ -1,6 +1,8 @@
 package io.headnode.lab;
 
 import io.headnode.contract.Vlan;
+import io.headnode.orchestrator.cli.ProgressLine;
+import io.headnode.orchestrator.cli.StrictExecution;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +51,7 @@ public final class LabCommand implements Runnable {
     CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(run(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args));
+        System.exit(run(ProgressLine.stdout(), new PrintWriter(System.err, true), args));
     }
 
     static int run(PrintWriter out, PrintWriter err, String... args) {
@@ -57,6 +59,7 @@ public final class LabCommand implements Runnable {
         cl.setOut(out);
         cl.setErr(err);
         cl.setExitCodeExceptionMapper(e -> 1);
+        cl.setExecutionStrategy(new StrictExecution());
         cl.setParameterExceptionHandler((ex, a) -> {
             err.println("headnode lab: " + ex.getMessage());
             err.println("Try '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help'.");

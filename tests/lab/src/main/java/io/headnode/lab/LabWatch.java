@@ -1,10 +1,14 @@
 package io.headnode.lab;
 
+import io.headnode.contract.AgentStatus;
+import io.headnode.orchestrator.cli.AgentStatusText;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import io.headnode.orchestrator.status.AgentStatusReader;
+import io.headnode.orchestrator.status.AgentStatuses;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -32,13 +36,17 @@ final class LabWatch {
     double agent(HeadnodePaths paths, long deadline) {
         Path socket = paths.statusSocket(settings.vlan());
         while (System.nanoTime() < deadline) {
-            Optional<String> s = Files.exists(socket) ? AgentStatusReader.latest(socket, Duration.ofSeconds(2)) : Optional.empty();
-            if (s.isPresent() && !s.get().isBlank()) {
-                log.step("agent status: " + abbreviate(s.get(), 300));
+            log.waiting("waiting for the head node's agent to report on its status channel");
+            Optional<AgentStatus> s = Files.exists(socket)
+                    ? AgentStatusReader.readFresh(socket, Duration.ofSeconds(2), Instant.now(), AgentStatuses.MAX_AGE) : Optional.empty();
+            if (s.isPresent()) {
+                log.doneWaiting();
+                log.step("agent status: " + AgentStatusText.summary(s.get()));
                 return log.elapsed();
             }
             pause(AGENT_POLL);
         }
+        log.doneWaiting();
         String console = LabNodes.console(paths.consoleLog(settings.vlan()));
         throw new LabException("the head node's agent did not report within the timeout; console: "
                 + console.substring(Math.max(0, console.length() - 1500)));
@@ -64,9 +72,11 @@ final class LabWatch {
                 }
             }
             if (!finished) {
+                log.waiting(summary(last));
                 pause(NODE_POLL);
             }
         }
+        log.doneWaiting();
         List<NodeProgress> progress = new ArrayList<>();
         List<Double> doneAt = new ArrayList<>();
         for (int i = 1; i <= settings.nodes(); i++) {
@@ -81,6 +91,20 @@ final class LabWatch {
         return new Outcome(progress, doneAt);
     }
 
+    /** "1 of 2 node(s) done; hnlab-node1: installer running". */
+    String summary(NodeProgress[] last) {
+        StringBuilder b = new StringBuilder();
+        int done = 0;
+        for (int i = 1; i <= settings.nodes(); i++) {
+            if (last[i] == NodeProgress.BOOTED_FROM_DISK || last[i] == NodeProgress.FAILED) {
+                done++;
+            } else {
+                b.append("; ").append(settings.nodeName(i)).append(": ").append(last[i] == null ? "-" : last[i].description());
+            }
+        }
+        return done + " of " + settings.nodes() + " node(s) done" + b;
+    }
+
     private static void pause(Duration d) {
         try {
             Thread.sleep(d.toMillis());
@@ -90,7 +114,4 @@ final class LabWatch {
         }
     }
 
-    static String abbreviate(String s, int max) {
-        return s.length() <= max ? s : s.substring(0, max) + "...";
-    }
 }

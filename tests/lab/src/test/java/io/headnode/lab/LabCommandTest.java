@@ -37,4 +37,16 @@ class LabCommandTest {
         assertThat(code).isEqualTo(2);
         assertThat(err.toString()).contains("outside 1..4");
     }
+
+    @Test
+    void anUnknownSubcommandIsAUsageErrorEvenWithHelp() {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        assertThat(LabCommand.run(new PrintWriter(out, true), new PrintWriter(err, true), "nosuch", "--help")).isEqualTo(2);
+        assertThat(err.toString()).contains("'nosuch'");
+        assertThat(out.toString()).isEmpty();
+        StringWriter help = new StringWriter();
+        assertThat(LabCommand.run(new PrintWriter(help, true), new PrintWriter(new StringWriter(), true), "status", "--help")).isZero();
+        assertThat(help.toString()).contains("Usage: lab status");
+    }
 }

@@ -43,13 +43,22 @@ public final class ApplyPipeline implements AutoCloseable {
         this.backoff = Objects.requireNonNull(backoff, "backoff is null");
     }
 
+    /**
+     * Whether {@code t}'s backoff is still running at {@code now}. The times come from the wall clock: when it jumps
+     * back, the retry would lie further ahead than one backoff; then the backoff counts as passed (else a jump back of
+     * an hour would hold a failed step for an hour). A jump forward only retries early.
+     */
+    private boolean waiting(Track t, Instant now) {
+        return now.isBefore(t.retryAt) && !t.retryAt.isAfter(now.plus(backoff));
+    }
+
     /** Runs the steps that are due for {@code share}; true once every step has applied it. */
     public synchronized boolean run(ShareSnapshot share, Instant now) {
         for (Track t : tracks) {
             if (share.equals(t.done)) {
                 continue;
             }
-            if (t.failure != null && share.equals(t.attempted) && now.isBefore(t.retryAt)) {
+            if (t.failure != null && share.equals(t.attempted) && waiting(t, now)) {
                 if (t.step.gates()) {
                     return false;
                 }

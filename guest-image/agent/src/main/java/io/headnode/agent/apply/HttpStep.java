@@ -5,6 +5,7 @@ import io.headnode.agent.http.AgentRoutes;
 import io.headnode.agent.http.HttpServer;
 import io.headnode.agent.http.StaticFiles;
 import io.headnode.agent.install.InstallEndpoints;
+import io.headnode.agent.net.Neighbours;
 import io.headnode.agent.share.ShareSnapshot;
 import io.headnode.contract.AgentStatus.Health;
 import java.io.IOException;
@@ -17,12 +18,14 @@ import java.util.Objects;
 public final class HttpStep implements ApplyStep {
     private final AgentConfig config;
     private final InstallEndpoints installs;
+    private final Neighbours neighbours;
     private HttpServer server;
     private volatile String bound;
 
-    public HttpStep(AgentConfig config, InstallEndpoints installs) {
+    public HttpStep(AgentConfig config, InstallEndpoints installs, Neighbours neighbours) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.installs = Objects.requireNonNull(installs, "installs is null");
+        this.neighbours = Objects.requireNonNull(neighbours, "neighbours is null");
     }
 
     @Override
@@ -45,7 +48,7 @@ public final class HttpStep implements ApplyStep {
         close();
         try {
             server = new HttpServer(new InetSocketAddress(ip, config.httpPort()), config.httpThreads(), config.httpRequestTimeout(),
-                    new AgentRoutes(new StaticFiles(config.tftpRoot()), installs));
+                    new AgentRoutes(new StaticFiles(config.tftpRoot()), installs, neighbours));
             bound = want;
             return StepResult.of(List.of("listening on " + want));
         } catch (IOException e) {

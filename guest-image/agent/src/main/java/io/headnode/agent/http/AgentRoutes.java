@@ -2,22 +2,33 @@ package io.headnode.agent.http;
 
 import io.headnode.agent.install.InstallEndpoints;
 import io.headnode.agent.install.Tokens;
+import io.headnode.agent.net.Neighbours;
 import io.headnode.contract.MacAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
 
 /**
  * The agent's HTTP routes: {@code GET /ks/01-aa-bb-cc-dd-ee-ff} (the node's kickstart), {@code POST
  * /boot-default/01-aa-bb-cc-dd-ee-ff} with body {@code token=...} (the installer's callback), and everything else
  * as static files from the tftpboot tree (GET and HEAD only). The install side is reached through
  * {@link InstallEndpoints} only.
+ *
+ * <p>A kickstart or callback for a MAC is handed on only when the request's source address is held by that MAC on
+ * the VLAN, as the kernel's neighbour table says ({@link Neighbours}); otherwise 403 (503 when the table cannot be
+ * read), and the install is not touched (no boot attempt counted). A host that takes over a node's address but not
+ * its MAC gets nothing. The lookup is I/O: it runs here, on a route handler thread, never on an HTTP I/O thread.
  */
 public final class AgentRoutes implements HttpHandler {
+    private static final Logger LOG = LoggerFactory.getLogger(AgentRoutes.class);
     private static final Pattern KS = Pattern.compile("/ks/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private static final Pattern CALLBACK = Pattern.compile("/boot-default/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private final StaticFiles files;
@@ -27,10 +38,12 @@ public final class AgentRoutes implements HttpHandler {
      */
     private static final long CALLBACK_WAIT_SECONDS = 4;
     private final InstallEndpoints installs;
+    private final Neighbours neighbours;
 
-    public AgentRoutes(StaticFiles files, InstallEndpoints installs) {
+    public AgentRoutes(StaticFiles files, InstallEndpoints installs, Neighbours neighbours) {
         this.files = Objects.requireNonNull(files, "files is null");
         this.installs = Objects.requireNonNull(installs, "installs is null");
+        this.neighbours = Objects.requireNonNull(neighbours, "neighbours is null");
     }
 
     @Override
@@ -48,7 +61,12 @@ public final class AgentRoutes implements HttpHandler {
             if (token == null) {
                 return HttpResponse.text(400, "expected token=...\n");
             }
-            InstallEndpoints.Answer a = await(installs.callback(MacAddress.parse(m.group(1)), req.remoteAddress(), token));
+            MacAddress mac = MacAddress.parse(m.group(1));
+            HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), "install callback");
+            if (refused != null) {
+                return refused;
+            }
+            InstallEndpoints.Answer a = await(installs.callback(mac, req.remoteAddress(), token));
             return HttpResponse.text(a.status(), a.body());
         }
         if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
@@ -59,10 +77,36 @@ public final class AgentRoutes implements HttpHandler {
             if (!m.matches()) {
                 return HttpResponse.text(404, "not found\n");
             }
-            InstallEndpoints.Answer a = installs.kickstart(MacAddress.parse(m.group(1)), req.remoteAddress());
+            MacAddress mac = MacAddress.parse(m.group(1));
+            HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), "kickstart");
+            if (refused != null) {
+                return refused;
+            }
+            InstallEndpoints.Answer a = installs.kickstart(mac, req.remoteAddress());
             return HttpResponse.text(a.status(), a.body());
         }
         return files.serve(req);
+    }
+
+    /** Null when {@code source} is held by {@code mac} on the VLAN; else the refusal (logged once per request). */
+    private HttpResponse unlessHeldBy(MacAddress mac, String source, String what) {
+        Optional<MacAddress> holder;
+        try {
+            holder = neighbours.macOf(source);
+        } catch (RuntimeException e) {
+            try (var c = MDC.putCloseable("mac", mac.value())) {
+                LOG.warn("{} for {} from {} refused: cannot read the neighbour table: {}", what, mac, source, e.toString());
+            }
+            return HttpResponse.text(503, "cannot check the source's MAC\n");
+        }
+        if (holder.isPresent() && holder.get().equals(mac)) {
+            return null;
+        }
+        try (var c = MDC.putCloseable("mac", mac.value())) {
+            LOG.warn("{} for {} from {} refused: on the VLAN that address is held by {}, not by the node", what, mac, source,
+                    holder.map(MacAddress::value).orElse("no resolved MAC"));
+        }
+        return HttpResponse.text(403, "forbidden\n");
     }
 
     /**

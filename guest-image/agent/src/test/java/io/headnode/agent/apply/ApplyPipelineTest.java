@@ -96,6 +96,19 @@ class ApplyPipelineTest {
     }
 
     @Test
+    void aWallClockJumpBackDoesNotHoldAFailedStepForTheLengthOfTheJump() {
+        Scripted gate = new Scripted("gate", true, new StepResult.Failed("rejected"), new StepResult.Failed("still rejected"));
+        ApplyPipeline p = new ApplyPipeline(List.of(gate), BACKOFF);
+        assertThat(p.run(S1, T0)).isFalse();
+        assertThat(p.run(S1, T0.minusSeconds(3600))).as("an hour back: retried now").isFalse();
+        assertThat(runs).containsExactly("gate", "gate");
+        assertThat(p.run(S1, T0.minusSeconds(3600 - 29))).as("the new backoff runs from the new time").isFalse();
+        assertThat(runs).containsExactly("gate", "gate");
+        assertThat(p.run(S1, T0.plusSeconds(7200))).as("forward: retried").isTrue();
+        assertThat(runs).containsExactly("gate", "gate", "gate");
+    }
+
+    @Test
     void aFailedStepThatDoesNotGateLetsTheRestRunAndIsRetriedAlone() {
         Scripted soft = new Scripted("soft", false, new StepResult.Failed("incomplete"));
         Scripted last = new Scripted("last", false);

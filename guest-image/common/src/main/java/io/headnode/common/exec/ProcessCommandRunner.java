@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -27,6 +28,7 @@ public final class ProcessCommandRunner implements CommandRunner {
     private static final Logger log = LoggerFactory.getLogger(ProcessCommandRunner.class);
     private static final File DEV_NULL = new File("/dev/null");
     private static final long REAP_SECONDS = 5;
+    static final long FOLLOW_MILLIS = 200;
     private final List<String> prefix;
 
     public ProcessCommandRunner(List<String> prefix) {
@@ -44,6 +46,16 @@ public final class ProcessCommandRunner implements CommandRunner {
 
     @Override
     public CommandResult run(CommandSpec spec) {
+        return run(spec, null);
+    }
+
+    /**
+     * Runs {@code spec} like {@link #run(CommandSpec)} and, while it runs, hands each complete line it writes to
+     * standard error to {@code errorLines} (read back from the temporary file about every {@link #FOLLOW_MILLIS} ms,
+     * on the calling thread): for long commands whose stages a person follows, e.g. the image build. The result
+     * still holds all of standard error.
+     */
+    public CommandResult run(CommandSpec spec, Consumer<String> errorLines) {
         List<String> full = new ArrayList<>(prefix);
         full.addAll(spec.argv());
         String line = String.join(" ", full);
@@ -64,7 +76,7 @@ public final class ProcessCommandRunner implements CommandRunner {
             spec.directory().ifPresent(d -> pb.directory(d.toFile()));
             Process p = start(pb, full);
             try {
-                if (!p.waitFor(spec.timeout().toMillis(), TimeUnit.MILLISECONDS)) {
+                if (!await(p, spec.timeout().toMillis(), errorLines == null ? null : new LineFollower(err, errorLines))) {
                     killTree(p);
                     throw new CommandException(CommandException.Kind.TIMED_OUT, line + " timed out after " + describe(spec.timeout().toMillis()), null);
                 }
@@ -84,6 +96,68 @@ public final class ProcessCommandRunner implements CommandRunner {
                     log.warn("cannot delete {}: {}", t, e.toString());
                 }
             }
+        }
+    }
+
+    /** Waits for {@code p} up to {@code millis}; with a follower, in slices, passing on new lines. False on timeout. */
+    private static boolean await(Process p, long millis, LineFollower follower) throws InterruptedException, IOException {
+        if (follower == null) {
+            return p.waitFor(millis, TimeUnit.MILLISECONDS);
+        }
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(millis);
+        while (true) {
+            long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+            boolean exited = p.waitFor(Math.max(0, Math.min(FOLLOW_MILLIS, left)), TimeUnit.MILLISECONDS);
+            follower.poll(exited);
+            if (exited) {
+                return true;
+            }
+            if (left <= 0) {
+                return false;
+            }
+        }
+    }
+
+    /** Passes on the complete lines appended to a file since the last poll (at most {@link #MAX_OUTPUT} bytes in all). */
+    private static final class LineFollower {
+        private final Path file;
+        private final Consumer<String> lines;
+        private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
+        private long position;
+
+        LineFollower(Path file, Consumer<String> lines) {
+            this.file = file;
+            this.lines = lines;
+        }
+
+        void poll(boolean last) throws IOException {
+            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
+                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8192);
+                while (position < MAX_OUTPUT) {
+                    buf.clear();
+                    int n = ch.read(buf, position);
+                    if (n <= 0) {
+                        break;
+                    }
+                    position += n;
+                    for (int i = 0; i < n; i++) {
+                        byte b = buf.get(i);
+                        if (b == '\n') {
+                            emit();
+                        } else {
+                            partial.write(b);
+                        }
+                    }
+                }
+            }
+            if (last && partial.size() > 0) {
+                emit();
+            }
+        }
+
+        private void emit() {
+            lines.accept(partial.toString(StandardCharsets.UTF_8));
+            partial.reset();
         }
     }
 

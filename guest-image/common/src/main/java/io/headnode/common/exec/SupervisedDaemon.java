@@ -64,7 +64,8 @@ public final class SupervisedDaemon {
             noteExit(daemon, now);
             daemon = null;
         }
-        if (argv == null || now.isBefore(nextStart)) {
+        // a restart further ahead than the longest backoff means the wall clock went back: the backoff has passed
+        if (argv == null || now.isBefore(nextStart) && !nextStart.isAfter(now.plus(MAX_BACKOFF))) {
             return false;
         }
         try {

@@ -51,7 +51,31 @@ public final class IpJson {
         return Collections.unmodifiableMap(out);
     }
 
+    /** {@code ip -json neigh show dev DEV}: the device's neighbour entries, in the kernel's order. */
+    public static List<Neighbour> neighbours(String json) {
+        List<Neighbour> out = new ArrayList<>();
+        for (JsonNode n : parse(json, "neigh show")) {
+            if (!n.hasNonNull("dst")) {
+                throw new CommandException("ip -json neigh show printed an entry without dst: " + n);
+            }
+            List<String> states = new ArrayList<>();
+            n.path("state").forEach(s -> states.add(s.asText()));
+            out.add(new Neighbour(n.get("dst").asText(), text(n, "lladdr"), states));
+        }
+        return List.copyOf(out);
+    }
+
     private static JsonNode array(String json, String what) {
+        JsonNode root = parse(json, what);
+        for (JsonNode n : root) {
+            if (n.path("ifname").asText("").isEmpty()) {
+                throw new CommandException("ip -json " + what + " printed an interface without ifname: " + n);
+            }
+        }
+        return root;
+    }
+
+    private static JsonNode parse(String json, String what) {
         JsonNode root;
         try {
             root = JSON.readTree(json);
@@ -64,11 +88,6 @@ public final class IpJson {
         if (!root.isArray()) {
             throw new CommandException("ip -json " + what + " printed " + root.getNodeType().name().toLowerCase(Locale.ROOT)
                     + ", not an array");
-        }
-        for (JsonNode n : root) {
-            if (n.path("ifname").asText("").isEmpty()) {
-                throw new CommandException("ip -json " + what + " printed an interface without ifname: " + n);
-            }
         }
         return root;
     }

@@ -36,6 +36,14 @@ public final class IpRoute {
         return IpJson.addresses(read("-json", "addr", "show"));
     }
 
+    /**
+     * The neighbour table of {@code dev} ({@code ip -json neigh show dev DEV}): which MAC holds which address on that
+     * link, as the kernel last learned it. One netlink dump; cost grows with the table (about 70 bytes of JSON per entry).
+     */
+    public List<Neighbour> neighbours(String dev) {
+        return IpJson.neighbours(read("-json", "neigh", "show", "dev", dev));
+    }
+
     public void addBridge(String bridge) {
         change("link", "add", "name", bridge, "type", "bridge");
     }

@@ -84,4 +84,25 @@ class ProcessCommandRunnerTest {
         assertThat(r.exitCode()).isZero();
         assertThat(r.stdout()).isEqualTo("ok\uFFFD\n");
     }
+
+    @Test
+    void followedStandardErrorLinesArriveWhileTheCommandRuns(@TempDir Path dir) throws Exception {
+        Path flag = dir.resolve("seen");
+        List<String> lines = new java.util.ArrayList<>();
+        // the command waits until its first line was passed on: if lines came only at its exit, it would time out
+        CommandSpec spec = CommandSpec.of(List.of("sh", "-c", "echo 'stage 1' >&2; while [ ! -e " + flag + " ]; do sleep 0.05; done;"
+                + " echo out; printf 'stage 2\\nlast, no newline' >&2"), Duration.ofSeconds(20));
+        CommandResult r = runner.run(spec, line -> {
+            lines.add(line);
+            try {
+                Files.createFile(flag);
+            } catch (java.io.IOException e) {
+                // created already
+            }
+        });
+        assertThat(r.exitCode()).isZero();
+        assertThat(lines).containsExactly("stage 1", "stage 2", "last, no newline");
+        assertThat(r.stderr()).isEqualTo("stage 1\nstage 2\nlast, no newline");
+        assertThat(r.stdout()).isEqualTo("out\n");
+    }
 }

@@ -59,6 +59,20 @@ class SupervisedDaemonTest {
     }
 
     @Test
+    void aWallClockJumpBackDoesNotHoldARestartForTheLengthOfTheJump() {
+        d = new SupervisedDaemon("crasher", dir.resolve("crasher.log"), clock);
+        d.setCommand(List.of("sh", "-c", "exit 3"));
+        assertThat(d.ensureRunning()).isTrue();
+        crashSeen();
+        clock.advance(Duration.ofHours(-1));
+        assertThat(d.ensureRunning()).as("an hour back: restarted now, not in an hour").isTrue();
+        assertThat(d.starts()).isEqualTo(2);
+        crashSeen();
+        clock.advance(Duration.ofHours(2));
+        assertThat(d.ensureRunning()).as("forward: the backoff has passed").isTrue();
+    }
+
+    @Test
     void backoffNeverExceedsItsCap() {
         d = new SupervisedDaemon("crasher", dir.resolve("crasher.log"), clock);
         d.setCommand(List.of("false"));

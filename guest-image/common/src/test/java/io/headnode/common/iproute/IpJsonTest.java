@@ -56,6 +56,22 @@ class IpJsonTest {
     }
 
     @Test
+    void neighboursGiveTheResolvedMacOnlyForUsableEntries() throws Exception {
+        java.util.List<Neighbour> all = IpJson.neighbours(recorded("neigh-show.json"));
+        assertThat(all).extracting(Neighbour::address).containsExactly("10.9.0.9", "10.9.0.8", "10.9.0.2", "10.9.0.21", "10.9.0.20", "fd00::5");
+        assertThat(all.get(2)).isEqualTo(new Neighbour("10.9.0.2", Optional.of("52:54:00:aa:00:02"), java.util.List.of("REACHABLE")));
+        assertThat(all).extracting(Neighbour::resolvedMac).containsExactly(Optional.empty(), Optional.empty(), Optional.of("52:54:00:aa:00:02"),
+                Optional.of("52:54:00:aa:00:21"), Optional.of("52:54:00:aa:00:20"), Optional.of("52:54:00:aa:00:05"));
+        assertThat(new Neighbour("10.9.0.3", Optional.of("52:54:00:AA:00:03"), java.util.List.of("FAILED")).resolvedMac())
+                .as("a FAILED entry that still carries an old MAC names none").isEmpty();
+        assertThat(new Neighbour("10.9.0.3", Optional.of("52:54:00:AA:00:03"), java.util.List.of("STALE")).mac()).contains("52:54:00:aa:00:03");
+        assertThat(IpJson.neighbours("[]")).isEmpty();
+        assertThatThrownBy(() -> IpJson.neighbours("[{\"lladdr\":\"52:54:00:aa:00:02\"}]")).isInstanceOf(CommandException.class)
+                .hasMessageContaining("an entry without dst");
+        assertThatThrownBy(() -> IpJson.neighbours("")).hasMessage("ip -json neigh show printed nothing");
+    }
+
+    @Test
     void outputThatIsNotAnInterfaceArrayIsNamed() {
         assertThatThrownBy(() -> IpJson.links("3: eth0: <BROADCAST,UP> mtu 1500")).isInstanceOf(CommandException.class)
                 .hasMessageStartingWith("cannot parse the output of ip -json link show");

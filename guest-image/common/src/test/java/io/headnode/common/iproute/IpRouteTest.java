@@ -21,7 +21,8 @@ class IpRouteTest {
             ran.add(cmd);
             try {
                 String out = cmd.contains("link") && cmd.contains("show") ? IpJsonTest.recorded("link-show.json")
-                        : cmd.contains("addr") && cmd.contains("show") ? IpJsonTest.recorded("addr-show.json") : "";
+                        : cmd.contains("addr") && cmd.contains("show") ? IpJsonTest.recorded("addr-show.json")
+                        : cmd.contains("neigh") ? IpJsonTest.recorded("neigh-show.json") : "";
                 return new CommandResult(cmd, exitCode, out, exitCode == 0 ? "" : "RTNETLINK answers: Operation not permitted\n");
             } catch (java.io.IOException e) {
                 throw new AssertionError(e);
@@ -34,6 +35,7 @@ class IpRouteTest {
         IpRoute ip = ip("/usr/sbin/ip");
         assertThat(ip.links()).containsKey("br-vlan100");
         assertThat(ip.addresses().get("veth0").globalIpv4()).hasSize(3);
+        assertThat(ip.neighbours("eth0")).hasSize(6);
         ip.addBridge("br-vlan7");
         ip.addVlanLink("eth2", "eth2.7", 7);
         ip.setMaster("eth2.7", "br-vlan7");
@@ -45,6 +47,7 @@ class IpRouteTest {
         assertThat(ran).containsExactly(
                 List.of("/usr/sbin/ip", "-details", "-json", "link", "show"),
                 List.of("/usr/sbin/ip", "-json", "addr", "show"),
+                List.of("/usr/sbin/ip", "-json", "neigh", "show", "dev", "eth0"),
                 List.of("/usr/sbin/ip", "link", "add", "name", "br-vlan7", "type", "bridge"),
                 List.of("/usr/sbin/ip", "link", "add", "link", "eth2", "name", "eth2.7", "type", "vlan", "id", "7"),
                 List.of("/usr/sbin/ip", "link", "set", "dev", "eth2.7", "master", "br-vlan7"),
