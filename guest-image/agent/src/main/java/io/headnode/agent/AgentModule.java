@@ -104,7 +104,7 @@ public final class AgentModule extends AbstractModule {
     Installs installs(AgentConfig c, PowerService power, Templates templates, Clock clock) {
         InstallTemplates t = new InstallTemplates(templates, c.httpPort());
         return new Installs(new InstallMachine(Tokens::newToken), new InstallStore(c.stateDir().resolve("installs.json")),
-                new PxeSync(new PxeConfigs(c.pxelinuxCfg()), t),
+                new PxeSync(new PxeConfigs(c.pxelinuxCfg()), PxeConfigs.grub(c.grubDir()), t),
                 new PowerDispatch(power, Executors.newFixedThreadPool(4, daemon("power"))), t, clock,
                 Executors.newSingleThreadExecutor(daemon("install-disk")));
     }

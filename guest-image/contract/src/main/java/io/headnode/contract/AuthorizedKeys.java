@@ -75,7 +75,7 @@ public record AuthorizedKeys(List<Entry> entries) {
         }
         Map<SshPublicKey, Integer> firstLine = new HashMap<>();
         List<Entry> out = new ArrayList<>();
-        for (KvLines.Line line : ShareFormatException.lines(file, content)) {
+        for (KvLines.Line line : ShareFormatException.lines(file, content, MAX_BYTES, MAX_KEYS + 1)) {
             int n = line.number();
             if (line.text().length() > MAX_LINE) {
                 throw new ShareFormatException(file, n, "line", "longer than " + MAX_LINE + " characters");

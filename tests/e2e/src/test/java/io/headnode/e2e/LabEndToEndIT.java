@@ -9,6 +9,7 @@ import io.headnode.common.exec.CommandResult;
 import io.headnode.contract.Vlan;
 import io.headnode.lab.HeadnodeCli;
 import io.headnode.lab.Lab;
+import io.headnode.lab.LabFirmware;
 import io.headnode.lab.LabSettings;
 import io.headnode.lab.NodeProgress;
 import io.headnode.common.libvirt.RunState;
@@ -61,7 +62,9 @@ class LabEndToEndIT {
         Path cache = Path.of(System.getProperty("headnode.imageCache", "/var/cache/headnode/image"));
         StringWriter transcript = new StringWriter();
         PrintWriter out = new PrintWriter(new Tee(transcript), true);
-        LabSettings settings = new LabSettings(dir, ns, VLAN, 1, cache);
+        // one BIOS, one UEFI and one Secure Boot node through one head node (issue 9)
+        LabSettings settings = new LabSettings(dir, ns, VLAN, 3, cache, LabFirmware.MIXED);
+        FirmwareNodes uefi = new FirmwareNodes(settings, ns, HEAD);
         Lab lab = new Lab(settings, out);
         HeadnodeCli headnode = new HeadnodeCli(settings.orchestratorConfig());
         List<String> timings = new ArrayList<>();
@@ -101,6 +104,9 @@ class LabEndToEndIT {
                         perMacConfig.set(r.stdout());
                     }
                 }
+                if (probeAddress.get() && transcript.toString().contains("headnode install")) {
+                    uefi.poll();
+                }
                 return up.isDone();
             });
             Lab.UpResult result = up.get();
@@ -126,7 +132,7 @@ class LabEndToEndIT {
             // 2. The node is powered on by the agent's IPMI driver through the node's BMC (the lab only defined it),
             //    gets its fixed address from the head node's dhcpd, fetches pxelinux.0 and its per-MAC config over
             //    TFTP, the installer over HTTP.
-            assertThat(result.nodeStatesBeforeInstall()).as("the lab defines nodes but never starts them").containsExactly(RunState.SHUTOFF);
+            assertThat(result.nodeStatesBeforeInstall()).as("the lab defines nodes but never starts them").containsOnly(RunState.SHUTOFF).hasSize(3);
             assertThat(Files.readString(settings.bmcDir().resolve("node1.log"))).as("the node's BMC log")
                     .contains("lab-bmc: " + settings.nodeName(1) + ": boot device network requested")
                     .contains("lab-bmc: " + settings.nodeName(1) + ": power on");
@@ -157,7 +163,7 @@ class LabEndToEndIT {
             assertThat(forged.stdout().strip()).as("a callback from another address, with a forged token").startsWith("4");
 
             // 4. The node rebooted; pxelinux booted the local disk, whose stub printed the marker.
-            assertThat(result.nodes()).containsExactly(NodeProgress.BOOTED_FROM_DISK);
+            assertThat(result.nodes().get(0)).isEqualTo(NodeProgress.BOOTED_FROM_DISK);
             String afterCallback = nodeConsole.substring(nodeConsole.indexOf(NodeProgress.CALLBACK_ACCEPTED));
             assertThat(afterCallback).contains("PXELINUX 6.04").contains("Booting from local disk");
             Matcher marker = Pattern.compile("(?m)^(HEADNODE-DISK-MARKER mac=" + Pattern.quote(mac) + " vlan100)$").matcher(afterCallback);
@@ -165,13 +171,24 @@ class LabEndToEndIT {
             timings.add(String.format("node: power-on to PXELINUX banner %s; install cycle (install request to disk marker) %.1f s",
                     pxeBannerSeconds(text, settings.nodeName(1)), result.nodesDoneAt().get(0) - result.agentReadyAt()));
 
-            // 4b. ssh: an admin's key pushed through the share, login with the reported host keys, no passwords, only tcp/22
+            // 4b. The UEFI and the Secure Boot node (shim + GRUB from the same head node), and GRUB's default config.
+            assertThat(uefi.defaultGrubConfig()).contains("configfile \"$prefix/grub.cfg-01-", "chainloader /EFI/BOOT/BOOTX64.EFI");
+            for (int i : uefi.uefiNodes()) {
+                uefi.assertInstalled(i, console(settings.nodeConsole(i)), result.nodes().get(i - 1));
+                timings.add(String.format("node %d (%s): power-on to GRUB's install config %s; install cycle %.1f s", i,
+                        settings.nodeFirmware(i).word(), stageSeconds(text, settings.nodeName(i), NodeProgress.GRUB),
+                        result.nodesDoneAt().get(i - 1) - result.agentReadyAt()));
+            }
+            assertThat(machinesInstalled(headnode)).as("the agent says every node is installed").isEqualTo(3);
+            // 4c. ssh: an admin's key pushed through the share, login with the reported host keys, no passwords, only tcp/22
             timings.add(sshIntoTheHeadNode(headnode, settings, ns));
 
             // 5. headnode delete leaves no domain, overlay or bridge (once the lab's nodes are gone: a bridge
             //    still used by another domain stays, by design); lab down leaves no namespace and no process.
-            Command.run("virsh", "-c", settings.localUri(), "destroy", settings.nodeName(1));
-            Command.check("virsh", "-c", settings.localUri(), "undefine", settings.nodeName(1));
+            for (int i = 1; i <= settings.nodes(); i++) {
+                Command.run("virsh", "-c", settings.localUri(), "destroy", settings.nodeName(i));
+                Command.check("virsh", "-c", settings.localUri(), "undefine", "--nvram", settings.nodeName(i));
+            }
             HeadnodeCli.Result del = headnode.run("delete", "--vlan", "100");
             assertThat(del.exitCode()).as(del.out() + del.err()).isZero();
             String domains = Command.check("virsh", "-c", settings.localUri(), "list", "--all", "--name").stdout();
@@ -195,7 +212,8 @@ class LabEndToEndIT {
             timings.add(String.format("whole test: %.1f s", seconds(t0)));
         } finally {
             Files.createDirectories(Path.of("target"));
-            for (Path log : List.of(settings.nodeConsole(1), dir.resolve("state/console/headnode-vlan100.log"))) {
+            for (Path log : List.of(settings.nodeConsole(1), settings.nodeConsole(2), settings.nodeConsole(3),
+                    dir.resolve("state/console/headnode-vlan100.log"))) {
                 if (Files.exists(log)) {
                     Files.copy(log, Path.of("target/e2e-" + log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
@@ -361,6 +379,21 @@ class LabEndToEndIT {
         Double on = at(transcript, "node " + node + ": " + NodeProgress.FIRMWARE.description());
         Double pxe = at(transcript, "node " + node + ": " + NodeProgress.PXELINUX.description());
         return on == null || pxe == null ? "?" : String.format("%.1f s", pxe - on);
+    }
+
+    /** From the lab transcript: seconds between "firmware running" and {@code stage} of {@code node}. */
+    private static String stageSeconds(String transcript, String node, NodeProgress stage) {
+        Double on = at(transcript, "node " + node + ": " + NodeProgress.FIRMWARE.description());
+        Double reached = at(transcript, "node " + node + ": " + stage.description());
+        return on == null || reached == null ? "?" : String.format("%.1f s", reached - on);
+    }
+
+    private static int machinesInstalled(HeadnodeCli headnode) throws IOException {
+        int n = 0;
+        for (JsonNode m : agentStatus(headnode).path("machines")) {
+            n += m.path("state").asText().equals("installed") ? 1 : 0;
+        }
+        return n;
     }
 
     private static Double at(String transcript, String line) {
