@@ -117,6 +117,21 @@ mkdir -p "$WORK/busybox"
 dpkg-deb -x "$WORK"/debs/busybox-static_*.deb "$WORK/busybox"
 BUSYBOX="$WORK/busybox/bin/busybox"
 
+# 2b. UEFI network boot (docs/design/uefi-boot.md): Debian's Microsoft-signed shim, its signed GRUB netboot and disk
+#     images and GRUB's http module, unpacked from their packages (not installed: no grub-install, nothing in /boot)
+#     to the paths the agent copies them from into its tftpboot tree.
+step "fetching shim-signed, grub-efi-amd64-signed, grub-efi-amd64-bin"
+mkdir -p "$WORK/efi-debs"
+chroot "$ROOT" sh -c "cd /tmp && apt-get -q download shim-signed grub-efi-amd64-signed grub-efi-amd64-bin" > "$WORK/download-efi.log" 2>&1 \
+  || { cat "$WORK/download-efi.log" >&2; exit 1; }
+mv "$ROOT"/tmp/*.deb "$WORK/efi-debs/"
+for d in "$WORK"/efi-debs/*.deb; do dpkg-deb -x "$d" "$WORK/efi"; done
+EFI_SHIM=usr/lib/shim/shimx64.efi.signed
+EFI_GRUBNET=usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed
+EFI_GRUBDISK=usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed
+EFI_HTTPMOD=usr/lib/grub/x86_64-efi/http.mod
+for f in $EFI_SHIM $EFI_GRUBNET $EFI_HTTPMOD; do install -D -m 0644 "$WORK/efi/$f" "$ROOT/$f"; done
+
 # 3. Configuration files of the image
 step "configuring"
 cp -a "$HERE/rootfs/." "$ROOT/"
@@ -127,6 +142,10 @@ for u in getty-static.service getty@tty1.service isc-dhcp-server.service tftpd-h
   chroot "$ROOT" systemctl mask "$u" >/dev/null 2>&1 || true
 done
 chroot "$ROOT" systemctl enable systemd-networkd.service headnode-share-check.service >/dev/null 2>&1
+# sshd: no two head nodes may share host keys, so the image ships none (the package made some in the chroot);
+# headnode-ssh-keygen.service runs `ssh-keygen -A` on each head node's first boot, before ssh.service.
+rm -f "$ROOT"/etc/ssh/ssh_host_*
+chroot "$ROOT" systemctl enable ssh.service headnode-ssh-keygen.service >/dev/null 2>&1
 if [ "$DEBUG" = 1 ]; then chroot "$ROOT" passwd -d root >/dev/null; fi
 : > "$ROOT/etc/machine-id"
 rm -f "$ROOT/etc/resolv.conf"; : > "$ROOT/etc/resolv.conf"   # not the build host's
@@ -217,6 +236,23 @@ make_initramfs lab-installer.img "$HERE/payload/init" "$HERE/payload/modules" \
 # The lab profile's payload, served by the agent from its tftpboot tree (TFTP and HTTP) as lab/vmlinuz, lab/initrd.img
 install -D -m 0644 "$ROOT/boot/vmlinuz-$KVER" "$ROOT/var/lib/tftpboot/lab/vmlinuz"
 install -D -m 0644 "$STAGE/lab-installer.img" "$ROOT/var/lib/tftpboot/lab/initrd.img"
+
+# The lab's UEFI disk (lab/uefi-disk.img.gz; the installer writes it onto a UEFI node's 64 MiB disk, then makes the
+# second partition and the marker on it): GPT, partition 1 an EFI system partition (FAT16) with Debian's signed shim
+# as the removable-media loader \EFI\BOOT\BOOTX64.EFI, signed GRUB beside it (its built-in prefix is /EFI/debian)
+# and a grub.cfg that prints the marker file of partition 2; partition 2 Linux. Built in a file with sgdisk and
+# mtools, no loop mount. No fbx64.efi: shim would run the fallback, which rewrites boot entries and resets.
+step "lab UEFI disk"
+UDISK="$WORK/uefi-disk.img"
+truncate -s 64M "$UDISK"
+sgdisk -n 1:2048:+32M -t 1:ef00 -c 1:ESP -n 2:0:0 -t 2:8300 -c 2:headnode-node "$UDISK" >/dev/null
+mformat -i "$UDISK@@1M" -T $((32 * 2048)) -h 64 -s 32 -v ESP ::
+mmd -i "$UDISK@@1M" ::/EFI ::/EFI/BOOT ::/EFI/debian
+mcopy -i "$UDISK@@1M" "$WORK/efi/$EFI_SHIM" ::/EFI/BOOT/BOOTX64.EFI
+mcopy -i "$UDISK@@1M" "$WORK/efi/$EFI_GRUBDISK" ::/EFI/BOOT/grubx64.efi
+mcopy -i "$UDISK@@1M" "$HERE/payload/esp-grub.cfg" ::/EFI/debian/grub.cfg
+gzip -6 -c "$UDISK" > "$ROOT/var/lib/tftpboot/lab/uefi-disk.img.gz"
+rm -f "$UDISK"
 
 # 7. The root filesystem image: ext4 built from the directory, no loop mount, then qcow2.
 cp "$ROOT/boot/vmlinuz-$KVER" "$STAGE/vmlinuz"

@@ -23,13 +23,19 @@ declare -A TARGETS=(
   [headnode-conf]="guest-image/contract io.headnode.contract.HeadnodeConfigFuzzTest#parse HeadnodeConfig.java Ipv4Cidr.java Vlan.java KvFile.java"
   [install-request]="guest-image/contract io.headnode.contract.InstallRequestFuzzTest#parse InstallRequest.java MacAddress.java"
   [share-file]="guest-image/contract io.headnode.contract.ShareFileReaderFuzzTest#read ShareFileReader.java"
+  [authorized-keys]="guest-image/contract io.headnode.contract.AuthorizedKeysFuzzTest#parse AuthorizedKeys.java SshPublicKey.java"
   [credentials]="guest-image/power io.headnode.power.CredentialsFileFuzzTest#parse CredentialsFile.java BmcCredentials.java DriverOptions.java DriverOption.java"
   [credentials-values]="guest-image/power io.headnode.power.CredentialsFileFuzzTest#values CredentialsFile.java"
   [spec]="orchestrator io.headnode.orchestrator.spec.SpecCodecFuzzTest#parse SpecCodec.java HeadnodeSpec.java KvFile.java"
   [host-config]="orchestrator io.headnode.orchestrator.config.HostConfigFileFuzzTest#parse HostConfigFile.java HostConfig.java KvFile.java"
   [byte-range]="guest-image/agent io.headnode.agent.http.ByteRangeFuzzTest#parse ByteRange.java"
+  [agent-status]="guest-image/contract io.headnode.contract.AgentStatusFuzzTest#parse AgentStatus.java"
+  [status-reader]="orchestrator io.headnode.orchestrator.status.AgentStatusReaderFuzzTest#lines LatestLine.java AgentStatusReader.java AgentStatus.java"
+  [http-request]="guest-image/agent io.headnode.agent.http.HttpRequestFuzzTest#request PacedRequestDecoder.java RouteDispatcher.java BodyAggregator.java AgentRoutes.java StaticFiles.java ByteRange.java ResponseWriter.java"
+  [agent-conf]="guest-image/agent io.headnode.agent.AgentConfigFuzzTest#parse AgentConfig.java KvFile.java"
 )
-ORDER=(kv-lines kv-file kv-line machines headnode-conf install-request share-file credentials credentials-values spec host-config byte-range)
+ORDER=(kv-lines kv-file kv-line machines headnode-conf install-request share-file authorized-keys credentials credentials-values spec
+  host-config byte-range agent-status status-reader http-request agent-conf)
 
 usage() {
   echo "usage: $0 TARGET|all|list [MINUTES]" >&2

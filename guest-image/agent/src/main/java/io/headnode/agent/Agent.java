@@ -7,6 +7,7 @@ import io.headnode.agent.share.ShareMounter;
 import io.headnode.agent.share.ShareReader;
 import io.headnode.agent.share.ShareReading;
 import io.headnode.agent.share.ShareSnapshot;
+import io.headnode.agent.ssh.SshAccessWatch;
 import io.headnode.agent.status.StatusPublisher;
 import io.headnode.contract.AgentStatus;
 import io.headnode.contract.AgentStatus.Health;
@@ -16,6 +17,7 @@ import jakarta.inject.Inject;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.time.Clock;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -30,10 +32,14 @@ import org.slf4j.MDC;
  * The reconcile loop: every poll interval it reads the share and, when the content is complete, valid and new, runs
  * the apply steps ({@link ApplyPipeline}: profile, network, DHCP, TFTP, daemons, installs, HTTP, firewall); bad
  * content is logged (file, line, field) and the last good state stays in force. Then it runs new install requests,
- * advances installs (deadlines, power), keeps the daemons and the firewall up, and publishes the status.
+ * advances installs (deadlines, power), keeps the daemons and the firewall up, and publishes the status. A failure
+ * anywhere in a pass is caught: logged once (again only when it changes), shown in the status as the failed service
+ * {@value #LOOP_SERVICE} (so not ready), and the loop goes on with the next pass; the status is published either way.
  */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    /** The status's service name for the reconcile pass itself, listed only while a pass fails. */
+    public static final String LOOP_SERVICE = "reconcile";
     private final AgentConfig config;
     private final ShareMounter mounter;
     private final ShareReader reader;
@@ -41,6 +47,7 @@ public final class Agent implements AutoCloseable {
     private final Installs installs;
     private final RequestSpool spool;
     private final StatusPublisher status;
+    private final SshAccessWatch ssh;
     private final Clock clock;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "agent-loop");
@@ -50,10 +57,11 @@ public final class Agent implements AutoCloseable {
     private ShareSnapshot applied;
     private ShareReading reading = ShareReading.missing("not read yet");
     private String lastRejected = "";
+    private String loopFailure;
 
     @Inject
     public Agent(AgentConfig config, ShareMounter mounter, ShareReader reader, ApplyPipeline steps, Installs installs, RequestSpool spool,
-                 StatusPublisher status, Clock clock) {
+                 StatusPublisher status, SshAccessWatch ssh, Clock clock) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.mounter = Objects.requireNonNull(mounter, "mounter is null");
         this.reader = Objects.requireNonNull(reader, "reader is null");
@@ -61,6 +69,7 @@ public final class Agent implements AutoCloseable {
         this.installs = Objects.requireNonNull(installs, "installs is null");
         this.spool = Objects.requireNonNull(spool, "spool is null");
         this.status = Objects.requireNonNull(status, "status is null");
+        this.ssh = Objects.requireNonNull(ssh, "ssh is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
     }
 
@@ -99,14 +108,32 @@ public final class Agent implements AutoCloseable {
         });
     }
 
-    /** One reconcile pass. */
+    /** One reconcile pass, then the status; a failure in the pass is caught (see the class comment). */
     public synchronized void tick() {
+        try {
+            pass();
+            if (loopFailure != null) {
+                LOG.info("reconcile pass works again");
+                loopFailure = null;
+            }
+        } catch (RuntimeException e) {
+            String why = e.toString();
+            if (!why.equals(loopFailure)) {
+                LOG.error("reconcile pass failed; the loop goes on (logged again only if this changes): {}", why, e);
+            }
+            loopFailure = why;
+        }
+        status.publish(status());
+    }
+
+    private void pass() {
         boolean mounted = !config.mountShare() || mounter.ensureMounted();
         reading = mounted ? reader.read() : ShareReading.missing("share " + config.shareMount() + " not mounted: " + mounter.lastError());
         if (reading.kind() == ShareReading.Kind.VALID) {
             ShareSnapshot s = reading.snapshot().orElseThrow();
             lastRejected = "";
-            if (!s.equals(applied) && steps.run(s, clock.instant())) {
+            // run also for the share in force: a step that failed on a share since reverted to it is healthy again
+            if (steps.run(s, clock.instant()) && !s.equals(applied)) {
                 applied = s;
                 MDC.put("vlan", s.config().vlan().toString());
                 LOG.info("applied share: VLAN {}, {} machines, private address {}", s.config().vlan(), s.machines().machines().size(),
@@ -132,14 +159,18 @@ public final class Agent implements AutoCloseable {
         }
         installs.tick();
         steps.maintain();
-        status.publish(status());
     }
 
-    /** The status (host view): ready, share, machines, services. Not yet stamped with the time it is published. */
+    /** The status (host view): ready, share, machines, services, ssh access. Not yet stamped with the time it is published. */
     public synchronized AgentStatus status() {
         Map<String, Health> services = steps.health();
+        if (loopFailure != null) {
+            services = new LinkedHashMap<>(services);
+            services.put(LOOP_SERVICE, Health.failed(loopFailure));
+        }
         boolean ready = applied != null && services.values().stream().allMatch(Health::healthy);
-        return new AgentStatus(ready, reading.share(), applied == null ? null : applied.config().vlan(), installs.machines(), 0, services, null);
+        return new AgentStatus(ready, reading.share(), applied == null ? null : applied.config().vlan(), installs.machines(), 0, services, null)
+                .withSsh(ssh.current());
     }
 
     public synchronized ShareSnapshot applied() {

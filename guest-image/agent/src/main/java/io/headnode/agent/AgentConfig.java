@@ -24,8 +24,9 @@ public record AgentConfig(
         String privateInterface, String publicInterface,
         Path statusPort, Duration pollInterval, Duration statusInterval,
         int httpPort, int httpThreads, Duration httpRequestTimeout,
-        Path pxelinuxDir, Path syslinuxModulesDir, Path memdisk,
+        Path pxelinuxDir, Path syslinuxModulesDir, Path memdisk, Path shimFile, Path grubNetbootFile, Path grubModulesDir,
         String ip, String dhcpd, String tftpd, String radvd, String nft, String mount, Path dhcpdLeases, Path dhcpdPidFile,
+        Path sshHostKeyDir, Path authorizedKeys,
         boolean manageNetwork, boolean manageFirewall, boolean runServices) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/headnode/agent.conf");
@@ -36,6 +37,8 @@ public record AgentConfig(
         Objects.requireNonNull(tftpRoot, "tftp-root is null");
         Objects.requireNonNull(dhcpDir, "dhcp-dir is null");
         Objects.requireNonNull(runDir, "run-dir is null");
+        Objects.requireNonNull(sshHostKeyDir, "ssh-host-key-dir is null");
+        Objects.requireNonNull(authorizedKeys, "authorized-keys is null");
         requireInterface(privateInterface, "private-interface");
         requireInterface(publicInterface, "public-interface");
         if (httpPort < 1 || httpPort > 65535) {
@@ -49,6 +52,9 @@ public record AgentConfig(
         }
         if (statusInterval.toMillis() < 50) {
             throw new FieldException("status-interval-ms", statusInterval.toMillis() + " is less than 50");
+        }
+        if (httpRequestTimeout.toMillis() < 1) {
+            throw new FieldException("http-request-timeout-ms", httpRequestTimeout.toMillis() + " is less than 1");
         }
     }
 
@@ -70,6 +76,15 @@ public record AgentConfig(
         } catch (NoSuchFileException e) {
             return defaults();
         }
+        return of(f);
+    }
+
+    /** Parses {@code content}, named {@code file} in errors; the same rules as {@link #load}. */
+    public static AgentConfig parse(String file, byte[] content) throws KvException {
+        return of(KvFile.parse(file, content));
+    }
+
+    private static AgentConfig of(KvFile f) throws KvException {
         f.requireKnown(DEFAULTS.keySet());
         Map<String, String> given = new LinkedHashMap<>();
         f.keys().forEach(k -> given.put(k, f.text(k).orElseThrow()));
@@ -96,6 +111,10 @@ public record AgentConfig(
             Map.entry("pxelinux-dir", "/usr/lib/PXELINUX"),
             Map.entry("syslinux-modules-dir", "/usr/lib/syslinux/modules/bios"),
             Map.entry("memdisk", "/usr/lib/syslinux/memdisk"),
+            // UEFI: Debian's signed shim (shim-signed) and GRUB netboot image (grub-efi-amd64-signed), GRUB's modules
+            Map.entry("shim-file", "/usr/lib/shim/shimx64.efi.signed"),
+            Map.entry("grub-netboot-file", "/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed"),
+            Map.entry("grub-modules-dir", "/usr/lib/grub/x86_64-efi"),
             Map.entry("ip", "/usr/sbin/ip"),
             Map.entry("dhcpd", "/usr/sbin/dhcpd"),
             Map.entry("tftpd", "/usr/sbin/in.tftpd"),
@@ -105,6 +124,9 @@ public record AgentConfig(
             // where Debian's AppArmor profile for dhcpd (usr.sbin.dhcpd) lets it write
             Map.entry("dhcpd-leases", "/var/lib/dhcp/dhcpd.leases"),
             Map.entry("dhcpd-pid-file", "/run/dhcpd.pid"),
+            // sshd's host keys (ssh_host_*_key.pub, reported in the status) and root's keys (written from the share)
+            Map.entry("ssh-host-key-dir", "/etc/ssh"),
+            Map.entry("authorized-keys", "/root/.ssh/authorized_keys"),
             Map.entry("manage-network", "true"),
             Map.entry("manage-firewall", "true"),
             Map.entry("run-services", "true")));
@@ -118,15 +140,22 @@ public record AgentConfig(
                 path(v, "templates-dir"),
                 v.get("private-interface"), v.get("public-interface"),
                 path(v, "status-port"), Duration.ofMillis(num(v, "poll-interval-ms")), Duration.ofMillis(num(v, "status-interval-ms")),
-                (int) num(v, "http-port"), (int) num(v, "http-threads"), Duration.ofMillis(num(v, "http-request-timeout-ms")),
+                whole(v, "http-port"), whole(v, "http-threads"), Duration.ofMillis(num(v, "http-request-timeout-ms")),
                 path(v, "pxelinux-dir"), path(v, "syslinux-modules-dir"), path(v, "memdisk"),
+                path(v, "shim-file"), path(v, "grub-netboot-file"), path(v, "grub-modules-dir"),
                 v.get("ip"), v.get("dhcpd"), v.get("tftpd"), v.get("radvd"), v.get("nft"), v.get("mount"),
                 path(v, "dhcpd-leases"), path(v, "dhcpd-pid-file"),
+                path(v, "ssh-host-key-dir"), path(v, "authorized-keys"),
                 bool(v, "manage-network"), bool(v, "manage-firewall"), bool(v, "run-services"));
     }
 
     private static boolean bool(Map<String, String> v, String key) {
         return KvValues.field(key, v.get(key), KvValues::bool);
+    }
+
+    /** An int setting: a value past the int range is refused, not wrapped around. */
+    private static int whole(Map<String, String> v, String key) {
+        return KvValues.field(key, v.get(key), KvValues::wholeNumber);
     }
 
     private static long num(Map<String, String> v, String key) {
@@ -147,5 +176,10 @@ public record AgentConfig(
 
     public Path pxelinuxCfg() {
         return tftpRoot.resolve("pxelinux.cfg");
+    }
+
+    /** GRUB's prefix directory in the tftpboot tree: grub.cfg and the per-MAC {@code grub.cfg-01-<mac>} files. */
+    public Path grubDir() {
+        return tftpRoot.resolve(io.headnode.agent.tftp.BootFiles.GRUB_DIR);
     }
 }

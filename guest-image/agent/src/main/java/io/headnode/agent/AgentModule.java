@@ -22,6 +22,7 @@ import io.headnode.agent.install.PowerDispatch;
 import io.headnode.agent.install.PxeSync;
 import io.headnode.agent.install.RequestSpool;
 import io.headnode.agent.install.Tokens;
+import io.headnode.agent.metrics.AgentMetrics;
 import io.headnode.agent.net.Firewall;
 import io.headnode.agent.net.NeighbourTable;
 import io.headnode.agent.net.Neighbours;
@@ -30,6 +31,9 @@ import io.headnode.agent.net.ServiceDaemons;
 import io.headnode.agent.render.Templates;
 import io.headnode.agent.share.ShareMounter;
 import io.headnode.agent.share.ShareReader;
+import io.headnode.agent.ssh.AuthorizedKeysStep;
+import io.headnode.agent.ssh.HostKeys;
+import io.headnode.agent.ssh.SshAccessWatch;
 import io.headnode.agent.status.StatusPublisher;
 import io.headnode.agent.tftp.PxeConfigs;
 import io.headnode.common.exec.CommandRunner;
@@ -100,7 +104,7 @@ public final class AgentModule extends AbstractModule {
     Installs installs(AgentConfig c, PowerService power, Templates templates, Clock clock) {
         InstallTemplates t = new InstallTemplates(templates, c.httpPort());
         return new Installs(new InstallMachine(Tokens::newToken), new InstallStore(c.stateDir().resolve("installs.json")),
-                new PxeSync(new PxeConfigs(c.pxelinuxCfg()), t),
+                new PxeSync(new PxeConfigs(c.pxelinuxCfg()), PxeConfigs.grub(c.grubDir()), t),
                 new PowerDispatch(power, Executors.newFixedThreadPool(4, daemon("power"))), t, clock,
                 Executors.newSingleThreadExecutor(daemon("install-disk")));
     }
@@ -117,11 +121,19 @@ public final class AgentModule extends AbstractModule {
     @Singleton
     ApplyPipeline applyPipeline(AgentConfig c, Templates templates, NetworkSetup network, AddressBook addresses, DhcpBackend dhcp,
                                 TftpTree tftp, ServiceDaemons daemons, Installs installs, Firewall firewall,
-                                Neighbours neighbours) {
+                                Neighbours neighbours, AgentMetrics metrics, SshAccessWatch ssh) {
         DhcpStep dhcpStep = new DhcpStep(c, addresses, dhcp);
         return new ApplyPipeline(List.of(new ProfileStep(c, templates), new NetworkStep(c, network), dhcpStep, new TftpStep(tftp),
-                new DaemonsStep(daemons), new InstallsStep(installs, dhcpStep), new HttpStep(c, installs, neighbours), new FirewallStep(c, firewall)),
+                new DaemonsStep(daemons), new InstallsStep(installs, dhcpStep), new HttpStep(c, installs, neighbours, metrics),
+                new FirewallStep(c, firewall), new AuthorizedKeysStep(c.authorizedKeys(), ssh)),
                 STEP_BACKOFF);
+    }
+
+    /** The public addresses and host keys the status reports for ssh. */
+    @Provides
+    @Singleton
+    SshAccessWatch sshAccess(AgentConfig c, CommandRunner runner) {
+        return new SshAccessWatch(new IpRoute(runner, c.ip()), c.publicInterface(), new HostKeys(c.sshHostKeyDir()));
     }
 
     @Provides

@@ -49,4 +49,15 @@ class AgentConfigTest {
     void missingFileMeansDefaults(@TempDir Path dir) throws Exception {
         assertThat(AgentConfig.load(dir.resolve("none.conf"))).isEqualTo(AgentConfig.defaults());
     }
+
+    /** Found by fuzzing agent.conf: a port past the int range wrapped around, and a zero timeout failed only at the HTTP step. */
+    @Test
+    void numbersPastTheirRangeAndANonPositiveRequestTimeoutAreRefusedAtStart() {
+        assertThatThrownBy(() -> AgentConfig.parse("agent.conf", "http-port = 4294967376\n".getBytes()))
+                .hasMessage("agent.conf:1: http-port: '4294967376' is not a whole number");
+        assertThatThrownBy(() -> AgentConfig.parse("agent.conf", "http-threads = -4294967295\n".getBytes()))
+                .hasMessage("agent.conf:1: http-threads: '-4294967295' is not a whole number");
+        assertThatThrownBy(() -> AgentConfig.parse("agent.conf", "\nhttp-request-timeout-ms = 0\n".getBytes()))
+                .hasMessage("agent.conf:2: http-request-timeout-ms: 0 is less than 1");
+    }
 }

@@ -106,13 +106,17 @@ class AgentIT {
         new Random(42).nextBytes(kernel);
         Files.write(tftp.resolve("vmlinuz"), kernel);
         Files.writeString(dir.resolve("secret.txt"), "outside the tree\n");
+        // sshd's host key, as the head node's first boot makes it (the agent reports its public half)
+        Files.createDirectories(dir.resolve("ssh"));
+        Command.check("ssh-keygen", "-q", "-N", "", "-t", "ed25519", "-C", "agent-it", "-f", dir.resolve("ssh/ssh_host_ed25519_key").toString());
         conf = dir.resolve("agent.conf");
         Files.writeString(conf, String.join("\n",
                 "share-mount = " + share, "mount-share = false", "state-dir = " + dir.resolve("state"),
                 "tftp-root = " + dir.resolve("tftpboot"), "dhcp-dir = " + dir.resolve("dhcp"), "run-dir = " + dir.resolve("run"),
                 "templates-dir = " + dir.resolve("templates"), "private-interface = hn-priv", "public-interface = hn-pub",
                 "status-port = " + dir.resolve("status-port"), "poll-interval-ms = 300", "status-interval-ms = 2000", "http-port = 80", "http-request-timeout-ms = 3000",
-                "dhcpd-leases = " + dir.resolve("state/dhcpd.leases"), "dhcpd-pid-file = " + dir.resolve("run/dhcpd.pid"), ""));
+                "dhcpd-leases = " + dir.resolve("state/dhcpd.leases"), "dhcpd-pid-file = " + dir.resolve("run/dhcpd.pid"),
+                "ssh-host-key-dir = " + dir.resolve("ssh"), "authorized-keys = " + dir.resolve("root/.ssh/authorized_keys"), ""));
         Files.createFile(dir.resolve("status-port"));
         startAgent();
     }
@@ -194,6 +198,32 @@ class AgentIT {
         client.exec("ip", "link", "set", "cl-eth", "up");
         assertThat(udhcpc()).isEmpty();
         assertThat(Files.readString(dir.resolve("dhcp/dhcpd.conf"))).contains("boot-unknown-clients false;", "hardware ethernet " + MAC1 + "; fixed-address " + fixed1);
+    }
+
+    /** /metrics on the private side: the real nftables counters move with DHCP and TFTP requests; promtool accepts the text. */
+    @Test
+    void metricsCountDhcpTftpAndHttpAndPromtoolAcceptsThem() throws Exception {
+        clientAt(OTHER);
+        String before = curl(OTHER, "-fsS", "http://" + SERVER + "/metrics").stdout();
+        clientAt();
+        assertThat(udhcpc()).contains("ip=" + address(MAC1));
+        clientAt(OTHER);
+        Path got = dir.resolve("metrics-pxelinux.0");
+        client.run(Duration.ofSeconds(20), "tftp", "-m", "binary", SERVER, "-c", "get", "pxelinux.0", got.toString());
+        assertThat(code(OTHER, "http://" + SERVER + "/pxelinux.0")).isEqualTo("200");
+        CommandResult after = curl(OTHER, "-fsS", "-D", "/dev/stderr", "http://" + SERVER + "/metrics");
+        assertThat(after.stderr()).containsIgnoringCase("content-type: text/plain; version=0.0.4");
+        assertThat(sample(after.stdout(), "headnode_agent_dhcp_requests_total")).isGreaterThan(sample(before, "headnode_agent_dhcp_requests_total"));
+        assertThat(sample(after.stdout(), "headnode_agent_tftp_requests_total")).isGreaterThan(sample(before, "headnode_agent_tftp_requests_total"));
+        assertThat(sample(after.stdout(), "headnode_agent_http_responses_total{code=\"200\"}")).isGreaterThanOrEqualTo(2);
+        assertThat(after.stdout()).contains("headnode_agent_installs{state=\"known\"}");
+        assertThat(io.headnode.agent.metrics.AgentMetricsTest.promtool(after.stdout().getBytes(java.nio.charset.StandardCharsets.UTF_8)))
+                .isEqualTo("0:");
+    }
+
+    static double sample(String text, String series) {
+        return text.lines().filter(l -> l.startsWith(series + " ")).mapToDouble(l -> Double.parseDouble(l.substring(series.length() + 1)))
+                .findFirst().orElse(0);
     }
 
     @Test
@@ -331,6 +361,20 @@ class AgentIT {
             clientAt(OTHER);
             assertThat(client.run(Duration.ofSeconds(5), "busybox", "nc", "-w", "2", SERVER, "8022").exitCode()).isZero();
         }
+        // a scan of every TCP port and the common UDP ones from the public side, IPv4 and IPv6: only tcp/22 answers
+        // (the other ports are dropped, not refused: filtered), while from the private side a closed UDP port says so
+        try (Daemon ssh = hn.start("ssh-stand-in", dir.resolve("nc22-scan.log"), "busybox", "nc", "-ll", "-p", "22", "-e", "/bin/true")) {
+            awaitTrue(Duration.ofSeconds(5), () -> reachable("192.0.2.1", 22), () -> "ssh stand-in did not start");
+            for (String target : List.of("192.0.2.1", "2001:db8::1")) {
+                java.util.Map<String, String> tcp = scan(pub, target, "-sS", "-p-");
+                assertThat(tcp).as("TCP scan of %s", target).containsExactly(java.util.Map.entry("22/tcp", "open"));
+                java.util.Map<String, String> udp = scan(pub, target, "-sU", "-p", COMMON_UDP);
+                assertThat(udp).as("UDP scan of %s", target).hasSize(COMMON_UDP.split(",").length).allSatisfy((port, state) ->
+                        assertThat(state).as(port).isEqualTo("open|filtered"));
+            }
+        }
+        clientAt(OTHER);
+        assertThat(scan(client, SERVER, "-sU", "-p", "161")).as("the private side is not filtered").containsEntry("161/udp", "closed");
         // applying again (agent restart applies it again) leaves exactly one table
         String tables = hn.exec("nft", "list", "tables").stdout();
         assertThat(tables.lines().filter(l -> l.contains("inet headnode")).count()).isEqualTo(1);
@@ -345,6 +389,32 @@ class AgentIT {
                 .exitCode()).isNotZero();
         assertThat(pub.run(Duration.ofSeconds(10), "curl", "-sS", "--max-time", "3", "-o", "/dev/null", "tftp://192.0.2.1/pxelinux.0").exitCode())
                 .isNotZero();
+    }
+
+    @Test
+    void theStatusReportsSshAccessAndTheSharesKeysBecomeRootsAuthorizedKeys() throws Exception {
+        String fingerprint = Command.check("ssh-keygen", "-l", "-f", dir.resolve("ssh/ssh_host_ed25519_key.pub").toString()).stdout().split(" ")[1];
+        awaitTrue(Duration.ofSeconds(15), () -> status().path("ssh").path("addresses").toString().contains("192.0.2.1"), AgentIT::statusText);
+        JsonNode ssh = status().path("ssh");
+        assertThat(ssh.path("addresses").get(0).asText()).isEqualTo("192.0.2.1");
+        assertThat(ssh.path("addresses").toString()).contains("\"2001:db8::1\"").contains("\"fe80::");
+        assertThat(ssh.path("hostKeys").get(0).path("type").asText()).isEqualTo("ssh-ed25519");
+        assertThat(ssh.path("hostKeys").get(0).path("fingerprint").asText()).isEqualTo(fingerprint);
+        assertThat(ssh.path("hostKeys").get(0).path("key").asText()).isEqualTo(
+                Files.readString(dir.resolve("ssh/ssh_host_ed25519_key.pub")).split(" ")[1]);
+
+        Path target = dir.resolve("root/.ssh/authorized_keys");
+        String admin = Files.readString(dir.resolve("ssh/ssh_host_ed25519_key.pub")).strip();
+        writeShareFile(dir.resolve("share/authorized_keys"), "no-pty " + admin + "\n");
+        awaitTrue(Duration.ofSeconds(10), () -> readOr(target).contains("no-pty " + admin + "\n"), () -> statusText() + agent.logText());
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(target))).isEqualTo("rw-------");
+        assertThat(status().path("services").path("ssh-keys").path("detail").asText()).isEqualTo("1 keys");
+        // a bad key file keeps the last good keys in force, with the line and field in the status
+        writeShareFile(dir.resolve("share/authorized_keys"), admin + "\ncommand=\"/bin/sh\" " + admin + "\n");
+        awaitTrue(Duration.ofSeconds(10), () -> status().path("share").asText().startsWith("invalid: authorized_keys:2: options:"), AgentIT::statusText);
+        assertThat(readOr(target)).contains("no-pty " + admin + "\n");
+        Files.delete(dir.resolve("share/authorized_keys"));
+        awaitTrue(Duration.ofSeconds(10), () -> status().path("share").asText().equals("mounted-ro"), AgentIT::statusText);
     }
 
     @Test
@@ -572,6 +642,31 @@ class AgentIT {
         List<String> cmd = new java.util.ArrayList<>(List.of("-sS", "-o", "/dev/null", "-w", "%{http_code}"));
         cmd.addAll(List.of(args));
         return curl(source, cmd.toArray(String[]::new)).stdout();
+    }
+
+    /** UDP ports a scan of the public side checks: DNS, DHCP, TFTP, NTP, SNMP, IKE, syslog, DHCPv6, IPMI, SSDP, IKE NAT-T, mDNS. */
+    static final String COMMON_UDP = "53,67,68,69,123,161,500,514,547,623,1900,4500,5353";
+
+    /**
+     * An nmap scan (Debian's nmap, no DNS, no ping; one retry, at least 10,000 probes a second: the namespaces are local)
+     * of {@code target} from {@code ns}: the state of each port nmap lists (ports in its "ignored" state are left out).
+     */
+    static java.util.Map<String, String> scan(NetworkNamespace ns, String target, String... how) {
+        List<String> cmd = new java.util.ArrayList<>(List.of("nmap", "-n", "-Pn", "--max-retries", "1", "--min-rate", "10000", "-oG", "-"));
+        if (target.contains(":")) {
+            cmd.add("-6");
+        }
+        cmd.addAll(List.of(how));
+        cmd.add(target);
+        CommandResult r = ns.run(Duration.ofSeconds(120), cmd.toArray(String[]::new));
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        java.util.Map<String, String> ports = new java.util.TreeMap<>();
+        Matcher m = Pattern.compile("(\\d+)/([a-z|]+)/(tcp|udp)/").matcher(r.stdout());
+        while (m.find()) {
+            ports.put(m.group(1) + "/" + m.group(3), m.group(2));
+        }
+        assertThat(r.stdout()).as("nmap finished the scan of %s", target).contains("# Nmap done at");
+        return ports;
     }
 
     static boolean reachable(String address, int port) {

@@ -196,4 +196,92 @@ class AgentTest {
         assertThat(dhcpChecks()).as("DHCP was in line: not run again").isEqualTo(1);
         assertThat(dir.resolve("tftpboot/pxelinux.0")).exists();
     }
+
+    // ---- issue 13, "Why": each defect found by the security test run, at the level of the loop
+
+    /** A bad install-profile, then the good one again: the reverted share is the one in force, so ready comes back at once. */
+    @Test
+    void aBadInstallProfileThatIsRevertedLeavesTheAgentReady() throws Exception {
+        Agent a = agent();
+        share("52:54:00:00:00:0a 10.1.0.1\n", "centos");
+        a.tick();
+        assertThat(a.status().ready()).isTrue();
+        share("52:54:00:00:00:0a 10.1.0.1\n", "nosuch");
+        a.tick();
+        assertThat(service(a, "install-profile").state()).isEqualTo(HealthState.FAILED);
+        assertThat(a.status().ready()).isFalse();
+        share("52:54:00:00:00:0a 10.1.0.1\n", "centos");
+        a.tick();
+        assertThat(service(a, "install-profile")).isEqualTo(Health.ok("profile centos"));
+        assertThat(a.status().ready()).as(a.status().toString()).isTrue();
+    }
+
+    /** More machines than the subnet has addresses: the extras are left out and logged, the rest is served, the status goes out. */
+    @Test
+    void anOverCapacityMachineListServesWhatFitsAndPublishesTheStatus() throws Exception {
+        Agent a = agent();
+        Path share = Files.createDirectories(dir.resolve("share"));
+        Files.writeString(share.resolve("headnode.conf"), "vlan = 9\nprivate-address = 127.0.0.1/30\n");
+        Files.writeString(share.resolve("machines.txt"), "52:54:00:00:00:0a h\n52:54:00:00:00:0b h\n52:54:00:00:00:0c h\n");
+        a.tick();
+        a.tick();
+        AgentStatus s = AgentStatus.parse(Files.readString(dir.resolve("state/status.json")).strip());
+        assertThat(s.ready()).as(s.toString()).isTrue();
+        assertThat(s.machines()).hasSize(3);
+        String conf = Files.readString(dir.resolve("dhcp/dhcpd.conf"));
+        assertThat(conf.split("fixed-address", -1)).hasSize(2);
+        assertThat(conf).contains("fixed-address 127.0.0.2;");
+    }
+
+    /** A huge unknown key in headnode.conf: the status line stays short (the share problem is cut), and so does the log. */
+    @Test
+    void aHugeUnknownKeyGivesABoundedStatusLine() throws Exception {
+        Agent a = agent();
+        share("52:54:00:00:00:0a 10.1.0.1\n");
+        a.tick();
+        Path conf = dir.resolve("share/headnode.conf");
+        Files.writeString(conf, "vlan = 9\nprivate-address = 127.0.0.1/8\n" + "k".repeat(60_000) + " = v\n");
+        a.tick();
+        String line = Files.readString(dir.resolve("state/status.json")).strip();
+        assertThat(line.length()).isLessThan(4096);
+        assertThat(AgentStatus.parse(line).share().text()).startsWith("invalid: headnode.conf:3: ");
+        Files.writeString(conf, "vlan = 9\n" + "k".repeat(1 << 20) + " = v\n");
+        a.tick();
+        line = Files.readString(dir.resolve("state/status.json")).strip();
+        assertThat(line.length()).isLessThan(4096);
+        assertThat(AgentStatus.parse(line).share().text()).isEqualTo("invalid: headnode.conf: file: larger than 65536 bytes");
+        assertThat(AgentStatus.parse(line).ready()).isTrue();
+    }
+
+    /** A failure inside a pass (here the mount command throws) is caught, logged once, shown in the status; the loop goes on. */
+    @Test
+    void aFailureInsideThePassIsLoggedOnceShownInTheStatusAndTheLoopGoesOn() throws Exception {
+        Path mountInfo = Files.writeString(dir.resolve("mountinfo"), "");
+        Agent a = agent("mount-share", "true", "mount-info", mountInfo.toString());
+        runner.answer = argv -> {
+            throw new IllegalStateException("mount exploded");
+        };
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(Agent.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            a.tick();
+            a.tick();
+            a.tick();
+        } finally {
+            logger.detachAppender(log);
+        }
+        assertThat(log.list).filteredOn(e -> e.getFormattedMessage().contains("mount exploded")).hasSize(1);
+        AgentStatus s = AgentStatus.parse(Files.readString(dir.resolve("state/status.json")).strip());
+        assertThat(s.services().get(Agent.LOOP_SERVICE)).isEqualTo(Health.failed("java.lang.IllegalStateException: mount exploded"));
+        assertThat(s.ready()).isFalse();
+        runner.answer = argv -> new io.headnode.common.exec.CommandResult(argv, 0, "", "");
+        Files.writeString(mountInfo, "36 35 0:40 / " + dir.resolve("share") + " ro,relatime - 9p moc ro\n");
+        share("52:54:00:00:00:0a 10.1.0.1\n");
+        a.tick();
+        s = a.status();
+        assertThat(s.services()).doesNotContainKey(Agent.LOOP_SERVICE);
+        assertThat(s.ready()).as(s.toString()).isTrue();
+    }
 }

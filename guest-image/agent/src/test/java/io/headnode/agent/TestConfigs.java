@@ -17,6 +17,8 @@ public final class TestConfigs {
                 "status-port", dir.resolve("port").toString(), "run-services", "false"));
         m.put("dhcpd-leases", dir.resolve("state/dhcpd.leases").toString());
         m.put("dhcpd-pid-file", dir.resolve("run/dhcpd.pid").toString());
+        m.put("ssh-host-key-dir", dir.resolve("ssh").toString());
+        m.put("authorized-keys", dir.resolve("root/.ssh/authorized_keys").toString());
         for (int i = 0; i + 1 < extra.length; i += 2) {
             m.put(extra[i], extra[i + 1]);
         }

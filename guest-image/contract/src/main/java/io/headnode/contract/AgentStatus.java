@@ -31,9 +31,10 @@ import java.util.Objects;
  * @param omittedMachines how many listed machines did not fit
  * @param services        health by service name (network, install-profile, dhcpd, tftpboot, tftpd, radvd, ...)
  * @param updated         when the agent published the line; null until it does
+ * @param ssh             how to reach the head node by ssh: its public addresses and host keys ({@link Ssh#NONE} until known)
  */
 public record AgentStatus(boolean ready, Share share, Vlan vlan, List<MachineStatus> machines, int omittedMachines,
-                          Map<String, Health> services, Instant updated) {
+                          Map<String, Health> services, Instant updated, Ssh ssh) {
     public static final String CHANNEL = "io.headnode.status";
     public static final String GUEST_PORT = "/dev/virtio-ports/" + CHANNEL;
     public static final int MAX_INTERVAL_SECONDS = 10;
@@ -72,11 +73,23 @@ public record AgentStatus(boolean ready, Share share, Vlan vlan, List<MachineSta
             });
         }
         services = Collections.unmodifiableMap(s);
+        ssh = ssh == null ? Ssh.NONE : ssh;
+    }
+
+    /** A status without ssh access (none known yet). */
+    public AgentStatus(boolean ready, Share share, Vlan vlan, List<MachineStatus> machines, int omittedMachines,
+                       Map<String, Health> services, Instant updated) {
+        this(ready, share, vlan, machines, omittedMachines, services, updated, Ssh.NONE);
     }
 
     /** The same status, stamped with the time it is published. */
     public AgentStatus withUpdated(Instant at) {
-        return new AgentStatus(ready, share, vlan, machines, omittedMachines, services, at);
+        return new AgentStatus(ready, share, vlan, machines, omittedMachines, services, at, ssh);
+    }
+
+    /** The same status with this ssh access. */
+    public AgentStatus withSsh(Ssh access) {
+        return new AgentStatus(ready, share, vlan, machines, omittedMachines, services, updated, access);
     }
 
     /** One line of JSON (no line break). */
@@ -264,6 +277,76 @@ public record AgentStatus(boolean ready, Share share, Vlan vlan, List<MachineSta
         @JsonCreator
         public static HealthState of(String word) {
             return valueOf(word.toUpperCase(Locale.ROOT));
+        }
+    }
+
+    /**
+     * What an admin needs to ssh to the head node without trusting on first use: the public interface's addresses
+     * (global IPv4, then global IPv6, then link-local IPv6; no prefix length) and the host keys sshd serves, each with
+     * its SHA256 fingerprint. At most {@link #MAX_ADDRESSES} and {@link #MAX_HOST_KEYS}; more are cut.
+     */
+    public record Ssh(List<String> addresses, List<HostKey> hostKeys) {
+        public static final int MAX_ADDRESSES = 8;
+        public static final int MAX_HOST_KEYS = 8;
+        public static final Ssh NONE = new Ssh(List.of(), List.of());
+        private static final java.util.regex.Pattern IPV4 = java.util.regex.Pattern.compile(
+                "((25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])\\.){3}(25[0-5]|2[0-4][0-9]|1[0-9][0-9]|[1-9]?[0-9])");
+        private static final java.util.regex.Pattern IPV6 = java.util.regex.Pattern.compile("[0-9a-f:.]{2,45}");
+
+        public Ssh {
+            addresses = addresses == null ? List.of() : List.copyOf(addresses.subList(0, Math.min(addresses.size(), MAX_ADDRESSES)));
+            hostKeys = hostKeys == null ? List.of() : List.copyOf(hostKeys.subList(0, Math.min(hostKeys.size(), MAX_HOST_KEYS)));
+            for (String a : addresses) {
+                if (!isAddress(a)) {
+                    throw new IllegalArgumentException("'" + bounded(MacAddress.printable(a), 48) + "' is not an IP address");
+                }
+            }
+        }
+
+        /** An IPv4 or IPv6 literal (lower case, no scope, no prefix): never a name that would need DNS. */
+        public static boolean isAddress(String a) {
+            if (a == null) {
+                return false;
+            }
+            if (IPV4.matcher(a).matches()) {
+                return true;
+            }
+            if (!a.contains(":") || !IPV6.matcher(a).matches()) {
+                return false;
+            }
+            try {
+                return java.net.InetAddress.getByName(a) instanceof java.net.Inet6Address;   // a literal with ':' is never looked up
+            } catch (java.net.UnknownHostException e) {
+                return false;
+            }
+        }
+
+        /** The address to connect to: the first global one (IPv4 before IPv6); link-local addresses need an interface. */
+        public java.util.Optional<String> connectAddress() {
+            return addresses.stream().filter(a -> !a.startsWith("fe80:")).findFirst();
+        }
+    }
+
+    /**
+     * One host key: its type, the base64 key data (public; checked as {@link SshPublicKey}) and its SHA256 fingerprint,
+     * which must be the key's (it is filled in when absent).
+     */
+    public record HostKey(String type, String key, String fingerprint) {
+        public HostKey {
+            SshPublicKey k = new SshPublicKey(type, key);
+            if (fingerprint == null) {
+                fingerprint = k.fingerprint();
+            } else if (!fingerprint.equals(k.fingerprint())) {
+                throw new IllegalArgumentException("host key fingerprint " + bounded(MacAddress.printable(fingerprint), 60) + " is not the key's");
+            }
+        }
+
+        public static HostKey of(SshPublicKey k) {
+            return new HostKey(k.type(), k.base64(), k.fingerprint());
+        }
+
+        public SshPublicKey publicKey() {
+            return new SshPublicKey(type, key);
         }
     }
 

@@ -42,6 +42,8 @@ public final class CredentialsFile {
     public static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-------");
     /** The size bound of credentials.conf. */
     public static final int MAX_BYTES = 4 << 20;
+    /** Entries at most: one per listed machine ({@link MachineList#MAX_MACHINES}) and as many again by address, host or wildcard. */
+    public static final int MAX_ENTRIES = 2 * MachineList.MAX_MACHINES;
     private static final Pattern ESCAPE = Pattern.compile("%[0-9A-Fa-f]{2}");
     private final List<BmcCredentials> entries;
     /** The file the entries came from (for errors) and each entry's line; no lines for entries built in code. */
@@ -95,7 +97,7 @@ public final class CredentialsFile {
     public static CredentialsFile parse(String file, byte[] content) throws ShareFormatException {
         List<BmcCredentials> out = new ArrayList<>();
         Map<BmcCredentials.Key, Integer> firstLine = new HashMap<>();
-        for (KvLines.Line line : ShareFormatException.lines(file, content)) {
+        for (KvLines.Line line : ShareFormatException.lines(file, content, MAX_BYTES, MAX_ENTRIES)) {
             String[] f = line.words();
             BmcCredentials.Key key;
             try {

@@ -27,6 +27,8 @@ public record HeadnodeConfig(Vlan vlan, Ipv4Cidr privateAddress, Optional<Ipv4Ci
     public static final String FILE_NAME = "headnode.conf";
     /** The size bound of headnode.conf. */
     public static final int MAX_BYTES = 64 << 10;
+    /** Keys at most (each known key once; more lines than this cannot be a valid file, whatever they say). */
+    public static final int MAX_LINES = 64;
     /** The power driver of machines without a driver of their own when headnode.conf names none (the seed's). */
     public static final String DEFAULT_POWER_DRIVER = "amt";
     private static final Set<String> KEYS = Set.of("vlan", "private-address", "bmc-address", "power-driver",
@@ -60,7 +62,7 @@ public record HeadnodeConfig(Vlan vlan, Ipv4Cidr privateAddress, Optional<Ipv4Ci
 
     public static HeadnodeConfig parse(String file, byte[] content) throws ShareFormatException {
         try {
-            KvFile f = KvFile.parse(file, content, MAX_BYTES).requireKnown(KEYS);
+            KvFile f = KvFile.parse(file, content, MAX_BYTES, MAX_LINES).requireKnown(KEYS);
             Vlan vlan = f.required("vlan", Vlan::parse);
             HeadnodeConfig d = defaults(vlan);
             Ipv4Cidr privateAddress = f.get("private-address", Ipv4Cidr::parse, d.privateAddress());

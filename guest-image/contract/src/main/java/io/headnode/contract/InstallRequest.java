@@ -15,6 +15,8 @@ public record InstallRequest(String id, boolean all, List<MacAddress> macs) {
     public static final String SUFFIX = ".install";
     /** The size bound of a request file. */
     public static final int MAX_BYTES = 1 << 20;
+    /** Lines at most: each listed machine once (or {@code all}). */
+    public static final int MAX_LINES = MachineList.MAX_MACHINES;
     private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9_.-]{0,63}");
 
     public InstallRequest {
@@ -34,7 +36,7 @@ public record InstallRequest(String id, boolean all, List<MacAddress> macs) {
     public static InstallRequest parse(String file, String id, byte[] content) throws ShareFormatException {
         List<MacAddress> macs = new ArrayList<>();
         boolean all = false;
-        for (KvLines.Line line : ShareFormatException.lines(file, content)) {
+        for (KvLines.Line line : ShareFormatException.lines(file, content, MAX_BYTES, MAX_LINES)) {
             if (line.text().equals("all")) {
                 all = true;
                 continue;

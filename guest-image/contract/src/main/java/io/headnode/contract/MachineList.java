@@ -13,11 +13,19 @@ import java.util.Optional;
  */
 public record MachineList(List<Machine> machines) {
     public static final String FILE_NAME = "machines.txt";
-    /** The size bound of machines.txt: about 100,000 nodes. */
+    /** The size bound of machines.txt (far more than {@link #MAX_MACHINES} lines need, for comments). */
     public static final int MAX_BYTES = 4 << 20;
+    /**
+     * Machines at most (one per line): as many as the status lists ({@link AgentStatus#MAX_MACHINES}), and what the
+     * agent's heap holds with its address book, installs and dhcpd.conf (docs/agent.md, "Share files and their caps").
+     */
+    public static final int MAX_MACHINES = AgentStatus.MAX_MACHINES;
 
     public MachineList {
         machines = List.copyOf(machines);
+        if (machines.size() > MAX_MACHINES) {
+            throw new IllegalArgumentException(machines.size() + " machines are more than " + MAX_MACHINES);
+        }
         Map<MacAddress, Machine> seen = new HashMap<>();
         for (Machine m : machines) {
             if (seen.put(m.mac(), m) != null) {
@@ -33,7 +41,7 @@ public record MachineList(List<Machine> machines) {
     public static MachineList parse(String file, byte[] content) throws ShareFormatException {
         Map<MacAddress, Integer> firstLine = new HashMap<>();
         List<Machine> out = new java.util.ArrayList<>();
-        for (KvLines.Line line : ShareFormatException.lines(file, content)) {
+        for (KvLines.Line line : ShareFormatException.lines(file, content, MAX_BYTES, MAX_MACHINES)) {
             String[] f = line.words();
             if (f.length != 2) {
                 throw new ShareFormatException(file, line.number(), f.length < 2 ? "bmc-address" : "line",

@@ -25,10 +25,13 @@ public final class ShareFormatException extends KvException {
         return s;
     }
 
-    /** A share file's meaningful lines under the common line rules ({@link KvLines}). */
-    static List<KvLines.Line> lines(String file, byte[] content) throws ShareFormatException {
+    /**
+     * A share file's meaningful lines under the common line rules ({@link KvLines}): at most {@code maxBytes} of
+     * content, at most {@code maxLines} lines.
+     */
+    static List<KvLines.Line> lines(String file, byte[] content, int maxBytes, int maxLines) throws ShareFormatException {
         try {
-            return KvLines.parse(file, content);
+            return KvLines.parse(file, content, maxBytes, maxLines);
         } catch (KvException e) {
             throw of(e);
         }

@@ -29,6 +29,11 @@ public record ShareLayout(Path root) {
         return root.resolve(CREDENTIALS_FILE);
     }
 
+    /** The admins' ssh keys for root on the head node ({@link AuthorizedKeys}); optional. */
+    public Path authorizedKeys() {
+        return root.resolve(AuthorizedKeys.FILE_NAME);
+    }
+
     public Path requests() {
         return root.resolve(InstallRequest.DIRECTORY);
     }

@@ -39,9 +39,42 @@ class AgentStatusTest {
                 + "\"services\":{\"network\":{\"state\":\"unmanaged\",\"detail\":\"not managed by the agent (agent.conf)\"},"
                 + "\"dhcpd\":{\"state\":\"ok\",\"detail\":\"running\"},"
                 + "\"tftpboot\":{\"state\":\"failed\",\"detail\":\"/usr/lib/PXELINUX/pxelinux.0 is missing\"}},"
-                + "\"updated\":\"2026-11-25T01:37:02Z\"}");
+                + "\"updated\":\"2026-11-25T01:37:02Z\",\"ssh\":{\"addresses\":[],\"hostKeys\":[]}}");
         assertThat(AgentStatus.parse(line)).isEqualTo(s);
         assertThat(s.toJsonTree().path("services").path("dhcpd").path("state").asText()).isEqualTo("ok");
+    }
+
+    @Test
+    void sshAccessCarriesAddressesAndHostKeysWithTheirFingerprints() {
+        AgentStatus.HostKey ed = AgentStatus.HostKey.of(SshPublicKey.parseLine(SshKeysFixture.pub("ed25519")));
+        AgentStatus.HostKey ec = AgentStatus.HostKey.of(SshPublicKey.parseLine(SshKeysFixture.pub("ecdsa")));
+        AgentStatus s = sample().withSsh(new AgentStatus.Ssh(List.of("192.0.2.10", "2001:db8::10", "fe80::5054:ff:fe00:1"), List.of(ed, ec)));
+        String line = s.toJson();
+        assertThat(line).contains("\"ssh\":{\"addresses\":[\"192.0.2.10\",\"2001:db8::10\",\"fe80::5054:ff:fe00:1\"],"
+                + "\"hostKeys\":[{\"type\":\"ssh-ed25519\",\"key\":\"" + ed.key() + "\",\"fingerprint\":\"" + SshKeysFixture.fingerprint("ed25519") + "\"}");
+        AgentStatus back = AgentStatus.parse(line);
+        assertThat(back).isEqualTo(s);
+        assertThat(back.ssh().connectAddress()).contains("192.0.2.10");
+        assertThat(back.ssh().hostKeys().get(1).fingerprint()).isEqualTo(SshKeysFixture.fingerprint("ecdsa"));
+        // an older agent's line has no ssh: none known
+        assertThat(AgentStatus.parse(sample().toJson().replace(",\"ssh\":{\"addresses\":[],\"hostKeys\":[]}", "")).ssh()).isEqualTo(AgentStatus.Ssh.NONE);
+    }
+
+    @Test
+    void sshAccessRefusesNamesForeignFingerprintsAndBadKeys() {
+        String key = SshKeysFixture.key("ed25519").split(" ")[1];
+        assertThatThrownBy(() -> new AgentStatus.Ssh(List.of("evil.example.com"), List.of())).hasMessageContaining("is not an IP address");
+        assertThatThrownBy(() -> new AgentStatus.Ssh(List.of("192.0.2.300"), List.of())).hasMessageContaining("is not an IP address");
+        assertThatThrownBy(() -> new AgentStatus.HostKey("ssh-ed25519", key, SshKeysFixture.fingerprint("ecdsa"))).hasMessageContaining("is not the key's");
+        assertThatThrownBy(() -> AgentStatus.parse(sample().withSsh(new AgentStatus.Ssh(List.of(), List.of(new AgentStatus.HostKey("ssh-ed25519", key, null))))
+                .toJson().replace(key, key.substring(0, 40) + (key.charAt(40) == 'A' ? 'B' : 'A') + key.substring(41))))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("is not the key's");
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            many.add("192.0.2." + i);
+        }
+        assertThat(new AgentStatus.Ssh(many, List.of()).addresses()).hasSize(AgentStatus.Ssh.MAX_ADDRESSES);
+        assertThat(new AgentStatus.Ssh(List.of("fe80::1"), List.of()).connectAddress()).isEmpty();
     }
 
     @Test

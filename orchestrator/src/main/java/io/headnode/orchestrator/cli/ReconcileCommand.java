@@ -1,11 +1,17 @@
 package io.headnode.orchestrator.cli;
 
 import io.headnode.contract.Vlan;
+import io.headnode.orchestrator.config.MetricsAddress;
+import io.headnode.orchestrator.metrics.MetricsServer;
+import io.headnode.orchestrator.metrics.ReconcileMetrics;
 import io.headnode.orchestrator.reconcile.Reconciler;
 import io.headnode.orchestrator.reconcile.VlanReport;
+import io.headnode.orchestrator.service.ReconcileService;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -17,7 +23,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
 
-/** {@code headnode reconcile}: one pass, or with --every the periodic service (until SIGTERM). */
+/**
+ * {@code headnode reconcile}: one pass, or with --every the service ({@link ReconcileService}: periodic passes plus
+ * libvirt events, systemd notifications, /metrics) until SIGTERM.
+ */
 @Command(name = "reconcile", mixinStandardHelpOptions = true, description = "Converge head nodes to their specs.")
 public final class ReconcileCommand implements Callable<Integer> {
     private static final Logger log = LoggerFactory.getLogger(ReconcileCommand.class);
@@ -31,20 +40,35 @@ public final class ReconcileCommand implements Callable<Integer> {
     @Option(names = "--dry-run")
     boolean dryRun;
     @Option(names = "--every", paramLabel = "INTERVAL", converter = IntervalOption.class,
-            description = "repeat every INTERVAL (e.g. 60s, 5m, 1h) until stopped")
+            description = "run as a service: a pass every INTERVAL (e.g. 60s, 5m, 1h) and one at once for a VLAN whose "
+                    + "domain libvirt reports stopped, undefined, ...; until stopped")
     Duration every;
+    @Option(names = "--metrics-address", paramLabel = "HOST:PORT|none",
+            description = "with --every: serve /metrics here (default: the config's metrics-address, " + MetricsAddress.DEFAULT + ")")
+    String metricsAddress;
+    @Option(names = "--events", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "with --every: also reconcile a VLAN at once on libvirt's domain events (default; --no-events: periodic passes only)")
+    boolean events;
 
     @Override
     public Integer call() throws Exception {
-        Reconciler reconciler = root.get(Reconciler.class);
         PrintWriter out = cmd.commandLine().getOut();
         if (every == null) {
-            return pass(reconciler, out, true) ? 0 : 1;
+            return pass(root.get(Reconciler.class), out) ? 0 : 1;
         }
-        CountDownLatch stop = new CountDownLatch(1);
+        if (vlan != null || dryRun) {
+            throw new UsageException("--every runs over every VLAN and changes them: it takes neither --vlan nor --dry-run");
+        }
+        Optional<MetricsAddress> address;
+        try {
+            address = MetricsAddress.parse(metricsAddress != null ? metricsAddress : root.hostConfig().metricsAddress());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--metrics-address: " + e.getMessage());
+        }
+        ReconcileService service = root.get(ReconcileService.class);
         CountDownLatch stopped = new CountDownLatch(1);
         Thread hook = new Thread(() -> {
-            stop.countDown();
+            service.stop();
             try {
                 stopped.await(60, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
@@ -52,34 +76,37 @@ public final class ReconcileCommand implements Callable<Integer> {
             }
         }, "headnode-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try {
-            log.info("reconciling every {} s", every.toSeconds());
-            do {
-                try {
-                    pass(reconciler, out, false);
-                } catch (Exception e) {
-                    // one bad pass (libvirtd restarting, ...) must not end the service; the next pass retries
-                    out.println("reconcile pass failed: " + Main.oneLine(e));
-                    out.flush();
-                }
-            } while (!stop.await(every.toMillis(), TimeUnit.MILLISECONDS));
+        try (MetricsServer metrics = serveMetrics(address)) {
+            service.run(every, events, out);
             return 0;
         } finally {
             stopped.countDown();
         }
     }
 
-    /** One pass; prints every VLAN (verbose) or only those that changed or failed. Returns false on a failure. */
-    private boolean pass(Reconciler reconciler, PrintWriter out, boolean verbose) throws Exception {
+    private MetricsServer serveMetrics(Optional<MetricsAddress> address) throws Exception {
+        if (address.isEmpty()) {
+            return null;
+        }
+        ReconcileMetrics metrics = root.get(ReconcileMetrics.class);
+        try {
+            MetricsServer server = MetricsServer.start(address.get().socketAddress(), metrics::scrape);
+            log.info("serving metrics on http://{}/metrics", new MetricsAddress(server.address().getHostString(), server.address().getPort()));
+            return server;
+        } catch (IOException e) {
+            throw new IOException("cannot serve metrics on " + address.get() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** One pass; prints every VLAN. Returns false on a failure. */
+    private boolean pass(Reconciler reconciler, PrintWriter out) throws Exception {
         List<VlanReport> reports = vlan != null ? List.of(reconciler.reconcile(vlan, dryRun)) : reconciler.reconcileAll(dryRun);
         boolean ok = true;
         for (VlanReport r : reports) {
-            if (verbose || r.changed() || r.failed()) {
-                out.print(r.describe());
-            }
+            out.print(r.describe());
             ok &= !r.failed();
         }
-        if (verbose && reports.isEmpty()) {
+        if (reports.isEmpty()) {
             out.println("no head nodes declared");
         }
         out.flush();

@@ -88,6 +88,7 @@ public final class ShowCommand implements Callable<Integer> {
             out.printf("%-13s %s%n", "drift:", drift.isEmpty() ? "none" : "");
             drift.forEach(d -> out.println("  " + d));
             status.ifPresentOrElse(a -> AgentStatusText.print(out, a, Instant.now()), () -> out.println("agent: no status"));
+            status.ifPresent(a -> SshAccessView.print(out, vlan, a.ssh()));
         }
         out.flush();
         return 0;

@@ -22,10 +22,11 @@ import java.util.regex.Pattern;
  * @param defaultImage      guest image used when create gives no --image
  * @param defaultMemoryMib  memory when create gives no --memory
  * @param defaultVcpus      vcpus when create gives no --vcpus
+ * @param metricsAddress    where {@code reconcile --every} serves /metrics: HOST:PORT or none (127.0.0.1:9848)
  */
 public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path apparmorParser, String connect,
                          String bridgePrefix, String publicBridge, List<String> networkCommandPrefix, String qemuUser,
-                         String domainType, Path defaultImage, int defaultMemoryMib, int defaultVcpus) {
+                         String domainType, Path defaultImage, int defaultMemoryMib, int defaultVcpus, String metricsAddress) {
     private static final Pattern IFNAME_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,10}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,14}");
 
@@ -58,6 +59,16 @@ public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path a
         if (defaultVcpus < 1 || defaultVcpus > 64) {
             throw new FieldException("default-vcpus", defaultVcpus + " is outside 1..64");
         }
+        Objects.requireNonNull(metricsAddress, "metrics-address is null");
+        MetricsAddress.parse(metricsAddress);
+    }
+
+    /** Without a metrics address: the default one. */
+    public HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path apparmorParser, String connect,
+                      String bridgePrefix, String publicBridge, List<String> networkCommandPrefix, String qemuUser,
+                      String domainType, Path defaultImage, int defaultMemoryMib, int defaultVcpus) {
+        this(stateDir, shareRoot, apparmorDir, apparmorParser, connect, bridgePrefix, publicBridge, networkCommandPrefix,
+                qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, MetricsAddress.DEFAULT);
     }
 
     private static void absolute(String key, Path p) {
@@ -74,6 +85,6 @@ public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path a
 
     public HostConfig withConnect(String uri) {
         return new HostConfig(stateDir, shareRoot, apparmorDir, apparmorParser, uri, bridgePrefix, publicBridge,
-                networkCommandPrefix, qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus);
+                networkCommandPrefix, qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, metricsAddress);
     }
 }

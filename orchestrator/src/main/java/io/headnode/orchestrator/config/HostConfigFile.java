@@ -20,7 +20,7 @@ public final class HostConfigFile {
     public static final Path DEFAULT = Path.of("/etc/headnode/orchestrator.conf");
     public static final Set<String> KEYS = Set.of("state-dir", "share-root", "apparmor-dir", "apparmor-parser", "connect",
             "bridge-prefix", "public-bridge", "network-command-prefix", "qemu-user", "domain-type", "default-image",
-            "default-memory-mib", "default-vcpus");
+            "default-memory-mib", "default-vcpus", "metrics-address");
 
     private HostConfigFile() {
     }
@@ -65,8 +65,9 @@ public final class HostConfigFile {
         Path image = f.get("default-image", KvValues::path, d.defaultImage());
         int memory = f.get("default-memory-mib", KvValues::wholeNumber, d.defaultMemoryMib());
         int vcpus = f.get("default-vcpus", KvValues::wholeNumber, d.defaultVcpus());
+        String metrics = f.text("metrics-address").orElse(d.metricsAddress());
         return f.build(() -> new HostConfig(stateDir, shareRoot, apparmorDir, apparmorParser, connect, bridgePrefix, publicBridge,
-                prefix, qemuUser, domainType, image, memory, vcpus));
+                prefix, qemuUser, domainType, image, memory, vcpus, metrics));
     }
 
     /** A config file that cannot be used; the message is one line naming file, line and key. */

@@ -9,14 +9,17 @@ import io.headnode.orchestrator.config.HostConfig;
 import io.headnode.orchestrator.disk.OverlayDisk;
 import io.headnode.common.exec.CommandRunner;
 import io.headnode.common.exec.ProcessCommandRunner;
+import io.headnode.common.libvirt.DomainEvents;
 import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.common.libvirt.LibvirtDomainEvents;
 import io.headnode.common.libvirt.LazyHypervisor;
 import io.headnode.orchestrator.net.IpRouteVlanNetwork;
 import io.headnode.orchestrator.net.VlanNetwork;
+import java.time.Clock;
 import java.util.List;
 import java.util.Objects;
 
-/** Binds the host adapters: configuration, subprocess runners, libvirt, iproute2 network, AppArmor, disks. */
+/** Binds the host adapters: configuration, subprocess runners, libvirt (calls and events), iproute2 network, AppArmor, disks, the clock. */
 public final class HostModule extends AbstractModule {
     private final HostConfig config;
 
@@ -33,6 +36,18 @@ public final class HostModule extends AbstractModule {
     @Singleton
     Hypervisor hypervisor(HostConfig c) {
         return new LazyHypervisor(c.connect());
+    }
+
+    @Provides
+    @Singleton
+    DomainEvents domainEvents(HostConfig c) {
+        return new LibvirtDomainEvents(c.connect());
+    }
+
+    @Provides
+    @Singleton
+    Clock clock() {
+        return Clock.systemUTC();
     }
 
     @Provides

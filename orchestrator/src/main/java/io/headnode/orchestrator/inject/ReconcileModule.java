@@ -9,6 +9,7 @@ import io.headnode.orchestrator.reconcile.DiskStep;
 import io.headnode.orchestrator.reconcile.DomainStep;
 import io.headnode.orchestrator.reconcile.NetworkStep;
 import io.headnode.orchestrator.reconcile.ReconcileObserver;
+import io.headnode.orchestrator.reconcile.ReconcileObservers;
 import io.headnode.orchestrator.reconcile.RemoveDiskStep;
 import io.headnode.orchestrator.reconcile.RemoveDomainStep;
 import io.headnode.orchestrator.reconcile.RemoveNetworkStep;
@@ -22,7 +23,7 @@ import java.util.List;
 public final class ReconcileModule extends AbstractModule {
     @Override
     protected void configure() {
-        bind(ReconcileObserver.class).toInstance(ReconcileObserver.NONE);
+        bind(ReconcileObserver.class).to(ReconcileObservers.class);   // the service adds its metrics
     }
 
     @Provides

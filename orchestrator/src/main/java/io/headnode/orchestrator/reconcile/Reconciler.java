@@ -8,6 +8,7 @@ import io.headnode.orchestrator.spec.SpecStore;
 import io.headnode.orchestrator.util.Errors;
 import jakarta.inject.Inject;
 import com.google.inject.name.Named;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -77,7 +78,9 @@ public final class Reconciler {
         StepContext ctx = new StepContext(spec);
         List<StepResult> results = new ArrayList<>();
         for (Step step : present ? createSteps : deleteSteps) {
+            long start = System.nanoTime();
             StepResult r = execute(step.name(), () -> step.plan(ctx), dryRun);
+            observer.stepFinished(spec.vlan(), r, Duration.ofNanos(System.nanoTime() - start));
             results.add(r);
             if (r.outcome() == Outcome.FAILED) {
                 if (dryRun) {

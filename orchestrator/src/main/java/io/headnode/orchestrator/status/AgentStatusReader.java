@@ -1,14 +1,12 @@
 package io.headnode.orchestrator.status;
 
 import io.headnode.contract.AgentStatus;
-import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -31,7 +29,12 @@ public final class AgentStatusReader {
 
     /** The latest line that is a valid status, parsed into the contract's record. */
     public static Optional<AgentStatus> read(Path socket, Duration timeout) {
-        return latest(socket, timeout, AgentStatusReader::parseOrNull, s -> false);
+        return latest(socket, timeout, AgentStatusReader::statusOrNull, s -> false);
+    }
+
+    /** The first valid status that arrives within the timeout (for callers that need any current line, not the newest). */
+    public static Optional<AgentStatus> first(Path socket, Duration timeout) {
+        return latest(socket, timeout, AgentStatusReader::statusOrNull, s -> true);
     }
 
     /**
@@ -41,10 +44,11 @@ public final class AgentStatusReader {
      */
     public static Optional<AgentStatus> readFresh(Path socket, Duration timeout, Instant now, Duration maxAge) {
         Instant oldest = now.minus(maxAge);
-        return latest(socket, timeout, AgentStatusReader::parseOrNull, s -> s.updated() != null && s.updated().isAfter(oldest));
+        return latest(socket, timeout, AgentStatusReader::statusOrNull, s -> s.updated() != null && s.updated().isAfter(oldest));
     }
 
-    private static AgentStatus parseOrNull(String line) {
+    /** The line as a status, or null if it is not one. */
+    static AgentStatus statusOrNull(String line) {
         try {
             return AgentStatus.parse(line);
         } catch (IllegalArgumentException e) {
@@ -64,9 +68,7 @@ public final class AgentStatusReader {
         try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket)); Selector sel = Selector.open()) {
             ch.configureBlocking(false);
             ch.register(sel, SelectionKey.OP_READ);
-            ByteArrayOutputStream pending = new ByteArrayOutputStream();
-            boolean overlong = false;
-            T last = null;
+            LatestLine<T> lines = new LatestLine<>(AgentStatus.MAX_LINE_BYTES, accept, enough);
             ByteBuffer buf = ByteBuffer.allocate(8192);
             long deadline = System.nanoTime() + timeout.toNanos();
             int total = 0;
@@ -82,28 +84,11 @@ public final class AgentStatusReader {
                     break;
                 }
                 total += n;
-                for (int i = 0; i < n; i++) {
-                    byte b = buf.get(i);
-                    if (b != '\n') {
-                        if (pending.size() < AgentStatus.MAX_LINE_BYTES) {
-                            pending.write(b);
-                        } else {
-                            overlong = true;
-                        }
-                        continue;
-                    }
-                    if (!overlong) {
-                        T t = accept.apply(pending.toString(StandardCharsets.UTF_8).strip());
-                        last = t == null ? last : t;
-                        if (t != null && enough.test(t)) {
-                            return Optional.of(t);
-                        }
-                    }
-                    pending.reset();
-                    overlong = false;
+                if (lines.feed(buf.array(), 0, n)) {
+                    break;
                 }
             }
-            return Optional.ofNullable(last);
+            return lines.latest();
         } catch (IOException e) {
             return Optional.empty();
         }

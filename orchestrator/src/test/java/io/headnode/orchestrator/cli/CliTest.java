@@ -239,6 +239,36 @@ class CliTest {
     }
 
     @Test
+    void sshKeysPushValidatesWithLineNumbersWritesAtomicallyAndShowPrintsFingerprints() throws Exception {
+        Path share = Files.createDirectories(host.shareDir(10));
+        String ed = io.headnode.orchestrator.TestSshKeys.pub("ed25519");
+        String ec = io.headnode.orchestrator.TestSshKeys.pub("ecdsa");
+        TestHost.Run ok = host.cli("ssh-keys", "push", "--vlan", "10", write("keys", "# admins\n" + ed + "\nno-pty " + ec + "\n").toString());
+        assertThat(ok.exitCode()).as(ok.toString()).isZero();
+        assertThat(ok.out()).contains("authorized_keys: 2 keys, written");
+        Path target = share.resolve("authorized_keys");
+        assertThat(Files.readString(target)).contains(ed + "\n").contains("no-pty " + ec + "\n");
+        assertThat(host.cli("ssh-keys", "push", "--vlan", "10", write("keys2", ed + "\nno-pty " + ec + "\n").toString()).out()).contains("unchanged");
+        TestHost.Run show = host.cli("ssh-keys", "show", "--vlan", "10");
+        assertThat(show.out()).contains("# SHA256:nn39BVXv0FZW+DjfcRnVgYkmyN46QJkuzVMUuhK8+rE\n" + ed + "\n");
+        String before = Files.readString(target);
+        TestHost.Run bad = host.cli("ssh-keys", "push", "--vlan", "10",
+                write("bad", ed + "\n" + io.headnode.orchestrator.TestSshKeys.pub("dsa") + "\n").toString());
+        assertThat(bad.exitCode()).isEqualTo(2);
+        assertThat(bad.err()).contains(tmp.resolve("bad") + ":2: type: key type 'ssh-dss' is not supported");
+        TestHost.Run command = host.cli("ssh-keys", "push", "--vlan", "10", write("cmd", "command=\"/bin/sh\" " + ed + "\n").toString());
+        assertThat(command.err()).contains(":1: options: 'command=...' is not allowed");
+        assertThat(Files.readString(target)).isEqualTo(before);
+    }
+
+    @Test
+    void sshWithoutAnAgentStatusFailsWithOneLine() {
+        TestHost.Run r = host.cli("ssh", "--vlan", "10", "--status-timeout", "1s", "--", "hostname");
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.err()).contains("no status from the agent of VLAN 10 within 1 s").contains("is the head node running?");
+    }
+
+    @Test
     void configPushChecksTheVlanAndNamesBadFields() throws Exception {
         Files.createDirectories(host.shareDir(10));
         TestHost.Run ok = host.cli("config", "push", "--vlan", "10",

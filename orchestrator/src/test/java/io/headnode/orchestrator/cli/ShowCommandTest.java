@@ -5,10 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.headnode.contract.AgentStatus;
+import io.headnode.contract.Vlan;
 import io.headnode.orchestrator.FakeHypervisor;
 import io.headnode.orchestrator.FakeVlanNetwork;
 import io.headnode.orchestrator.TestHost;
 import io.headnode.testing.Command;
+import java.io.PrintWriter;
+import java.io.StringWriter;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
@@ -136,5 +139,18 @@ class ShowCommandTest {
         assertThat(row.path("nodesListed").asInt()).isEqualTo(5);
         assertThat(row.path("nodesInstalling").asInt()).isEqualTo(1);
         assertThat(host.cli("list").out()).contains("12    shutoff  1 action");
+    }
+
+    @Test
+    void sshAccessShowsTheAddressesAndEachHostKeysFingerprint() throws Exception {
+        AgentStatus.HostKey ed = AgentStatus.HostKey.of(io.headnode.contract.SshPublicKey.parseLine(
+                io.headnode.orchestrator.TestSshKeys.pub("ed25519")));
+        StringWriter w = new StringWriter();
+        SshAccessView.print(new PrintWriter(w, true), new Vlan(100), new AgentStatus.Ssh(List.of("192.0.2.10", "fe80::1"), List.of(ed)));
+        assertThat(w.toString()).isEqualTo("ssh: 192.0.2.10 fe80::1  (headnode ssh --vlan 100 connects to 192.0.2.10)\n"
+                + "  ssh-ed25519                          SHA256:nn39BVXv0FZW+DjfcRnVgYkmyN46QJkuzVMUuhK8+rE\n");
+        StringWriter none = new StringWriter();
+        SshAccessView.print(new PrintWriter(none, true), new Vlan(100), AgentStatus.Ssh.NONE);
+        assertThat(none.toString()).isEqualTo("ssh: no public address reported\n  no host keys reported yet\n");
     }
 }

@@ -52,6 +52,20 @@ class HostConfigFileTest {
     }
 
     @Test
+    void metricsAddressIsLoopbackByDefaultAndCanBeMovedOrTurnedOff() throws Exception {
+        assertThat(HostConfig.defaults().metricsAddress()).isEqualTo("127.0.0.1:9848");
+        assertThat(MetricsAddress.parse(HostConfig.defaults().metricsAddress())).contains(new MetricsAddress("127.0.0.1", 9848));
+        assertThat(MetricsAddress.parse(HostConfigFile.parse("o.conf", "metrics-address = [::1]:9100\n").metricsAddress()))
+                .contains(new MetricsAddress("::1", 9100));
+        assertThat(MetricsAddress.parse(HostConfigFile.parse("o.conf", "metrics-address = none\n").metricsAddress())).isEmpty();
+        assertThat(new MetricsAddress("::1", 9100)).hasToString("[::1]:9100");
+        assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "# host\nmetrics-address = 9848\n"))
+                .hasMessage("o.conf:2: metrics-address: '9848' must be HOST:PORT, [IPV6]:PORT or none");
+        assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "metrics-address = localhost:70000\n"))
+                .hasMessage("o.conf:1: metrics-address: port 70000 is outside 0..65535");
+    }
+
+    @Test
     void missingOptionalFileMeansDefaults() throws Exception {
         assertThat(HostConfigFile.load(Path.of("/nonexistent/headnode.conf"), false)).isEqualTo(HostConfig.defaults());
         assertThatThrownBy(() -> HostConfigFile.load(Path.of("/nonexistent/headnode.conf"), true)).hasMessageContaining("no such file");

@@ -361,7 +361,7 @@ class HeadnodeLibvirtdIT {
             jar = files.filter(f -> f.getFileName().toString().endsWith("-all.jar")).findFirst().orElseThrow().toAbsolutePath();
         }
         Daemon service = Daemon.start("reconcile-service", tmp.resolve("every.log"), List.of("env", "HEADNODE_LOG_LEVEL=INFO",
-                "java", "-jar", jar.toString(), "--config", host.writeConfigFile().toString(), "reconcile", "--every", "1s"));
+                "java", "-jar", jar.toString(), "--config", host.writeConfigFile().toString(), "reconcile", "--every", "1s", "--metrics-address", "127.0.0.1:0"));
         try {
             service.await("start its loop", () -> service.logText().contains("reconciling every 1 s"), Duration.ofSeconds(60));
             virsh("destroy", DOMAIN);

@@ -9,6 +9,7 @@ import io.headnode.common.exec.CommandResult;
 import io.headnode.contract.Vlan;
 import io.headnode.lab.HeadnodeCli;
 import io.headnode.lab.Lab;
+import io.headnode.lab.LabFirmware;
 import io.headnode.lab.LabSettings;
 import io.headnode.lab.NodeProgress;
 import io.headnode.common.libvirt.RunState;
@@ -61,7 +62,9 @@ class LabEndToEndIT {
         Path cache = Path.of(System.getProperty("headnode.imageCache", "/var/cache/headnode/image"));
         StringWriter transcript = new StringWriter();
         PrintWriter out = new PrintWriter(new Tee(transcript), true);
-        LabSettings settings = new LabSettings(dir, ns, VLAN, 1, cache);
+        // one BIOS, one UEFI and one Secure Boot node through one head node (issue 9)
+        LabSettings settings = new LabSettings(dir, ns, VLAN, 3, cache, LabFirmware.MIXED);
+        FirmwareNodes uefi = new FirmwareNodes(settings, ns, HEAD);
         Lab lab = new Lab(settings, out);
         HeadnodeCli headnode = new HeadnodeCli(settings.orchestratorConfig());
         List<String> timings = new ArrayList<>();
@@ -101,6 +104,9 @@ class LabEndToEndIT {
                         perMacConfig.set(r.stdout());
                     }
                 }
+                if (probeAddress.get() && transcript.toString().contains("headnode install")) {
+                    uefi.poll();
+                }
                 return up.isDone();
             });
             Lab.UpResult result = up.get();
@@ -126,7 +132,7 @@ class LabEndToEndIT {
             // 2. The node is powered on by the agent's IPMI driver through the node's BMC (the lab only defined it),
             //    gets its fixed address from the head node's dhcpd, fetches pxelinux.0 and its per-MAC config over
             //    TFTP, the installer over HTTP.
-            assertThat(result.nodeStatesBeforeInstall()).as("the lab defines nodes but never starts them").containsExactly(RunState.SHUTOFF);
+            assertThat(result.nodeStatesBeforeInstall()).as("the lab defines nodes but never starts them").containsOnly(RunState.SHUTOFF).hasSize(3);
             assertThat(Files.readString(settings.bmcDir().resolve("node1.log"))).as("the node's BMC log")
                     .contains("lab-bmc: " + settings.nodeName(1) + ": boot device network requested")
                     .contains("lab-bmc: " + settings.nodeName(1) + ": power on");
@@ -157,7 +163,7 @@ class LabEndToEndIT {
             assertThat(forged.stdout().strip()).as("a callback from another address, with a forged token").startsWith("4");
 
             // 4. The node rebooted; pxelinux booted the local disk, whose stub printed the marker.
-            assertThat(result.nodes()).containsExactly(NodeProgress.BOOTED_FROM_DISK);
+            assertThat(result.nodes().get(0)).isEqualTo(NodeProgress.BOOTED_FROM_DISK);
             String afterCallback = nodeConsole.substring(nodeConsole.indexOf(NodeProgress.CALLBACK_ACCEPTED));
             assertThat(afterCallback).contains("PXELINUX 6.04").contains("Booting from local disk");
             Matcher marker = Pattern.compile("(?m)^(HEADNODE-DISK-MARKER mac=" + Pattern.quote(mac) + " vlan100)$").matcher(afterCallback);
@@ -165,10 +171,24 @@ class LabEndToEndIT {
             timings.add(String.format("node: power-on to PXELINUX banner %s; install cycle (install request to disk marker) %.1f s",
                     pxeBannerSeconds(text, settings.nodeName(1)), result.nodesDoneAt().get(0) - result.agentReadyAt()));
 
+            // 4b. The UEFI and the Secure Boot node (shim + GRUB from the same head node), and GRUB's default config.
+            assertThat(uefi.defaultGrubConfig()).contains("configfile \"$prefix/grub.cfg-01-", "chainloader /EFI/BOOT/BOOTX64.EFI");
+            for (int i : uefi.uefiNodes()) {
+                uefi.assertInstalled(i, console(settings.nodeConsole(i)), result.nodes().get(i - 1));
+                timings.add(String.format("node %d (%s): power-on to GRUB's install config %s; install cycle %.1f s", i,
+                        settings.nodeFirmware(i).word(), stageSeconds(text, settings.nodeName(i), NodeProgress.GRUB),
+                        result.nodesDoneAt().get(i - 1) - result.agentReadyAt()));
+            }
+            assertThat(machinesInstalled(headnode)).as("the agent says every node is installed").isEqualTo(3);
+            // 4c. ssh: an admin's key pushed through the share, login with the reported host keys, no passwords, only tcp/22
+            timings.add(sshIntoTheHeadNode(headnode, settings, ns));
+
             // 5. headnode delete leaves no domain, overlay or bridge (once the lab's nodes are gone: a bridge
             //    still used by another domain stays, by design); lab down leaves no namespace and no process.
-            Command.run("virsh", "-c", settings.localUri(), "destroy", settings.nodeName(1));
-            Command.check("virsh", "-c", settings.localUri(), "undefine", settings.nodeName(1));
+            for (int i = 1; i <= settings.nodes(); i++) {
+                Command.run("virsh", "-c", settings.localUri(), "destroy", settings.nodeName(i));
+                Command.check("virsh", "-c", settings.localUri(), "undefine", "--nvram", settings.nodeName(i));
+            }
             HeadnodeCli.Result del = headnode.run("delete", "--vlan", "100");
             assertThat(del.exitCode()).as(del.out() + del.err()).isZero();
             String domains = Command.check("virsh", "-c", settings.localUri(), "list", "--all", "--name").stdout();
@@ -192,7 +212,8 @@ class LabEndToEndIT {
             timings.add(String.format("whole test: %.1f s", seconds(t0)));
         } finally {
             Files.createDirectories(Path.of("target"));
-            for (Path log : List.of(settings.nodeConsole(1), dir.resolve("state/console/headnode-vlan100.log"))) {
+            for (Path log : List.of(settings.nodeConsole(1), settings.nodeConsole(2), settings.nodeConsole(3),
+                    dir.resolve("state/console/headnode-vlan100.log"))) {
                 if (Files.exists(log)) {
                     Files.copy(log, Path.of("target/e2e-" + log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
                 }
@@ -207,6 +228,108 @@ class LabEndToEndIT {
             Files.createDirectories(Path.of("target"));
             Files.writeString(Path.of("target/e2e-timings.txt"), report + "\n--- lab transcript ---\n" + transcript);
         }
+    }
+
+    /**
+     * ssh into the head node, as an admin does it: pushes a fresh key with {@code headnode ssh-keys push}, waits until
+     * the agent applied it, runs {@code headnode ssh --vlan 100 -- hostname} in a process of its own (ssh needs the
+     * terminal's standard streams), checks that sshd refuses passwords, that the host keys sshd serves (ssh-keyscan
+     * from the lab namespace) are the ones {@code headnode show} prints, and scans the public side: only tcp/22 answers,
+     * over IPv4 (every TCP port, the common UDP ones) and IPv6 link-local (the 1,000 most used TCP ports).
+     * Self-contained: returns its timing line.
+     */
+    private static String sshIntoTheHeadNode(HeadnodeCli headnode, LabSettings settings, String ns) throws Exception {
+        long t0 = System.nanoTime();
+        Path keys = Files.createTempDirectory("hne2e-ssh");
+        try {
+            Path key = keys.resolve("id_admin");
+            Command.check("ssh-keygen", "-q", "-N", "", "-t", "ed25519", "-C", "e2e-admin", "-f", key.toString());
+            HeadnodeCli.Result push = headnode.run("ssh-keys", "push", "--vlan", "100", key + ".pub");
+            assertThat(push.exitCode()).as(push.out() + push.err()).isZero();
+            assertThat(push.out()).contains("1 keys, written");
+            // the agent writes root's authorized_keys on its next poll; its status says so, with the host keys and eth1's address
+            AtomicReference<JsonNode> ready = new AtomicReference<>();
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                JsonNode s = agentStatus(headnode);
+                ready.set(s);
+                return s.path("services").path("ssh-keys").path("detail").asText().equals("1 keys") && s.path("ssh").path("hostKeys").size() > 0
+                        && !s.path("ssh").path("addresses").isEmpty();
+            });
+            double applied = seconds(t0);
+            JsonNode ssh = ready.get().path("ssh");
+            String address = ssh.path("addresses").get(0).asText();
+            assertThat(address).startsWith("192.0.2.");
+
+            // headnode ssh, in a process of its own as an admin runs it; no prompt (BatchMode would turn one into a failure)
+            CommandResult login = Command.run(Duration.ofMinutes(2), List.of(ProcessHandle.current().info().command().orElse("java"),
+                    "-cp", System.getProperty("java.class.path"), "io.headnode.orchestrator.cli.Main", "--config", settings.orchestratorConfig().toString(),
+                    "ssh", "--vlan", "100", "-i", key.toString(), "-o", "BatchMode=yes", "--", "hostname"));
+            assertThat(login.exitCode()).as(login.stdout() + login.stderr()).isZero();
+            assertThat(login.stdout().strip()).isEqualTo("headnode");
+
+            // sshd itself refuses passwords: with password the only method ssh may try, the server offers only publickey
+            Path knownHosts = keys.resolve("known_hosts");
+            StringBuilder kh = new StringBuilder();
+            ssh.path("hostKeys").forEach(k -> kh.append(address).append(' ').append(k.path("type").asText()).append(' ').append(k.path("key").asText()).append('\n'));
+            Files.writeString(knownHosts, kh.toString());
+            CommandResult password = inNs(ns, "ssh", "-o", "BatchMode=yes", "-o", "PreferredAuthentications=password,keyboard-interactive",
+                    "-o", "PubkeyAuthentication=no", "-o", "StrictHostKeyChecking=yes", "-o", "UserKnownHostsFile=" + knownHosts,
+                    "-o", "ConnectTimeout=15", "root@" + address, "true");
+            assertThat(password.exitCode()).as(password.stdout() + password.stderr()).isEqualTo(255);
+            assertThat(password.stderr()).contains("Permission denied (publickey)");
+
+            // the host keys sshd serves are exactly the ones the agent reported and headnode show prints
+            CommandResult scanned = inNs(ns, "ssh-keyscan", "-T", "15", address);
+            assertThat(scanned.exitCode()).as(scanned.stderr()).isZero();
+            Path served = keys.resolve("served");
+            Files.writeString(served, scanned.stdout());
+            List<String> servedPrints = Command.check("ssh-keygen", "-l", "-f", served.toString()).stdout().lines()
+                    .map(l -> l.split(" ")[1]).sorted().toList();
+            List<String> reported = new ArrayList<>();
+            ssh.path("hostKeys").forEach(k -> reported.add(k.path("fingerprint").asText()));
+            assertThat(reported).as("reported host keys").hasSizeGreaterThanOrEqualTo(2);
+            assertThat(servedPrints).containsExactlyElementsOf(reported.stream().sorted().toList());
+            String shown = "";
+            for (int attempt = 0; attempt < 3 && !shown.contains("ssh: "); attempt++) {   // a line can be held back while no host listens
+                shown = headnode.check("show", "--vlan", "100", "--status-timeout", "12s");
+            }
+            assertThat(shown).contains("ssh: " + address).contains(reported);
+
+            // from the public side only tcp/22 answers: IPv4, every TCP port and the common UDP ones; IPv6 link-local
+            long ts = System.nanoTime();
+            assertThat(scan(ns, address, "-sS", "-p-")).containsExactly(java.util.Map.entry("22/tcp", "open"));
+            assertThat(scan(ns, address, "-sU", "-p", "53,67,68,69,80,123,161,514,547,623,5353")).hasSize(11)
+                    .allSatisfy((port, state) -> assertThat(state).as(port).isEqualTo("open|filtered"));
+            String linkLocal = null;
+            for (JsonNode a : ssh.path("addresses")) {
+                linkLocal = a.asText().startsWith("fe80:") ? a.asText() : linkLocal;
+            }
+            assertThat(linkLocal).as("eth1's IPv6 link-local address in %s", ssh).isNotNull();
+            assertThat(scan(ns, linkLocal + "%" + LabSettings.PUBLIC_BRIDGE, "-6", "-e", LabSettings.PUBLIC_BRIDGE, "-sS", "--top-ports", "1000"))
+                    .containsExactly(java.util.Map.entry("22/tcp", "open"));
+            return String.format("ssh: key applied %.1f s after the push; headnode ssh, password refusal, keyscan and port scans %.1f s (scans %.1f s)",
+                    applied, seconds(t0) - applied, seconds(ts));
+        } finally {
+            try (var walk = Files.walk(keys)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** nmap from the lab namespace (no DNS, no ping, one retry): the state of each port it lists, e.g. 22/tcp=open. */
+    private static java.util.Map<String, String> scan(String ns, String target, String... how) {
+        List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", ns, "nmap", "-n", "-Pn", "--max-retries", "1", "--min-rate", "3000", "-oG", "-"));
+        cmd.addAll(List.of(how));
+        cmd.add(target);
+        CommandResult r = Command.run(Duration.ofMinutes(3), cmd);
+        assertThat(r.exitCode()).as(r.stdout() + r.stderr()).isZero();
+        assertThat(r.stdout()).as("nmap finished the scan of %s", target).contains("# Nmap done at").contains("Status: Up");
+        java.util.Map<String, String> ports = new java.util.TreeMap<>();
+        Matcher m = Pattern.compile("(\\d+)/([a-z|]+)/(tcp|udp)/").matcher(r.stdout());
+        while (m.find()) {
+            ports.put(m.group(1) + "/" + m.group(3), m.group(2));
+        }
+        return ports;
     }
 
     /**
@@ -255,6 +378,21 @@ class LabEndToEndIT {
         Double on = at(transcript, "node " + node + ": " + NodeProgress.FIRMWARE.description());
         Double pxe = at(transcript, "node " + node + ": " + NodeProgress.PXELINUX.description());
         return on == null || pxe == null ? "?" : String.format("%.1f s", pxe - on);
+    }
+
+    /** From the lab transcript: seconds between "firmware running" and {@code stage} of {@code node}. */
+    private static String stageSeconds(String transcript, String node, NodeProgress stage) {
+        Double on = at(transcript, "node " + node + ": " + NodeProgress.FIRMWARE.description());
+        Double reached = at(transcript, "node " + node + ": " + stage.description());
+        return on == null || reached == null ? "?" : String.format("%.1f s", reached - on);
+    }
+
+    private static int machinesInstalled(HeadnodeCli headnode) throws IOException {
+        int n = 0;
+        for (JsonNode m : agentStatus(headnode).path("machines")) {
+            n += m.path("state").asText().equals("installed") ? 1 : 0;
+        }
+        return n;
     }
 
     private static Double at(String transcript, String line) {

@@ -117,7 +117,7 @@ public final class Lab {
             nodes.define(h, paths.vlanBridge(settings.vlan()));
         }
         for (int i = 1; i <= settings.nodes(); i++) {
-            log.step("node " + settings.nodeName(i) + " " + settings.nodeMac(i) + " defined (network boot, then disk), console " + settings.nodeConsole(i));
+            log.step("node " + settings.nodeName(i) + " " + settings.nodeMac(i) + " defined (" + settings.nodeFirmware(i).word() + ", network boot, then disk), console " + settings.nodeConsole(i));
             bmcs.start(ns, i);
             log.step("BMC of " + settings.nodeName(i) + " at " + settings.bmcAddress(i) + " (IPMI, pid " + bmcs.pid(i).orElse(0L) + ")");
         }

@@ -35,6 +35,9 @@ public final class LabCommand implements Runnable {
     @Option(names = "--nodes", defaultValue = "1", scope = ScopeType.INHERIT,
             description = "virtual bare-metal nodes, 1.." + LabSettings.MAX_NODES + " (default: ${DEFAULT-VALUE})")
     int nodes;
+    @Option(names = "--firmware", defaultValue = "bios", scope = ScopeType.INHERIT,
+            description = "the nodes' firmware: bios, uefi, secureboot or mixed (BIOS, UEFI, Secure Boot in turn) (default: ${DEFAULT-VALUE})")
+    String firmware;
     @Option(names = "--image-cache", defaultValue = "/var/cache/headnode/image", scope = ScopeType.INHERIT,
             description = "image cache (default: ${DEFAULT-VALUE})")
     Path imageCache;
@@ -75,7 +78,7 @@ public final class LabCommand implements Runnable {
     }
 
     Lab lab() {
-        return new Lab(new LabSettings(dir, namespace, new Vlan(vlan), nodes, imageCache), spec.commandLine().getOut());
+        return new Lab(new LabSettings(dir, namespace, new Vlan(vlan), nodes, imageCache, LabFirmware.of(firmware)), spec.commandLine().getOut());
     }
 
     @Command(name = "up", mixinStandardHelpOptions = true,

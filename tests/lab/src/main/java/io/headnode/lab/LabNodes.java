@@ -28,6 +28,8 @@ import org.apache.velocity.app.VelocityEngine;
 final class LabNodes {
     static final String TEMPLATE = "io/headnode/lab/lab-node-domain.xml.vm";
     static final int MEMORY_MIB = 256;
+    /** OVMF, shim and GRUB want more than SeaBIOS and pxelinux. */
+    static final int UEFI_MEMORY_MIB = 512;
     private static final String DISK_SIZE = "64M";
     private final LabSettings settings;
     private final CommandRunner runner;
@@ -48,7 +50,10 @@ final class LabNodes {
         VelocityContext c = new VelocityContext();
         c.put("name", settings.nodeName(i));
         c.put("uuid", UUID.nameUUIDFromBytes(("headnode-lab:" + settings.nodeName(i)).getBytes(StandardCharsets.UTF_8)).toString());
-        c.put("memoryMib", MEMORY_MIB);
+        LabFirmware firmware = settings.nodeFirmware(i);
+        c.put("memoryMib", firmware.uefi() ? UEFI_MEMORY_MIB : MEMORY_MIB);
+        c.put("firmware", firmware);
+        c.put("vars", settings.nodeVars(i).toString());
         c.put("mac", settings.nodeMac(i));
         c.put("vlanBridge", vlanBridge);
         c.put("disk", settings.nodeDisk(i).toString());
@@ -68,6 +73,7 @@ final class LabNodes {
                 if (!Files.exists(disk)) {
                     runner.check(List.of("qemu-img", "create", "-q", "-f", "qcow2", disk.toString(), DISK_SIZE));
                 }
+                Files.deleteIfExists(settings.nodeVars(i));   // a fresh variable store, as a new machine has
                 libvirt.define(render(i, vlanBridge));
             }
         } catch (IOException e) {
@@ -82,6 +88,12 @@ final class LabNodes {
             String name = settings.nodeName(i);
             if (libvirt.lookup(name).isPresent()) {
                 libvirt.destroy(name);
+                // libvirt refuses to undefine a domain whose variable store exists unless told what to do with it
+                try {
+                    Files.deleteIfExists(settings.nodeVars(i));
+                } catch (IOException e) {
+                    throw new UncheckedIOException("cannot remove " + settings.nodeVars(i), e);
+                }
                 libvirt.undefine(name);
                 removed.add(name);
             }

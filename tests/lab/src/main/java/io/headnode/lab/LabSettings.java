@@ -16,8 +16,9 @@ import java.util.regex.Pattern;
  * @param vlan       the head node's VLAN
  * @param nodes      number of lab nodes (1..4)
  * @param imageCache where build-image.sh caches images (shared by labs and CI)
+ * @param firmware   the nodes' firmware ({@link LabFirmware#MIXED}: BIOS, UEFI, Secure Boot in turn)
  */
-public record LabSettings(Path dir, String namespace, Vlan vlan, int nodes, Path imageCache) {
+public record LabSettings(Path dir, String namespace, Vlan vlan, int nodes, Path imageCache, LabFirmware firmware) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,11}");
     private static final Pattern SAFE_PATH = Pattern.compile("[A-Za-z0-9/._-]+");
     public static final String PUBLIC_BRIDGE = "hnlab-pub";
@@ -31,6 +32,7 @@ public record LabSettings(Path dir, String namespace, Vlan vlan, int nodes, Path
         Objects.requireNonNull(dir, "dir is null");
         Objects.requireNonNull(vlan, "vlan is null");
         Objects.requireNonNull(imageCache, "imageCache is null");
+        Objects.requireNonNull(firmware, "firmware is null");
         dir = dir.toAbsolutePath().normalize();
         if (!SAFE_PATH.matcher(dir.toString()).matches() || dir.toString().length() > 60) {
             throw new IllegalArgumentException("lab dir '" + dir + "' must be at most 60 of [A-Za-z0-9/._-] (it ends up in sockets and XML)");
@@ -41,6 +43,20 @@ public record LabSettings(Path dir, String namespace, Vlan vlan, int nodes, Path
         if (nodes < 1 || nodes > MAX_NODES) {
             throw new IllegalArgumentException("nodes " + nodes + " is outside 1.." + MAX_NODES);
         }
+    }
+
+    /** A lab of BIOS nodes. */
+    public LabSettings(Path dir, String namespace, Vlan vlan, int nodes, Path imageCache) {
+        this(dir, namespace, vlan, nodes, imageCache, LabFirmware.BIOS);
+    }
+
+    public LabFirmware nodeFirmware(int i) {
+        return firmware.forNode(i);
+    }
+
+    /** Node {@code i}'s own UEFI variable store (libvirt creates it from the firmware's template when it is missing). */
+    public Path nodeVars(int i) {
+        return nodesDir().resolve("node" + i + "_VARS.fd");
     }
 
     public Path libvirtDir() {

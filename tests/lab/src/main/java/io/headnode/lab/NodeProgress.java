@@ -11,18 +11,24 @@ public enum NodeProgress {
     OFF("not powered on yet"),
     FIRMWARE("firmware running"),
     PXELINUX("PXELINUX loaded"),
+    GRUB("GRUB loaded its install config"),
     INSTALLER("installer running"),
     INSTALLED("installed, callback accepted"),
     BOOTED_FROM_DISK("rebooted from its disk"),
     FAILED("installer failed");
 
     public static final String PXELINUX_BANNER = "PXELINUX ";
+    /** The first line of a per-MAC GRUB config that the lab profile's grub.vm prints. */
+    public static final String GRUB_INSTALL = "headnode: GRUB install config";
     public static final String INSTALLER_START = "headnode-installer: start";
     public static final String CALLBACK_ACCEPTED = "headnode-installer: callback accepted";
     public static final String INSTALLER_FAILED = "headnode-installer: FAILED";
     public static final String DISK_MARKER = "HEADNODE-DISK-MARKER";
-    /** The boot stub's line: the marker at the start of a line (the installer's own log line has a prefix). */
-    private static final Pattern DISK_BOOT = Pattern.compile("(?m)^\\r?" + DISK_MARKER + " ");
+    /**
+     * The disk's line: the marker at the start of a line (the installer's own log line has a prefix), printed by the
+     * BIOS boot stub or by the ESP's GRUB through OVMF's console, which may put terminal escapes before it.
+     */
+    private static final Pattern DISK_BOOT = Pattern.compile("(?m)^(?:\\r|\\x1b\\[[0-9;?]*[A-Za-z])*" + DISK_MARKER + " ");
 
     private final String description;
 
@@ -50,6 +56,9 @@ public enum NodeProgress {
         }
         if (console.contains(INSTALLER_START)) {
             return INSTALLER;
+        }
+        if (console.contains(GRUB_INSTALL)) {
+            return GRUB;
         }
         if (console.contains(PXELINUX_BANNER)) {
             return PXELINUX;

@@ -32,4 +32,33 @@ class LabNodesTest {
         CommandResult v = RUNNER.run(List.of("virt-xml-validate", f.toString(), "domain"), Duration.ofSeconds(30));
         assertThat(v.exitCode()).as(v.stdout() + v.stderr()).isZero();
     }
+
+    @Test
+    void mixedFirmwareGivesBiosUefiAndSecureBootDomainsThatValidate() throws Exception {
+        LabSettings s = new LabSettings(Path.of("/var/lib/headnode-lab"), "hnlab", new Vlan(100), 3, Path.of("/cache"), LabFirmware.MIXED);
+        assertThat(List.of(s.nodeFirmware(1), s.nodeFirmware(2), s.nodeFirmware(3)))
+                .containsExactly(LabFirmware.BIOS, LabFirmware.UEFI, LabFirmware.SECUREBOOT);
+        LabNodes nodes = new LabNodes(s, RUNNER);
+        String bios = nodes.render(1, "br-vlan100");
+        String uefi = nodes.render(2, "br-vlan100");
+        String sb = nodes.render(3, "br-vlan100");
+        assertThat(bios).contains("machine='pc'", "<bios useserial='yes'/>").doesNotContain("OVMF", "<smm");
+        assertThat(uefi).contains("machine='q35'", "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>",
+                "<nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'>/var/lib/headnode-lab/nodes/node2_VARS.fd</nvram>",
+                "<rom enabled='no'/>", "<memory unit='MiB'>512</memory>").doesNotContain("secure='yes'", "<smm", "<boot dev=");
+        assertThat(sb).contains("<loader readonly='yes' secure='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.secboot.fd</loader>",
+                "<nvram template='/usr/share/OVMF/OVMF_VARS_4M.ms.fd'>/var/lib/headnode-lab/nodes/node3_VARS.fd</nvram>",
+                "<smm state='on'/>");
+        assertThat(sb.indexOf("<boot order='1'/>")).as("network first").isGreaterThan(sb.indexOf("<interface"));
+        assertThat(sb.indexOf("<boot order='2'/>")).as("then the disk").isLessThan(sb.indexOf("<interface")).isPositive();
+        for (String xml : List.of(uefi, sb)) {
+            Path f = tmp.resolve("node.xml");
+            Files.writeString(f, xml);
+            CommandResult v = RUNNER.run(List.of("virt-xml-validate", f.toString(), "domain"), Duration.ofSeconds(30));
+            assertThat(v.exitCode()).as(v.stdout() + v.stderr()).isZero();
+        }
+        assertThat(LabFirmware.of("secureboot")).isEqualTo(LabFirmware.SECUREBOOT);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> LabFirmware.of("arm"))
+                .hasMessageContaining("bios, uefi, secureboot, mixed");
+    }
 }

@@ -32,4 +32,15 @@ class NodeProgressTest {
         assertThat(NodeProgress.of(PXE + "headnode-installer: start\nheadnode-installer: FAILED: no disk /dev/vda\n"))
                 .isEqualTo(NodeProgress.FAILED);
     }
+
+    @Test
+    void uefiNodesPassGrubAndTheEspGrubsMarkerMayFollowTerminalEscapes() {
+        String grub = "BdsDxe: starting Boot0001 \"UEFI PXEv4 (MAC:5254004C6402)\"\r\n"
+                + "headnode: GRUB install config for 52:54:00:4c:64:02 (request r1)\r\n";
+        assertThat(NodeProgress.of(grub)).isEqualTo(NodeProgress.GRUB);
+        String disk = "headnode: booted from the local disk (ESP GRUB, (hd0,gpt1)/EFI/BOOT)\r\n"
+                + "\u001b[0m\u001b[37m\u001b[40mHEADNODE-DISK-MARKER mac=52:54:00:4c:64:02 vlan100\r\n";
+        assertThat(NodeProgress.of(grub + INSTALLER + ACCEPTED + disk)).isEqualTo(NodeProgress.BOOTED_FROM_DISK);
+        assertThat(NodeProgress.of(grub + INSTALLER + ACCEPTED)).isEqualTo(NodeProgress.INSTALLED);
+    }
 }

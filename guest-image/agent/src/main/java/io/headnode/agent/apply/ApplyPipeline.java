@@ -56,6 +56,7 @@ public final class ApplyPipeline implements AutoCloseable {
     public synchronized boolean run(ShareSnapshot share, Instant now) {
         for (Track t : tracks) {
             if (share.equals(t.done)) {
+                t.failure = null;   // a failure of another share (since reverted to this one) no longer counts
                 continue;
             }
             if (t.failure != null && share.equals(t.attempted) && waiting(t, now)) {

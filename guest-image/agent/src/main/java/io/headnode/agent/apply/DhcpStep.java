@@ -6,6 +6,7 @@ import io.headnode.agent.dhcp.DhcpBackend;
 import io.headnode.agent.dhcp.DhcpBackend.ApplyResult;
 import io.headnode.agent.dhcp.DhcpHost;
 import io.headnode.agent.dhcp.DhcpPlan;
+import io.headnode.agent.dhcp.UnservedArchitectures;
 import io.headnode.agent.share.ShareSnapshot;
 import io.headnode.contract.AgentStatus.Health;
 import io.headnode.contract.Ipv4Cidr;
@@ -14,10 +15,12 @@ import io.headnode.contract.Machine;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 
 /**
  * Fixed addresses for the listed machines ({@link AddressBook}) and the DHCP server's configuration
@@ -64,7 +67,7 @@ public final class DhcpStep implements ApplyStep {
         }
         List<DhcpHost> hosts = new ArrayList<>(fixed.size());
         fixed.forEach((mac, a) -> hosts.add(new DhcpHost(mac, a)));
-        ApplyResult r = dhcp.apply(new DhcpPlan(config.privateInterface(), priv, "pxelinux.0", hosts));
+        ApplyResult r = dhcp.apply(new DhcpPlan(config.privateInterface(), priv, DhcpPlan.BootChoice.served(priv.ip(), config.httpPort()), hosts));
         if (r instanceof ApplyResult.Refused refused) {
             return new StepResult.Failed(refused.reason());
         }
@@ -88,7 +91,23 @@ public final class DhcpStep implements ApplyStep {
 
     @Override
     public Map<String, Health> health() {
-        return Map.of("dhcpd", applied ? dhcp.health() : Health.pending("waiting for a valid share"));
+        Map<String, Health> out = new LinkedHashMap<>();
+        out.put("dhcpd", applied ? dhcp.health() : Health.pending("waiting for a valid share"));
+        out.put("boot-architectures", architectures());
+        return out;
+    }
+
+    /** Listed machines whose firmware asked for an architecture dhcpd.conf does not serve (named with the code). */
+    private Health architectures() {
+        Map<MacAddress, String> listed = addresses;
+        List<String> unserved = new ArrayList<>();
+        new TreeMap<>(dhcp.unservedArchitectures()).forEach((mac, arch) -> {
+            if (listed.containsKey(mac)) {
+                unserved.add(mac + " asked for architecture " + arch + " (" + UnservedArchitectures.name(arch) + ")");
+            }
+        });
+        return unserved.isEmpty() ? Health.ok("served: x86 BIOS (0), x64 UEFI (7, 9), x64 UEFI HTTP (16)")
+                : Health.failed(String.join("; ", unserved) + ": not served, no boot file");
     }
 
     @Override

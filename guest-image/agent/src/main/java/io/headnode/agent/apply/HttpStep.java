@@ -2,7 +2,10 @@ package io.headnode.agent.apply;
 
 import io.headnode.agent.AgentConfig;
 import io.headnode.agent.http.AgentRoutes;
+import io.headnode.agent.http.HttpLimits;
 import io.headnode.agent.http.HttpServer;
+import io.headnode.agent.metrics.AgentMetrics;
+import io.headnode.agent.metrics.MetricsRoutes;
 import io.headnode.agent.http.StaticFiles;
 import io.headnode.agent.install.InstallEndpoints;
 import io.headnode.agent.net.Neighbours;
@@ -22,10 +25,13 @@ public final class HttpStep implements ApplyStep {
     private HttpServer server;
     private volatile String bound;
 
-    public HttpStep(AgentConfig config, InstallEndpoints installs, Neighbours neighbours) {
+    private final AgentMetrics metrics;
+
+    public HttpStep(AgentConfig config, InstallEndpoints installs, Neighbours neighbours, AgentMetrics metrics) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.installs = Objects.requireNonNull(installs, "installs is null");
         this.neighbours = Objects.requireNonNull(neighbours, "neighbours is null");
+        this.metrics = Objects.requireNonNull(metrics, "metrics is null");
     }
 
     @Override
@@ -47,8 +53,8 @@ public final class HttpStep implements ApplyStep {
         }
         close();
         try {
-            server = new HttpServer(new InetSocketAddress(ip, config.httpPort()), config.httpThreads(), config.httpRequestTimeout(),
-                    new AgentRoutes(new StaticFiles(config.tftpRoot()), installs, neighbours));
+            server = new HttpServer(new InetSocketAddress(ip, config.httpPort()), config.httpThreads(), HttpLimits.defaults(config.httpRequestTimeout()),
+                    new MetricsRoutes(metrics, new AgentRoutes(new StaticFiles(config.tftpRoot()), installs, neighbours)), metrics::httpAnswered);
             bound = want;
             return StepResult.of(List.of("listening on " + want));
         } catch (IOException e) {

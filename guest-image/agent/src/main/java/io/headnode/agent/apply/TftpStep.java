@@ -4,14 +4,20 @@ import io.headnode.agent.share.ShareSnapshot;
 import io.headnode.agent.tftp.TftpTree;
 import io.headnode.contract.AgentStatus.Health;
 import java.io.IOException;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** The tftpboot tree (pxelinux.0, modules, memdisk, pxelinux.cfg/default): copied where the content differs. */
+/**
+ * The tftpboot tree (BIOS: pxelinux.0, modules, memdisk, pxelinux.cfg/default; UEFI: shim, GRUB, grub/grub.cfg): copied
+ * where the content differs. Missing BIOS files fail the step; missing UEFI files only the {@code uefi-boot} service,
+ * which names them (BIOS nodes keep being served).
+ */
 public final class TftpStep implements ApplyStep {
     private final TftpTree tree;
     private volatile boolean complete;
+    private volatile Health uefi = Health.pending("not built yet");
 
     public TftpStep(TftpTree tree) {
         this.tree = Objects.requireNonNull(tree, "tree is null");
@@ -35,6 +41,8 @@ public final class TftpStep implements ApplyStep {
         } catch (IOException e) {
             return new StepResult.Failed("cannot build the tftpboot tree: " + e);
         }
+        uefi = r.uefiComplete() ? Health.ok("shim, GRUB and grub.cfg in place")
+                : Health.failed("UEFI nodes cannot boot: " + String.join("; ", r.uefiProblems()));
         if (!r.complete()) {
             return new StepResult.Failed("incomplete: " + String.join("; ", r.problems()));
         }
@@ -44,6 +52,9 @@ public final class TftpStep implements ApplyStep {
 
     @Override
     public Map<String, Health> health() {
-        return Map.of("tftpboot", complete ? Health.ok("complete") : Health.pending("not built yet"));
+        Map<String, Health> out = new LinkedHashMap<>();
+        out.put("tftpboot", complete ? Health.ok("complete") : Health.pending("not built yet"));
+        out.put("uefi-boot", uefi);
+        return out;
     }
 }

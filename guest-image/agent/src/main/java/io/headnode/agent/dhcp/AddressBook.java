@@ -98,6 +98,7 @@ public final class AddressBook {
                 }
                 if (next < 1 || next > count) {
                     skipped++;
+                    next = count + 1;   // the subnet is full: so is it for every MAC after this one
                     continue;
                 }
                 used.set(next);

@@ -1,6 +1,8 @@
 package io.headnode.agent.dhcp;
 
 import io.headnode.contract.AgentStatus.Health;
+import io.headnode.contract.MacAddress;
+import java.util.Map;
 import java.util.Objects;
 
 /**
@@ -36,4 +38,9 @@ public interface DhcpBackend {
     Health health();
 
     void stop();
+
+    /** The clients that asked for a boot architecture that is not served, with the architecture (DHCP option 93). */
+    default Map<MacAddress, Integer> unservedArchitectures() {
+        return Map.of();
+    }
 }

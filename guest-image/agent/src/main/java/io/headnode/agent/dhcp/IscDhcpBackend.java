@@ -36,6 +36,7 @@ public final class IscDhcpBackend implements DhcpBackend {
     private final CommandRunner runner;
     private final Templates templates;
     private final SupervisedDaemon dhcpd;
+    private final UnservedArchitectures unserved;
 
     @Inject
     public IscDhcpBackend(AgentConfig config, CommandRunner runner, Templates templates, Clock clock) {
@@ -43,6 +44,7 @@ public final class IscDhcpBackend implements DhcpBackend {
         this.runner = Objects.requireNonNull(runner, "runner is null");
         this.templates = Objects.requireNonNull(templates, "templates is null");
         this.dhcpd = new SupervisedDaemon("dhcpd", config.runDir().resolve("dhcpd.log"), clock);
+        this.unserved = new UnservedArchitectures(dhcpd.log());
     }
 
     public Path confFile() {
@@ -51,7 +53,7 @@ public final class IscDhcpBackend implements DhcpBackend {
 
     public String render(DhcpPlan plan) {
         return templates.render("dhcpd.conf.vm", Map.of(
-                "server", plan.server(), "bootFile", plan.bootFile(), "hosts", plan.hosts(), "iface", plan.iface()));
+                "server", plan.server(), "boot", plan.boot(), "hosts", plan.hosts(), "iface", plan.iface()));
     }
 
     @Override
@@ -126,6 +128,11 @@ public final class IscDhcpBackend implements DhcpBackend {
     @Override
     public Health health() {
         return config.runServices() ? ProcessHealth.of(dhcpd) : Health.unmanaged();
+    }
+
+    @Override
+    public Map<io.headnode.contract.MacAddress, Integer> unservedArchitectures() {
+        return unserved.scan();
     }
 
     /** How often dhcpd was started by this agent (for tests and benchmarks: unchanged input restarts nothing). */

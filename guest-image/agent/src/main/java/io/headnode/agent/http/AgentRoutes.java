@@ -7,9 +7,8 @@ import io.headnode.contract.MacAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -37,6 +36,7 @@ public final class AgentRoutes implements HttpHandler {
      * request/idle timeout (10 s by default), so the 503 is delivered instead of the connection being closed.
      */
     private static final long CALLBACK_WAIT_SECONDS = 4;
+    private static final InstallEndpoints.Answer NOT_RECORDED = new InstallEndpoints.Answer(503, "cannot record the callback\n");
     private final InstallEndpoints installs;
     private final Neighbours neighbours;
 
@@ -48,44 +48,56 @@ public final class AgentRoutes implements HttpHandler {
 
     @Override
     public HttpResponse handle(HttpRequest req) {
+        return handleAsync(req).join(); // never fails; a callback answers within CALLBACK_WAIT_SECONDS
+    }
+
+    /** The callback's answer comes once its state is on disk; it holds no handler thread meanwhile. */
+    @Override
+    public CompletableFuture<HttpResponse> handleAsync(HttpRequest req) {
         String path = req.path();
         if (path.startsWith("/boot-default/")) {
             if (!req.method().equals("POST")) {
-                return HttpResponse.text(405, "POST only\n");
+                return done(HttpResponse.text(405, "POST only\n"));
             }
             Matcher m = CALLBACK.matcher(path);
-            if (!m.matches()) {
-                return HttpResponse.text(404, "not found\n");
+            MacAddress mac = m.matches() ? mac(m.group(1)) : null;
+            if (mac == null) {
+                return done(HttpResponse.text(404, "not found\n"));
             }
             String token = token(req.body());
             if (token == null) {
-                return HttpResponse.text(400, "expected token=...\n");
+                return done(HttpResponse.text(400, "expected token=...\n"));
             }
-            MacAddress mac = MacAddress.parse(m.group(1));
             HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), "install callback");
             if (refused != null) {
-                return refused;
+                return done(refused);
             }
-            InstallEndpoints.Answer a = await(installs.callback(mac, req.remoteAddress(), token));
-            return HttpResponse.text(a.status(), a.body());
+            return installs.callback(mac, req.remoteAddress(), token)
+                    .completeOnTimeout(NOT_RECORDED, CALLBACK_WAIT_SECONDS, TimeUnit.SECONDS)
+                    .exceptionally(e -> NOT_RECORDED)
+                    .thenApply(a -> HttpResponse.text(a.status(), a.body()));
         }
         if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
-            return HttpResponse.text(405, "method not allowed\n");
+            return done(HttpResponse.text(405, "method not allowed\n"));
         }
         if (path.startsWith("/ks/")) {
             Matcher m = KS.matcher(path);
-            if (!m.matches()) {
-                return HttpResponse.text(404, "not found\n");
+            MacAddress mac = m.matches() ? mac(m.group(1)) : null;
+            if (mac == null) {
+                return done(HttpResponse.text(404, "not found\n"));
             }
-            MacAddress mac = MacAddress.parse(m.group(1));
             HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), "kickstart");
             if (refused != null) {
-                return refused;
+                return done(refused);
             }
             InstallEndpoints.Answer a = installs.kickstart(mac, req.remoteAddress());
-            return HttpResponse.text(a.status(), a.body());
+            return done(HttpResponse.text(a.status(), a.body()));
         }
-        return files.serve(req);
+        return done(files.serve(req));
+    }
+
+    private static CompletableFuture<HttpResponse> done(HttpResponse r) {
+        return CompletableFuture.completedFuture(r);
     }
 
     /** Null when {@code source} is held by {@code mac} on the VLAN; else the refusal (logged once per request). */
@@ -110,17 +122,14 @@ public final class AgentRoutes implements HttpHandler {
     }
 
     /**
-     * Waits for an accepted callback's state to be on disk. Route handlers are meant to run off the HTTP I/O threads
-     * (the Netty server runs them on a worker executor), so this blocks a worker, never a selector.
+     * The MAC of a path, or null if it is none a node can have: the pattern admits any 12 hex digits, a multicast MAC
+     * among them, which {@link MacAddress} refuses (found by fuzzing: that refusal escaped as a 500).
      */
-    private static InstallEndpoints.Answer await(java.util.concurrent.CompletableFuture<InstallEndpoints.Answer> answer) {
+    private static MacAddress mac(String dashed) {
         try {
-            return answer.get(CALLBACK_WAIT_SECONDS, TimeUnit.SECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            return new InstallEndpoints.Answer(503, "cannot record the callback\n");
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return new InstallEndpoints.Answer(503, "cannot record the callback\n");
+            return MacAddress.parse(dashed);
+        } catch (IllegalArgumentException e) {
+            return null;
         }
     }
 

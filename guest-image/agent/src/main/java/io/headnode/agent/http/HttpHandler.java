@@ -1,5 +1,7 @@
 package io.headnode.agent.http;
 
+import java.util.concurrent.CompletableFuture;
+
 /**
  * Turns a request into a response. Called on the server's handler threads, never on an I/O thread, so it may block
  * briefly (render a template, write and fsync a small file); a connection waits for its answer before its next request.
@@ -7,4 +9,12 @@ package io.headnode.agent.http;
 @FunctionalInterface
 public interface HttpHandler {
     HttpResponse handle(HttpRequest request);
+
+    /**
+     * The answer, possibly later: a route that waits for something else (the install callback waits for the disk)
+     * returns an unfinished future and frees the handler thread meanwhile. By default {@link #handle} at once.
+     */
+    default CompletableFuture<HttpResponse> handleAsync(HttpRequest request) {
+        return CompletableFuture.completedFuture(handle(request));
+    }
 }

@@ -1,14 +1,16 @@
 package io.headnode.agent.http;
 
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetAddress;
+import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -16,27 +18,31 @@ import org.slf4j.LoggerFactory;
  * Sets up each accepted connection: closes it at once beyond the connection caps, else builds its pipeline: idle
  * timer (reads and write progress), request decoder (limits on request line and headers, one request at a time,
  * requests in progress),
- * response encoder, body aggregator (limit on the body), route dispatcher.
+ * response encoder, body aggregator (limit on the body), route dispatcher. Any channel whose remote address is an
+ * {@link InetSocketAddress} (the server's TCP connections; an in-process channel in the request fuzz test).
  */
-final class HttpPipeline extends ChannelInitializer<SocketChannel> {
+final class HttpPipeline extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpPipeline.class);
     private final HttpLimits limits;
     private final AddressLimiter limiter;
     private final AddressLimiter inProgress;
     private final HttpHandler handler;
     private final Executor executor;
+    private final IntConsumer answered;
 
-    HttpPipeline(HttpLimits limits, AddressLimiter limiter, AddressLimiter inProgress, HttpHandler handler, Executor executor) {
+    HttpPipeline(HttpLimits limits, AddressLimiter limiter, AddressLimiter inProgress, HttpHandler handler, Executor executor,
+                 IntConsumer answered) {
         this.limits = Objects.requireNonNull(limits, "limits is null");
         this.limiter = Objects.requireNonNull(limiter, "limiter is null");
         this.inProgress = Objects.requireNonNull(inProgress, "inProgress is null");
         this.handler = Objects.requireNonNull(handler, "handler is null");
         this.executor = Objects.requireNonNull(executor, "executor is null");
+        this.answered = Objects.requireNonNull(answered, "answered is null");
     }
 
     @Override
-    protected void initChannel(SocketChannel ch) {
-        InetAddress peer = ch.remoteAddress().getAddress();
+    protected void initChannel(Channel ch) {
+        InetAddress peer = ((InetSocketAddress) ch.remoteAddress()).getAddress();
         if (!limiter.tryAcquire(peer)) {
             LOG.debug("closing a connection from {}: connection cap reached ({} open, {} from it)", peer.getHostAddress(),
                     limiter.open(), limiter.open(peer));
@@ -52,6 +58,6 @@ final class HttpPipeline extends ChannelInitializer<SocketChannel> {
                 decoder,
                 new HttpResponseEncoder(),
                 new BodyAggregator(limits.maxBody()),
-                new RouteDispatcher(handler, executor, decoder, limits.requestTimeout()));
+                new RouteDispatcher(handler, executor, decoder, limits.requestTimeout(), answered));
     }
 }

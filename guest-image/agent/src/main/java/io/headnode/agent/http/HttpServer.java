@@ -17,6 +17,7 @@ import java.util.Objects;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -46,6 +47,11 @@ public final class HttpServer implements AutoCloseable {
     }
 
     public HttpServer(InetSocketAddress bind, int threads, HttpLimits limits, HttpHandler handler) throws IOException {
+        this(bind, threads, limits, handler, status -> { });
+    }
+
+    /** As above; {@code answered} is told the status of every answer sent (for metrics), on an I/O thread: it must not block. */
+    public HttpServer(InetSocketAddress bind, int threads, HttpLimits limits, HttpHandler handler, IntConsumer answered) throws IOException {
         Objects.requireNonNull(bind, "bind is null");
         Objects.requireNonNull(limits, "limits is null");
         Objects.requireNonNull(handler, "handler is null");
@@ -69,7 +75,7 @@ public final class HttpServer implements AutoCloseable {
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.RCVBUF_ALLOCATOR, new AdaptiveRecvByteBufAllocator(64, 1024, 8192))
                 .childHandler(new HttpPipeline(limits, limiter, new AddressLimiter(limits.maxRequestsInProgress(),
-                        limits.maxRequestsInProgressPerAddress()), handler, handlers));
+                        limits.maxRequestsInProgressPerAddress()), handler, handlers, Objects.requireNonNull(answered, "answered is null")));
         try {
             channel = b.bind(bind).syncUninterruptibly().channel();
         } catch (Exception e) {

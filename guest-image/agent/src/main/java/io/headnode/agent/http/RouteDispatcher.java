@@ -21,10 +21,12 @@ import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -41,13 +43,15 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
     private final Executor executor;
     private final PacedRequestDecoder decoder;
     private final long requestTimeoutNanos;
+    private final IntConsumer answered;
     private ScheduledFuture<?> deadline;
 
-    RouteDispatcher(HttpHandler handler, Executor executor, PacedRequestDecoder decoder, Duration requestTimeout) {
+    RouteDispatcher(HttpHandler handler, Executor executor, PacedRequestDecoder decoder, Duration requestTimeout, IntConsumer answered) {
         this.handler = Objects.requireNonNull(handler, "handler is null");
         this.executor = Objects.requireNonNull(executor, "executor is null");
         this.decoder = Objects.requireNonNull(decoder, "decoder is null");
         this.requestTimeoutNanos = requestTimeout.toNanos();
+        this.answered = Objects.requireNonNull(answered, "answered is null");
     }
 
     @Override
@@ -84,15 +88,29 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
         }
     }
 
-    /** On a handler thread: runs the route and opens the file to send, then hands the answer to the I/O thread. */
+    /**
+     * On a handler thread: runs the route; when its answer is there (at once, or later for a route that waits, without
+     * holding this thread) opens the file to send and hands the answer to the I/O thread.
+     */
     private void handle(ChannelHandlerContext ctx, HttpRequest request, boolean head, boolean keepAlive) {
-        HttpResponse r;
+        CompletableFuture<HttpResponse> answer;
         try {
-            r = handler.handle(request);
+            answer = handler.handleAsync(request);
         } catch (RuntimeException e) {
-            LOG.error("handler failed for {} {}: {}", request.method(), request.target(), e.toString());
-            r = HttpResponse.fatal(500, "internal error\n");
+            answer = CompletableFuture.failedFuture(e);
         }
+        answer.whenComplete((r, e) -> {
+            if (e != null) {
+                LOG.error("handler failed for {} {}: {}", request.method(), request.target(), e.toString());
+                send(ctx, HttpResponse.fatal(500, "internal error\n"), head, keepAlive);
+            } else {
+                send(ctx, r, head, keepAlive);
+            }
+        });
+    }
+
+    private void send(ChannelHandlerContext ctx, HttpResponse response, boolean head, boolean keepAlive) {
+        HttpResponse r = response;
         FileChannel file = null;
         if (r.file() != null && !head && r.length() > 0) {
             try {
@@ -117,6 +135,7 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
             return;
         }
         boolean closeAfter = close || r.close();
+        answered.accept(r.status());
         ChannelFuture sent = ResponseWriter.write(ctx, r, file, head, closeAfter);
         sent.addListener(f -> {
             if (!f.isSuccess()) {

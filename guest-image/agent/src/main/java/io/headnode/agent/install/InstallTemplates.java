@@ -6,7 +6,10 @@ import io.headnode.contract.MacAddress;
 import java.util.Map;
 import java.util.Objects;
 
-/** Renders an install's two files from the profile's templates: the per-MAC pxelinux config and the kickstart. */
+/**
+ * Renders an install's files from the profile's templates: the per-MAC pxelinux config (BIOS), the per-MAC GRUB
+ * config (UEFI) and the kickstart.
+ */
 public final class InstallTemplates {
     private final Templates templates;
     private final int httpPort;
@@ -21,6 +24,22 @@ public final class InstallTemplates {
         return templates.render("profiles/" + site.profile() + "/pxelinux.vm", Map.of(
                 "marker", PxeConfigs.MARKER, "mac", MacAddress.parse(node.mac()), "server", site.serverIp(), "httpPort", httpPort,
                 "request", node.requestId(), "profile", site.profile()));
+    }
+
+    /** {@code profiles/<profile>/grub.vm}: the same for GRUB (UEFI nodes); starts with {@link PxeConfigs#MARKER}. */
+    public String grubConfig(InstallSite site, NodeInstall node) {
+        return templates.render(grubTemplate(site.profile()), Map.of(
+                "marker", PxeConfigs.MARKER, "mac", MacAddress.parse(node.mac()), "server", site.serverIp(), "httpPort", httpPort,
+                "request", node.requestId(), "profile", site.profile()));
+    }
+
+    public boolean hasGrubConfig(InstallSite site) {
+        return templates.exists(grubTemplate(site.profile()));
+    }
+
+    /** The GRUB template's name for a profile. */
+    public static String grubTemplate(String profile) {
+        return "profiles/" + profile + "/grub.vm";
     }
 
     /** {@code profiles/<profile>/kickstart.vm}: carries the install's token and the callback URL. */

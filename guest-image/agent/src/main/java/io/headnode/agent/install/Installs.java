@@ -16,6 +16,8 @@ import io.headnode.contract.Machine;
 import io.headnode.power.PowerOutcome;
 import java.io.IOException;
 import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -69,6 +71,13 @@ public final class Installs implements InstallEndpoints {
     private volatile Health saveHealth = Health.pending("install state not loaded yet");
     /** Why the last pxelinux.cfg sync failed; null when it did not. */
     private volatile String pxeProblem;
+    /** How often a periodic tick compares the whole pxelinux.cfg directory with the book (in between: only changes). */
+    static final Duration FULL_PXE_CHECK = Duration.ofSeconds(30);
+    /** The book and site pxelinux.cfg was last brought in line with (null: not yet), and when wholly; guarded by writeLock. */
+    private InstallBook pxeBook;
+    private InstallSite pxeSite;
+    private Instant lastFullPxeSync = Instant.MIN;
+    private volatile boolean fullPxeCheckDue;
 
     private record Waiter(long version, CompletableFuture<Void> durable) {
     }
@@ -147,6 +156,7 @@ public final class Installs implements InstallEndpoints {
             return;
         }
         apply(b -> machine.tick(b, s, clock.instant()));
+        fullPxeCheckDue = true;
         scheduleFlush();
     }
 
@@ -363,9 +373,22 @@ public final class Installs implements InstallEndpoints {
         }
     }
 
+    /**
+     * Brings pxelinux.cfg in line with {@code b}: only the nodes changed since the last sync, or the whole directory
+     * at first, after a failure, for a new site, and on a tick once {@link #FULL_PXE_CHECK} has passed.
+     */
     private void syncPxe(InstallBook b, InstallSite s) {
         try {
-            PxeSync.Result r = pxe.sync(b, s);
+            Instant now = clock.instant();
+            boolean full = pxeBook == null || pxeSite != s || pxeProblem != null
+                    || (fullPxeCheckDue && !now.isBefore(lastFullPxeSync.plus(FULL_PXE_CHECK)));
+            PxeSync.Result r = full ? pxe.sync(b, s) : pxe.syncChanged(pxeBook, b, s);
+            if (full) {
+                lastFullPxeSync = now;
+                fullPxeCheckDue = false;
+            }
+            pxeBook = b;
+            pxeSite = s;
             if (r.removed() > 0) {
                 LOG.info("removed {} per-MAC install config(s)", r.removed());
             }

@@ -1,11 +1,13 @@
 package io.headnode.agent.install;
 
+import io.headnode.common.kv.KvException;
 import io.headnode.contract.AtomicFiles;
 import io.headnode.contract.InstallRequest;
 import io.headnode.contract.MacAddress;
 import io.headnode.contract.ShareFileReader;
 import io.headnode.contract.ShareFormatException;
 import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -15,6 +17,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeSet;
 import java.util.function.Predicate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -22,11 +25,18 @@ import org.slf4j.LoggerFactory;
 /**
  * Install requests from two places: the share's requests/ (written by the host, read-only here) and the agent's
  * own spool under its state dir (written by {@code headnode-agent install}). Requests are run in name order;
- * a bad request file is reported once (file, line, field) and never run.
+ * a bad request file is reported once (file, line, field) and never run. Each file is read under the share's
+ * complete-read rule (no FIFO, device or link out of the directory; {@link InstallRequest#MAX_BYTES},
+ * {@link InstallRequest#MAX_LINES}); at most {@link #MAX_FILES} waiting files per directory are read per poll (the
+ * first in name order; the rest once those have run). File names are escaped in the log.
  */
 public final class RequestSpool {
     private static final Logger LOG = LoggerFactory.getLogger(RequestSpool.class);
     private static final SecureRandom RANDOM = new SecureRandom();
+    /** Waiting request files read per directory and poll. */
+    public static final int MAX_FILES = 256;
+    /** Refusals remembered (so each is logged once); past this the memory starts over. */
+    private static final int MAX_REPORTED = 4096;
     private final Path shareDir;
     private final Path localDir;
     private final Set<String> reported = new HashSet<>();
@@ -48,20 +58,31 @@ public final class RequestSpool {
         if (!Files.isDirectory(dir)) {
             return;
         }
-        List<Path> files = new ArrayList<>();
+        TreeSet<String> names = new TreeSet<>();
+        boolean more = false;
         try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "*" + InstallRequest.SUFFIX)) {
-            s.forEach(files::add);
-        } catch (IOException e) {
-            LOG.warn("cannot list {}: {}", dir, e.toString());
+            for (Path f : s) {
+                String name = f.getFileName().toString();
+                if (ran.test(id(name))) {
+                    continue;
+                }
+                names.add(name);
+                if (names.size() > MAX_FILES) {
+                    names.pollLast();
+                    more = true;
+                }
+            }
+        } catch (IOException | DirectoryIteratorException e) {
+            LOG.warn("cannot list {}: {}", dir, KvException.oneLine(e.toString()));
             return;
         }
-        files.sort(null);
-        for (Path f : files) {
-            String name = f.getFileName().toString();
-            String id = name.substring(0, name.length() - InstallRequest.SUFFIX.length());
-            if (ran.test(id)) {
-                continue;
-            }
+        if (more && report(dir + "|more")) {
+            LOG.warn("{}: more than {} request files wait; the first {} in name order are read now, the rest once they have run",
+                    dir, MAX_FILES, MAX_FILES);
+        }
+        for (String name : names) {
+            Path f = dir.resolve(name);
+            String id = id(name);
             String label = InstallRequest.DIRECTORY + "/" + name;
             try {
                 byte[] content = new ShareFileReader(dir).read(f, label, InstallRequest.MAX_BYTES).orElse(null);
@@ -70,13 +91,25 @@ public final class RequestSpool {
                 }
                 out.add(InstallRequest.parse(label, id, content));
             } catch (ShareFormatException e) {
-                if (reported.add(label + "|" + e.getMessage())) {
+                if (report(label + "|" + e.getMessage())) {
                     LOG.error("install request not run: {}", e.getMessage());
                 }
             } catch (IOException e) {
-                LOG.warn("cannot read {}: {}", f, e.toString());
+                LOG.warn("cannot read {}: {}", KvException.oneLine(label), KvException.oneLine(e.toString()));
             }
         }
+    }
+
+    private static String id(String name) {
+        return name.substring(0, name.length() - InstallRequest.SUFFIX.length());
+    }
+
+    /** True the first time {@code what} is seen (so it is logged once). */
+    private boolean report(String what) {
+        if (reported.size() >= MAX_REPORTED) {
+            reported.clear();
+        }
+        return reported.add(what);
     }
 
     /**
@@ -90,7 +123,7 @@ public final class RequestSpool {
         try (DirectoryStream<Path> s = Files.newDirectoryStream(localDir, "*" + InstallRequest.SUFFIX)) {
             for (Path f : s) {
                 String name = f.getFileName().toString();
-                String id = name.substring(0, name.length() - InstallRequest.SUFFIX.length());
+                String id = id(name);
                 if (ranDurably.test(id)) {
                     consumed(id);
                 }

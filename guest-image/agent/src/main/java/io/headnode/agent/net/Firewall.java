@@ -9,8 +9,10 @@ import io.headnode.contract.AgentStatus.Health;
 import jakarta.inject.Inject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.TreeMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,6 +23,11 @@ import org.slf4j.LoggerFactory;
  */
 public final class Firewall {
     public static final String TABLE = "headnode";
+    /**
+     * Counting rules on the private interface (they count and accept nothing themselves), by comment: requests to
+     * dhcpd (udp/67) and to in.tftpd (udp/69; the transfer itself runs on other ports). Read by {@link FirewallCounters}.
+     */
+    public static final Map<String, Integer> COUNTED = Map.of("dhcp", 67, "tftp", 69);
     private static final Logger LOG = LoggerFactory.getLogger(Firewall.class);
     private final AgentConfig config;
     private final CommandRunner runner;
@@ -34,11 +41,15 @@ public final class Firewall {
 
     public String ruleset() {
         String pub = config.publicInterface();
+        StringBuilder counted = new StringBuilder();
+        new TreeMap<>(COUNTED).forEach((comment, port) -> counted.append("    iifname \"").append(config.privateInterface())
+                .append("\" udp dport ").append(port).append(" counter comment \"").append(comment).append("\"\n"));
         return "table inet " + TABLE + "\n"
                 + "delete table inet " + TABLE + "\n"
                 + "table inet " + TABLE + " {\n"
                 + "  chain input {\n"
                 + "    type filter hook input priority filter; policy accept;\n"
+                + counted
                 + "    iifname \"" + pub + "\" ct state established,related accept\n"
                 + "    iifname \"" + pub + "\" ct state invalid drop\n"
                 + "    iifname \"" + pub + "\" tcp dport 22 accept\n"

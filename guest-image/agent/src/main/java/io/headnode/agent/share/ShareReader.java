@@ -1,5 +1,6 @@
 package io.headnode.agent.share;
 
+import io.headnode.contract.AuthorizedKeys;
 import io.headnode.contract.FileStamp;
 import io.headnode.contract.HeadnodeConfig;
 import io.headnode.contract.MachineList;
@@ -12,16 +13,17 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reads headnode.conf and machines.txt from the share under the contract's complete-read rule
+ * Reads headnode.conf, machines.txt and (optional) authorized_keys from the share under the contract's complete-read rule
  * ({@link ShareFileReader}: regular files in the share, size-capped, unchanged while read, ending with a newline).
  * Bad content is reported as file:line: field: problem.
  */
 public final class ShareReader {
     private final ShareLayout layout;
     private final ShareFileReader files;
-    /** The last valid reading and the stamps of both files it came from: an unchanged share is not re-parsed. */
+    /** The last valid reading and the stamps of the files it came from: an unchanged share is not re-parsed. */
     private Optional<FileStamp> confStamp = Optional.empty();
     private Optional<FileStamp> machinesStamp = Optional.empty();
+    private Optional<FileStamp> keysStamp = Optional.empty();
     private ShareReading lastValid;
 
     public ShareReader(ShareLayout layout) {
@@ -33,7 +35,9 @@ public final class ShareReader {
     public synchronized ShareReading read() {
         Optional<FileStamp> conf = FileStamp.of(layout.config());
         Optional<FileStamp> machines = FileStamp.of(layout.machines());
-        if (lastValid != null && conf.isPresent() && machines.isPresent() && conf.equals(confStamp) && machines.equals(machinesStamp)) {
+        Optional<FileStamp> keys = FileStamp.of(layout.authorizedKeys());
+        if (lastValid != null && conf.isPresent() && machines.isPresent() && conf.equals(confStamp) && machines.equals(machinesStamp)
+                && keys.equals(keysStamp)) {
             return lastValid;
         }
         ShareReading r = readNow();
@@ -41,6 +45,7 @@ public final class ShareReader {
         lastValid = r.kind() == ShareReading.Kind.VALID ? r : null;
         confStamp = conf;
         machinesStamp = machines;
+        keysStamp = keys;
         return r;
     }
 
@@ -62,7 +67,10 @@ public final class ShareReader {
             }
             HeadnodeConfig config = HeadnodeConfig.parse(HeadnodeConfig.FILE_NAME, conf.get());
             MachineList list = MachineList.parse(MachineList.FILE_NAME, machines.get());
-            return ShareReading.valid(new ShareSnapshot(config, list));
+            Optional<byte[]> keys = files.read(layout.authorizedKeys(), AuthorizedKeys.FILE_NAME, AuthorizedKeys.MAX_BYTES);
+            Optional<AuthorizedKeys> authorized = keys.isEmpty() ? Optional.empty()
+                    : Optional.of(AuthorizedKeys.parse(AuthorizedKeys.FILE_NAME, keys.get()));
+            return ShareReading.valid(new ShareSnapshot(config, list, authorized));
         } catch (ShareFormatException e) {
             return ShareReading.invalid(e.getMessage());
         } catch (IOException e) {

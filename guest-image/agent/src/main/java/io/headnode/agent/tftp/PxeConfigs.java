@@ -15,23 +15,39 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The per-MAC pxelinux configs ({@code pxelinux.cfg/01-aa-bb-cc-dd-ee-ff}) this agent writes. Every file it writes
- * starts with {@link #MARKER}; it removes only files that carry it, so an operator's own per-MAC files survive.
+ * The per-MAC boot-loader configs this agent writes, in one directory under one name scheme: pxelinux's
+ * ({@code pxelinux.cfg/01-aa-bb-cc-dd-ee-ff}, {@link #PxeConfigs(Path)}) or GRUB's ({@code grub/grub.cfg-01-aa-bb-cc-dd-ee-ff},
+ * {@link #grub(Path)}). Every file it writes starts with {@link #MARKER}; it removes only files that carry it, so an
+ * operator's own per-MAC files survive.
  */
 public final class PxeConfigs {
     public static final String MARKER = "# headnode-agent install config for";
     private static final Logger LOG = LoggerFactory.getLogger(PxeConfigs.class);
-    private static final Pattern NAME = Pattern.compile("01-[0-9a-f]{2}(-[0-9a-f]{2}){5}");
+    private static final String GRUB_PREFIX = "grub.cfg-";
     private final Path dir;
+    private final String prefix;
+    private final Pattern name;
     /** Operator-made per-MAC files already reported once (this runs on every poll). */
     private final Set<Path> reportedForeign = java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+    /** pxelinux's per-MAC files in {@code pxelinuxCfgDir}. */
     public PxeConfigs(Path pxelinuxCfgDir) {
-        this.dir = Objects.requireNonNull(pxelinuxCfgDir, "pxelinuxCfgDir is null");
+        this(pxelinuxCfgDir, "");
+    }
+
+    private PxeConfigs(Path dir, String prefix) {
+        this.dir = Objects.requireNonNull(dir, "dir is null");
+        this.prefix = prefix;
+        this.name = Pattern.compile(Pattern.quote(prefix) + "01-[0-9a-f]{2}(-[0-9a-f]{2}){5}");
+    }
+
+    /** GRUB's per-MAC files in its prefix directory: the name Debian's grubnetx64 looks up (docs/design/uefi-boot.md). */
+    public static PxeConfigs grub(Path grubDir) {
+        return new PxeConfigs(grubDir, GRUB_PREFIX);
     }
 
     public Path fileFor(MacAddress mac) {
-        return dir.resolve(mac.pxelinuxConfigName());
+        return dir.resolve(prefix + mac.pxelinuxConfigName());
     }
 
     /** Writes the config unless identical; returns true when written. */
@@ -48,15 +64,22 @@ public final class PxeConfigs {
             return 0;
         }
         int removed = 0;
-        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, "01-*")) {
+        try (DirectoryStream<Path> s = Files.newDirectoryStream(dir, prefix + "01-*")) {
             for (Path p : s) {
-                String name = p.getFileName().toString();
-                if (NAME.matcher(name).matches() && !keep.contains(MacAddress.parse(name.substring(3))) && removeIfOurs(p)) {
+                String file = p.getFileName().toString();
+                if (name.matcher(file).matches() && !keep.contains(MacAddress.parse(file.substring(prefix.length() + 3)))
+                        && removeIfOurs(p)) {
                     removed++;
                 }
             }
         }
         return removed;
+    }
+
+    /** Removes the agent-made config of {@code mac} if there is one; returns true when removed. */
+    public boolean remove(MacAddress mac) throws IOException {
+        Path p = fileFor(mac);
+        return Files.exists(p, LinkOption.NOFOLLOW_LINKS) && removeIfOurs(p);
     }
 
     public boolean exists(MacAddress mac) {

@@ -16,8 +16,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The tftpboot tree from Debian's syslinux paths: pxelinux.0 (and lpxelinux.0), the BIOS modules pxelinux needs,
- * memdisk, and pxelinux.cfg/default booting the local disk. Files are copied only when their content differs.
+ * The tftpboot tree for both firmware families. BIOS, from Debian's syslinux paths: pxelinux.0 (and lpxelinux.0), the
+ * modules pxelinux needs, memdisk, and pxelinux.cfg/default booting the local disk. UEFI, from Debian's signed
+ * packages: shimx64.efi (shim-signed), grubx64.efi (grub-efi-amd64-signed's grubnetx64), GRUB's http module for nodes
+ * without Secure Boot, and grub/grub.cfg, which loads a node's per-MAC config or boots its local disk. Files are
+ * copied only when their content differs. A missing UEFI file is reported apart from the BIOS ones: BIOS nodes keep
+ * working without it.
  */
 public final class TftpTree {
     private static final Logger LOG = LoggerFactory.getLogger(TftpTree.class);
@@ -31,14 +35,22 @@ public final class TftpTree {
         this.templates = Objects.requireNonNull(templates, "templates is null");
     }
 
-    /** What a build did: files updated, and the problems (missing source files; none when the tree is complete). */
-    public record Result(int updated, List<String> problems) {
+    /**
+     * What a build did: files updated, and the problems (missing source files; none when the tree is complete), for
+     * BIOS ({@code problems}) and UEFI ({@code uefiProblems}) apart.
+     */
+    public record Result(int updated, List<String> problems, List<String> uefiProblems) {
         public Result {
             problems = List.copyOf(problems);
+            uefiProblems = List.copyOf(uefiProblems);
         }
 
         public boolean complete() {
             return problems.isEmpty();
+        }
+
+        public boolean uefiComplete() {
+            return uefiProblems.isEmpty();
         }
     }
 
@@ -54,24 +66,37 @@ public final class TftpTree {
             copied += copy(config.syslinuxModulesDir().resolve(m), root.resolve(m), problems);
         }
         copied += copy(config.memdisk(), root.resolve("memdisk"), problems);
-        byte[] def = templates.render("pxelinux-default.vm", Map.of()).getBytes(StandardCharsets.UTF_8);
-        if (AtomicFiles.writeIfChanged(config.pxelinuxCfg().resolve("default"), def)) {
-            copied++;
-        }
+        copied += writeIfChanged(config.pxelinuxCfg().resolve("default"), "pxelinux-default.vm");
+        List<String> uefi = new ArrayList<>();
+        copied += copy(config.shimFile(), root.resolve(BootFiles.SHIM), uefi, "shim-signed");
+        copied += copy(config.grubNetbootFile(), root.resolve(BootFiles.GRUB), uefi, "grub-efi-amd64-signed");
+        copied += copy(config.grubModulesDir().resolve("http.mod"), root.resolve(BootFiles.GRUB_HTTP_MOD), uefi, "grub-efi-amd64-bin");
+        copied += writeIfChanged(root.resolve(BootFiles.GRUB_CFG), "grub-default.vm");
         if (copied > 0) {
             LOG.info("tftpboot tree {}: {} files updated", root, copied);
         }
         problems.forEach(p -> LOG.error("tftpboot tree incomplete: {}", p));
-        return new Result(copied, problems);
+        uefi.forEach(p -> LOG.error("tftpboot tree cannot boot UEFI nodes (BIOS nodes are served): {}", p));
+        return new Result(copied, problems, uefi);
+    }
+
+    private int writeIfChanged(Path to, String template) throws IOException {
+        Files.createDirectories(to.getParent());
+        return AtomicFiles.writeIfChanged(to, templates.render(template, Map.of()).getBytes(StandardCharsets.UTF_8)) ? 1 : 0;
     }
 
     private static int copy(Path from, Path to, List<String> problems) throws IOException {
+        return copy(from, to, problems, "pxelinux and syslinux-common");
+    }
+
+    private static int copy(Path from, Path to, List<String> problems, String packages) throws IOException {
         if (!Files.isRegularFile(from)) {
             if (problems != null) {
-                problems.add(from + " is missing (install pxelinux and syslinux-common)");
+                problems.add(from + " is missing (install " + packages + ")");
             }
             return 0;
         }
+        Files.createDirectories(to.getParent());
         return AtomicFiles.writeIfChanged(to, Files.readAllBytes(from)) ? 1 : 0;
     }
 }

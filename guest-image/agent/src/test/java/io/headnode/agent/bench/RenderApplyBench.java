@@ -59,7 +59,7 @@ public final class RenderApplyBench {
         TftpStep tftp = new TftpStep(new TftpTree(c, templates));
         InstallTemplates it = new InstallTemplates(templates, c.httpPort());
         Installs installs = new Installs(new InstallMachine(Tokens::newToken), new InstallStore(c.stateDir().resolve("installs.json")),
-                new PxeSync(new PxeConfigs(c.pxelinuxCfg()), it), new PowerDispatch(new RecordingPowerService(), Runnable::run), it,
+                new PxeSync(new PxeConfigs(c.pxelinuxCfg()), PxeConfigs.grub(c.grubDir()), it), new PowerDispatch(new RecordingPowerService(), Runnable::run), it,
                 Clock.systemUTC(), Runnable::run);
         installs.load();
         InstallsStep installsStep = new InstallsStep(installs, dhcp);

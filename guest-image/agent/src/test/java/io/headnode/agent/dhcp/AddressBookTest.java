@@ -56,6 +56,14 @@ class AddressBookTest {
         assertThat(book.assign(List.of(B, C), tiny, Set.of("10.0.5.1"))).containsOnlyKeys(B);
     }
 
+    /** Issue 13: two or more machines past a full subnet threw IndexOutOfBoundsException on every poll. */
+    @Test
+    void manyMachinesPastAFullSubnetAreAllLeftOut(@TempDir Path dir) throws Exception {
+        Ipv4Cidr tiny = Ipv4Cidr.parse("10.0.5.1/30");
+        AddressBook book = new AddressBook(dir.resolve("a.txt"));
+        assertThat(book.assign(List.of(A, B, C), tiny, Set.of("10.0.5.1"))).containsOnlyKeys(A).containsEntry(A, "10.0.5.2");
+    }
+
     @Test
     void aNewSubnetGetsNewAddresses(@TempDir Path dir) throws Exception {
         AddressBook book = new AddressBook(dir.resolve("a.txt"));

@@ -24,14 +24,14 @@ class IscDhcpBackendTest {
         for (int i = 0; i < macs.length; i++) {
             hosts.add(new DhcpHost(MacAddress.parse(macs[i]), "10.0.5." + (i + 2)));
         }
-        return new DhcpPlan("eth0", Ipv4Cidr.parse("10.0.5.1/24"), "pxelinux.0", hosts);
+        return new DhcpPlan("eth0", Ipv4Cidr.parse("10.0.5.1/24"), DhcpPlan.BootChoice.served("10.0.5.1", 80), hosts);
     }
 
     @Test
     void rendersSubnetNextServerBootFileAndOneHostPerMacAndRefusesUnknownClients(@TempDir Path dir) {
         IscDhcpBackend b = new IscDhcpBackend(TestConfigs.rootedIn(dir), new FakeRunner(), new Templates(null), Clock.systemUTC());
         String conf = b.render(plan("52:54:00:00:00:0a", "52:54:00:00:00:0b"));
-        assertThat(conf).contains("subnet 10.0.5.0 netmask 255.255.255.0 {", "next-server 10.0.5.1;", "filename \"pxelinux.0\";",
+        assertThat(conf).contains("subnet 10.0.5.0 netmask 255.255.255.0 {", "next-server 10.0.5.1;",
                 "option broadcast-address 10.0.5.255;", "deny unknown-clients;", "option ipxe.no-pxedhcp 1;", "boot-unknown-clients false;",
                 "host node-52540000000a { hardware ethernet 52:54:00:00:00:0a; fixed-address 10.0.5.2; }",
                 "host node-52540000000b { hardware ethernet 52:54:00:00:00:0b; fixed-address 10.0.5.3; }");
@@ -74,5 +74,34 @@ class IscDhcpBackendTest {
         DhcpBackend.ApplyResult unchecked = b.apply(plan("52:54:00:00:00:0c"));
         assertThat(unchecked).isEqualTo(new DhcpBackend.ApplyResult.Refused("cannot check the rendered configuration: dhcpd -t timed out after 20 s"));
         assertThat(Files.readAllBytes(b.confFile())).isEqualTo(good);
+    }
+
+    @Test
+    void bootFileByArchitectureAndTheRealDhcpdAcceptsIt(@TempDir Path dir) throws Exception {
+        AgentConfig c = TestConfigs.rootedIn(dir, "http-port", "8080");
+        IscDhcpBackend b = new IscDhcpBackend(c, new ProcessCommandRunner(), new Templates(null), Clock.systemUTC());
+        DhcpPlan p = new DhcpPlan("eth0", Ipv4Cidr.parse("10.0.5.1/24"), DhcpPlan.BootChoice.served("10.0.5.1", c.httpPort()),
+                List.of(new DhcpHost(MacAddress.parse("52:54:00:00:00:0a"), "10.0.5.2")));
+        String conf = b.render(p).replaceAll("(?m)^\\s*#.*\n", "").replaceAll("\\s+", " ");
+        assertThat(conf).contains("option arch code 93 = unsigned integer 16;",
+                "if option arch = 00:00 { filename \"pxelinux.0\"; }",
+                "elsif option arch = 00:07 or option arch = 00:09 { if exists user-class and option user-class = \"iPXE\" {"
+                        + " filename \"grubx64.efi\"; } else { filename \"shimx64.efi\"; } }",
+                "elsif option arch = 00:10 { option vendor-class-identifier \"HTTPClient\"; filename \"http://10.0.5.1:8080/shimx64.efi\"; }",
+                "elsif exists arch { log (info, concat(\"headnode: unserved-arch mac=\"",
+                "} else { filename \"pxelinux.0\"; } }");
+        // the arch branches come before anything else picks a file, and no branch looks at the user-class first
+        assertThat(conf.indexOf("option user-class")).isGreaterThan(conf.indexOf("option arch = 00:07"));
+        assertThat(b.apply(p)).as("dhcpd -t accepted it").isEqualTo(new DhcpBackend.ApplyResult.Replaced(1, false));
+        assertThat(DhcpPlan.BootChoice.served("10.0.5.1", 80).httpBootUrl()).isEqualTo("http://10.0.5.1/shimx64.efi");
+    }
+
+    @Test
+    void theUnservedArchitecturesComeFromDhcpdsLog(@TempDir Path dir) throws Exception {
+        AgentConfig c = TestConfigs.rootedIn(dir);
+        IscDhcpBackend b = new IscDhcpBackend(c, new FakeRunner(), new Templates(null), Clock.systemUTC());
+        Files.createDirectories(c.runDir());
+        Files.writeString(c.runDir().resolve("dhcpd.log"), "headnode: unserved-arch mac=52:54:0:0:0:a arch=11\n");
+        assertThat(b.unservedArchitectures()).containsExactly(java.util.Map.entry(MacAddress.parse("52:54:00:00:00:0a"), 11));
     }
 }

@@ -94,4 +94,13 @@ class AgentRoutesTest {
         tableBroken = true;
         assertThat(routes(root).handle(get("/pxelinux.0", "10.0.5.2")).status()).isEqualTo(200);
     }
+
+    /** Found by fuzzing the request handling: a multicast MAC in the path escaped MacAddress's refusal as a 500. */
+    @Test
+    void aPathNamingAMulticastMacIsNotFoundNotAServerError(@TempDir Path root) {
+        table.put("10.0.0.2", "01:00:5e:00:00:01");
+        assertThat(routes(root).handle(get("/ks/01-51-54-00-aa-00-02?x=1", "10.0.0.2")).status()).isEqualTo(404);
+        assertThat(routes(root).handle(post("/boot-default/01-01-00-5e-00-00-01", "10.0.0.2")).status()).isEqualTo(404);
+        assertThat(calls).isEmpty();
+    }
 }

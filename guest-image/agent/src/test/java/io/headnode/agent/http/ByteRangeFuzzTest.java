@@ -9,7 +9,7 @@ import java.nio.charset.StandardCharsets;
  * Fuzzes the Range header parser (a pure function of the header and the file size). Input: the header, then after the
  * last newline the file size in decimal (absent or not a number: 1000). Seeds: ByteRangeFuzzTestInputs/parse. The
  * answer is "whole file" (null), {@link ByteRange#UNSATISFIABLE}, or a range inside the file; nothing is thrown.
- * The agent's request handling (routes, callback body) is not fuzzed here: it is being moved onto Netty.
+ * The whole request handling, Range included, is fuzzed by {@link HttpRequestFuzzTest}.
  */
 class ByteRangeFuzzTest {
     @FuzzTest

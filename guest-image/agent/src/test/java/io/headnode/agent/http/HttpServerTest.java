@@ -255,4 +255,43 @@ class HttpServerTest {
         s.connect(to.address(), 5000);
         return s;
     }
+
+    /** The install callback waits for the disk: such an answer holds no handler thread (there are 4) while it waits. */
+    @Test
+    void answersThatComeLaterHoldNoHandlerThread() throws Exception {
+        java.util.concurrent.CompletableFuture<HttpResponse> later = new java.util.concurrent.CompletableFuture<>();
+        HttpServer waiting = new HttpServer(new InetSocketAddress("127.0.0.1", 0), 2, Duration.ofMillis(5000), new HttpHandler() {
+            @Override
+            public HttpResponse handle(HttpRequest req) {
+                return HttpResponse.text(200, "at once\n");
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<HttpResponse> handleAsync(HttpRequest req) {
+                return req.path().equals("/wait") ? later : java.util.concurrent.CompletableFuture.completedFuture(handle(req));
+            }
+        });
+        java.util.List<Socket> held = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 10; i++) {
+                Socket s = new Socket("127.0.0.1", waiting.address().getPort());
+                s.setSoTimeout(3000);
+                s.getOutputStream().write("POST /wait HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Length: 0\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+                held.add(s);
+            }
+            try (Socket s = new Socket("127.0.0.1", waiting.address().getPort())) {
+                s.setSoTimeout(3000);
+                assertThat(send(s, "GET /now HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n")).startsWith("HTTP/1.1 200").endsWith("at once\n");
+            }
+            later.complete(HttpResponse.text(200, "later\n"));
+            for (Socket s : held) {
+                assertThat(readAll(s.getInputStream())).startsWith("HTTP/1.1 200").endsWith("later\n");
+            }
+        } finally {
+            for (Socket s : held) {
+                s.close();
+            }
+            waiting.close();
+        }
+    }
 }

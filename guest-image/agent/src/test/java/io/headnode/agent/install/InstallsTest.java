@@ -42,18 +42,20 @@ class InstallsTest {
     RecordingPowerService power = new RecordingPowerService();
     ManualExecutor disk = new ManualExecutor();
     PxeConfigs pxe;
+    PxeConfigs grub;
     Path stateFile;
 
     @BeforeEach
     void setUp() {
         pxe = new PxeConfigs(dir.resolve("tftpboot/pxelinux.cfg"));
+        grub = PxeConfigs.grub(dir.resolve("tftpboot/grub"));
         stateFile = dir.resolve("state/installs.json");
     }
 
     /** Loaded, no share yet. */
     Installs loaded(Executor powerExecutor) throws Exception {
         InstallTemplates t = new InstallTemplates(new Templates(null), 80);
-        Installs i = new Installs(new InstallMachine(Tokens::newToken), new InstallStore(stateFile), new PxeSync(pxe, t),
+        Installs i = new Installs(new InstallMachine(Tokens::newToken), new InstallStore(stateFile), new PxeSync(pxe, grub, t),
                 new PowerDispatch(power, powerExecutor), t, clock, disk);
         i.load();
         return i;
@@ -125,11 +127,13 @@ class InstallsTest {
         assertThat(answer).isNotDone();
         assertThat(saved()).isEqualTo(before);   // nothing written on the caller's thread
         assertThat(pxe.exists(A)).isTrue();
+        assertThat(grub.fileFor(A)).hasFileName("grub.cfg-01-52-54-00-00-00-0a").exists();
         assertThat(state(i, A)).isEqualTo(MachineState.INSTALLED);
         disk.runAll();
         assertThat(answer).isCompletedWithValue(new Answer(200, "ok\n"));
         assertThat(saved()).contains("INSTALLED");
         assertThat(pxe.exists(A)).isFalse();
+        assertThat(grub.exists(A)).as("the GRUB form is removed with the pxelinux one").isFalse();
 
         assertThat(i.callback(A, ADDR_A, token)).isCompletedWithValue(new Answer(409, "no install in progress\n"));
         assertThat(i.callback(B, ADDR_A, token)).isCompletedWithValue(new Answer(403, "forbidden\n"));

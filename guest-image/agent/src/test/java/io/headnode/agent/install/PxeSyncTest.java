@@ -15,26 +15,110 @@ import org.junit.jupiter.api.io.TempDir;
 class PxeSyncTest {
     static final Instant T = Instant.parse("2026-11-25T00:00:00Z");
 
-    @Test
-    void writesAConfigPerActiveInstallAndRemovesOnlyTheAgentsOthers(@TempDir Path dir) throws Exception {
-        PxeConfigs configs = new PxeConfigs(dir);
-        PxeSync sync = new PxeSync(configs, new InstallTemplates(new Templates(null), 80));
-        InstallSite site = InstallFixtures.site();
-        InstallBook book = InstallBook.EMPTY
+    /** A and B requested by r1. */
+    static InstallBook twoRequested() {
+        return InstallBook.EMPTY
                 .with(new NodeInstall(A.value(), InstallState.REQUESTED, "r1", "t".repeat(43), T, T, 0, true, ""))
                 .with(new NodeInstall(B.value(), InstallState.REQUESTED, "r1", "u".repeat(43), T, T, 0, true, ""));
-        Path operators = dir.resolve("01-52-54-00-00-00-0c");
-        Files.writeString(operators, "default local\n");
+    }
 
-        assertThat(sync.sync(book, site)).isEqualTo(new PxeSync.Result(2, 0));
+    @Test
+    void writesBothFormsPerActiveInstallAndRemovesOnlyTheAgentsOthers(@TempDir Path dir) throws Exception {
+        PxeConfigs configs = new PxeConfigs(dir.resolve("pxelinux.cfg"));
+        PxeConfigs grub = PxeConfigs.grub(dir.resolve("grub"));
+        PxeSync sync = new PxeSync(configs, grub, new InstallTemplates(new Templates(null), 80));
+        InstallSite site = InstallFixtures.site();
+        InstallBook book = twoRequested();
+        Path operators = Files.createDirectories(dir.resolve("pxelinux.cfg")).resolve("01-52-54-00-00-00-0c");
+        Files.writeString(operators, "default local\n");
+        Path operatorsGrub = Files.createDirectories(dir.resolve("grub")).resolve("grub.cfg-01-52-54-00-00-00-0c");
+        Files.writeString(operatorsGrub, "exit\n");
+
+        assertThat(sync.sync(book, site)).isEqualTo(new PxeSync.Result(4, 0));
         assertThat(Files.readString(configs.fileFor(A))).startsWith(PxeConfigs.MARKER + " 52:54:00:00:00:0a request r1")
                 .contains("ks=http://10.0.5.1:80/ks/01-52-54-00-00-00-0a", "kernel centos/vmlinuz");
+        assertThat(grub.fileFor(A)).isEqualTo(dir.resolve("grub/grub.cfg-01-52-54-00-00-00-0a"));
+        assertThat(Files.readString(grub.fileFor(A))).startsWith(PxeConfigs.MARKER + " 52:54:00:00:00:0a request r1")
+                .contains("inst.ks=http://10.0.5.1:80/ks/01-52-54-00-00-00-0a", "linux (http,10.0.5.1)/centos/vmlinuz",
+                        "linux (tftp,10.0.5.1)/centos/vmlinuz");
         assertThat(sync.sync(book, site)).isEqualTo(new PxeSync.Result(0, 0));
 
         InstallBook done = book.with(book.node(A.value()).with(InstallState.INSTALLED, T, "installer reported success"));
-        assertThat(sync.sync(done, site)).isEqualTo(new PxeSync.Result(0, 1));
+        assertThat(sync.sync(done, site)).isEqualTo(new PxeSync.Result(0, 2));
         assertThat(configs.exists(A)).isFalse();
+        assertThat(grub.exists(A)).isFalse();
         assertThat(configs.exists(B)).isTrue();
+        assertThat(grub.exists(B)).isTrue();
+        assertThat(operators).exists();
+        assertThat(operatorsGrub).exists();
+    }
+
+    @Test
+    void aProfileWithoutGrubTemplateStillWritesPxelinuxAndKeepsTheLastGoodGrubConfigs(@TempDir Path dir) throws Exception {
+        PxeConfigs configs = new PxeConfigs(dir.resolve("pxelinux.cfg"));
+        PxeConfigs grub = PxeConfigs.grub(dir.resolve("grub"));
+        Path templates = dir.resolve("templates");
+        Files.createDirectories(templates.resolve("profiles/centos"));
+        Path grubTemplate = templates.resolve("profiles/centos/grub.vm");
+        Files.writeString(grubTemplate, "${marker} ${mac} request ${request}\nboot\n");
+        PxeSync sync = new PxeSync(configs, grub, new InstallTemplates(new Templates(templates), 80));
+        InstallSite site = InstallFixtures.site();
+        InstallBook one = InstallBook.EMPTY.with(new NodeInstall(A.value(), InstallState.REQUESTED, "r1", "t".repeat(43), T, T, 0, true, ""));
+        assertThat(sync.sync(one, site)).isEqualTo(new PxeSync.Result(2, 0));
+        String good = Files.readString(grub.fileFor(A));
+
+        // the shipped centos profile has a grub.vm: a profile without one is a different profile name
+        InstallSite bare = new InstallSite(snapshotWithProfile("bare"), java.util.Map.of(A, "10.0.5.2", B, "10.0.5.3"));
+        Files.createDirectories(templates.resolve("profiles/bare"));
+        Files.copy(Path.of("src/main/resources/templates/profiles/centos/pxelinux.vm"), templates.resolve("profiles/bare/pxelinux.vm"));
+        InstallBook two = one.with(new NodeInstall(B.value(), InstallState.REQUESTED, "r2", "u".repeat(43), T, T, 0, true, ""));
+        assertThat(sync.sync(two, bare)).isEqualTo(new PxeSync.Result(2, 0));   // both pxelinux configs (A's new profile, B's)
+        assertThat(configs.exists(B)).isTrue();
+        assertThat(grub.exists(B)).isFalse();
+        assertThat(Files.readString(grub.fileFor(A))).as("the last good GRUB config stays").isEqualTo(good);
+    }
+
+    static io.headnode.agent.share.ShareSnapshot snapshotWithProfile(String profile) throws Exception {
+        var hc = io.headnode.contract.HeadnodeConfig.parse("headnode.conf", ("vlan = 5\nprivate-address = 10.0.5.1/24\ninstall-profile = "
+                + profile + "\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        var ml = io.headnode.contract.MachineList.parse("machines.txt",
+                (A + " 10.1.0.10\n" + B + " 10.1.0.11\n").getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        return new io.headnode.agent.share.ShareSnapshot(hc, ml);
+    }
+
+    static io.headnode.agent.share.ShareSnapshot snapshotWithProfileUnchecked(String profile) {
+        try {
+            return snapshotWithProfile(profile);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void syncChangedTouchesOnlyTheNodesWhoseRecordChanged(@TempDir Path dir) throws Exception {
+        PxeConfigs configs = new PxeConfigs(dir.resolve("pxelinux.cfg"));
+        PxeConfigs grub = PxeConfigs.grub(dir.resolve("grub"));
+        PxeSync sync = new PxeSync(configs, grub, new InstallTemplates(new Templates(null), 80));
+        InstallSite site = InstallFixtures.site();
+        InstallBook book = twoRequested();
+        assertThat(sync.syncChanged(InstallBook.EMPTY, book, site)).isEqualTo(new PxeSync.Result(4, 0));
+        assertThat(configs.exists(A)).isTrue();
+        assertThat(grub.exists(A)).isTrue();
+
+        // B's file is gone behind the agent's back: a change-only sync does not look at B (the periodic full one does)
+        Files.delete(configs.fileFor(B));
+        InstallBook done = book.with(book.node(A.value()).with(InstallState.INSTALLED, T, "installer reported success"));
+        assertThat(sync.syncChanged(book, done, site)).isEqualTo(new PxeSync.Result(0, 2));
+        assertThat(configs.exists(A)).isFalse();
+        assertThat(grub.exists(A)).isFalse();
+        assertThat(configs.exists(B)).isFalse();
+        assertThat(sync.sync(done, site)).isEqualTo(new PxeSync.Result(1, 0));
+        assertThat(configs.exists(B)).isTrue();
+
+        // an operator's own file for a node that leaves the book stays
+        Path operators = configs.fileFor(A);
+        Files.writeString(operators, "default local\n");
+        assertThat(sync.syncChanged(done, InstallBook.EMPTY.with(done.node(B.value())), site)).isEqualTo(new PxeSync.Result(0, 0));
         assertThat(operators).exists();
     }
 }

@@ -27,6 +27,9 @@ class FirewallAndNetworkTest {
         assertThat(rules).startsWith("table inet headnode\ndelete table inet headnode\n");
         assertThat(rules).contains("iifname \"pub0\" ct state established,related accept", "iifname \"pub0\" tcp dport 22 accept",
                 "iifname \"pub0\" counter drop", "hook input");
+        // counting rules for /metrics, on the private interface: they count, and accept or drop nothing
+        assertThat(rules).contains("iifname \"eth0\" udp dport 67 counter comment \"dhcp\"\n",
+                "iifname \"eth0\" udp dport 69 counter comment \"tftp\"\n");
         assertThat(runner.commands.get(0)).containsExactly("/usr/sbin/nft", "-f", "-");
         assertThat(f.health()).isEqualTo(Health.ok("in force"));
         runner.answer = argv -> new CommandResult(argv, 1, "", "Error: syntax");

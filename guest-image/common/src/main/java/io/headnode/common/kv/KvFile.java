@@ -51,9 +51,14 @@ public final class KvFile {
     }
 
     public static KvFile parse(String file, byte[] content, int maxBytes) throws KvException {
+        return parse(file, content, maxBytes, Integer.MAX_VALUE);
+    }
+
+    /** As {@link #parse(String, byte[], int)}, with at most {@code maxLines} keys (see {@link KvLines#parse(String, byte[], int, int)}). */
+    public static KvFile parse(String file, byte[] content, int maxBytes, int maxLines) throws KvException {
         Objects.requireNonNull(file, "file is null");
         Map<String, Entry> entries = new LinkedHashMap<>();
-        for (KvLines.Line line : KvLines.parse(file, content, maxBytes)) {
+        for (KvLines.Line line : KvLines.parse(file, content, maxBytes, maxLines)) {
             int eq = line.text().indexOf('=');
             String key = eq < 0 ? "" : line.text().substring(0, eq).strip();
             if (key.isEmpty()) {

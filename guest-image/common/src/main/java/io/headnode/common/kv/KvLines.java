@@ -46,6 +46,15 @@ public final class KvLines {
     }
 
     public static List<Line> parse(String file, byte[] content, int maxBytes) throws KvException {
+        return parse(file, content, maxBytes, Integer.MAX_VALUE);
+    }
+
+    /**
+     * As {@link #parse(String, byte[], int)}, with at most {@code maxLines} meaningful lines (not blank, not comment):
+     * one more is an error at its line, found before it is kept, so a file of many short lines under its size bound
+     * cannot fill the heap with line objects.
+     */
+    public static List<Line> parse(String file, byte[] content, int maxBytes, int maxLines) throws KvException {
         if (content.length > maxBytes) {
             throw tooLarge(file, maxBytes);
         }
@@ -63,6 +72,9 @@ public final class KvLines {
             int textEnd = end > start && content[end - 1] == '\r' ? end - 1 : end;
             String text = clean(file, number, decode(decoder, file, number, content, start, textEnd));
             if (!text.isEmpty()) {
+                if (lines.size() == maxLines) {
+                    throw new KvException(file, number, "", "more than " + maxLines + " entries (lines that are not blank or a comment)");
+                }
                 lines.add(new Line(number, text));
             }
             start = end + 1;
