@@ -89,7 +89,7 @@ public final class Agent implements AutoCloseable {
      */
     private void removeLeftoverTempFiles() throws IOException {
         for (java.nio.file.Path d : List.of(config.stateDir(), config.localRequests(), config.runDir(), config.dhcpDir(), config.tftpRoot(),
-                config.pxelinuxCfg())) {
+                config.pxelinuxCfg(), config.grubDir())) {
             List<String> removed = AtomicFiles.removeLeftovers(d);
             if (!removed.isEmpty()) {
                 LOG.info("removed {} temp file(s) an interrupted write left in {}: {}", removed.size(), d,
