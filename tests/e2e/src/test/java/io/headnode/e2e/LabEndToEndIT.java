@@ -261,8 +261,10 @@ class LabEndToEndIT {
             assertThat(address).startsWith("192.0.2.");
 
             // headnode ssh, in a process of its own as an admin runs it; no prompt (BatchMode would turn one into a failure)
-            CommandResult login = Command.run(Duration.ofMinutes(2), List.of(ProcessHandle.current().info().command().orElse("java"),
-                    "-cp", System.getProperty("java.class.path"), "io.headnode.orchestrator.cli.Main", "--config", settings.orchestratorConfig().toString(),
+            // (bin/headnode runs the orchestrator's own jar; the test's class path holds two logback.xml files, and
+            // logback then prints its status on standard output)
+            Path launcher = HOME.resolve("bin/headnode");
+            CommandResult login = Command.run(Duration.ofMinutes(2), List.of(launcher.toString(), "--config", settings.orchestratorConfig().toString(),
                     "ssh", "--vlan", "100", "-i", key.toString(), "-o", "BatchMode=yes", "--", "hostname"));
             assertThat(login.exitCode()).as(login.stdout() + login.stderr()).isZero();
             assertThat(login.stdout().strip()).isEqualTo("headnode");
