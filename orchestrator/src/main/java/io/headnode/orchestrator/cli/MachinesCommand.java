@@ -1,11 +1,8 @@
 package io.headnode.orchestrator.cli;
 
-import io.headnode.contract.AtomicFiles;
 import io.headnode.contract.MachineList;
 import io.headnode.contract.ShareFormatException;
 import io.headnode.contract.ShareLayout;
-import io.headnode.orchestrator.share.ShareDirectory;
-import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -54,10 +51,6 @@ public final class MachinesCommand implements Callable<Integer> {
             return ShareLayout::machines;
         }
 
-        @Override
-        boolean write(ShareDirectory share, Path target, byte[] content) throws IOException {
-            return AtomicFiles.writeIfChanged(target, content);
-        }
 
         @Override
         HeadnodeCommand root() {

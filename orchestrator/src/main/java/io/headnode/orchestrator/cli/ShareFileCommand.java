@@ -32,7 +32,10 @@ abstract class ShareFileCommand implements Callable<Integer> {
 
     abstract Function<ShareLayout, Path> target();
 
-    abstract boolean write(ShareDirectory share, Path target, byte[] content) throws IOException;
+    /** Writes the checked file atomically, only if it changed; a file that needs more (a secret's mode) overrides this. */
+    boolean write(ShareDirectory share, Path target, byte[] content) throws IOException {
+        return io.headnode.contract.AtomicFiles.writeIfChanged(target, content);
+    }
 
     abstract HeadnodeCommand root();
 

@@ -1,11 +1,8 @@
 package io.headnode.orchestrator.cli;
 
-import io.headnode.contract.AtomicFiles;
 import io.headnode.contract.AuthorizedKeys;
 import io.headnode.contract.ShareFormatException;
 import io.headnode.contract.ShareLayout;
-import io.headnode.orchestrator.share.ShareDirectory;
-import java.io.IOException;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import java.util.function.Function;
@@ -55,10 +52,6 @@ public final class SshKeysCommand implements Callable<Integer> {
             return ShareLayout::authorizedKeys;
         }
 
-        @Override
-        boolean write(ShareDirectory share, Path target, byte[] content) throws IOException {
-            return AtomicFiles.writeIfChanged(target, content);
-        }
 
         @Override
         HeadnodeCommand root() {
