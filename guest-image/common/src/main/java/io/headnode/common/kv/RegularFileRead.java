@@ -40,7 +40,18 @@ public final class RegularFileRead {
     }
 
     private static final class Holder {
-        static final LibC LIBC = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
+        static final LibC LIBC = load();
+
+        /** The C library, or null if JNA cannot load it (then reads fall back to a checked plain open, logged once). */
+        private static LibC load() {
+            try {
+                return Native.load(Platform.C_LIBRARY_NAME, LibC.class);
+            } catch (LinkageError e) {
+                org.slf4j.LoggerFactory.getLogger(RegularFileRead.class)
+                        .warn("cannot load the C library through JNA ({}); share files are opened without O_NONBLOCK", e.toString());
+                return null;
+            }
+        }
     }
 
     private RegularFileRead() {
@@ -53,6 +64,9 @@ public final class RegularFileRead {
      * @throws KvException (field {@code file}) when it is not a regular file, is a symbolic link, or is larger than the bound
      */
     public static byte[] read(Path path, String file, int maxBytes) throws IOException, KvException {
+        if (Holder.LIBC == null) {
+            return fallback(path, file, maxBytes);
+        }
         int fd;
         try {
             fd = Holder.LIBC.open(path.toString(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
@@ -79,6 +93,17 @@ public final class RegularFileRead {
                 // a read-only descriptor: nothing was lost
             }
         }
+    }
+
+    private static byte[] fallback(Path path, String file, int maxBytes) throws IOException, KvException {
+        BasicFileAttributes a = Files.readAttributes(path, BasicFileAttributes.class, java.nio.file.LinkOption.NOFOLLOW_LINKS);
+        if (a.isSymbolicLink()) {
+            throw new KvException(file, 0, "file", "is a symbolic link (not followed)");
+        }
+        if (!a.isRegularFile()) {
+            throw new KvException(file, 0, "file", "is not a regular file (" + (a.isDirectory() ? "a directory" : "a FIFO, socket or device") + ")");
+        }
+        return KvLines.readBounded(path, file, maxBytes);
     }
 
     private static byte[] readAll(int fd, String file, int maxBytes) throws IOException, KvException {
