@@ -391,18 +391,18 @@ class LabEndToEndIT {
         String ks = "parameters from http://" + HEAD + ":80/ks/01-" + mac.replace(':', '-');
         headnode.check("install", "--vlan", "100", mac);
         await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(200))
-                .until(() -> console(settings.nodeConsole(1)).substring(from).contains(ks));
+                .until(() -> since(settings.nodeConsole(1), from).contains(ks));
         double fetched = seconds(t0);
         Command.check("virsh", "-c", settings.localUri(), "suspend", node);
         Command.check("virsh", "-c", settings.localUri(), "reset", "headnode-vlan100");
         Command.check("virsh", "-c", settings.localUri(), "resume", node);
         long tr = System.nanoTime();
         await().atMost(Duration.ofMinutes(8)).pollInterval(Duration.ofSeconds(2)).until(() -> {
-            String c = console(settings.nodeConsole(1)).substring(from);
+            String c = since(settings.nodeConsole(1), from);
             return c.contains(NodeProgress.CALLBACK_ACCEPTED) || c.contains(NodeProgress.INSTALLER_FAILED);
         });
         double accepted = seconds(tr);
-        String after = console(settings.nodeConsole(1)).substring(from);
+        String after = since(settings.nodeConsole(1), from);
         assertThat(after).as("the installer's output after the reset").doesNotContain(NodeProgress.INSTALLER_FAILED)
                 .contains("the head node does not answer yet");
         assertThat(count(after, NodeProgress.CALLBACK_ACCEPTED)).isEqualTo(1);
@@ -419,6 +419,12 @@ class LabEndToEndIT {
         assertThat(gone.exitCode()).as("per-MAC config must be gone: %s", gone.stdout()).isNotZero();
         return String.format("fault head node reset mid-install: kickstart fetched %.1f s after the request; callback accepted %.1f s after the reset;"
                 + " whole case %.1f s", fetched, accepted, seconds(t0));
+    }
+
+    /** The console's text from offset {@code from} on (all of it if it got shorter). */
+    private static String since(Path log, int from) throws IOException {
+        String text = console(log);
+        return text.substring(Math.min(from, text.length()));
     }
 
     /** Runs {@code command} in the head node as root over {@code headnode ssh} (the launcher, as an admin runs it). */
