@@ -31,6 +31,9 @@ public final class HeadnodeCommand {
     @Option(names = "--config", paramLabel = "FILE", description = "orchestrator config (default: " + "/etc/headnode/orchestrator.conf if it exists)")
     Path config;
 
+    @Option(names = "--cluster", paramLabel = "HOST:PORT,...", description = "ZooKeeper ensemble: cluster mode (default: the config's cluster; none = this host alone)")
+    String cluster;
+
     private final Function<HostConfig, List<Module>> modules;
     private final HostConfig fixed;
     private Injector injector;
@@ -48,6 +51,7 @@ public final class HeadnodeCommand {
     public synchronized HostConfig hostConfig() throws HostConfigFile.ConfigException {
         HostConfig c = fixed != null ? fixed
                 : config != null ? HostConfigFile.load(config, true) : HostConfigFile.load(HostConfigFile.DEFAULT, false);
+        c = cluster != null ? c.withCluster(c.cluster().withConnect(cluster)) : c;
         return connect != null ? c.withConnect(connect) : c;
     }
 
