@@ -32,10 +32,10 @@ import org.slf4j.MDC;
  * {@link FleetPlanner}), and keeps this host's local desired state equal to what ZooKeeper places on it
  * ({@link LocalHeadnodes}): on every change the local cache ({@link CuratorCache}) reports, and in a periodic pass.
  *
- * <p>Fencing: while the connection is {@code SUSPENDED} nothing is changed; a third of the session timeout later
- * (about when the server expires the session) or on {@code LOST}, the host destroys its head nodes unless a majority
- * of the ensemble answers and none serves ({@link QuorumProbe}: no quorum anywhere, so nobody can re-place them: it
- * keeps them and says so). The leader waits twice the session timeout before it re-places a vanished host's VLANs.
+ * <p>Fencing: while the connection is {@code SUSPENDED} nothing is changed; a session timeout later (the server
+ * may have expired the session by then) or on {@code LOST}, the host destroys its head nodes unless members
+ * answer and none serves ({@link QuorumProbe}: the ensemble lost its quorum, so nobody can re-place them: it keeps
+ * them, places nothing and says so). The leader waits twice the session timeout before it re-places a vanished host's VLANs.
  *
  * <p>All work runs on one thread ({@code headnode-cluster}), so passes, decisions and fencing never overlap.
  */
@@ -217,12 +217,17 @@ public final class ClusterMember implements AutoCloseable {
             case SUSPENDED -> {
                 if (state == State.CONNECTED) {
                     state = State.SUSPENDED;
-                    log.warn("ZooKeeper connection suspended: changing nothing; fencing in {} ms unless it returns", sessionTimeoutMs / 3);
-                    fenceTimer = worker.schedule(() -> sessionMayBeGone("suspended for a third of the session timeout"),
-                            sessionTimeoutMs / 3, TimeUnit.MILLISECONDS);
+                    log.warn("ZooKeeper connection suspended: changing nothing; fencing in {} ms unless it returns", sessionTimeoutMs);
+                    fenceTimer = worker.schedule(() -> sessionMayBeGone("suspended for a session timeout"),
+                            sessionTimeoutMs, TimeUnit.MILLISECONDS);
                 }
             }
-            case LOST -> sessionMayBeGone("session lost");
+            case LOST -> {
+                if (state == State.CONNECTED) {
+                    state = State.SUSPENDED; // lost without a suspension first (an expiry learnt on reconnecting)
+                }
+                sessionMayBeGone("session lost");
+            }
             case CONNECTED, RECONNECTED -> {
                 if (fenceTimer != null) {
                     fenceTimer.cancel(false);
@@ -242,7 +247,7 @@ public final class ClusterMember implements AutoCloseable {
     /** The session may have expired: another host may soon be given these head nodes. */
     private void sessionMayBeGone(String why) {
         if (state == State.CONNECTED || state == State.CLOSED || state == State.FENCED) {
-            return;
+            return; // reconnected meanwhile, closing, or already fenced
         }
         if (QuorumProbe.probe(connect, 1_000) == QuorumProbe.Verdict.QUORUM_LOST_EVERYWHERE) {
             if (state != State.QUORUM_LOST_KEEPING) {

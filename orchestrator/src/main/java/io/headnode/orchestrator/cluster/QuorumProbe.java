@@ -9,9 +9,14 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Tells "the ensemble has no quorum" from "this host is cut off", with ZooKeeper's {@code srvr} four-letter word
- * (servers need {@code 4lw.commands.whitelist=srvr}). Only when a majority of the members answers and none of them
- * serves can no quorum exist anywhere: then no leader can re-place this host's head nodes, and it keeps them.
- * Anything less (members unreachable) is treated as a partition: the host fences.
+ * (servers need {@code 4lw.commands.whitelist=srvr}). When some member answers and none of those that answer serves,
+ * the ensemble has lost its quorum: no leader can re-place this host's head nodes, so it keeps them. When no member
+ * answers, the host is cut off (a partition): it fences.
+ *
+ * <p>The residual risk, stated in docs/design/cluster.md: a partition that also splits the ensemble and leaves this
+ * host with only a minority member, while the majority still serves elsewhere, looks like a lost quorum from here.
+ * The member re-probes every third of the session timeout and fences as soon as it sees a serving member it cannot
+ * reach a session on.
  */
 public final class QuorumProbe {
     private QuorumProbe() {
@@ -32,7 +37,7 @@ public final class QuorumProbe {
             }
             notServing++;
         }
-        return notServing >= members.length / 2 + 1 ? Verdict.QUORUM_LOST_EVERYWHERE : Verdict.CUT_OFF_OR_UNKNOWN;
+        return notServing > 0 ? Verdict.QUORUM_LOST_EVERYWHERE : Verdict.CUT_OFF_OR_UNKNOWN;
     }
 
     /** The member's {@code srvr} reply, or null when it does not answer. */
