@@ -37,6 +37,7 @@ public final class HeadnodeCommand {
     private final Function<HostConfig, List<Module>> modules;
     private final HostConfig fixed;
     private Injector injector;
+    private org.apache.curator.framework.CuratorFramework zk;
 
     public HeadnodeCommand() {
         this(null, c -> List.of(new HostModule(c), new ReconcileModule()));
@@ -67,10 +68,36 @@ public final class HeadnodeCommand {
         return injector().getInstance(type);
     }
 
-    /** Closes the libvirt connection, if one was opened. */
+    /**
+     * In cluster mode ({@code cluster =} or --cluster) the fleet's store, connected once and authenticated with the
+     * fleet's secret; empty on the embedded single host.
+     */
+    public synchronized java.util.Optional<io.headnode.orchestrator.cluster.ClusterStore> cluster() throws Exception {
+        io.headnode.orchestrator.config.ClusterConfig c = hostConfig().cluster();
+        if (c.zookeeper().isEmpty()) {
+            return java.util.Optional.empty();
+        }
+        if (zk == null) {
+            io.headnode.orchestrator.cluster.ClusterSecret secret;
+            try {
+                secret = io.headnode.orchestrator.cluster.ClusterSecret.read(c.secretFile());
+            } catch (java.io.IOException e) {
+                throw new UsageException("cluster mode needs the fleet's secret: " + e.getMessage());
+            }
+            zk = io.headnode.orchestrator.cluster.ClusterConnection.open(c, secret);
+        }
+        io.headnode.orchestrator.cluster.ClusterStore store = new io.headnode.orchestrator.cluster.ClusterStore(zk);
+        store.ensureLayout();
+        return java.util.Optional.of(store);
+    }
+
+    /** Closes the libvirt connection and the ZooKeeper session, if they were opened. */
     public synchronized void close() {
         if (injector != null) {
             injector.getInstance(Hypervisor.class).close();
+        }
+        if (zk != null) {
+            zk.close();
         }
     }
 }
