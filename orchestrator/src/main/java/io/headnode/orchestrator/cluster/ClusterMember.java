@@ -33,9 +33,11 @@ import org.slf4j.MDC;
  * ({@link LocalHeadnodes}): on every change the local cache ({@link CuratorCache}) reports, and in a periodic pass.
  *
  * <p>Fencing: while the connection is {@code SUSPENDED} nothing is changed; a session timeout later (the server
- * may have expired the session by then) or on {@code LOST}, the host destroys its head nodes unless members
- * answer and none serves ({@link QuorumProbe}: the ensemble lost its quorum, so nobody can re-place them: it keeps
- * them, places nothing and says so). The leader waits twice the session timeout before it re-places a vanished host's VLANs.
+ * may have expired the session by then) it asks the members ({@link QuorumProbe}): none answers, it is cut off and
+ * destroys its head nodes; some answer and none serves, the ensemble lost its quorum and nobody can re-place them:
+ * it keeps them, places nothing and says so; one serves, it waits for the reconnect up to one and a half session
+ * timeouts in all, then fences. A server's {@code LOST} (session expired) fences at once unless the quorum is lost.
+ * The leader waits twice the session timeout before it re-places a vanished host's VLANs.
  *
  * <p>All work runs on one thread ({@code headnode-cluster}), so passes, decisions and fencing never overlap.
  */
@@ -62,6 +64,7 @@ public final class ClusterMember implements AutoCloseable {
     private PersistentNode registration;
     private volatile State state = State.STARTING;
     private ScheduledFuture<?> fenceTimer;
+    private java.time.Instant suspendedAt;
     private byte[] registered = new byte[0];
 
     public ClusterMember(ClusterStore store, HostId me, String connect, int sessionTimeoutMs, LocalHeadnodes local,
@@ -217,16 +220,27 @@ public final class ClusterMember implements AutoCloseable {
             case SUSPENDED -> {
                 if (state == State.CONNECTED) {
                     state = State.SUSPENDED;
-                    log.warn("ZooKeeper connection suspended: changing nothing; fencing in {} ms unless it returns", sessionTimeoutMs);
-                    fenceTimer = worker.schedule(() -> sessionMayBeGone("suspended for a session timeout"),
-                            sessionTimeoutMs, TimeUnit.MILLISECONDS);
+                    suspendedAt = clock.instant();
+                    log.warn("ZooKeeper connection suspended: changing nothing; deciding about fencing in {} ms unless it returns", sessionTimeoutMs);
+                    schedule(sessionTimeoutMs);
                 }
             }
             case LOST -> {
-                if (state == State.CONNECTED) {
-                    state = State.SUSPENDED; // lost without a suspension first (an expiry learnt on reconnecting)
+                if (state == State.CLOSED || state == State.FENCED) {
+                    return;
                 }
-                sessionMayBeGone("session lost");
+                if (state == State.CONNECTED) {
+                    // expired without a suspension first: a server said so on reconnecting, and the leader may be
+                    // counting this host's grace already
+                    if (QuorumProbe.probe(connect, 1_000) == QuorumProbe.Verdict.QUORUM_LOST_EVERYWHERE) {
+                        keepWithoutQuorum("session lost");
+                    } else {
+                        fence("the session expired");
+                    }
+                    return;
+                }
+                // Curator gives up a session suspended for a session timeout (and opens a new one): same decision
+                stillSuspended();
             }
             case CONNECTED, RECONNECTED -> {
                 if (fenceTimer != null) {
@@ -237,6 +251,7 @@ public final class ClusterMember implements AutoCloseable {
                         log.info("ZooKeeper quorum is back: placing and reconciling again");
                     }
                     state = State.CONNECTED;
+                    suspendedAt = null;
                     trigger();
                 }
             }
@@ -244,23 +259,50 @@ public final class ClusterMember implements AutoCloseable {
         }
     }
 
-    /** The session may have expired: another host may soon be given these head nodes. */
-    private void sessionMayBeGone(String why) {
-        if (state == State.CONNECTED || state == State.CLOSED || state == State.FENCED) {
-            return; // reconnected meanwhile, closing, or already fenced
-        }
-        if (QuorumProbe.probe(connect, 1_000) == QuorumProbe.Verdict.QUORUM_LOST_EVERYWHERE) {
-            if (state != State.QUORUM_LOST_KEEPING) {
-                log.warn("ZooKeeper has no quorum ({}): keeping the head nodes this host runs, placing nothing new", why);
-            }
-            state = State.QUORUM_LOST_KEEPING;
-            // look again: a quorum may form without us, and then we must fence
-            fenceTimer = worker.schedule(() -> sessionMayBeGone(why), sessionTimeoutMs / 3, TimeUnit.MILLISECONDS);
+    private void schedule(long ms) {
+        fenceTimer = worker.schedule(this::stillSuspended, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Suspended for a session timeout (or re-checking): the server may have expired the session, and after its grace
+     * the leader may give these head nodes to another host. Nobody answers: cut off, fence. Members answer, none
+     * serves: no quorum anywhere, nobody can re-place: keep. A member serves: a reconnect is due; fence if it has not
+     * come after one and a half session timeouts in all (the leader waits at least three from the last contact).
+     */
+    private void stillSuspended() {
+        if (state != State.SUSPENDED && state != State.QUORUM_LOST_KEEPING) {
             return;
         }
-        log.error("ZooKeeper session may be gone ({}): destroying this host's head nodes (fencing)", why);
+        switch (QuorumProbe.probe(connect, 1_000)) {
+            case CUT_OFF -> fence("no ZooKeeper member answers for a session timeout");
+            case QUORUM_LOST_EVERYWHERE -> keepWithoutQuorum("suspended");
+            case SERVING -> {
+                if (state == State.QUORUM_LOST_KEEPING) {
+                    state = State.SUSPENDED; // the quorum is back: from now on a reconnect is due
+                    suspendedAt = clock.instant().minusMillis(sessionTimeoutMs);
+                }
+                if (!clock.instant().isBefore(suspendedAt.plusMillis(sessionTimeoutMs * 3L / 2))) {
+                    fence("a quorum serves but this host has no session on it");
+                } else {
+                    schedule(sessionTimeoutMs / 4);
+                }
+            }
+        }
+    }
+
+    private void keepWithoutQuorum(String why) {
+        if (state != State.QUORUM_LOST_KEEPING) {
+            log.warn("ZooKeeper has no quorum ({}): keeping the head nodes this host runs, placing nothing new", why);
+        }
+        state = State.QUORUM_LOST_KEEPING;
+        schedule(sessionTimeoutMs / 3); // look again: a quorum may form without us
+    }
+
+    /** Destroys every head node here before another host may be given them. */
+    private void fence(String why) {
+        log.error("ZooKeeper: {}: destroying this host's head nodes (fencing)", why);
         state = State.FENCED;
-        local.fence();
+        local.fence().forEach(changed); // a pass each: the delete steps finish what destroy began
     }
 
     @Override

@@ -16,6 +16,6 @@ public interface LocalHeadnodes {
     /** Forgets the VLAN here (it moved away or was deleted): the reconcile pass removes its head node. */
     void remove(Vlan vlan) throws IOException;
 
-    /** Fencing: stops every head node on this host at once (libvirt destroy), before anything else. */
-    void fence();
+    /** Fencing: stops every head node on this host at once (libvirt destroy), before anything else; returns their VLANs. */
+    Set<Vlan> fence();
 }

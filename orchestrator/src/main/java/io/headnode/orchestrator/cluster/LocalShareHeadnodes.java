@@ -8,6 +8,7 @@ import io.headnode.contract.ShareLayout;
 import io.headnode.contract.Vlan;
 import io.headnode.orchestrator.share.ShareDirectory;
 import io.headnode.orchestrator.spec.HeadnodePaths;
+import io.headnode.orchestrator.spec.HeadnodeSpec;
 import io.headnode.orchestrator.spec.SpecCodec;
 import io.headnode.orchestrator.spec.SpecStore;
 import jakarta.inject.Inject;
@@ -28,8 +29,9 @@ import org.slf4j.LoggerFactory;
  * The host side of cluster mode: a VLAN placed here gets the same local spec file and share files as a single host's
  * CLI writes ({@link SpecStore}, the share directory, credentials 0600 through {@link ShareDirectory#writeSecret}),
  * so the unchanged reconcile pipeline builds its head node. Share files ZooKeeper no longer holds are removed
- * (headnode.conf stays: the share step writes a default one). Fencing destroys every head node at once and forgets
- * the specs, so no reconcile pass starts them again until ZooKeeper places them here anew.
+ * (headnode.conf stays: the share step writes a default one). Fencing destroys every head node at once and marks
+ * the specs absent, so no reconcile pass starts them again (the delete steps undefine them) until ZooKeeper places
+ * them here anew. A VLAN that moved away is marked absent with its share purged.
  */
 public final class LocalShareHeadnodes implements LocalHeadnodes {
     private static final Logger log = LoggerFactory.getLogger(LocalShareHeadnodes.class);
@@ -44,9 +46,24 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor is null");
     }
 
+    /** The VLANs with a present local spec (one marked absent is on its way out). */
     @Override
     public Set<Vlan> vlans() throws IOException {
-        return new TreeSet<>(specs.vlans());
+        Set<Vlan> out = new TreeSet<>();
+        for (Vlan v : specs.vlans()) {
+            if (readOrNull(v) != null && readOrNull(v).present()) {
+                out.add(v);
+            }
+        }
+        return out;
+    }
+
+    private HeadnodeSpec readOrNull(Vlan v) throws IOException {
+        try {
+            return specs.read(v).orElse(null);
+        } catch (KvException e) {
+            return null; // a broken local spec: the next apply from ZooKeeper replaces it
+        }
     }
 
     @Override
@@ -93,24 +110,36 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
         }
     }
 
+    /** Marks the local spec absent with its share purged: the delete steps remove the head node, then the spec. */
     @Override
     public void remove(Vlan vlan) throws IOException {
-        specs.remove(vlan);
+        HeadnodeSpec spec = readOrNull(vlan);
+        if (spec == null) {
+            specs.remove(vlan);
+        } else {
+            specs.write(spec.markedAbsent(true));
+        }
     }
 
     @Override
-    public void fence() {
+    public Set<Vlan> fence() {
+        Set<Vlan> fenced = new TreeSet<>();
         try {
             for (Vlan vlan : specs.vlans()) {
+                fenced.add(vlan);
                 try {
                     hypervisor.destroy(HeadnodePaths.domainName(vlan));
                 } catch (RuntimeException e) {
                     log.warn("VLAN {}: destroy while fencing: {}", vlan, e.toString());
                 }
-                specs.remove(vlan);
+                HeadnodeSpec spec = readOrNull(vlan);
+                if (spec != null) {
+                    specs.write(spec.markedAbsent(false)); // no pass starts it again; the delete steps clean up
+                }
             }
         } catch (IOException e) {
             log.error("fencing could not list or forget the local specs: {}", e.toString());
         }
+        return fenced;
     }
 }

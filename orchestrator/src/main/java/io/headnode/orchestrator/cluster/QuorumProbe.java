@@ -11,18 +11,20 @@ import java.nio.charset.StandardCharsets;
  * Tells "the ensemble has no quorum" from "this host is cut off", with ZooKeeper's {@code srvr} four-letter word
  * (servers need {@code 4lw.commands.whitelist=srvr}). When some member answers and none of those that answer serves,
  * the ensemble has lost its quorum: no leader can re-place this host's head nodes, so it keeps them. When no member
- * answers, the host is cut off (a partition): it fences.
+ * answers, the host is cut off (a partition): it fences. When a member serves, the host can reach a quorum and is
+ * about to reconnect; it fences only if that does not happen in time.
  *
  * <p>The residual risk, stated in docs/design/cluster.md: a partition that also splits the ensemble and leaves this
  * host with only a minority member, while the majority still serves elsewhere, looks like a lost quorum from here.
- * The member re-probes every third of the session timeout and fences as soon as it sees a serving member it cannot
- * reach a session on.
+ * The member re-probes every third of the session timeout and fences once a serving member is reachable but it has
+ * no session for half a session timeout more.
  */
 public final class QuorumProbe {
     private QuorumProbe() {
     }
 
-    public enum Verdict { QUORUM_LOST_EVERYWHERE, CUT_OFF_OR_UNKNOWN }
+    /** What the members say: some serve; some answer but none serves (no quorum); none answers (cut off). */
+    public enum Verdict { SERVING, QUORUM_LOST_EVERYWHERE, CUT_OFF }
 
     public static Verdict probe(String connect, int timeoutMs) {
         String[] members = connect.split(",");
@@ -33,11 +35,11 @@ public final class QuorumProbe {
                 continue;
             }
             if (reply.contains("Mode: ")) {
-                return Verdict.CUT_OFF_OR_UNKNOWN; // a member serves: a quorum exists somewhere
+                return Verdict.SERVING; // a member serves: a quorum exists, and we can reach it
             }
             notServing++;
         }
-        return notServing > 0 ? Verdict.QUORUM_LOST_EVERYWHERE : Verdict.CUT_OFF_OR_UNKNOWN;
+        return notServing > 0 ? Verdict.QUORUM_LOST_EVERYWHERE : Verdict.CUT_OFF;
     }
 
     /** The member's {@code srvr} reply, or null when it does not answer. */

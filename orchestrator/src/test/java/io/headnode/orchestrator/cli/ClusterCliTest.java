@@ -39,17 +39,21 @@ class ClusterCliTest {
     Path dir;
     TestingServer server;
     HostConfig config;
+    TestHost host;
+    final FakeHypervisor hv = new FakeHypervisor();
     CuratorFramework zk;
     ClusterStore store;
 
     @BeforeEach
     void start() throws Exception {
         server = new TestingServer(true);
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x")); // QEMU's user enters the shares
         Path secret = dir.resolve("cluster.secret");
         Files.writeString(secret, SECRET.secret() + "\n");
         Files.setPosixFilePermissions(secret, PosixFilePermissions.fromString("rw-------"));
         Files.createDirectories(dir.resolve("host"));
-        HostConfig base = TestHost.withFakes(dir.resolve("host"), new FakeHypervisor(), new FakeVlanNetwork()).config;
+        host = TestHost.withFakes(dir.resolve("host"), hv, new FakeVlanNetwork());
+        HostConfig base = host.config;
         config = base.withCluster(new ClusterConfig(server.getConnectString(), secret, "hv1", 10, 4_000));
         zk = ClusterConnection.open(config.cluster(), SECRET);
         store = new ClusterStore(zk);
@@ -65,7 +69,7 @@ class ClusterCliTest {
     TestHost.Run cli(String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        HeadnodeCommand root = new HeadnodeCommand(config, c -> List.of(new HostModule(c), new ReconcileModule()));
+        HeadnodeCommand root = new HeadnodeCommand(config, host.with());
         int code = Main.run(root, Main.SUBCOMMANDS, new PrintWriter(out, true), new PrintWriter(err, true), args);
         return new TestHost.Run(code, out.toString(), err.toString());
     }
@@ -108,5 +112,30 @@ class ClusterCliTest {
         assertThat(list.out()).containsPattern("hv9 +lost +1 +- +8");
         assertThat(cli("drain", "--host", "hv2", "--undo").exitCode()).isZero();
         assertThat(cli("hosts", "list").out()).containsPattern("hv2 +up");
+    }
+
+    @Test
+    void theServiceJoinsTheFleetAndBuildsWhatTheLeaderPlacesOnIt() throws Exception {
+        Path image = dir.resolve("base.qcow2");
+        io.headnode.testing.Command.check("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M");
+        java.util.concurrent.atomic.AtomicReference<TestHost.Run> result = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread service = new Thread(() -> result.set(cli("reconcile", "--every", "1h", "--metrics-address", "none")), "service");
+        service.start();
+        try {
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20)).until(() -> store.hosts().containsKey(new HostId("hv1")));
+            assertThat(cli("create", "--vlan", "100", "--image", image.toString()).exitCode()).isZero();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> hv.lookup("headnode-vlan100").map(d -> d.state()).orElse(null) == io.headnode.common.libvirt.RunState.RUNNING);
+            assertThat(store.placement(new Vlan(100)).orElseThrow().host()).isEqualTo(new HostId("hv1"));
+            assertThat(cli("show", "--vlan", "100").out()).contains("runs on host hv1");
+
+            assertThat(cli("delete", "--vlan", "100").exitCode()).isZero();
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))
+                    .until(() -> hv.lookup("headnode-vlan100").isEmpty());
+        } finally {
+            service.interrupt();
+            service.join(30_000);
+        }
+        assertThat(service.isAlive()).isFalse();
     }
 }

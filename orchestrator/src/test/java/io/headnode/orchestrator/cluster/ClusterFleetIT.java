@@ -106,9 +106,9 @@ class ClusterFleetIT {
         }
 
         @Override
-        public void fence() {
+        public Set<Vlan> fence() {
             fences.incrementAndGet();
-            local.fence();
+            return local.fence();
         }
     }
 
@@ -151,8 +151,9 @@ class ClusterFleetIT {
         return hosts.stream().filter(x -> x.id.equals(h)).findFirst().orElseThrow();
     }
 
-    static boolean localSpec(Host h, int vlan) {
-        return Files.exists(h.config.stateDir().resolve("specs/" + vlan + ".spec"));
+    /** The host holds a present local spec for the VLAN (one marked absent is on its way out). */
+    static boolean localSpec(Host h, int vlan) throws IOException {
+        return h.vlans().contains(new Vlan(vlan));
     }
 
     @Test
@@ -171,7 +172,11 @@ class ClusterFleetIT {
             Host h = placedOn(v);
             int vlan = v;
             await().atMost(Duration.ofSeconds(5)).until(() -> localSpec(h, vlan));
-            assertThat(hosts.stream().filter(o -> o != h).noneMatch(o -> localSpec(o, vlan))).isTrue();
+            for (Host o : hosts) {
+                if (o != h) {
+                    assertThat(localSpec(o, vlan)).isFalse();
+                }
+            }
         }
     }
 
