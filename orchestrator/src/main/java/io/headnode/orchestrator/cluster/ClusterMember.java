@@ -153,10 +153,24 @@ public final class ClusterMember implements AutoCloseable {
                     mine.add(v);
                 }
             });
+            Set<Vlan> here = local.vlans();
+            boolean synced = false;
             for (Vlan v : mine) {
                 var spec = fleet.spec(v);
                 if (spec.isEmpty()) {
                     continue;
+                }
+                if (!here.contains(v)) {
+                    // new here: the cache may be stale (just reconnected after a partition, while the leader moved
+                    // it away), so confirm with ZooKeeper itself before this host builds it
+                    if (!synced) {
+                        store.sync();
+                        synced = true;
+                    }
+                    var placement = store.placement(v);
+                    if (placement.isEmpty() || !placement.get().host().equals(me)) {
+                        continue;
+                    }
                 }
                 MDC.put("vlan", Integer.toString(v.id()));
                 try {
@@ -168,7 +182,7 @@ public final class ClusterMember implements AutoCloseable {
                     MDC.remove("vlan");
                 }
             }
-            for (Vlan v : local.vlans()) {
+            for (Vlan v : here) {
                 if (!mine.contains(v)) {
                     log.info("VLAN {}: no longer placed on {}: removing it here", v, me);
                     local.remove(v);
@@ -279,7 +293,7 @@ public final class ClusterMember implements AutoCloseable {
             case SERVING -> {
                 if (state == State.QUORUM_LOST_KEEPING) {
                     state = State.SUSPENDED; // the quorum is back: from now on a reconnect is due
-                    suspendedAt = clock.instant().minusMillis(sessionTimeoutMs);
+                    suspendedAt = clock.instant().minusMillis(sessionTimeoutMs / 2); // a session timeout to reconnect
                 }
                 if (!clock.instant().isBefore(suspendedAt.plusMillis(sessionTimeoutMs * 3L / 2))) {
                     fence("a quorum serves but this host has no session on it");

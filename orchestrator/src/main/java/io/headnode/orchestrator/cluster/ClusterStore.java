@@ -178,6 +178,15 @@ public final class ClusterStore {
         }
     }
 
+    /** Waits until the server this client talks to has every write the leader committed (before a fresh read). */
+    public void sync() throws Exception {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        zk.sync().inBackground((client, event) -> done.countDown()).forPath(PLACEMENTS);
+        if (!done.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new java.util.concurrent.TimeoutException("ZooKeeper sync did not answer within 10 s");
+        }
+    }
+
     // ---- plumbing
 
     private boolean put(String path, byte[] data) throws Exception {

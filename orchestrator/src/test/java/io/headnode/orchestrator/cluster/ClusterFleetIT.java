@@ -73,9 +73,13 @@ class ClusterFleetIT {
         }
 
         void start() throws Exception {
-            ClusterConfig c = new ClusterConfig(zk.connectString(), Path.of("/etc/headnode/cluster.secret"), id.name(), 10, SESSION_MS);
+            start(zk.connectString());
+        }
+
+        void start(String connect) throws Exception {
+            ClusterConfig c = new ClusterConfig(connect, Path.of("/etc/headnode/cluster.secret"), id.name(), 10, SESSION_MS);
             client = ClusterConnection.open(c, SECRET);
-            member = new ClusterMember(new ClusterStore(client), id, zk.connectString(), SESSION_MS, this,
+            member = new ClusterMember(new ClusterStore(client), id, connect, SESSION_MS, this,
                     () -> new HostCapacity(id, 16 * 1024, 10, false), List.of("br0"), v -> { }, new Placer(256),
                     Duration.ofSeconds(30), Clock.systemUTC());
             member.start();
@@ -272,5 +276,48 @@ class ClusterFleetIT {
         declare(111);
         await().atMost(Duration.ofSeconds(20)).until(() -> store.placement(new Vlan(111)).isPresent());
         assertThat(killed).hasSize(2);
+    }
+
+    @Test
+    @Order(7)
+    void aHostCutOffFromZooKeeperFencesBeforeItsVlansMoveAndTheyDoNotComeBack() throws Exception {
+        List<io.headnode.testing.TcpRelay> relays = new ArrayList<>();
+        for (int i = 0; i < zk.size(); i++) {
+            relays.add(io.headnode.testing.TcpRelay.start(zk.clientPort(i)));
+        }
+        Host cut = new Host("hv4");
+        try {
+            cut.start(String.join(",", relays.stream().map(r -> "127.0.0.1:" + r.port()).toList()));
+            hosts.add(cut);
+            declare(120);
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.placement(new Vlan(120)).isPresent());
+            assertThat(placedOn(120)).isSameAs(cut); // the empty host takes the new VLAN
+            await().atMost(Duration.ofSeconds(10)).until(() -> localSpec(cut, 120));
+
+            long t0 = System.nanoTime();
+            relays.forEach(io.headnode.testing.TcpRelay::cut);
+            long[] fencedAt = {-1};
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                if (fencedAt[0] < 0 && cut.fences.get() > 0) {
+                    fencedAt[0] = System.nanoTime();
+                }
+                return !store.placement(new Vlan(120)).orElseThrow().host().equals(cut.id);
+            });
+            long movedAt = System.nanoTime();
+            System.out.println("partition: cut host fenced after " + (fencedAt[0] - t0) / 1_000_000 + " ms, its VLAN re-placed after "
+                    + (movedAt - t0) / 1_000_000 + " ms");
+            assertThat(fencedAt[0]).as("fenced before the VLAN moved").isPositive().isLessThan(movedAt);
+            assertThat(cut.member.state()).isEqualTo(ClusterMember.State.FENCED);
+            assertThat(localSpec(cut, 120)).isFalse();
+
+            relays.forEach(io.headnode.testing.TcpRelay::restore);
+            await().atMost(Duration.ofSeconds(20)).until(() -> cut.member.state() == ClusterMember.State.CONNECTED
+                    && store.hosts().containsKey(cut.id));
+            Host now = placedOn(120);
+            assertThat(now).isNotSameAs(cut); // no flapping back
+            assertThat(localSpec(cut, 120)).isFalse();
+        } finally {
+            relays.forEach(io.headnode.testing.TcpRelay::close);
+        }
     }
 }

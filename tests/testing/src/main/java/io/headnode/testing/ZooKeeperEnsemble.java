@@ -126,6 +126,11 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         return LOOPBACK + ":" + members.get(member).clientPort();
     }
 
+    /** The client port of one member (0-based), e.g. for a {@link TcpRelay} in front of it. */
+    public int clientPort(int member) {
+        return members.get(member).clientPort();
+    }
+
     public int size() {
         return members.size();
     }
