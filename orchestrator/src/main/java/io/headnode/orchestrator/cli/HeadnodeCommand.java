@@ -4,6 +4,10 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.Stage;
+import io.headnode.orchestrator.cluster.ClusterConnection;
+import io.headnode.orchestrator.cluster.ClusterSecret;
+import io.headnode.orchestrator.cluster.ClusterStore;
+import io.headnode.orchestrator.config.ClusterConfig;
 import io.headnode.orchestrator.config.HostConfig;
 import io.headnode.orchestrator.config.HostConfigFile;
 import io.headnode.orchestrator.inject.HostModule;
@@ -12,7 +16,9 @@ import io.headnode.common.libvirt.Hypervisor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
+import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -37,7 +43,7 @@ public final class HeadnodeCommand {
     private final Function<HostConfig, List<Module>> modules;
     private final HostConfig fixed;
     private Injector injector;
-    private org.apache.curator.framework.CuratorFramework zk;
+    private CuratorFramework zk;
 
     public HeadnodeCommand() {
         this(null, c -> List.of(new HostModule(c), new ReconcileModule()));
@@ -72,23 +78,23 @@ public final class HeadnodeCommand {
      * In cluster mode ({@code cluster =} or --cluster) the fleet's store, connected once and authenticated with the
      * fleet's secret; empty on the embedded single host.
      */
-    public synchronized java.util.Optional<io.headnode.orchestrator.cluster.ClusterStore> cluster() throws Exception {
-        io.headnode.orchestrator.config.ClusterConfig c = hostConfig().cluster();
+    public synchronized Optional<ClusterStore> cluster() throws Exception {
+        ClusterConfig c = hostConfig().cluster();
         if (c.zookeeper().isEmpty()) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
         if (zk == null) {
-            io.headnode.orchestrator.cluster.ClusterSecret secret;
+            ClusterSecret secret;
             try {
-                secret = io.headnode.orchestrator.cluster.ClusterSecret.read(c.secretFile());
+                secret = ClusterSecret.read(c.secretFile());
             } catch (java.io.IOException e) {
                 throw new UsageException("cluster mode needs the fleet's secret: " + e.getMessage());
             }
-            zk = io.headnode.orchestrator.cluster.ClusterConnection.open(c, secret);
+            zk = ClusterConnection.open(c, secret);
         }
-        io.headnode.orchestrator.cluster.ClusterStore store = new io.headnode.orchestrator.cluster.ClusterStore(zk);
+        ClusterStore store = new ClusterStore(zk);
         store.ensureLayout();
-        return java.util.Optional.of(store);
+        return Optional.of(store);
     }
 
     /** Closes the libvirt connection and the ZooKeeper session, if they were opened. */

@@ -3,7 +3,9 @@ package io.headnode.orchestrator.cluster;
 import io.headnode.contract.Vlan;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.AbstractMap;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -56,6 +58,7 @@ public final class ClusterMember implements AutoCloseable {
     private final int sessionTimeoutMs;
     private final String connect;
     private final Duration period;
+    private final Clock clock;
     private final FleetPlanner planner;
     private final ScheduledExecutorService worker;
     private final CuratorCache cache;
@@ -64,7 +67,7 @@ public final class ClusterMember implements AutoCloseable {
     private PersistentNode registration;
     private volatile State state = State.STARTING;
     private ScheduledFuture<?> fenceTimer;
-    private java.time.Instant suspendedAt;
+    private Instant suspendedAt;
     private byte[] registered = new byte[0];
 
     public ClusterMember(ClusterStore store, HostId me, String connect, int sessionTimeoutMs, LocalHeadnodes local,
@@ -90,8 +93,6 @@ public final class ClusterMember implements AutoCloseable {
         this.cache = CuratorCache.build(zk, "/");
         this.latch = new LeaderLatch(zk, ClusterStore.LEADER, me.name());
     }
-
-    private final Clock clock;
 
     /** Registers, joins the election, starts watching; returns at once (work happens on the member's thread). */
     public void start() throws Exception {
@@ -198,7 +199,7 @@ public final class ClusterMember implements AutoCloseable {
 
     private void refreshRegistration(int running) throws Exception {
         byte[] now = new HostRecord(capacity.get(), bridges, running).encode();
-        if (!java.util.Arrays.equals(now, registered)) {
+        if (!Arrays.equals(now, registered)) {
             registration.setData(now);
             registered = now;
         }
