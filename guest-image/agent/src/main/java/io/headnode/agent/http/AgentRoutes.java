@@ -32,10 +32,12 @@ public final class AgentRoutes implements HttpHandler {
     private static final Pattern CALLBACK = Pattern.compile("/boot-default/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private final StaticFiles files;
     /**
-     * How long a callback waits for its state to reach the disk before answering 503: well under the server's
-     * request/idle timeout (10 s by default), so the 503 is delivered instead of the connection being closed.
+     * How long a callback waits for its state to reach the disk before answering 503 (which undoes the completion, so
+     * the installer's retry succeeds: {@link InstallEndpoints#callback}). The server runs no timer while a route
+     * holds a request; this stays under its 10 s request timeout so that a client with the same patience still gets
+     * the answer.
      */
-    private static final long CALLBACK_WAIT_SECONDS = 4;
+    private static final long CALLBACK_WAIT_SECONDS = 8;
     private static final InstallEndpoints.Answer NOT_RECORDED = new InstallEndpoints.Answer(503, "cannot record the callback\n");
     private final InstallEndpoints installs;
     private final Neighbours neighbours;
