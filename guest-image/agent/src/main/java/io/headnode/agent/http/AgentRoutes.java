@@ -6,9 +6,10 @@ import io.headnode.agent.net.Neighbours;
 import io.headnode.contract.MacAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -24,7 +25,8 @@ import org.slf4j.MDC;
  * <p>A kickstart or callback for a MAC is handed on only when the request's source address is held by that MAC on
  * the VLAN, as the kernel's neighbour table says ({@link Neighbours}); otherwise 403 (503 when the table cannot be
  * read), and the install is not touched (no boot attempt counted). A host that takes over a node's address but not
- * its MAC gets nothing. The lookup is I/O: it runs here, on a route handler thread, never on an HTTP I/O thread.
+ * its MAC gets nothing. The lookup is I/O: it runs on the neighbour table's own thread, and the request holds no thread
+ * while it waits.
  */
 public final class AgentRoutes implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AgentRoutes.class);
@@ -70,14 +72,10 @@ public final class AgentRoutes implements HttpHandler {
             if (token == null) {
                 return done(HttpResponse.text(400, "expected token=...\n"));
             }
-            HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), "install callback");
-            if (refused != null) {
-                return done(refused);
-            }
-            return installs.callback(mac, req.remoteAddress(), token)
+            return heldBy(mac, req.remoteAddress(), "install callback", () -> installs.callback(mac, req.remoteAddress(), token)
                     .completeOnTimeout(NOT_RECORDED, CALLBACK_WAIT_SECONDS, TimeUnit.SECONDS)
                     .exceptionally(e -> NOT_RECORDED)
-                    .thenApply(a -> HttpResponse.text(a.status(), a.body()));
+                    .thenApply(a -> HttpResponse.text(a.status(), a.body())));
         }
         if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
             return done(HttpResponse.text(405, "method not allowed\n"));
@@ -88,12 +86,10 @@ public final class AgentRoutes implements HttpHandler {
             if (mac == null) {
                 return done(HttpResponse.text(404, "not found\n"));
             }
-            HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), "kickstart");
-            if (refused != null) {
-                return done(refused);
-            }
-            InstallEndpoints.Answer a = installs.kickstart(mac, req.remoteAddress());
-            return done(HttpResponse.text(a.status(), a.body()));
+            return heldBy(mac, req.remoteAddress(), "kickstart", () -> {
+                InstallEndpoints.Answer a = installs.kickstart(mac, req.remoteAddress());
+                return done(HttpResponse.text(a.status(), a.body()));
+            });
         }
         return done(files.serve(req));
     }
@@ -102,25 +98,28 @@ public final class AgentRoutes implements HttpHandler {
         return CompletableFuture.completedFuture(r);
     }
 
-    /** Null when {@code source} is held by {@code mac} on the VLAN; else the refusal (logged once per request). */
-    private HttpResponse unlessHeldBy(MacAddress mac, String source, String what) {
-        Optional<MacAddress> holder;
-        try {
-            holder = neighbours.macOf(source);
-        } catch (RuntimeException e) {
-            try (var c = MDC.putCloseable("mac", mac.value())) {
-                LOG.warn("{} for {} from {} refused: cannot read the neighbour table: {}", what, mac, source, e.toString());
+    /**
+     * {@code then} when {@code source} is held by {@code mac} on the VLAN; else the refusal (logged once per request).
+     * The neighbour table is asked without holding this handler thread ({@link Neighbours#macOfAsync}).
+     */
+    private CompletableFuture<HttpResponse> heldBy(MacAddress mac, String source, String what, Supplier<CompletableFuture<HttpResponse>> then) {
+        return neighbours.macOfAsync(source).handle((holder, e) -> {
+            if (e != null) {
+                Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+                try (var c = MDC.putCloseable("mac", mac.value())) {
+                    LOG.warn("{} for {} from {} refused: cannot read the neighbour table: {}", what, mac, source, cause.toString());
+                }
+                return done(HttpResponse.text(503, "cannot check the source's MAC\n"));
             }
-            return HttpResponse.text(503, "cannot check the source's MAC\n");
-        }
-        if (holder.isPresent() && holder.get().equals(mac)) {
-            return null;
-        }
-        try (var c = MDC.putCloseable("mac", mac.value())) {
-            LOG.warn("{} for {} from {} refused: on the VLAN that address is held by {}, not by the node", what, mac, source,
-                    holder.map(MacAddress::value).orElse("no resolved MAC"));
-        }
-        return HttpResponse.text(403, "forbidden\n");
+            if (holder.isPresent() && holder.get().equals(mac)) {
+                return then.get();
+            }
+            try (var c = MDC.putCloseable("mac", mac.value())) {
+                LOG.warn("{} for {} from {} refused: on the VLAN that address is held by {}, not by the node", what, mac, source,
+                        holder.map(MacAddress::value).orElse("no resolved MAC"));
+            }
+            return done(HttpResponse.text(403, "forbidden\n"));
+        }).thenCompose(f -> f);
     }
 
     /**
