@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
@@ -58,6 +59,12 @@ public final class AgentRoutes implements HttpHandler {
     /** The callback's answer comes once its state is on disk; it holds no handler thread meanwhile. */
     @Override
     public CompletableFuture<HttpResponse> handleAsync(HttpRequest req) {
+        return handleAsync(req, Runnable::run);
+    }
+
+    /** As above; what follows the neighbour table's answer (kickstart render, callback) runs on {@code work}. */
+    @Override
+    public CompletableFuture<HttpResponse> handleAsync(HttpRequest req, Executor work) {
         String path = req.path();
         if (path.startsWith("/boot-default/")) {
             if (!req.method().equals("POST")) {
@@ -72,7 +79,7 @@ public final class AgentRoutes implements HttpHandler {
             if (token == null) {
                 return done(HttpResponse.text(400, "expected token=...\n"));
             }
-            return heldBy(mac, req.remoteAddress(), "install callback", () -> installs.callback(mac, req.remoteAddress(), token)
+            return heldBy(mac, req.remoteAddress(), "install callback", work, () -> installs.callback(mac, req.remoteAddress(), token)
                     .completeOnTimeout(NOT_RECORDED, CALLBACK_WAIT_SECONDS, TimeUnit.SECONDS)
                     .exceptionally(e -> NOT_RECORDED)
                     .thenApply(a -> HttpResponse.text(a.status(), a.body())));
@@ -86,7 +93,7 @@ public final class AgentRoutes implements HttpHandler {
             if (mac == null) {
                 return done(HttpResponse.text(404, "not found\n"));
             }
-            return heldBy(mac, req.remoteAddress(), "kickstart", () -> {
+            return heldBy(mac, req.remoteAddress(), "kickstart", work, () -> {
                 InstallEndpoints.Answer a = installs.kickstart(mac, req.remoteAddress());
                 return done(HttpResponse.text(a.status(), a.body()));
             });
@@ -102,8 +109,9 @@ public final class AgentRoutes implements HttpHandler {
      * {@code then} when {@code source} is held by {@code mac} on the VLAN; else the refusal (logged once per request).
      * The neighbour table is asked without holding this handler thread ({@link Neighbours#macOfAsync}).
      */
-    private CompletableFuture<HttpResponse> heldBy(MacAddress mac, String source, String what, Supplier<CompletableFuture<HttpResponse>> then) {
-        return neighbours.macOfAsync(source).handle((holder, e) -> {
+    private CompletableFuture<HttpResponse> heldBy(MacAddress mac, String source, String what, Executor work,
+                                                   Supplier<CompletableFuture<HttpResponse>> then) {
+        return neighbours.macOfAsync(source).handleAsync((holder, e) -> {
             if (e != null) {
                 Throwable cause = e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
                 try (var c = MDC.putCloseable("mac", mac.value())) {
@@ -119,7 +127,7 @@ public final class AgentRoutes implements HttpHandler {
                         holder.map(MacAddress::value).orElse("no resolved MAC"));
             }
             return done(HttpResponse.text(403, "forbidden\n"));
-        }).thenCompose(f -> f);
+        }, work).thenCompose(f -> f);
     }
 
     /**

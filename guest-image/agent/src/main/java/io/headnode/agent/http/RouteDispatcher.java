@@ -103,7 +103,7 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
     private void handle(ChannelHandlerContext ctx, HttpRequest request, boolean head, boolean keepAlive) {
         CompletableFuture<HttpResponse> answer;
         try {
-            answer = handler.handleAsync(request);
+            answer = handler.handleAsync(request, executor);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }

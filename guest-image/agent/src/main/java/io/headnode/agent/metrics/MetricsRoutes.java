@@ -5,6 +5,7 @@ import io.headnode.agent.http.HttpRequest;
 import io.headnode.agent.http.HttpResponse;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * The agent's routes with metrics: {@code GET /metrics} (and HEAD) answers the Prometheus text; every other request
@@ -34,11 +35,16 @@ public final class MetricsRoutes implements HttpHandler {
      */
     @Override
     public CompletableFuture<HttpResponse> handleAsync(HttpRequest req) {
+        return handleAsync(req, Runnable::run);
+    }
+
+    @Override
+    public CompletableFuture<HttpResponse> handleAsync(HttpRequest req, Executor work) {
         String path = req.path();
         if (path.equals(PATH) && (req.method().equals("GET") || req.method().equals("HEAD"))) {
             return CompletableFuture.completedFuture(new HttpResponse(200, AgentMetrics.CONTENT_TYPE, metrics.scrape(), null, 0, 0, 0, false));
         }
-        return routes.handleAsync(req).thenApply(r -> {
+        return routes.handleAsync(req, work).thenApply(r -> {
             if (path.startsWith(CALLBACK) && r.status() != 200) {
                 metrics.callbackRejected(CallbackReject.of(r.status()));
             }
