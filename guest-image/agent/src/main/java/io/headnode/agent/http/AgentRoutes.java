@@ -18,7 +18,8 @@ import org.slf4j.MDC;
 /**
  * The agent's HTTP routes: {@code GET /ks/01-aa-bb-cc-dd-ee-ff} (the node's kickstart), {@code POST
  * /boot-default/01-aa-bb-cc-dd-ee-ff} with body {@code token=...} (the installer's callback), and everything else
- * as static files from the tftpboot tree (GET and HEAD only). The install side is reached through
+ * as static files from the tftpboot tree (GET and HEAD only), but {@code /images/...}: the host's image catalog
+ * ({@link ImageFiles}). The install side is reached through
  * {@link InstallEndpoints} only.
  *
  * <p>A kickstart or callback for a MAC is handed on only when the request's source address is held by that MAC on
@@ -31,6 +32,7 @@ public final class AgentRoutes implements HttpHandler {
     private static final Pattern KS = Pattern.compile("/ks/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private static final Pattern CALLBACK = Pattern.compile("/boot-default/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private final StaticFiles files;
+    private final ImageFiles images;
     /**
      * How long a callback waits for its state to reach the disk before answering 503: well under the server's
      * request/idle timeout (10 s by default), so the 503 is delivered instead of the connection being closed.
@@ -40,8 +42,14 @@ public final class AgentRoutes implements HttpHandler {
     private final InstallEndpoints installs;
     private final Neighbours neighbours;
 
+    /** Without an image catalog ({@code /images/} answers 404). */
     public AgentRoutes(StaticFiles files, InstallEndpoints installs, Neighbours neighbours) {
+        this(files, new ImageFiles(java.nio.file.Path.of("/nonexistent/headnode-images")), installs, neighbours);
+    }
+
+    public AgentRoutes(StaticFiles files, ImageFiles images, InstallEndpoints installs, Neighbours neighbours) {
         this.files = Objects.requireNonNull(files, "files is null");
+        this.images = Objects.requireNonNull(images, "images is null");
         this.installs = Objects.requireNonNull(installs, "installs is null");
         this.neighbours = Objects.requireNonNull(neighbours, "neighbours is null");
     }
@@ -92,6 +100,9 @@ public final class AgentRoutes implements HttpHandler {
             }
             InstallEndpoints.Answer a = installs.kickstart(mac, req.remoteAddress());
             return done(HttpResponse.text(a.status(), a.body()));
+        }
+        if (ImageFiles.handles(path)) {
+            return done(images.serve(req));
         }
         return done(files.serve(req));
     }
