@@ -16,7 +16,9 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The agent's HTTP routes: {@code GET /ks/01-aa-bb-cc-dd-ee-ff} (the node's kickstart), {@code POST
+ * The agent's HTTP routes: {@code GET /ks/01-aa-bb-cc-dd-ee-ff} (the node's kickstart; also as
+ * {@code /ks/01-.../user-data} beside a fixed {@code meta-data} and an empty {@code vendor-data}, a NoCloud seed for
+ * Ubuntu's autoinstall), {@code POST
  * /boot-default/01-aa-bb-cc-dd-ee-ff} with body {@code token=...} (the installer's callback), and everything else
  * as static files from the tftpboot tree (GET and HEAD only), but {@code /images/...}: the host's image catalog
  * ({@link ImageFiles}). The install side is reached through
@@ -29,7 +31,8 @@ import org.slf4j.MDC;
  */
 public final class AgentRoutes implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AgentRoutes.class);
-    private static final Pattern KS = Pattern.compile("/ks/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
+    /** The kickstart, or (a NoCloud seed, profile ubuntu2404) its user-data, meta-data or vendor-data. */
+    private static final Pattern KS = Pattern.compile("/ks/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})(/user-data|/meta-data|/vendor-data)?");
     private static final Pattern CALLBACK = Pattern.compile("/boot-default/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private final StaticFiles files;
     private final ImageFiles images;
@@ -97,6 +100,13 @@ public final class AgentRoutes implements HttpHandler {
             HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), "kickstart");
             if (refused != null) {
                 return done(refused);
+            }
+            if ("/meta-data".equals(m.group(2))) {
+                // NoCloud's meta-data: fixed per node; touches no install state (only user-data counts a boot attempt)
+                return done(HttpResponse.text(200, "instance-id: headnode-" + mac.pxelinuxConfigName() + "\n"));
+            }
+            if ("/vendor-data".equals(m.group(2))) {
+                return done(HttpResponse.text(200, ""));
             }
             InstallEndpoints.Answer a = installs.kickstart(mac, req.remoteAddress());
             return done(HttpResponse.text(a.status(), a.body()));
