@@ -22,7 +22,7 @@ class ImageShareStepTest {
         Files.writeString(info, "22 1 0:21 / / rw - ext4 /dev/vda1 rw\n");
         FakeRunner runner = new FakeRunner();
         runner.answer = argv -> new CommandResult(argv, 32, "", "mount: no such tag");
-        ImageShareStep step = new ImageShareStep(new ShareMounter(runner, ImageCatalog.MOUNT_TAG, ImageShareStep.MOUNT_OPTIONS, "mount", point, info),
+        ImageShareStep step = new ImageShareStep(new ShareMounter(runner, ImageCatalog.MOUNT_TAG, ImageShareStep.MOUNT_OPTIONS, "mount", point, info, java.time.Clock.systemUTC()),
                 point, true);
         assertThat(step.gates()).isFalse();
         assertThat(step.apply(null)).isEqualTo(StepResult.UNCHANGED);
@@ -39,7 +39,7 @@ class ImageShareStepTest {
     @Test
     void withoutShareMountingItIsUnmanaged(@TempDir Path dir) {
         FakeRunner runner = new FakeRunner();
-        ImageShareStep step = new ImageShareStep(new ShareMounter(runner, ImageCatalog.MOUNT_TAG, "", "mount", dir, dir.resolve("mountinfo")), dir, false);
+        ImageShareStep step = new ImageShareStep(new ShareMounter(runner, ImageCatalog.MOUNT_TAG, "", "mount", dir, dir.resolve("mountinfo"), java.time.Clock.systemUTC()), dir, false);
         assertThat(step.apply(null)).isEqualTo(StepResult.UNCHANGED);
         assertThat(runner.commands).isEmpty();
         assertThat(step.health().get("images").state()).isEqualTo(HealthState.UNMANAGED);
