@@ -15,8 +15,8 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sets up each accepted connection: closes it at once beyond the connection caps, else builds its pipeline: idle
- * timer (reads and write progress), request decoder (limits on request line and headers, one request at a time,
+ * Sets up each accepted connection: closes it at once beyond the connection caps, else builds its pipeline: stall
+ * timer (reads and write progress, {@link HttpLimits#sendStallTimeout}), request decoder (limits on request line and headers, one request at a time,
  * requests in progress),
  * response encoder, body aggregator (limit on the body), route dispatcher. Any channel whose remote address is an
  * {@link InetSocketAddress} (the server's TCP connections; an in-process channel in the request fuzz test).
@@ -54,7 +54,8 @@ final class HttpPipeline extends ChannelInitializer<Channel> {
                 .setMaxInitialLineLength(limits.maxRequestLine())
                 .setMaxHeaderSize(limits.maxHeaderBytes()), inProgress, limits.maxHeaderLines());
         ch.pipeline().addLast(
-                new IdleStateHandler(true, 0, 0, limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS),
+                // no reads and no write progress: a client that stopped reading its answer (requests have their own deadline)
+                new IdleStateHandler(true, 0, 0, limits.sendStallTimeout().toMillis(), TimeUnit.MILLISECONDS),
                 decoder,
                 new HttpResponseEncoder(),
                 new BodyAggregator(limits.maxBody()),

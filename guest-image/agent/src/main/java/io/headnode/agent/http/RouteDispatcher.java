@@ -45,6 +45,8 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
     private final long requestTimeoutNanos;
     private final IntConsumer answered;
     private ScheduledFuture<?> deadline;
+    /** An answer is being written (its last write has not completed); I/O thread only. */
+    private boolean sending;
 
     RouteDispatcher(HttpHandler handler, Executor executor, PacedRequestDecoder decoder, Duration requestTimeout, IntConsumer answered) {
         this.handler = Objects.requireNonNull(handler, "handler is null");
@@ -136,8 +138,10 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
         }
         boolean closeAfter = close || r.close();
         answered.accept(r.status());
+        sending = true;
         ChannelFuture sent = ResponseWriter.write(ctx, r, file, head, closeAfter);
         sent.addListener(f -> {
+            sending = false;
             if (!f.isSuccess()) {
                 LOG.debug("sending to {} failed: {}", peer(ctx), f.cause().toString());
                 ctx.close();
@@ -168,7 +172,14 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
+        if (evt instanceof IdleStateEvent idle) {
+            if (idle.isFirst() && sending) {
+                // Netty's first idle event after the last completed read or write fires even when the answer made
+                // progress meanwhile (that check only takes its first snapshot); the next event comes one interval
+                // later and only if nothing moved since. Closing here cut every download that took longer than the
+                // timeout: GRUB reading a kernel under TCG got "timeout reading" (docs/design/uefi-boot.md, section 12).
+                return;
+            }
             LOG.debug("closing stalled connection from {}", peer(ctx));
             ctx.close();
         } else {

@@ -28,10 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
  * close. docs/design/uefi-boot.md, section 12.
  */
 class GrubHttpClientTest {
+    static final Duration REQUEST_TIMEOUT = Duration.ofMillis(500);
     @TempDir
     Path dir;
     HttpServer server;
     byte[] kernel;
+    byte[] initrd;
 
     @BeforeEach
     void start() throws Exception {
@@ -39,8 +41,13 @@ class GrubHttpClientTest {
         new Random(9).nextBytes(kernel);
         Files.createDirectories(dir.resolve("lab"));
         Files.write(dir.resolve("lab/vmlinuz"), kernel);
+        // larger than what loopback's socket buffers take at once (tcp_wmem max 4 MiB): the server still holds some
+        initrd = new byte[10 << 20];
+        new Random(10).nextBytes(initrd);
+        Files.write(dir.resolve("lab/initrd.img"), initrd);
         StaticFiles files = new StaticFiles(dir);
-        server = new HttpServer(new InetSocketAddress("127.0.0.1", 0), 2, Duration.ofSeconds(10), files::serve);
+        // a short request timeout, the default stall timeout: a pause in reading longer than the former is no stall
+        server = new HttpServer(new InetSocketAddress("127.0.0.1", 0), 2, HttpLimits.defaults(REQUEST_TIMEOUT), files::serve);
     }
 
     @AfterEach
@@ -141,6 +148,94 @@ class GrubHttpClientTest {
             GrubView v = readLikeGrub(s.getInputStream());
             assertThat(v.status()).isEqualTo(206);
             assertThat(v.body()).isEqualTo(kernel);
+        }
+    }
+
+    /**
+     * GRUB 2.12 under UEFI opens the initrd at its {@code initrd} command (reading the first window), then reads the
+     * rest only when the kernel's EFI stub asks for it through LoadFile2 after {@code boot}: ~30 s later under TCG. The
+     * agent used to close a connection after one request timeout (10 s) without write progress; GRUB then got a
+     * truncated initrd and the boot hung (docs/design/uefi-boot.md, section 12). The pause here is the scenario
+     * itself (a client that does not read), three request timeouts long.
+     */
+    @Test
+    void grubPausingInTheMiddleOfAFileForLongerThanTheRequestTimeoutGetsTheRest() throws Exception {
+        try (Socket s = grubSocket()) {
+            s.getOutputStream().write(grubRequest("/lab/initrd.img", "2.12", -1).getBytes(StandardCharsets.US_ASCII));
+            InputStream in = s.getInputStream();
+            byte[] first = new byte[8192];
+            int got = in.read(first);
+            assertThat(got).isPositive();
+            Thread.sleep(REQUEST_TIMEOUT.multipliedBy(3).toMillis());
+            assertThat(server.openConnections()).as("the paused download's connection").isEqualTo(1);
+            ByteArrayOutputStream rest = new ByteArrayOutputStream();
+            byte[] buf = new byte[65536];
+            int n;
+            s.setSoTimeout(3000);
+            try {
+                while ((n = in.read(buf)) > 0) {
+                    rest.write(buf, 0, n);
+                }
+            } catch (java.net.SocketTimeoutException e) {
+                // keep-alive: the server leaves the connection open after the answer
+            }
+            ByteArrayOutputStream all = new ByteArrayOutputStream();
+            all.write(first, 0, got);
+            all.write(rest.toByteArray());
+            String text = all.toString(StandardCharsets.ISO_8859_1);
+            int bodyStart = text.indexOf("\r\n\r\n") + 4;
+            byte[] body = Arrays.copyOfRange(all.toByteArray(), bodyStart, all.size());
+            assertThat(body.length).as("body bytes received").isEqualTo(initrd.length);
+            assertThat(Arrays.equals(body, initrd)).as("body equals the file").isTrue();
+        }
+    }
+
+    /**
+     * A download that keeps moving but takes several stall timeouts in all (GRUB under TCG reads a 12 MB kernel at
+     * ~0.5 MB/s) must not be cut: Netty's first idle event fires one timeout after the request even when the answer
+     * made progress, and the agent used to close on it, so every download longer than the timeout ended midway and
+     * GRUB reported "timeout reading `/lab/vmlinuz'" (docs/design/uefi-boot.md, section 12).
+     */
+    @Test
+    void aSlowButSteadyDownloadLongerThanTheStallTimeoutIsNotCut() throws Exception {
+        StaticFiles files = new StaticFiles(dir);
+        try (HttpServer strict = new HttpServer(new InetSocketAddress("127.0.0.1", 0), 1,
+                HttpLimits.defaults(REQUEST_TIMEOUT).withSendStallTimeout(Duration.ofMillis(700)), files::serve);
+             Socket s = new Socket()) {
+            s.setReceiveBufferSize(8192);
+            s.setSoTimeout(10_000);
+            s.connect(strict.address());
+            s.getOutputStream().write(grubRequest("/lab/initrd.img", "2.06", -1).getBytes(StandardCharsets.US_ASCII));
+            InputStream slow = new InputStream() {
+                final InputStream in = s.getInputStream();
+                long sinceNap;
+
+                @Override
+                public int read() throws java.io.IOException {
+                    byte[] one = new byte[1];
+                    return read(one, 0, 1) < 0 ? -1 : one[0] & 0xff;
+                }
+
+                @Override
+                public int read(byte[] b, int off, int len) throws java.io.IOException {
+                    if (sinceNap >= 256 << 10) { // ~2.5 MB/s: the whole file takes about four seconds
+                        sinceNap = 0;
+                        try {
+                            Thread.sleep(100);
+                        } catch (InterruptedException e) {
+                            Thread.currentThread().interrupt();
+                            throw new java.io.InterruptedIOException();
+                        }
+                    }
+                    int n = in.read(b, off, len);
+                    sinceNap += Math.max(n, 0);
+                    return n;
+                }
+            };
+            GrubView v = readLikeGrub(slow);
+            assertThat(v.status()).isEqualTo(200);
+            assertThat(v.body().length).isEqualTo(initrd.length);
+            assertThat(Arrays.equals(v.body(), initrd)).as("body equals the file").isTrue();
         }
     }
 
