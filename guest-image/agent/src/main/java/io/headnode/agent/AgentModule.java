@@ -28,6 +28,7 @@ import io.headnode.agent.net.NeighbourTable;
 import io.headnode.agent.net.Neighbours;
 import io.headnode.agent.net.NetworkSetup;
 import io.headnode.agent.net.ServiceDaemons;
+import io.headnode.agent.power.PowerSettingsWatch;
 import io.headnode.agent.render.Templates;
 import io.headnode.agent.share.ShareMounter;
 import io.headnode.agent.share.ShareReader;
@@ -82,8 +83,14 @@ public final class AgentModule extends AbstractModule {
 
     @Provides
     @Singleton
-    ShareMounter shareMounter(AgentConfig c, CommandRunner runner) {
-        return new ShareMounter(runner, c.mount(), c.shareMount(), c.mountInfo());
+    PowerSettingsWatch powerSettingsWatch(AgentConfig c) {
+        return new PowerSettingsWatch(new ShareLayout(c.shareMount()));
+    }
+
+    @Provides
+    @Singleton
+    ShareMounter shareMounter(AgentConfig c, CommandRunner runner, Clock clock) {
+        return new ShareMounter(runner, c.mount(), c.shareMount(), c.mountInfo(), clock);
     }
 
     @Provides

@@ -49,6 +49,27 @@ public final class CreateCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         HostConfig config = root.hostConfig();
+        var cluster = root.cluster();
+        if (cluster.isPresent()) {
+            // cluster mode: declare it in the fleet; the leader places it and the placed host's service builds it
+            Optional<HeadnodeSpec> existing = cluster.get().spec(vlan).map(b -> {
+                try {
+                    return io.headnode.orchestrator.spec.SpecCodec.parse("zookeeper:" + io.headnode.orchestrator.cluster.ClusterStore.specPath(vlan), b);
+                } catch (io.headnode.common.kv.KvException e) {
+                    throw new UsageException(e.getMessage());
+                }
+            });
+            HeadnodeSpec spec = build(config, existing);
+            if (dryRun) {
+                cmd.commandLine().getOut().print(new String(io.headnode.orchestrator.spec.SpecCodec.render(spec), java.nio.charset.StandardCharsets.UTF_8));
+            } else {
+                boolean written = cluster.get().putSpec(vlan, io.headnode.orchestrator.spec.SpecCodec.render(spec));
+                cmd.commandLine().getOut().println("vlan " + vlan + ": declared in the fleet" + (written ? "" : " (unchanged)")
+                        + "; headnode show --vlan " + vlan + " names its host once placed");
+            }
+            cmd.commandLine().getOut().flush();
+            return 0;
+        }
         Optional<HeadnodeSpec> existing = root.get(SpecStore.class).read(vlan);
         HeadnodeSpec spec = build(config, existing);
         Reconciler reconciler = root.get(Reconciler.class);

@@ -30,6 +30,19 @@ public final class DeleteCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        var cluster = root.cluster();
+        if (cluster.isPresent()) {
+            if (cluster.get().spec(vlan).isEmpty()) {
+                cmd.commandLine().getOut().println("vlan " + vlan + ": no head node is declared in the fleet; nothing to delete");
+            } else if (!dryRun) {
+                cluster.get().removeSpec(vlan);
+                cmd.commandLine().getOut().println("vlan " + vlan + ": deleted from the fleet; its host removes the head node");
+            } else {
+                cmd.commandLine().getOut().println("vlan " + vlan + ": would be deleted from the fleet");
+            }
+            cmd.commandLine().getOut().flush();
+            return 0;
+        }
         Optional<HeadnodeSpec> spec = root.get(SpecStore.class).read(vlan);
         if (spec.isEmpty()) {
             cmd.commandLine().getOut().println("vlan " + vlan + ": no head node is declared; nothing to delete");

@@ -4,6 +4,10 @@ import com.google.inject.Guice;
 import com.google.inject.Injector;
 import com.google.inject.Module;
 import com.google.inject.Stage;
+import io.headnode.orchestrator.cluster.ClusterConnection;
+import io.headnode.orchestrator.cluster.ClusterSecret;
+import io.headnode.orchestrator.cluster.ClusterStore;
+import io.headnode.orchestrator.config.ClusterConfig;
 import io.headnode.orchestrator.config.HostConfig;
 import io.headnode.orchestrator.config.HostConfigFile;
 import io.headnode.orchestrator.inject.HostModule;
@@ -12,7 +16,9 @@ import io.headnode.common.libvirt.Hypervisor;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Function;
+import org.apache.curator.framework.CuratorFramework;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -31,9 +37,13 @@ public final class HeadnodeCommand {
     @Option(names = "--config", paramLabel = "FILE", description = "orchestrator config (default: " + "/etc/headnode/orchestrator.conf if it exists)")
     Path config;
 
+    @Option(names = "--cluster", paramLabel = "HOST:PORT,...", description = "ZooKeeper ensemble: cluster mode (default: the config's cluster; none = this host alone)")
+    String cluster;
+
     private final Function<HostConfig, List<Module>> modules;
     private final HostConfig fixed;
     private Injector injector;
+    private CuratorFramework zk;
 
     public HeadnodeCommand() {
         this(null, c -> List.of(new HostModule(c), new ReconcileModule()));
@@ -48,6 +58,7 @@ public final class HeadnodeCommand {
     public synchronized HostConfig hostConfig() throws HostConfigFile.ConfigException {
         HostConfig c = fixed != null ? fixed
                 : config != null ? HostConfigFile.load(config, true) : HostConfigFile.load(HostConfigFile.DEFAULT, false);
+        c = cluster != null ? c.withCluster(c.cluster().withConnect(cluster)) : c;
         return connect != null ? c.withConnect(connect) : c;
     }
 
@@ -63,10 +74,36 @@ public final class HeadnodeCommand {
         return injector().getInstance(type);
     }
 
-    /** Closes the libvirt connection, if one was opened. */
+    /**
+     * In cluster mode ({@code cluster =} or --cluster) the fleet's store, connected once and authenticated with the
+     * fleet's secret; empty on the embedded single host.
+     */
+    public synchronized Optional<ClusterStore> cluster() throws Exception {
+        ClusterConfig c = hostConfig().cluster();
+        if (c.zookeeper().isEmpty()) {
+            return Optional.empty();
+        }
+        if (zk == null) {
+            ClusterSecret secret;
+            try {
+                secret = ClusterSecret.read(c.secretFile());
+            } catch (java.io.IOException e) {
+                throw new UsageException("cluster mode needs the fleet's secret: " + e.getMessage());
+            }
+            zk = ClusterConnection.open(c, secret);
+        }
+        ClusterStore store = new ClusterStore(zk);
+        store.ensureLayout();
+        return Optional.of(store);
+    }
+
+    /** Closes the libvirt connection and the ZooKeeper session, if they were opened. */
     public synchronized void close() {
         if (injector != null) {
             injector.getInstance(Hypervisor.class).close();
+        }
+        if (zk != null) {
+            zk.close();
         }
     }
 }

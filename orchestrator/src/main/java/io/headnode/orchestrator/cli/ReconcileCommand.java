@@ -1,5 +1,16 @@
 package io.headnode.orchestrator.cli;
 
+import io.headnode.orchestrator.cluster.ClusterMember;
+import io.headnode.orchestrator.cluster.ClusterStore;
+import io.headnode.orchestrator.cluster.HostCapacity;
+import io.headnode.orchestrator.cluster.HostFacts;
+import io.headnode.orchestrator.cluster.HostId;
+import io.headnode.orchestrator.cluster.LocalShareHeadnodes;
+import io.headnode.orchestrator.cluster.Placer;
+import io.headnode.orchestrator.config.ClusterConfig;
+import io.headnode.orchestrator.config.HostConfig;
+import java.time.Clock;
+
 import io.headnode.contract.Vlan;
 import io.headnode.orchestrator.config.MetricsAddress;
 import io.headnode.orchestrator.metrics.MetricsServer;
@@ -76,12 +87,32 @@ public final class ReconcileCommand implements Callable<Integer> {
             }
         }, "headnode-stop");
         Runtime.getRuntime().addShutdownHook(hook);
-        try (MetricsServer metrics = serveMetrics(address)) {
+        try (MetricsServer metrics = serveMetrics(address); ClusterMember member = joinFleet(service)) {
             service.run(every, events, out);
             return 0;
         } finally {
             stopped.countDown();
         }
+    }
+
+    /**
+     * In cluster mode: this host joins the fleet (registers, runs for leader, mirrors what is placed here into the
+     * local specs and shares, and asks the service for a pass per changed VLAN); null on the embedded single host.
+     */
+    private ClusterMember joinFleet(ReconcileService service) throws Exception {
+        Optional<ClusterStore> store = root.cluster();
+        if (store.isEmpty()) {
+            return null;
+        }
+        HostConfig config = root.hostConfig();
+        ClusterConfig c = config.cluster();
+        HostId me = HostFacts.hostId(c);
+        ClusterMember member = new ClusterMember(store.get(), me, c.connect(), c.sessionTimeoutMs(),
+                root.get(LocalShareHeadnodes.class),
+                () -> new HostCapacity(me, HostFacts.freeMemoryMib(), c.headnodeLimit(), false), List.of(config.publicBridge()),
+                service::request, new Placer(config.defaultMemoryMib()), Duration.ofSeconds(30), Clock.systemUTC());
+        member.start();
+        return member;
     }
 
     private MetricsServer serveMetrics(Optional<MetricsAddress> address) throws Exception {

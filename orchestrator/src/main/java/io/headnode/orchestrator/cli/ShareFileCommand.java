@@ -56,6 +56,19 @@ abstract class ShareFileCommand implements Callable<Integer> {
         }
         ShareDirectory share = root().get(ShareDirectory.class);
         Path target = target().apply(share.layout(vlan));
+        var cluster = root().cluster();
+        if (cluster.isPresent()) {
+            // cluster mode: the fleet's store holds the file; the placed host's service writes it into its share
+            if (cluster.get().spec(vlan).isEmpty()) {
+                throw new UsageException("VLAN " + vlan + " has no head node in the fleet: run headnode create --vlan " + vlan + " first");
+            }
+            String name = share.layout(vlan).root().relativize(target).toString();
+            boolean written = cluster.get().putShareFile(vlan, name, normalized);
+            cmd.commandLine().getOut().println("zookeeper " + io.headnode.orchestrator.cluster.ClusterStore.sharePath(vlan, name) + ": "
+                    + summary(normalized) + (written ? ", written" : ", unchanged"));
+            cmd.commandLine().getOut().flush();
+            return 0;
+        }
         if (!Files.isDirectory(target.getParent())) {
             throw new UsageException("VLAN " + vlan + " has no share " + target.getParent() + ": run headnode create --vlan " + vlan + " first");
         }

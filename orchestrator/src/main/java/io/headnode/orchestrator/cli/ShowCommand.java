@@ -50,6 +50,18 @@ public final class ShowCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Optional<HeadnodeSpec> spec = root.get(SpecStore.class).read(vlan);
+        var cluster = root.cluster();
+        if (cluster.isPresent()) {
+            // cluster mode: name the host the leader placed it on; the details below only where it runs
+            var placement = cluster.get().placement(vlan);
+            boolean declared = cluster.get().spec(vlan).isPresent();
+            cmd.commandLine().getOut().println("vlan " + vlan + ": " + (!declared ? "not declared in the fleet"
+                    : placement.map(p -> "runs on host " + p.host() + " (placement epoch " + p.epoch() + ")").orElse("declared, not placed yet")));
+            if (spec.isEmpty()) {
+                cmd.commandLine().getOut().flush();
+                return declared ? 0 : 1;
+            }
+        }
         if (spec.isEmpty()) {
             throw new NoSuchFileException(root.get(SpecStore.class).file(vlan).toString(), null, "no head node is declared for VLAN " + vlan);
         }

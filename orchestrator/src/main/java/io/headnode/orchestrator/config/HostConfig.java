@@ -23,10 +23,12 @@ import java.util.regex.Pattern;
  * @param defaultMemoryMib  memory when create gives no --memory
  * @param defaultVcpus      vcpus when create gives no --vcpus
  * @param metricsAddress    where {@code reconcile --every} serves /metrics: HOST:PORT or none (127.0.0.1:9848)
+ * @param cluster           cluster mode (ZooKeeper); {@link ClusterConfig#NONE} is the embedded single host
  */
 public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path apparmorParser, String connect,
                          String bridgePrefix, String publicBridge, List<String> networkCommandPrefix, String qemuUser,
-                         String domainType, Path defaultImage, int defaultMemoryMib, int defaultVcpus, String metricsAddress) {
+                         String domainType, Path defaultImage, int defaultMemoryMib, int defaultVcpus, String metricsAddress,
+                         ClusterConfig cluster) {
     private static final Pattern IFNAME_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,10}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,14}");
 
@@ -61,6 +63,15 @@ public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path a
         }
         Objects.requireNonNull(metricsAddress, "metrics-address is null");
         MetricsAddress.parse(metricsAddress);
+        Objects.requireNonNull(cluster, "cluster is null");
+    }
+
+    /** Without cluster settings: the embedded single host. */
+    public HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path apparmorParser, String connect,
+                      String bridgePrefix, String publicBridge, List<String> networkCommandPrefix, String qemuUser,
+                      String domainType, Path defaultImage, int defaultMemoryMib, int defaultVcpus, String metricsAddress) {
+        this(stateDir, shareRoot, apparmorDir, apparmorParser, connect, bridgePrefix, publicBridge, networkCommandPrefix,
+                qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, metricsAddress, ClusterConfig.NONE);
     }
 
     /** Without a metrics address: the default one. */
@@ -85,6 +96,11 @@ public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path a
 
     public HostConfig withConnect(String uri) {
         return new HostConfig(stateDir, shareRoot, apparmorDir, apparmorParser, uri, bridgePrefix, publicBridge,
-                networkCommandPrefix, qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, metricsAddress);
+                networkCommandPrefix, qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, metricsAddress, cluster);
+    }
+
+    public HostConfig withCluster(ClusterConfig c) {
+        return new HostConfig(stateDir, shareRoot, apparmorDir, apparmorParser, connect, bridgePrefix, publicBridge,
+                networkCommandPrefix, qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, metricsAddress, c);
     }
 }

@@ -228,6 +228,15 @@ public final class ReconcileService implements DomainEvents.Listener {
         }
     }
 
+    /** A pass for {@code vlan} soon (its desired state changed, e.g. cluster mode wrote its spec or share). */
+    public void request(Vlan vlan) {
+        synchronized (lock) {
+            if (schedule != null && schedule.event(vlan)) {
+                lock.notifyAll();
+            }
+        }
+    }
+
     @Override
     public void onSubscribed() {
         subscribed = true;

@@ -44,9 +44,9 @@ class CliTest {
 
     @Test
     void anUnknownSubcommandIsAUsageErrorEvenWithHelp() {
-        TestHost.Run hosts = host.cli("hosts", "--help");
+        TestHost.Run hosts = host.cli("nosuchcommand", "--help");
         assertThat(hosts.exitCode()).as(hosts.toString()).isEqualTo(2);
-        assertThat(hosts.err()).contains("headnode: Unmatched argument at index 0: 'hosts'").contains("Try 'headnode --help'.");
+        assertThat(hosts.err()).contains("headnode: Unmatched argument at index 0: 'nosuchcommand'").contains("Try 'headnode --help'.");
         assertThat(hosts.out()).isEmpty();
         TestHost.Run nosuch = host.cli("nosuch");
         assertThat(nosuch.exitCode()).isEqualTo(2);

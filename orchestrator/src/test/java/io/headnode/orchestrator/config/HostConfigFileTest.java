@@ -70,4 +70,25 @@ class HostConfigFileTest {
         assertThat(HostConfigFile.load(Path.of("/nonexistent/headnode.conf"), false)).isEqualTo(HostConfig.defaults());
         assertThatThrownBy(() -> HostConfigFile.load(Path.of("/nonexistent/headnode.conf"), true)).hasMessageContaining("no such file");
     }
+
+    @Test
+    void clusterKeysParseAndWithoutThemTheHostIsAlone() throws Exception {
+        assertThat(HostConfigFile.parse("o.conf", "").cluster().zookeeper()).isEmpty();
+        HostConfig c = HostConfigFile.parse("o.conf", """
+                cluster = zk1:2181,zk2:2181,zk3:2181
+                cluster-secret-file = /etc/hn/secret
+                cluster-host = hv7
+                headnode-limit = 40
+                cluster-session-timeout-ms = 6000
+                """);
+        assertThat(c.cluster().zookeeper()).contains("zk1:2181,zk2:2181,zk3:2181");
+        assertThat(c.cluster().secretFile()).isEqualTo(Path.of("/etc/hn/secret"));
+        assertThat(c.cluster().host()).isEqualTo("hv7");
+        assertThat(c.cluster().headnodeLimit()).isEqualTo(40);
+        assertThat(c.cluster().sessionTimeoutMs()).isEqualTo(6000);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "# x\ncluster = zk1:2181;rm\n"))
+                .hasMessageStartingWith("o.conf:2: cluster:");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HostConfigFile.parse("o.conf", "cluster-host = Bad_Name\n"))
+                .hasMessageStartingWith("o.conf:1: cluster-host:");
+    }
 }

@@ -160,6 +160,19 @@ public final class Installs implements InstallEndpoints {
         scheduleFlush();
     }
 
+    /**
+     * The power settings changed: installs whose last power cycle failed are cycled again. False (nothing done) while
+     * no share is in force yet; the caller asks again.
+     */
+    public boolean powerSettingsChanged() {
+        InstallSite s = site();
+        if (s == null) {
+            return false;
+        }
+        apply(b -> machine.powerSettingsChanged(b, s, clock.instant()));
+        return true;
+    }
+
     @Override
     public Answer kickstart(MacAddress mac, String source) {
         InstallSite s = site();

@@ -7,6 +7,7 @@ import io.headnode.contract.ShareLayout;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -18,6 +19,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Mounts the host's 9p share (tag /etc/moc, read-only, trans=virtio) at the configured mount point, retrying
  * with backoff (replaces the seed's rc.local workaround for the boot-order race). "Already mounted" is success.
+ * A share that was mounted and is gone (unmounted under the running agent) is logged once and mounted again at once.
+ * The backoff runs on the injected clock; a retry further ahead than the longest backoff means the clock was set
+ * back, and counts as due.
  */
 public final class ShareMounter {
     private static final Logger LOG = LoggerFactory.getLogger(ShareMounter.class);
@@ -25,23 +29,36 @@ public final class ShareMounter {
     private final String mountBinary;
     private final Path mountPoint;
     private final Path mountInfo;
+    private final Clock clock;
+    static final Duration MAX_BACKOFF = Duration.ofSeconds(30);
+    private boolean wasMounted;
     private Instant nextTry = Instant.EPOCH;
     private Duration backoff = Duration.ofSeconds(1);
     private String lastError = "";
 
-    public ShareMounter(CommandRunner runner, String mountBinary, Path mountPoint, Path mountInfo) {
+    public ShareMounter(CommandRunner runner, String mountBinary, Path mountPoint, Path mountInfo, Clock clock) {
         this.runner = Objects.requireNonNull(runner, "runner is null");
         this.mountBinary = Objects.requireNonNull(mountBinary, "mountBinary is null");
         this.mountPoint = Objects.requireNonNull(mountPoint, "mountPoint is null");
         this.mountInfo = Objects.requireNonNull(mountInfo, "mountInfo is null");
+        this.clock = Objects.requireNonNull(clock, "clock is null");
     }
 
     /** True when the share is mounted (now or already). Tries at most once per backoff period. */
     public synchronized boolean ensureMounted() {
         if (isMounted()) {
+            wasMounted = true;
             return true;
         }
-        if (Instant.now().isBefore(nextTry)) {
+        if (wasMounted) {
+            LOG.warn("share {} is no longer mounted at {}; the last good configuration stays in force; mounting it again",
+                    ShareLayout.MOUNT_TAG, mountPoint);
+            wasMounted = false;
+            nextTry = Instant.EPOCH;
+            backoff = Duration.ofSeconds(1);
+        }
+        Instant now = clock.instant();
+        if (now.isBefore(nextTry) && !nextTry.isAfter(now.plus(MAX_BACKOFF))) {
             return false;
         }
         try {
@@ -54,14 +71,15 @@ public final class ShareMounter {
             LOG.info("share {} mounted read-only at {}", ShareLayout.MOUNT_TAG, mountPoint);
             backoff = Duration.ofSeconds(1);
             lastError = "";
+            wasMounted = isMounted();
             return true;
         }
         if (!problem.get().equals(lastError)) {
             LOG.warn("cannot mount share {} at {} ({}); retrying with backoff", ShareLayout.MOUNT_TAG, mountPoint, problem.get());
         }
         lastError = problem.get();
-        nextTry = Instant.now().plus(backoff);
-        backoff = backoff.multipliedBy(2).compareTo(Duration.ofSeconds(30)) > 0 ? Duration.ofSeconds(30) : backoff.multipliedBy(2);
+        nextTry = now.plus(backoff);
+        backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
         return false;
     }
 

@@ -1,0 +1,341 @@
+package io.headnode.orchestrator.cluster;
+
+import io.headnode.contract.Vlan;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.AbstractMap;
+import java.util.Arrays;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Consumer;
+import java.util.function.Supplier;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.nodes.PersistentNode;
+import org.apache.curator.framework.state.ConnectionState;
+import org.apache.zookeeper.CreateMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.slf4j.MDC;
+
+/**
+ * One host's part in the fleet (issue 11): registers the host (an ephemeral node, kept by Curator's
+ * {@link PersistentNode}), runs for leader ({@link LeaderLatch}; the leader writes placements with a
+ * {@link FleetPlanner}), and keeps this host's local desired state equal to what ZooKeeper places on it
+ * ({@link LocalHeadnodes}): on every change the local cache ({@link CuratorCache}) reports, and in a periodic pass.
+ *
+ * <p>Fencing: while the connection is {@code SUSPENDED} nothing is changed; a session timeout later (the server
+ * may have expired the session by then) it asks the members ({@link QuorumProbe}): none answers, it is cut off and
+ * destroys its head nodes; some answer and none serves, the ensemble lost its quorum and nobody can re-place them:
+ * it keeps them, places nothing and says so; one serves, it waits for the reconnect up to one and a half session
+ * timeouts in all, then fences. A server's {@code LOST} (session expired) fences at once unless the quorum is lost.
+ * The leader waits twice the session timeout before it re-places a vanished host's VLANs.
+ *
+ * <p>All work runs on one thread ({@code headnode-cluster}), so passes, decisions and fencing never overlap.
+ */
+public final class ClusterMember implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(ClusterMember.class);
+
+    /** What the member is doing, for logs and {@code hosts list}. */
+    public enum State { STARTING, CONNECTED, SUSPENDED, QUORUM_LOST_KEEPING, FENCED, CLOSED }
+
+    private final ClusterStore store;
+    private final HostId me;
+    private final LocalHeadnodes local;
+    private final Supplier<HostCapacity> capacity;
+    private final List<String> bridges;
+    private final Consumer<Vlan> changed;
+    private final int sessionTimeoutMs;
+    private final String connect;
+    private final Duration period;
+    private final Clock clock;
+    private final FleetPlanner planner;
+    private final ScheduledExecutorService worker;
+    private final CuratorCache cache;
+    private final LeaderLatch latch;
+    private final AtomicBoolean pending = new AtomicBoolean();
+    private PersistentNode registration;
+    private volatile State state = State.STARTING;
+    private ScheduledFuture<?> fenceTimer;
+    private Instant suspendedAt;
+    private byte[] registered = new byte[0];
+
+    public ClusterMember(ClusterStore store, HostId me, String connect, int sessionTimeoutMs, LocalHeadnodes local,
+                         Supplier<HostCapacity> capacity, List<String> bridges, Consumer<Vlan> changed, Placer placer,
+                         Duration period, Clock clock) {
+        this.store = Objects.requireNonNull(store, "store is null");
+        this.me = Objects.requireNonNull(me, "me is null");
+        this.connect = Objects.requireNonNull(connect, "connect is null");
+        this.sessionTimeoutMs = sessionTimeoutMs;
+        this.local = Objects.requireNonNull(local, "local is null");
+        this.capacity = Objects.requireNonNull(capacity, "capacity is null");
+        this.bridges = List.copyOf(bridges);
+        this.changed = Objects.requireNonNull(changed, "changed is null");
+        this.period = Objects.requireNonNull(period, "period is null");
+        this.planner = new FleetPlanner(placer, Duration.ofMillis(2L * sessionTimeoutMs));
+        this.clock = Objects.requireNonNull(clock, "clock is null");
+        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "headnode-cluster-" + me);
+            t.setDaemon(true);
+            return t;
+        });
+        CuratorFramework zk = store.client();
+        this.cache = CuratorCache.build(zk, "/");
+        this.latch = new LeaderLatch(zk, ClusterStore.LEADER, me.name());
+    }
+
+    /** Registers, joins the election, starts watching; returns at once (work happens on the member's thread). */
+    public void start() throws Exception {
+        store.ensureLayout();
+        CuratorFramework zk = store.client();
+        zk.getConnectionStateListenable().addListener((client, s) -> worker.execute(() -> onConnection(s)));
+        cache.listenable().addListener((type, oldData, data) -> trigger());
+        cache.start();
+        registered = record();
+        registration = new PersistentNode(zk, CreateMode.EPHEMERAL, false, ClusterStore.hostPath(me), registered);
+        registration.start();
+        latch.start();
+        state = State.CONNECTED;
+        worker.scheduleWithFixedDelay(this::trigger, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        // the leader also re-decides on a short tick: a lost host's grace ends without any ZooKeeper event
+        worker.scheduleWithFixedDelay(this::decide, 500, 500, TimeUnit.MILLISECONDS);
+        log.info("host {} joined the fleet at {}", me, connect);
+        trigger();
+    }
+
+    public State state() {
+        return state;
+    }
+
+    public boolean isLeader() {
+        return latch.hasLeadership();
+    }
+
+    public HostId host() {
+        return me;
+    }
+
+    /** Asks for a pass soon; several asks before it runs give one pass. */
+    private void trigger() {
+        if (pending.compareAndSet(false, true)) {
+            worker.execute(() -> {
+                pending.set(false);
+                pass();
+            });
+        }
+    }
+
+    private FleetSnapshot snapshot() {
+        return FleetSnapshot.of(() -> cache.stream()
+                .map(d -> (Map.Entry<String, byte[]>) new AbstractMap.SimpleImmutableEntry<>(d.getPath(), d.getData()))
+                .iterator());
+    }
+
+    /** Makes the local desired state what ZooKeeper places here; nothing while not connected. */
+    private void pass() {
+        if (state != State.CONNECTED) {
+            return;
+        }
+        try {
+            FleetSnapshot fleet = snapshot();
+            Set<Vlan> mine = new HashSet<>();
+            fleet.placements().forEach((v, p) -> {
+                if (p.host().equals(me)) {
+                    mine.add(v);
+                }
+            });
+            Set<Vlan> here = local.vlans();
+            boolean synced = false;
+            for (Vlan v : mine) {
+                var spec = fleet.spec(v);
+                if (spec.isEmpty()) {
+                    continue;
+                }
+                if (!here.contains(v)) {
+                    // new here: the cache may be stale (just reconnected after a partition, while the leader moved
+                    // it away), so confirm with ZooKeeper itself before this host builds it
+                    if (!synced) {
+                        store.sync();
+                        synced = true;
+                    }
+                    var placement = store.placement(v);
+                    if (placement.isEmpty() || !placement.get().host().equals(me)) {
+                        continue;
+                    }
+                }
+                MDC.put("vlan", Integer.toString(v.id()));
+                try {
+                    if (local.apply(v, spec.get(), fleet.shareFiles(v))) {
+                        log.info("VLAN {}: desired state from the fleet written here", v);
+                        changed.accept(v);
+                    }
+                } finally {
+                    MDC.remove("vlan");
+                }
+            }
+            for (Vlan v : here) {
+                if (!mine.contains(v)) {
+                    log.info("VLAN {}: no longer placed on {}: removing it here", v, me);
+                    local.remove(v);
+                    changed.accept(v);
+                }
+            }
+            refreshRegistration(mine.size());
+        } catch (Exception e) {
+            log.warn("cluster pass failed (the next change or the periodic pass retries): {}", e.toString());
+        }
+        decide();
+    }
+
+    private void refreshRegistration(int running) throws Exception {
+        byte[] now = new HostRecord(capacity.get(), bridges, running).encode();
+        if (!Arrays.equals(now, registered)) {
+            registration.setData(now);
+            registered = now;
+        }
+    }
+
+    private byte[] record() throws Exception {
+        return new HostRecord(capacity.get(), bridges, local.vlans().size()).encode();
+    }
+
+    /** The leader's part: write the placements the planner asks for. */
+    private void decide() {
+        if (state != State.CONNECTED || !latch.hasLeadership()) {
+            return;
+        }
+        try {
+            for (FleetPlanner.Write w : planner.decide(snapshot(), clock.instant())) {
+                if (w.placement() == null) {
+                    store.removePlacement(w.vlan());
+                    log.info("VLAN {}: placement removed ({})", w.vlan(), w.reason());
+                } else {
+                    store.putPlacement(w.vlan(), w.placement());
+                    log.info("VLAN {}: placed on {} epoch {} ({})", w.vlan(), w.placement().host(), w.placement().epoch(), w.reason());
+                }
+            }
+        } catch (Exception e) {
+            log.warn("placing failed (retried on the next tick): {}", e.toString());
+        }
+    }
+
+    private void onConnection(ConnectionState s) {
+        log.info("ZooKeeper connection {}", s);
+        switch (s) {
+            case SUSPENDED -> {
+                if (state == State.CONNECTED) {
+                    state = State.SUSPENDED;
+                    suspendedAt = clock.instant();
+                    log.warn("ZooKeeper connection suspended: changing nothing; deciding about fencing in {} ms unless it returns", sessionTimeoutMs);
+                    schedule(sessionTimeoutMs);
+                }
+            }
+            case LOST -> {
+                if (state == State.CLOSED || state == State.FENCED) {
+                    return;
+                }
+                if (state == State.CONNECTED) {
+                    // expired without a suspension first: a server said so on reconnecting, and the leader may be
+                    // counting this host's grace already
+                    if (QuorumProbe.probe(connect, 1_000) == QuorumProbe.Verdict.QUORUM_LOST_EVERYWHERE) {
+                        keepWithoutQuorum("session lost");
+                    } else {
+                        fence("the session expired");
+                    }
+                    return;
+                }
+                // Curator gives up a session suspended for a session timeout (and opens a new one): same decision
+                stillSuspended();
+            }
+            case CONNECTED, RECONNECTED -> {
+                if (fenceTimer != null) {
+                    fenceTimer.cancel(false);
+                }
+                if (state != State.CLOSED) {
+                    if (state == State.QUORUM_LOST_KEEPING) {
+                        log.info("ZooKeeper quorum is back: placing and reconciling again");
+                    }
+                    state = State.CONNECTED;
+                    suspendedAt = null;
+                    trigger();
+                }
+            }
+            default -> { }
+        }
+    }
+
+    private void schedule(long ms) {
+        fenceTimer = worker.schedule(this::stillSuspended, ms, TimeUnit.MILLISECONDS);
+    }
+
+    /**
+     * Suspended for a session timeout (or re-checking): the server may have expired the session, and after its grace
+     * the leader may give these head nodes to another host. Nobody answers: cut off, fence. Members answer, none
+     * serves: no quorum anywhere, nobody can re-place: keep. A member serves: a reconnect is due; fence if it has not
+     * come after one and a half session timeouts in all (the leader waits at least three from the last contact).
+     */
+    private void stillSuspended() {
+        if (state != State.SUSPENDED && state != State.QUORUM_LOST_KEEPING) {
+            return;
+        }
+        switch (QuorumProbe.probe(connect, 1_000)) {
+            case CUT_OFF -> fence("no ZooKeeper member answers for a session timeout");
+            case QUORUM_LOST_EVERYWHERE -> keepWithoutQuorum("suspended");
+            case SERVING -> {
+                if (state == State.QUORUM_LOST_KEEPING) {
+                    state = State.SUSPENDED; // the quorum is back: from now on a reconnect is due
+                    suspendedAt = clock.instant().minusMillis(sessionTimeoutMs / 2); // a session timeout to reconnect
+                }
+                if (!clock.instant().isBefore(suspendedAt.plusMillis(sessionTimeoutMs * 3L / 2))) {
+                    fence("a quorum serves but this host has no session on it");
+                } else {
+                    schedule(sessionTimeoutMs / 4);
+                }
+            }
+        }
+    }
+
+    private void keepWithoutQuorum(String why) {
+        if (state != State.QUORUM_LOST_KEEPING) {
+            log.warn("ZooKeeper has no quorum ({}): keeping the head nodes this host runs, placing nothing new", why);
+        }
+        state = State.QUORUM_LOST_KEEPING;
+        schedule(sessionTimeoutMs / 3); // look again: a quorum may form without us
+    }
+
+    /** Destroys every head node here before another host may be given them. */
+    private void fence(String why) {
+        log.error("ZooKeeper: {}: destroying this host's head nodes (fencing)", why);
+        state = State.FENCED;
+        local.fence().forEach(changed); // a pass each: the delete steps finish what destroy began
+    }
+
+    @Override
+    public void close() {
+        state = State.CLOSED;
+        worker.shutdownNow();
+        try {
+            latch.close();
+        } catch (Exception e) {
+            log.debug("leader latch close: {}", e.toString());
+        }
+        try {
+            if (registration != null) {
+                registration.close();
+            }
+        } catch (Exception e) {
+            log.debug("registration close: {}", e.toString());
+        }
+        cache.close();
+    }
+}

@@ -1,0 +1,254 @@
+package io.headnode.orchestrator.cluster;
+
+import io.headnode.common.kv.KvException;
+import io.headnode.contract.Vlan;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.regex.Pattern;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.zookeeper.CreateMode;
+import org.apache.zookeeper.KeeperException;
+import org.apache.zookeeper.data.Stat;
+
+/**
+ * The fleet's desired state in ZooKeeper (layout: docs/design/cluster.md), under the client's chroot:
+ * {@code /specs/<vlan>} (the spec file's bytes), {@code /share/<vlan>/<file>} (share files, {@code requests/<x>}
+ * nested), {@code /placements/<vlan>} ({@link Placement}, leader only), {@code /hosts/<host>} (ephemeral
+ * {@link HostRecord}s). Every node carries the client's digest ACL ({@link ClusterConnection}).
+ */
+public final class ClusterStore {
+    public static final String SPECS = "/specs";
+    public static final String SHARE = "/share";
+    public static final String PLACEMENTS = "/placements";
+    public static final String HOSTS = "/hosts";
+    public static final String LEADER = "/leader";
+    public static final String DRAIN = "/drain";
+    /** Far below ZooKeeper's 1 MiB node limit; every share file has a smaller cap of its own in the contract. */
+    public static final int MAX_NODE_BYTES = 512 * 1024;
+    private static final Pattern SHARE_FILE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?");
+
+    private final CuratorFramework zk;
+
+    public ClusterStore(CuratorFramework zk) {
+        this.zk = Objects.requireNonNull(zk, "zk is null");
+    }
+
+    public CuratorFramework client() {
+        return zk;
+    }
+
+    /** Creates the top-level nodes (idempotent). */
+    public void ensureLayout() throws Exception {
+        for (String p : List.of(SPECS, SHARE, PLACEMENTS, HOSTS, DRAIN)) {
+            try {
+                zk.create().creatingParentContainersIfNeeded().forPath(p);
+            } catch (KeeperException.NodeExistsException e) {
+                // there already
+            }
+        }
+    }
+
+    // ---- specs
+
+    public static String specPath(Vlan vlan) {
+        return SPECS + "/" + vlan.id();
+    }
+
+    /** Writes a VLAN's spec; returns false when it already held exactly these bytes. */
+    public boolean putSpec(Vlan vlan, byte[] spec) throws Exception {
+        return put(specPath(vlan), spec);
+    }
+
+    public Optional<byte[]> spec(Vlan vlan) throws Exception {
+        return get(specPath(vlan));
+    }
+
+    /** The VLANs with a spec, in order. */
+    public List<Vlan> specVlans() throws Exception {
+        return vlans(SPECS);
+    }
+
+    /** Removes the VLAN's spec and share files; the leader then drops its placement. */
+    public void removeSpec(Vlan vlan) throws Exception {
+        deleteTree(specPath(vlan));
+        deleteTree(SHARE + "/" + vlan.id());
+    }
+
+    // ---- share files
+
+    public static String sharePath(Vlan vlan, String file) {
+        if (!SHARE_FILE.matcher(file).matches()) {
+            throw new IllegalArgumentException("share file '" + file + "' is not a share file name (name or dir/name)");
+        }
+        return SHARE + "/" + vlan.id() + "/" + file;
+    }
+
+    /** Writes one share file ({@code machines.txt}, {@code requests/x.install}, ...); false when unchanged. */
+    public boolean putShareFile(Vlan vlan, String file, byte[] content) throws Exception {
+        return put(sharePath(vlan, file), content);
+    }
+
+    public boolean removeShareFile(Vlan vlan, String file) throws Exception {
+        return deleteTree(sharePath(vlan, file));
+    }
+
+    /** The VLAN's share files by relative name (one level of directories), sorted. */
+    public Map<String, byte[]> shareFiles(Vlan vlan) throws Exception {
+        Map<String, byte[]> out = new TreeMap<>();
+        String root = SHARE + "/" + vlan.id();
+        for (String name : children(root)) {
+            String p = root + "/" + name;
+            List<String> sub = children(p);
+            if (sub.isEmpty()) {
+                get(p).ifPresent(b -> out.put(name, b));
+            } else {
+                for (String s : sub) {
+                    get(p + "/" + s).ifPresent(b -> out.put(name + "/" + s, b));
+                }
+            }
+        }
+        return out;
+    }
+
+    // ---- placements
+
+    public static String placementPath(Vlan vlan) {
+        return PLACEMENTS + "/" + vlan.id();
+    }
+
+    public void putPlacement(Vlan vlan, Placement placement) throws Exception {
+        put(placementPath(vlan), placement.encode());
+    }
+
+    public void removePlacement(Vlan vlan) throws Exception {
+        deleteTree(placementPath(vlan));
+    }
+
+    public Optional<Placement> placement(Vlan vlan) throws Exception {
+        return get(placementPath(vlan)).map(b -> Placement.decode(placementPath(vlan), b));
+    }
+
+    /** Every placement; one that does not decode is skipped (and re-placed by the leader). */
+    public Map<Vlan, Placement> placements() throws Exception {
+        Map<Vlan, Placement> out = new TreeMap<>();
+        for (Vlan vlan : vlans(PLACEMENTS)) {
+            try {
+                placement(vlan).ifPresent(p -> out.put(vlan, p));
+            } catch (IllegalArgumentException e) {
+                // a bad placement is as good as none
+            }
+        }
+        return out;
+    }
+
+    // ---- hosts
+
+    public static String hostPath(HostId host) {
+        return HOSTS + "/" + host;
+    }
+
+    /** The live hosts (their ephemeral nodes), by name; a node that does not decode is left out. */
+    public Map<HostId, HostRecord> hosts() throws Exception {
+        Map<HostId, HostRecord> out = new TreeMap<>();
+        for (String name : children(HOSTS)) {
+            try {
+                HostId host = new HostId(name);
+                Optional<byte[]> data = get(hostPath(host));
+                if (data.isPresent()) {
+                    out.put(host, HostRecord.decode(host, hostPath(host), data.get()));
+                }
+            } catch (IllegalArgumentException | KvException e) {
+                // not a host we can use
+            }
+        }
+        return out;
+    }
+
+    /** Asks the leader to move every head node off {@code host}, one at a time; it takes nothing new meanwhile. */
+    public void drain(HostId host, boolean on) throws Exception {
+        if (on) {
+            put(DRAIN + "/" + host, new byte[0]);
+        } else {
+            deleteTree(DRAIN + "/" + host);
+        }
+    }
+
+    /** Waits until the server this client talks to has every write the leader committed (before a fresh read). */
+    public void sync() throws Exception {
+        java.util.concurrent.CountDownLatch done = new java.util.concurrent.CountDownLatch(1);
+        zk.sync().inBackground((client, event) -> done.countDown()).forPath(PLACEMENTS);
+        if (!done.await(10, java.util.concurrent.TimeUnit.SECONDS)) {
+            throw new java.util.concurrent.TimeoutException("ZooKeeper sync did not answer within 10 s");
+        }
+    }
+
+    // ---- plumbing
+
+    private boolean put(String path, byte[] data) throws Exception {
+        if (data.length > MAX_NODE_BYTES) {
+            throw new IllegalArgumentException(path + ": " + data.length + " bytes, more than " + MAX_NODE_BYTES);
+        }
+        while (true) {
+            Stat stat = zk.checkExists().forPath(path);
+            if (stat == null) {
+                try {
+                    zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT).forPath(path, data);
+                    return true;
+                } catch (KeeperException.NodeExistsException e) {
+                    continue; // someone else was faster: compare again
+                }
+            }
+            byte[] old = zk.getData().forPath(path);
+            if (Arrays.equals(old, data)) {
+                return false;
+            }
+            zk.setData().forPath(path, data);
+            return true;
+        }
+    }
+
+    private Optional<byte[]> get(String path) throws Exception {
+        try {
+            return Optional.of(zk.getData().forPath(path));
+        } catch (KeeperException.NoNodeException e) {
+            return Optional.empty();
+        }
+    }
+
+    private List<String> children(String path) throws Exception {
+        try {
+            List<String> c = new ArrayList<>(zk.getChildren().forPath(path));
+            c.sort(null);
+            return c;
+        } catch (KeeperException.NoNodeException e) {
+            return List.of();
+        }
+    }
+
+    private List<Vlan> vlans(String parent) throws Exception {
+        List<Vlan> out = new ArrayList<>();
+        for (String name : children(parent)) {
+            try {
+                out.add(new Vlan(Integer.parseInt(name)));
+            } catch (IllegalArgumentException e) {
+                // not a VLAN id
+            }
+        }
+        out.sort(null);
+        return out;
+    }
+
+    private boolean deleteTree(String path) throws Exception {
+        try {
+            zk.delete().deletingChildrenIfNeeded().forPath(path);
+            return true;
+        } catch (KeeperException.NoNodeException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,124 @@
+package io.headnode.orchestrator.cluster;
+
+import io.headnode.common.kv.KvException;
+import io.headnode.contract.Vlan;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One consistent-enough read of the fleet's nodes from the member's local cache (Curator's {@code CuratorCache}):
+ * paths relative to the chroot mapped to their data. Reading it costs no ZooKeeper round trip, so a host's pass does
+ * not slow down as the fleet grows.
+ */
+public record FleetSnapshot(Map<String, byte[]> nodes) {
+    public FleetSnapshot {
+        nodes = Map.copyOf(nodes);
+    }
+
+    public Set<Vlan> specVlans() {
+        return vlansUnder(ClusterStore.SPECS);
+    }
+
+    public Optional<byte[]> spec(Vlan vlan) {
+        return Optional.ofNullable(nodes.get(ClusterStore.specPath(vlan)));
+    }
+
+    /** The VLAN's share files by relative name (nodes with children are directories, not files). */
+    public Map<String, byte[]> shareFiles(Vlan vlan) {
+        String prefix = ClusterStore.SHARE + "/" + vlan.id() + "/";
+        Map<String, byte[]> out = new TreeMap<>();
+        nodes.forEach((path, data) -> {
+            if (path.startsWith(prefix)) {
+                String rel = path.substring(prefix.length());
+                if (!isParent(path)) {
+                    out.put(rel, data);
+                }
+            }
+        });
+        return out;
+    }
+
+    public Map<Vlan, Placement> placements() {
+        Map<Vlan, Placement> out = new TreeMap<>();
+        for (Vlan v : vlansUnder(ClusterStore.PLACEMENTS)) {
+            try {
+                out.put(v, Placement.decode(ClusterStore.placementPath(v), nodes.get(ClusterStore.placementPath(v))));
+            } catch (IllegalArgumentException e) {
+                // a bad placement is as good as none: the leader re-places it
+            }
+        }
+        return out;
+    }
+
+    public Map<HostId, HostRecord> hosts() {
+        Map<HostId, HostRecord> out = new TreeMap<>();
+        for (String name : childNames(ClusterStore.HOSTS)) {
+            try {
+                HostId h = new HostId(name);
+                out.put(h, HostRecord.decode(h, ClusterStore.hostPath(h), nodes.get(ClusterStore.hostPath(h))));
+            } catch (IllegalArgumentException | KvException e) {
+                // not a usable host
+            }
+        }
+        return out;
+    }
+
+    /** Hosts an admin asked to drain ({@code headnode drain --host H}: {@code /drain/<host>}). */
+    public Set<HostId> draining() {
+        Set<HostId> out = new TreeSet<>();
+        for (String name : childNames(ClusterStore.DRAIN)) {
+            try {
+                out.add(new HostId(name));
+            } catch (IllegalArgumentException e) {
+                // not a host name
+            }
+        }
+        return out;
+    }
+
+    private boolean isParent(String path) {
+        String p = path + "/";
+        return nodes.keySet().stream().anyMatch(k -> k.startsWith(p));
+    }
+
+    private Set<String> childNames(String parent) {
+        Set<String> out = new TreeSet<>();
+        String prefix = parent + "/";
+        for (String path : nodes.keySet()) {
+            if (path.startsWith(prefix) && path.indexOf('/', prefix.length()) < 0) {
+                out.add(path.substring(prefix.length()));
+            }
+        }
+        return out;
+    }
+
+    private Set<Vlan> vlansUnder(String parent) {
+        Set<Vlan> out = new TreeSet<>();
+        for (String name : childNames(parent)) {
+            try {
+                out.add(new Vlan(Integer.parseInt(name)));
+            } catch (IllegalArgumentException e) {
+                // not a VLAN id
+            }
+        }
+        return out;
+    }
+
+    /** Builds a snapshot from (path, data) pairs, dropping nodes without data and the chroot's own prefix. */
+    public static FleetSnapshot of(Iterable<Map.Entry<String, byte[]>> entries) {
+        Map<String, byte[]> m = new HashMap<>();
+        for (Map.Entry<String, byte[]> e : entries) {
+            String p = e.getKey();
+            String ns = "/" + ClusterConnection.NAMESPACE;
+            if (p.startsWith(ns + "/")) {
+                p = p.substring(ns.length());
+            }
+            m.put(p, e.getValue() == null ? new byte[0] : e.getValue());
+        }
+        return new FleetSnapshot(m);
+    }
+}

@@ -1,0 +1,323 @@
+package io.headnode.orchestrator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import io.headnode.contract.Vlan;
+import io.headnode.orchestrator.FakeHypervisor;
+import io.headnode.orchestrator.TestSpecs;
+import io.headnode.orchestrator.config.ClusterConfig;
+import io.headnode.orchestrator.config.HostConfig;
+import io.headnode.orchestrator.share.ShareDirectory;
+import io.headnode.orchestrator.spec.HeadnodePaths;
+import io.headnode.orchestrator.spec.SpecCodec;
+import io.headnode.orchestrator.spec.SpecStore;
+import io.headnode.testing.ZooKeeperEnsemble;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.apache.curator.framework.CuratorFramework;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Cluster mode against a real 3-member ensemble (Debian's zookeeper, three processes on loopback): three members
+ * (hosts hv1..hv3, each with its own ZooKeeper session, state dir and share root) in this JVM, libvirt faked. The
+ * tests run in order on one fleet (starting an ensemble costs seconds): registration and placement, change
+ * propagation, fencing on session loss, re-placement after a host dies, ZooKeeper leader death, quorum loss.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ClusterFleetIT {
+    static final int SESSION_MS = 2_000;
+    static final ClusterSecret SECRET = new ClusterSecret("fleet-secret-for-the-it-0123");
+    @TempDir
+    static Path dir;
+    static ZooKeeperEnsemble zk;
+    static CuratorFramework admin;
+    static ClusterStore store;
+    static final List<Host> hosts = new ArrayList<>();
+
+    /** One simulated hypervisor. */
+    static final class Host implements LocalHeadnodes {
+        final HostId id;
+        final HostConfig config;
+        final LocalShareHeadnodes local;
+        final AtomicInteger fences = new AtomicInteger();
+        CuratorFramework client;
+        ClusterMember member;
+
+        Host(String name) throws IOException {
+            id = new HostId(name);
+            Path root = dir.resolve(name);
+            Files.createDirectories(root.resolve("state/specs"));
+            Files.createDirectories(root.resolve("share"));
+            config = new HostConfig(root.resolve("state"), root.resolve("share"), root.resolve("apparmor"),
+                    Path.of("/usr/sbin/apparmor_parser"), "test:///default", "br-vlan", "br0", List.of(),
+                    System.getProperty("user.name"), "qemu", root.resolve("img.qcow2"), 256, 1);
+            local = new LocalShareHeadnodes(new SpecStore(config), new ShareDirectory(new HeadnodePaths(config), config), new FakeHypervisor());
+        }
+
+        void start() throws Exception {
+            start(zk.connectString());
+        }
+
+        void start(String connect) throws Exception {
+            ClusterConfig c = new ClusterConfig(connect, Path.of("/etc/headnode/cluster.secret"), id.name(), 10, SESSION_MS);
+            client = ClusterConnection.open(c, SECRET);
+            member = new ClusterMember(new ClusterStore(client), id, connect, SESSION_MS, this,
+                    () -> new HostCapacity(id, 16 * 1024, 10, false), List.of("br0"), v -> { }, new Placer(256),
+                    Duration.ofSeconds(30), Clock.systemUTC());
+            member.start();
+        }
+
+        void stop() {
+            member.close();
+            client.close();
+        }
+
+        Path shareFile(int vlan, String name) {
+            return config.shareRoot().resolve(Integer.toString(vlan)).resolve(name);
+        }
+
+        @Override
+        public Set<Vlan> vlans() throws IOException {
+            return local.vlans();
+        }
+
+        @Override
+        public boolean apply(Vlan vlan, byte[] spec, Map<String, byte[]> shareFiles) throws IOException {
+            return local.apply(vlan, spec, shareFiles);
+        }
+
+        @Override
+        public void remove(Vlan vlan) throws IOException {
+            local.remove(vlan);
+        }
+
+        @Override
+        public Set<Vlan> fence() {
+            fences.incrementAndGet();
+            return local.fence();
+        }
+    }
+
+    @BeforeAll
+    static void fleet() throws Exception {
+        zk = ZooKeeperEnsemble.start(dir.resolve("zk"), 3);
+        admin = ClusterConnection.open(new ClusterConfig(zk.connectString(), Path.of("/etc/headnode/cluster.secret"), "", 10, SESSION_MS), SECRET);
+        store = new ClusterStore(admin);
+        store.ensureLayout();
+        for (String name : List.of("hv1", "hv2", "hv3")) {
+            Host h = new Host(name);
+            h.start();
+            hosts.add(h);
+        }
+    }
+
+    @AfterAll
+    static void stop() {
+        hosts.forEach(h -> {
+            try {
+                h.stop();
+            } catch (RuntimeException e) {
+                // already stopped
+            }
+        });
+        if (admin != null) {
+            admin.close();
+        }
+        if (zk != null) {
+            zk.close();
+        }
+    }
+
+    static void declare(int vlan) throws Exception {
+        store.putSpec(new Vlan(vlan), SpecCodec.render(TestSpecs.spec(vlan)));
+    }
+
+    static Host placedOn(int vlan) throws Exception {
+        HostId h = store.placement(new Vlan(vlan)).orElseThrow().host();
+        return hosts.stream().filter(x -> x.id.equals(h)).findFirst().orElseThrow();
+    }
+
+    /** The host holds a present local spec for the VLAN (one marked absent is on its way out). */
+    static boolean localSpec(Host h, int vlan) throws IOException {
+        return h.vlans().contains(new Vlan(vlan));
+    }
+
+    @Test
+    @Order(1)
+    void hostsRegisterAndTheLeaderSpreadsTheVlans() throws Exception {
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.hosts().size() == 3);
+        for (int v = 100; v < 106; v++) {
+            declare(v);
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> store.placements().size() == 6);
+        Map<HostId, Long> perHost = new java.util.TreeMap<>();
+        store.placements().values().forEach(p -> perHost.merge(p.host(), 1L, Long::sum));
+        assertThat(perHost.values()).containsExactly(2L, 2L, 2L);
+        assertThat(hosts.stream().filter(h -> h.member.isLeader())).hasSize(1);
+        for (int v = 100; v < 106; v++) {
+            Host h = placedOn(v);
+            int vlan = v;
+            await().atMost(Duration.ofSeconds(5)).until(() -> localSpec(h, vlan));
+            for (Host o : hosts) {
+                if (o != h) {
+                    assertThat(localSpec(o, vlan)).isFalse();
+                }
+            }
+        }
+    }
+
+    @Test
+    @Order(2)
+    void aPushedShareFileReachesThePlacedHostWithinASecond() throws Exception {
+        Host h = placedOn(100);
+        List<Long> millis = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            byte[] content = ("52:54:00:00:00:0" + i + " 10.0.0." + (i + 1) + "\n").getBytes(StandardCharsets.UTF_8);
+            long t0 = System.nanoTime();
+            store.putShareFile(new Vlan(100), "machines.txt", content);
+            await().atMost(Duration.ofSeconds(5)).pollInterval(Duration.ofMillis(5))
+                    .until(() -> Files.exists(h.shareFile(100, "machines.txt"))
+                            && Arrays.equals(Files.readAllBytes(h.shareFile(100, "machines.txt")), content));
+            millis.add((System.nanoTime() - t0) / 1_000_000);
+        }
+        millis.sort(null);
+        System.out.println("propagation push -> share file, ms (sorted, 5 pushes): " + millis);
+        assertThat(millis.get(2)).isLessThan(1000);
+
+        store.putShareFile(new Vlan(100), "credentials.conf", "10.0.0.1 = ipmi admin s3cret\n".getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(h.shareFile(100, "credentials.conf")));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(h.shareFile(100, "credentials.conf")))).isEqualTo("rw-------");
+        store.removeShareFile(new Vlan(100), "credentials.conf");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(h.shareFile(100, "credentials.conf")));
+    }
+
+    @Test
+    @Order(3)
+    void aHostWhoseSessionExpiresFencesAndComesBack() throws Exception {
+        Host h = placedOn(101);
+        // the client learns its session is gone (as after a partition): Curator reports LOST
+        h.client.getZookeeperClient().getZooKeeper().getTestable().injectSessionExpiration();
+        await().atMost(Duration.ofSeconds(10)).until(() -> h.fences.get() >= 1);
+        // it re-registers with a new session, and (back inside the leader's grace) gets its VLANs again
+        await().atMost(Duration.ofSeconds(20)).until(() -> h.member.state() == ClusterMember.State.CONNECTED && localSpec(h, 101));
+    }
+
+    @Test
+    @Order(4)
+    void aDeadHostsVlansAreReplacedAfterTheGraceOnly() throws Exception {
+        Host dead = placedOn(102);
+        List<Vlan> itsVlans = store.placements().entrySet().stream().filter(e -> e.getValue().host().equals(dead.id)).map(Map.Entry::getKey).toList();
+        long t0 = System.nanoTime();
+        dead.stop();
+        hosts.remove(dead);
+        await().atMost(Duration.ofSeconds(30)).until(() -> itsVlans.stream().allMatch(v -> {
+            try {
+                return !store.placement(v).orElseThrow().host().equals(dead.id);
+            } catch (Exception e) {
+                return false;
+            }
+        }));
+        long ms = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("re-placement after host death: " + ms + " ms (grace " + 2 * SESSION_MS + " ms)");
+        assertThat(ms).isGreaterThanOrEqualTo(2L * SESSION_MS);
+        for (Vlan v : itsVlans) {
+            Host h = placedOn(v.id());
+            await().atMost(Duration.ofSeconds(5)).until(() -> localSpec(h, v.id()));
+            assertThat(store.placement(v).orElseThrow().epoch()).isGreaterThan(1);
+        }
+    }
+
+    @Test
+    @Order(5)
+    void theZooKeeperLeaderDiesAndTheFleetGoesOn() throws Exception {
+        zk.killLeader();
+        declare(110);
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.placement(new Vlan(110)).isPresent());
+        Host h = placedOn(110);
+        await().atMost(Duration.ofSeconds(10)).until(() -> localSpec(h, 110));
+        assertThat(hosts).allMatch(x -> x.fences.get() <= 1); // the fence of test 3 only
+        zk.restartKilled();
+    }
+
+    @Test
+    @Order(6)
+    void withoutAQuorumHostsKeepWhatTheyRunPlaceNothingAndSaySo() throws Exception {
+        Map<Host, Set<Vlan>> before = new java.util.HashMap<>();
+        int fencesBefore = hosts.stream().mapToInt(h -> h.fences.get()).sum();
+        for (Host h : hosts) {
+            before.put(h, h.vlans());
+        }
+        List<Integer> killed = zk.killQuorum();
+        await().atMost(Duration.ofSeconds(20)).until(() -> hosts.stream().allMatch(h -> h.member.state() == ClusterMember.State.QUORUM_LOST_KEEPING));
+        for (Host h : hosts) {
+            assertThat(h.vlans()).isEqualTo(before.get(h));
+        }
+        assertThat(hosts.stream().mapToInt(h -> h.fences.get()).sum()).isEqualTo(fencesBefore);
+        zk.restartKilled();
+        await().atMost(Duration.ofSeconds(30)).until(() -> hosts.stream().allMatch(h -> h.member.state() == ClusterMember.State.CONNECTED));
+        declare(111);
+        await().atMost(Duration.ofSeconds(20)).until(() -> store.placement(new Vlan(111)).isPresent());
+        assertThat(killed).hasSize(2);
+    }
+
+    @Test
+    @Order(7)
+    void aHostCutOffFromZooKeeperFencesBeforeItsVlansMoveAndTheyDoNotComeBack() throws Exception {
+        List<io.headnode.testing.TcpRelay> relays = new ArrayList<>();
+        for (int i = 0; i < zk.size(); i++) {
+            relays.add(io.headnode.testing.TcpRelay.start(zk.clientPort(i)));
+        }
+        Host cut = new Host("hv4");
+        try {
+            cut.start(String.join(",", relays.stream().map(r -> "127.0.0.1:" + r.port()).toList()));
+            hosts.add(cut);
+            declare(120);
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.placement(new Vlan(120)).isPresent());
+            assertThat(placedOn(120)).isSameAs(cut); // the empty host takes the new VLAN
+            await().atMost(Duration.ofSeconds(10)).until(() -> localSpec(cut, 120));
+
+            long t0 = System.nanoTime();
+            relays.forEach(io.headnode.testing.TcpRelay::cut);
+            long[] fencedAt = {-1};
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(20)).until(() -> {
+                if (fencedAt[0] < 0 && cut.fences.get() > 0) {
+                    fencedAt[0] = System.nanoTime();
+                }
+                return !store.placement(new Vlan(120)).orElseThrow().host().equals(cut.id);
+            });
+            long movedAt = System.nanoTime();
+            System.out.println("partition: cut host fenced after " + (fencedAt[0] - t0) / 1_000_000 + " ms, its VLAN re-placed after "
+                    + (movedAt - t0) / 1_000_000 + " ms");
+            assertThat(fencedAt[0]).as("fenced before the VLAN moved").isPositive().isLessThan(movedAt);
+            assertThat(cut.member.state()).isEqualTo(ClusterMember.State.FENCED);
+            assertThat(localSpec(cut, 120)).isFalse();
+
+            relays.forEach(io.headnode.testing.TcpRelay::restore);
+            await().atMost(Duration.ofSeconds(20)).until(() -> cut.member.state() == ClusterMember.State.CONNECTED
+                    && store.hosts().containsKey(cut.id));
+            Host now = placedOn(120);
+            assertThat(now).isNotSameAs(cut); // no flapping back
+            assertThat(localSpec(cut, 120)).isFalse();
+        } finally {
+            relays.forEach(io.headnode.testing.TcpRelay::close);
+        }
+    }
+}

@@ -1,0 +1,94 @@
+package io.headnode.orchestrator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.headnode.contract.Vlan;
+import io.headnode.orchestrator.config.ClusterConfig;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.CuratorFrameworkFactory;
+import org.apache.curator.retry.RetryOneTime;
+import org.apache.curator.test.TestingServer;
+import org.apache.zookeeper.KeeperException;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The store against Curator's in-JVM server: layout, idempotent writes, and ACLs (nothing world-readable). */
+class ClusterStoreTest {
+    static final ClusterSecret SECRET = new ClusterSecret("s3cret-for-the-fleet-0123");
+    static TestingServer server;
+    static CuratorFramework client;
+    static ClusterStore store;
+
+    @BeforeAll
+    static void start() throws Exception {
+        server = new TestingServer(true);
+        client = ClusterConnection.open(config(server.getConnectString()), SECRET);
+        store = new ClusterStore(client);
+        store.ensureLayout();
+    }
+
+    static ClusterConfig config(String connect) {
+        return new ClusterConfig(connect, Path.of("/etc/headnode/cluster.secret"), "", 100, 4_000);
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        client.close();
+        server.close();
+    }
+
+    static byte[] b(String s) {
+        return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void specsAndShareFilesRoundTripAndUnchangedWritesReportUnchanged() throws Exception {
+        Vlan v = new Vlan(100);
+        assertThat(store.putSpec(v, b("memory-mib = 1024\n"))).isTrue();
+        assertThat(store.putSpec(v, b("memory-mib = 1024\n"))).isFalse();
+        assertThat(store.spec(v)).hasValueSatisfying(x -> assertThat(new String(x, StandardCharsets.UTF_8)).isEqualTo("memory-mib = 1024\n"));
+        store.putShareFile(v, "machines.txt", b("52:54:00:00:00:01 10.0.0.1\n"));
+        store.putShareFile(v, "requests/a.install", b("x\n"));
+        assertThat(store.shareFiles(v)).containsOnlyKeys("machines.txt", "requests/a.install");
+        assertThat(store.specVlans()).contains(v);
+        store.removeSpec(v);
+        assertThat(store.spec(v)).isEmpty();
+        assertThat(store.shareFiles(v)).isEmpty();
+    }
+
+    @Test
+    void aShareFileNameCannotClimbOutOfItsVlan() {
+        assertThatThrownBy(() -> store.putShareFile(new Vlan(5), "../specs/5", b("x"))).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.putShareFile(new Vlan(5), "a/b/c", b("x"))).isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void placementsAndHostsRoundTrip() throws Exception {
+        store.putPlacement(new Vlan(7), new Placement(new HostId("hv1"), 3));
+        assertThat(store.placements()).containsEntry(new Vlan(7), new Placement(new HostId("hv1"), 3));
+        HostRecord r = new HostRecord(new HostCapacity(new HostId("hv2"), 4096, 10, false), java.util.List.of("br0"), 2);
+        client.create().withMode(org.apache.zookeeper.CreateMode.EPHEMERAL).forPath(ClusterStore.hostPath(r.host()), r.encode());
+        assertThat(store.hosts()).containsEntry(r.host(), r);
+    }
+
+    @Test
+    void credentialsAreNotReadableWithoutTheFleetsDigest() throws Exception {
+        Vlan v = new Vlan(200);
+        store.putShareFile(v, "credentials.conf", b("10.0.0.1 = ipmi admin secret\n"));
+        try (CuratorFramework anonymous = CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100))) {
+            anonymous.start();
+            anonymous.blockUntilConnected();
+            String path = "/" + ClusterConnection.NAMESPACE + ClusterStore.sharePath(v, "credentials.conf");
+            assertThatThrownBy(() -> anonymous.getData().forPath(path)).isInstanceOf(KeeperException.NoAuthException.class);
+            assertThatThrownBy(() -> anonymous.getChildren().forPath("/" + ClusterConnection.NAMESPACE + ClusterStore.SHARE))
+                    .isInstanceOf(KeeperException.NoAuthException.class);
+        }
+        try (CuratorFramework wrong = ClusterConnection.open(config(server.getConnectString()), new ClusterSecret("not-the-fleets-secret-0000"))) {
+            assertThatThrownBy(() -> new ClusterStore(wrong).shareFiles(v)).isInstanceOf(KeeperException.NoAuthException.class);
+        }
+    }
+}

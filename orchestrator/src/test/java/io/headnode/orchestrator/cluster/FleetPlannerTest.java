@@ -1,0 +1,103 @@
+package io.headnode.orchestrator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.headnode.contract.Vlan;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class FleetPlannerTest {
+    static final Instant T0 = Instant.parse("2026-12-02T12:00:00Z");
+    final FleetPlanner planner = new FleetPlanner(new Placer(1024), Duration.ofSeconds(20));
+    final Map<String, byte[]> nodes = new HashMap<>();
+
+    void host(String name, int limit) {
+        HostRecord r = new HostRecord(new HostCapacity(new HostId(name), 64 * 1024, limit, false), List.of("br0"), 0);
+        nodes.put(ClusterStore.hostPath(r.host()), r.encode());
+    }
+
+    void spec(int vlan) {
+        nodes.put(ClusterStore.specPath(new Vlan(vlan)), "x".getBytes(StandardCharsets.UTF_8));
+    }
+
+    void apply(List<FleetPlanner.Write> writes) {
+        for (FleetPlanner.Write w : writes) {
+            if (w.placement() == null) {
+                nodes.remove(ClusterStore.placementPath(w.vlan()));
+            } else {
+                nodes.put(ClusterStore.placementPath(w.vlan()), w.placement().encode());
+            }
+        }
+    }
+
+    FleetSnapshot fleet() {
+        return new FleetSnapshot(nodes);
+    }
+
+    @Test
+    void placesNewVlansSpreadAndThenChangesNothing() {
+        host("hv1", 10);
+        host("hv2", 10);
+        spec(100);
+        spec(101);
+        apply(planner.decide(fleet(), T0));
+        assertThat(fleet().placements().values()).extracting(p -> p.host().name()).containsExactlyInAnyOrder("hv1", "hv2");
+        assertThat(fleet().placements().values()).allMatch(p -> p.epoch() == 1);
+        assertThat(planner.decide(fleet(), T0.plusSeconds(1))).isEmpty();
+    }
+
+    @Test
+    void aLostHostsVlansMoveOnlyAfterTheGraceWithANewEpoch() {
+        host("hv1", 10);
+        host("hv2", 10);
+        spec(100);
+        spec(101);
+        apply(planner.decide(fleet(), T0));
+        Vlan onHv1 = fleet().placements().entrySet().stream().filter(e -> e.getValue().host().name().equals("hv1")).findFirst().orElseThrow().getKey();
+        nodes.remove(ClusterStore.hostPath(new HostId("hv1")));
+        assertThat(planner.decide(fleet(), T0.plusSeconds(10))).isEmpty();           // first seen gone: grace starts
+        assertThat(planner.decide(fleet(), T0.plusSeconds(29))).isEmpty();           // 19 s into a 20 s grace
+        List<FleetPlanner.Write> writes = planner.decide(fleet(), T0.plusSeconds(30));
+        assertThat(writes).singleElement().satisfies(w -> {
+            assertThat(w.vlan()).isEqualTo(onHv1);
+            assertThat(w.placement()).isEqualTo(new Placement(new HostId("hv2"), 2));
+            assertThat(w.reason()).contains("hv1 lost");
+        });
+    }
+
+    @Test
+    void aHostBackInsideItsGraceKeepsItsVlans() {
+        host("hv1", 10);
+        host("hv2", 10);
+        spec(100);
+        spec(101);
+        apply(planner.decide(fleet(), T0));
+        byte[] hv1 = nodes.remove(ClusterStore.hostPath(new HostId("hv1")));
+        assertThat(planner.decide(fleet(), T0.plusSeconds(1))).isEmpty();
+        nodes.put(ClusterStore.hostPath(new HostId("hv1")), hv1);
+        assertThat(planner.decide(fleet(), T0.plusSeconds(60))).isEmpty();
+    }
+
+    @Test
+    void aDeletedSpecLosesItsPlacementAndDrainMovesOneAtATime() {
+        host("hv1", 10);
+        spec(100);
+        spec(101);
+        apply(planner.decide(fleet(), T0));
+        host("hv2", 10);
+        nodes.put(ClusterStore.DRAIN + "/hv1", new byte[0]);
+        List<FleetPlanner.Write> first = planner.decide(fleet(), T0.plusSeconds(1));
+        assertThat(first).singleElement().satisfies(w -> assertThat(w.placement().host().name()).isEqualTo("hv2"));
+        apply(first);
+        apply(planner.decide(fleet(), T0.plusSeconds(2)));
+        assertThat(fleet().placements().values()).allMatch(p -> p.host().name().equals("hv2"));
+        nodes.remove(ClusterStore.specPath(new Vlan(100)));
+        assertThat(planner.decide(fleet(), T0.plusSeconds(3))).singleElement()
+                .satisfies(w -> assertThat(w.placement()).isNull());
+    }
+}
