@@ -54,6 +54,6 @@ final class HttpPipeline extends ChannelInitializer<Channel> {
                 decoder,
                 new HttpResponseEncoder(),
                 new BodyAggregator(limits.maxBody()),
-                new RouteDispatcher(handler, executor, decoder, limits.requestTimeout(), answered));
+                new RouteDispatcher(handler, executor, decoder, limits.requestTimeout(), limits.sendStallTimeout(), answered));
     }
 }

@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
  *   <li>the server holds the request (queued for a handler thread, the route running or waiting, e.g. a callback
  *       for the disk): no timer; the server's own time is never held against the client (in a storm, requests queue
  *       for the handler threads, and an idle timer closed such connections unanswered). Routes bound their own waits;</li>
- *   <li>sending the answer: closed only when no byte of it moves for the request timeout (a client that stopped
- *       reading); a slow transfer in progress is never cut by a deadline.</li>
+ *   <li>sending the answer: closed only when no byte of it moves for the send-stall timeout (a client that stopped
+ *       reading; long, because GRUB 2.12 keeps the initrd open and pauses mid-file until the kernel reads it); a slow
+ *       transfer in progress is never cut by a deadline.</li>
  * </ul>
  */
 final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
@@ -51,14 +52,17 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
     private final Executor executor;
     private final PacedRequestDecoder decoder;
     private final long requestTimeoutNanos;
+    private final long sendStallNanos;
     private final IntConsumer answered;
     private ScheduledFuture<?> deadline;
 
-    RouteDispatcher(HttpHandler handler, Executor executor, PacedRequestDecoder decoder, Duration requestTimeout, IntConsumer answered) {
+    RouteDispatcher(HttpHandler handler, Executor executor, PacedRequestDecoder decoder, Duration requestTimeout, Duration sendStallTimeout,
+                    IntConsumer answered) {
         this.handler = Objects.requireNonNull(handler, "handler is null");
         this.executor = Objects.requireNonNull(executor, "executor is null");
         this.decoder = Objects.requireNonNull(decoder, "decoder is null");
         this.requestTimeoutNanos = requestTimeout.toNanos();
+        this.sendStallNanos = sendStallTimeout.toNanos();
         this.answered = Objects.requireNonNull(answered, "answered is null");
     }
 
@@ -171,7 +175,7 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
     }
 
     /**
-     * While {@code sent} is not done: every request timeout, closes the connection if not one byte of the answer moved
+     * While {@code sent} is not done: every send-stall timeout, closes the connection if not one byte of the answer moved
      * since the last look (the client stopped reading). Bytes count as moved when the socket took them.
      */
     private void watchSend(ChannelHandlerContext ctx, ChannelFuture sent, SendProgress progress) {
@@ -180,12 +184,12 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
                 return;
             }
             if (!progress.moved()) {
-                LOG.debug("closing connection from {}: its answer made no progress for {} ms", peer(ctx), requestTimeoutNanos / 1_000_000);
+                LOG.debug("closing connection from {}: its answer made no progress for {} ms", peer(ctx), sendStallNanos / 1_000_000);
                 ctx.close();
                 return;
             }
             watchSend(ctx, sent, progress);
-        }, requestTimeoutNanos, TimeUnit.NANOSECONDS);
+        }, sendStallNanos, TimeUnit.NANOSECONDS);
     }
 
     /** What of the answer is still to send, as the channel's outbound buffer tells it; used on the I/O thread only. */

@@ -180,13 +180,16 @@ class HttpServerTest {
 
     @Test
     void aClientThatStopsReadingADownloadIsDropped() throws Exception {
-        try (Socket s = new Socket()) {
+        StaticFiles files = new StaticFiles(dir);
+        try (HttpServer stalls = new HttpServer(new InetSocketAddress("127.0.0.1", 0), 1,
+                HttpLimits.defaults(Duration.ofMillis(2000)).withSendStallTimeout(Duration.ofSeconds(3)), files::serve);
+             Socket s = new Socket()) {
             s.setReceiveBufferSize(16 << 10);
-            s.connect(server.address());
+            s.connect(stalls.address());
             s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: x\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
-            await().atMost(Duration.ofSeconds(5)).until(() -> server.openConnections() == 1);
-            // never reads: the send stalls, and no write progress for the timeout closes the connection
-            await().atMost(Duration.ofSeconds(15)).until(() -> server.openConnections() == 0);
+            await().atMost(Duration.ofSeconds(5)).until(() -> stalls.openConnections() == 1);
+            // never reads: the send stalls, and no write progress for the stall timeout closes the connection
+            await().atMost(Duration.ofSeconds(15)).until(() -> stalls.openConnections() == 0);
         }
     }
 
