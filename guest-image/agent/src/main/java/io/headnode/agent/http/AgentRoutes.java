@@ -1,10 +1,8 @@
 package io.headnode.agent.http;
 
 import io.headnode.agent.install.InstallEndpoints;
-import io.headnode.agent.install.Tokens;
 import io.headnode.agent.net.Neighbours;
 import io.headnode.contract.MacAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -17,7 +15,9 @@ import org.slf4j.MDC;
 
 /**
  * The agent's HTTP routes: {@code GET /ks/01-aa-bb-cc-dd-ee-ff} (the node's kickstart), {@code POST
- * /boot-default/01-aa-bb-cc-dd-ee-ff} with body {@code token=...} (the installer's callback), and everything else
+ * /boot-default/01-aa-bb-cc-dd-ee-ff} with body {@code token=...} and optionally {@code &result=failed&reason=...} (the
+ * installer's callback, {@link CallbackForm}), {@code POST /report/01-aa-bb-cc-dd-ee-ff} with {@code token=...} (an image
+ * install's first-boot report, the node becomes active), and everything else
  * as static files from the tftpboot tree (GET and HEAD only). The install side is reached through
  * {@link InstallEndpoints} only.
  *
@@ -30,6 +30,7 @@ public final class AgentRoutes implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AgentRoutes.class);
     private static final Pattern KS = Pattern.compile("/ks/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private static final Pattern CALLBACK = Pattern.compile("/boot-default/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
+    private static final Pattern REPORT = Pattern.compile("/report/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private final StaticFiles files;
     /**
      * How long a callback waits for its state to reach the disk before answering 503: well under the server's
@@ -55,6 +56,28 @@ public final class AgentRoutes implements HttpHandler {
     @Override
     public CompletableFuture<HttpResponse> handleAsync(HttpRequest req) {
         String path = req.path();
+        if (path.startsWith("/report/")) {
+            if (!req.method().equals("POST")) {
+                return done(HttpResponse.text(405, "POST only\n"));
+            }
+            Matcher m = REPORT.matcher(path);
+            MacAddress mac = m.matches() ? mac(m.group(1)) : null;
+            if (mac == null) {
+                return done(HttpResponse.text(404, "not found\n"));
+            }
+            CallbackForm form = CallbackForm.parse(req.body());
+            if (form == null) {
+                return done(HttpResponse.text(400, "expected token=...\n"));
+            }
+            HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), "first-boot report");
+            if (refused != null) {
+                return done(refused);
+            }
+            return installs.report(mac, req.remoteAddress(), form.token())
+                    .completeOnTimeout(NOT_RECORDED, CALLBACK_WAIT_SECONDS, TimeUnit.SECONDS)
+                    .exceptionally(e -> NOT_RECORDED)
+                    .thenApply(a -> HttpResponse.text(a.status(), a.body()));
+        }
         if (path.startsWith("/boot-default/")) {
             if (!req.method().equals("POST")) {
                 return done(HttpResponse.text(405, "POST only\n"));
@@ -64,15 +87,15 @@ public final class AgentRoutes implements HttpHandler {
             if (mac == null) {
                 return done(HttpResponse.text(404, "not found\n"));
             }
-            String token = token(req.body());
-            if (token == null) {
-                return done(HttpResponse.text(400, "expected token=...\n"));
+            CallbackForm form = CallbackForm.parse(req.body());
+            if (form == null) {
+                return done(HttpResponse.text(400, "expected token=...[&result=ok|failed&reason=...]\n"));
             }
             HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), "install callback");
             if (refused != null) {
                 return done(refused);
             }
-            return installs.callback(mac, req.remoteAddress(), token)
+            return installs.callback(mac, req.remoteAddress(), form.token(), form.failure())
                     .completeOnTimeout(NOT_RECORDED, CALLBACK_WAIT_SECONDS, TimeUnit.SECONDS)
                     .exceptionally(e -> NOT_RECORDED)
                     .thenApply(a -> HttpResponse.text(a.status(), a.body()));
@@ -131,15 +154,5 @@ public final class AgentRoutes implements HttpHandler {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** The token from a form body {@code token=<43 url-safe chars>} (a trailing newline is allowed). */
-    static String token(byte[] body) {
-        String s = new String(body, StandardCharsets.US_ASCII).strip();
-        if (!s.startsWith("token=")) {
-            return null;
-        }
-        String t = s.substring(6);
-        return Tokens.wellFormed(t) ? t : null;
     }
 }

@@ -28,5 +28,19 @@ public interface InstallEndpoints {
      * fail, the health says so and the next sync retries); 503 if the state cannot be saved (the install then stays
      * active, so the installer may retry).
      */
-    CompletableFuture<Answer> callback(MacAddress mac, String source, String token);
+    default CompletableFuture<Answer> callback(MacAddress mac, String source, String token) {
+        return callback(mac, source, token, null);
+    }
+
+    /**
+     * The callback with the installer's result: {@code failure} null for success, else the reason the installer gave
+     * (the install then ends failed with it and the per-MAC config goes); answered as above.
+     */
+    CompletableFuture<Answer> callback(MacAddress mac, String source, String token, String failure);
+
+    /**
+     * {@code POST /report/01-...} with the first-boot report token of an image install: the node becomes active. Answered
+     * like the callback: 403 wrong address or token, 409 no image install waits for a report, 200 once on disk.
+     */
+    CompletableFuture<Answer> report(MacAddress mac, String source, String token);
 }

@@ -4,6 +4,7 @@ import io.headnode.agent.install.InstallEffect.Notice;
 import io.headnode.agent.install.InstallEffect.PowerCycle;
 import io.headnode.agent.install.InstallMachine.Callback;
 import io.headnode.agent.install.InstallMachine.Kickstart;
+import io.headnode.agent.install.InstallMachine.Report;
 import io.headnode.agent.install.InstallMachine.RequestOutcome;
 import io.headnode.agent.install.InstallMachine.Transition;
 import io.headnode.agent.share.ShareSnapshot;
@@ -178,12 +179,12 @@ public final class Installs implements InstallEndpoints {
     }
 
     @Override
-    public CompletableFuture<Answer> callback(MacAddress mac, String source, String token) {
+    public CompletableFuture<Answer> callback(MacAddress mac, String source, String token, String failure) {
         InstallSite s = site();
         if (s == null) {
             return CompletableFuture.completedFuture(FORBIDDEN);
         }
-        Applied<Callback> a = apply(b -> machine.callback(b, s, mac, source, token, clock.instant()));
+        Applied<Callback> a = apply(b -> machine.callback(b, s, mac, source, token, failure, clock.instant()));
         if (a.transition().decision() instanceof Callback.Refused refused) {
             return CompletableFuture.completedFuture(refused.why() == InstallMachine.Refusal.NO_INSTALL_IN_PROGRESS
                     ? new Answer(409, "no install in progress\n") : FORBIDDEN);
@@ -192,7 +193,9 @@ public final class Installs implements InstallEndpoints {
         return afterDurable(a).handle((v, e) -> {
             try (var c = MDC.putCloseable("mac", mac.value())) {
                 if (e == null) {
-                    LOG.info("{} installed; its next boot goes to the local disk", mac);
+                    if (failure == null) {
+                        LOG.info("{} installed; its next boot goes to the local disk", mac);
+                    }
                     return new Answer(200, "ok\n");
                 }
                 LOG.error("install callback for {} not recorded: {}; the install stays active", mac, e.toString());
@@ -200,6 +203,20 @@ public final class Installs implements InstallEndpoints {
                 return new Answer(503, "cannot record the callback\n");
             }
         });
+    }
+
+    @Override
+    public CompletableFuture<Answer> report(MacAddress mac, String source, String token) {
+        InstallSite s = site();
+        if (s == null) {
+            return CompletableFuture.completedFuture(FORBIDDEN);
+        }
+        Applied<Report> a = apply(b -> machine.report(b, s, mac, source, token, clock.instant()));
+        if (a.transition().decision() instanceof Report.Refused refused) {
+            return CompletableFuture.completedFuture(refused.why() == InstallMachine.Refusal.NO_INSTALL_IN_PROGRESS
+                    ? new Answer(409, "no image install waits for a report\n") : FORBIDDEN);
+        }
+        return afterDurable(a).handle((v, e) -> e == null ? new Answer(200, "ok\n") : new Answer(503, "cannot record the report\n"));
     }
 
     /** Each listed machine's state for the status, in machines.txt order. */

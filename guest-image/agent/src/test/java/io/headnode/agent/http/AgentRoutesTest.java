@@ -40,8 +40,14 @@ class AgentRoutesTest {
         }
 
         @Override
-        public CompletableFuture<Answer> callback(MacAddress mac, String source, String token) {
-            calls.add("callback " + mac + " " + source);
+        public CompletableFuture<Answer> callback(MacAddress mac, String source, String token, String failure) {
+            calls.add("callback " + mac + " " + source + (failure == null ? "" : " failed: " + failure));
+            return CompletableFuture.completedFuture(new Answer(200, "ok\n"));
+        }
+
+        @Override
+        public CompletableFuture<Answer> report(MacAddress mac, String source, String token) {
+            calls.add("report " + mac + " " + source);
             return CompletableFuture.completedFuture(new Answer(200, "ok\n"));
         }
     };
