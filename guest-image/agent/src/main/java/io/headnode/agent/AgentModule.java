@@ -14,6 +14,7 @@ import io.headnode.agent.apply.ProfileStep;
 import io.headnode.agent.apply.TftpStep;
 import io.headnode.agent.dhcp.AddressBook;
 import io.headnode.agent.dhcp.DhcpBackend;
+import io.headnode.agent.install.ImageLookup;
 import io.headnode.agent.install.InstallMachine;
 import io.headnode.agent.install.InstallStore;
 import io.headnode.agent.install.InstallTemplates;
@@ -40,6 +41,7 @@ import io.headnode.common.exec.CommandRunner;
 import io.headnode.common.exec.ProcessCommandRunner;
 import io.headnode.common.iproute.IpRoute;
 import io.headnode.agent.tftp.TftpTree;
+import io.headnode.contract.ImageCatalog;
 import io.headnode.contract.ShareLayout;
 import io.headnode.power.PowerService;
 import java.time.Clock;
@@ -106,7 +108,7 @@ public final class AgentModule extends AbstractModule {
         return new Installs(new InstallMachine(Tokens::newToken), new InstallStore(c.stateDir().resolve("installs.json")),
                 new PxeSync(new PxeConfigs(c.pxelinuxCfg()), PxeConfigs.grub(c.grubDir()), t),
                 new PowerDispatch(power, Executors.newFixedThreadPool(4, daemon("power"))), t, clock,
-                Executors.newSingleThreadExecutor(daemon("install-disk")));
+                Executors.newSingleThreadExecutor(daemon("install-disk")), ImageLookup.of(new ImageCatalog(ImageCatalog.GUEST_MOUNT)));
     }
 
     /** Who holds which address on the private VLAN (the kernel's neighbour table), for the kickstart and callback routes. */

@@ -13,6 +13,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Supplier;
 
@@ -85,15 +86,15 @@ public final class InstallMachine {
 
     /** Runs a request once: every listed target becomes requested with a new token and a pending power cycle. */
     public Transition<RequestOutcome> request(InstallBook book, InstallSite site, InstallRequest r, Instant now) {
-        return request(book, site, r, null, now);
+        return request(book, site, r, Optional.empty(), now);
     }
 
     /**
-     * Runs a request once; with {@code image} (not null) an image install: each target also gets the image's name, its
-     * target disk and a first-boot report token. An image missing from the catalog fails the targets at once (no power
-     * cycle, no per-MAC config).
+     * Runs a request once. A request that names an image is an image install: each target also gets {@code image}
+     * (the catalog entry looked up by the caller, pinned in the node's record) and a first-boot report token. An image
+     * missing from the catalog ({@code image} empty) fails the targets at once: no power cycle, no per-MAC config.
      */
-    public Transition<RequestOutcome> request(InstallBook book, InstallSite site, InstallRequest r, ImageChoice image, Instant now) {
+    public Transition<RequestOutcome> request(InstallBook book, InstallSite site, InstallRequest r, Optional<ImageDeploy> image, Instant now) {
         if (book.ran(r.id())) {
             return new Transition<>(book, List.of(), new RequestOutcome(false, List.of()));
         }
@@ -107,22 +108,23 @@ public final class InstallMachine {
                     () -> effects.add(new Notice(Level.WARN, mac.value(), "install request " + r.id() + ": " + mac + " is not in machines.txt; skipped")));
         }
         Map<String, NodeInstall> nodes = new TreeMap<>(book.nodes());
-        if (image != null && site.image(image.image()).isEmpty()) {
+        if (r.image().isPresent() && image.isEmpty()) {
+            String name = r.image().get().value();
             for (Machine m : targets.values()) {
                 nodes.put(m.mac().value(), new NodeInstall(m.mac().value(), InstallState.FAILED, r.id(), null, now, now, 0, false,
-                        "image " + image.image() + " is not in the image catalog", image.image(), image.disk(), null));
+                        "image " + name + " is not in the image catalog"));
             }
-            effects.add(new Notice(Level.ERROR, null, "install request " + r.id() + ": image " + image.image() + " is not in the image catalog; "
+            effects.add(new Notice(Level.ERROR, null, "install request " + r.id() + ": image " + name + " is not in the image catalog; "
                     + targets.size() + " machine(s) failed"));
             return new Transition<>(new InstallBook(book.withDone(r.id()).doneRequests(), nodes), effects,
                     new RequestOutcome(true, List.copyOf(targets.keySet())));
         }
         for (Machine m : targets.values()) {
-            nodes.put(m.mac().value(), image == null
+            nodes.put(m.mac().value(), r.image().isEmpty()
                     ? new NodeInstall(m.mac().value(), InstallState.REQUESTED, r.id(), tokens.get(), now, now, 0, true,
                             "install requested; power cycle pending")
                     : new NodeInstall(m.mac().value(), InstallState.REQUESTED, r.id(), tokens.get(), now, now, 0, true,
-                            "image " + image.image() + " requested; power cycle pending", image.image(), image.disk(), tokens.get()));
+                            "image " + image.get().name() + " requested; power cycle pending", image.get(), tokens.get()));
         }
         effects.add(new Notice(Level.INFO, null, "install request " + r.id() + ": " + targets.size() + " machine(s)"));
         targets.values().forEach(m -> effects.add(new PowerCycle(m, r.id())));
@@ -235,7 +237,7 @@ public final class InstallMachine {
                     new Callback.Accepted(n, failed));
         }
         NodeInstall installed = n.with(InstallState.INSTALLED, now, n.image() != null
-                ? "image " + n.image() + " written and verified; waiting for the first-boot report" : "installer reported success");
+                ? "image " + n.image().name() + " written and verified; waiting for the first-boot report" : "installer reported success");
         return new Transition<>(book.with(installed), List.of(), new Callback.Accepted(n, installed));
     }
 
@@ -252,8 +254,8 @@ public final class InstallMachine {
         if (!Tokens.matches(n.reportToken(), token)) {
             return refusedReport(book, Refusal.WRONG_TOKEN, mac, "first-boot report for " + mac + " refused: wrong token");
         }
-        NodeInstall active = n.with(InstallState.ACTIVE, now, "image " + n.image() + " booted and reported");
-        return new Transition<>(book.with(active), List.of(new Notice(Level.INFO, mac.value(), mac + " is active: image " + n.image() + " booted")),
+        NodeInstall active = n.with(InstallState.ACTIVE, now, "image " + n.image().name() + " booted and reported");
+        return new Transition<>(book.with(active), List.of(new Notice(Level.INFO, mac.value(), mac + " is active: image " + n.image().name() + " booted")),
                 new Report.Accepted(active));
     }
 

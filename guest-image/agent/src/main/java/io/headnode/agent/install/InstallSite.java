@@ -1,6 +1,7 @@
 package io.headnode.agent.install;
 
 import io.headnode.agent.share.ShareSnapshot;
+import io.headnode.contract.InstallRequest;
 import io.headnode.contract.MacAddress;
 import io.headnode.contract.Machine;
 import java.time.Duration;
@@ -8,22 +9,11 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 
-/**
- * What installs act on: the share in force, the fixed address assigned to each listed machine and the images the
- * `image` profile can deploy (by name).
- */
-public record InstallSite(ShareSnapshot snapshot, Map<MacAddress, String> addresses, Map<String, ImageEntry> images) {
-    /** The profile that image installs use, whatever headnode.conf's install-profile says. */
-    public static final String IMAGE_PROFILE = "image";
-
+/** What installs act on: the share in force and the fixed address assigned to each listed machine. */
+public record InstallSite(ShareSnapshot snapshot, Map<MacAddress, String> addresses) {
     public InstallSite {
         Objects.requireNonNull(snapshot, "snapshot is null");
         addresses = Map.copyOf(addresses);
-        images = Map.copyOf(images);
-    }
-
-    public InstallSite(ShareSnapshot snapshot, Map<MacAddress, String> addresses) {
-        this(snapshot, addresses, Map.of());
     }
 
     public Optional<Machine> machine(MacAddress mac) {
@@ -33,10 +23,6 @@ public record InstallSite(ShareSnapshot snapshot, Map<MacAddress, String> addres
     /** The node's fixed address, or null if it has none (not listed). */
     public String address(MacAddress mac) {
         return addresses.get(mac);
-    }
-
-    public Optional<ImageEntry> image(String name) {
-        return Optional.ofNullable(images.get(name));
     }
 
     public Duration deadline() {
@@ -57,6 +43,6 @@ public record InstallSite(ShareSnapshot snapshot, Map<MacAddress, String> addres
 
     /** The profile of one node's install: `image` for an image install, else the share's install-profile. */
     public String profile(NodeInstall node) {
-        return node.image() != null ? IMAGE_PROFILE : profile();
+        return node.image() != null ? InstallRequest.IMAGE_PROFILE : profile();
     }
 }

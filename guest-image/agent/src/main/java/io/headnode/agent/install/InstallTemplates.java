@@ -2,11 +2,14 @@ package io.headnode.agent.install;
 
 import io.headnode.agent.render.Templates;
 import io.headnode.agent.tftp.PxeConfigs;
+import io.headnode.contract.ImageCatalog;
+import io.headnode.contract.ImageName;
 import io.headnode.contract.MacAddress;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Renders an install's files from the profile's templates: the per-MAC pxelinux config (BIOS), the per-MAC GRUB
@@ -54,8 +57,7 @@ public final class InstallTemplates {
     /**
      * {@code profiles/<profile>/kickstart.vm}: carries the install's token and the callback URL; for an image install
      * also the image (URL, sha256, size), the target disk, the first-boot report URL and token, the hostname and the
-     * admin's ssh public keys. An image no longer in the catalog renders an empty image URL (the ramdisk then reports
-     * failed).
+     * admin's ssh public keys.
      */
     public String kickstart(InstallSite site, NodeInstall node, String address) {
         MacAddress mac = MacAddress.parse(node.mac());
@@ -65,11 +67,11 @@ public final class InstallTemplates {
                 "vlan", site.snapshot().config().vlan(), "token", node.token(), "profile", site.profile(node),
                 "callbackUrl", base + "/boot-default/" + mac.pxelinuxConfigName()));
         if (node.image() != null) {
-            ImageEntry image = site.image(node.image()).orElse(null);
-            v.put("imageUrl", image == null ? "" : base + image.path());
-            v.put("imageSha256", image == null ? "" : image.sha256());
-            v.put("imageSize", image == null ? 0L : image.size());
-            v.put("disk", node.disk() == null ? "" : node.disk());
+            ImageDeploy image = node.image();
+            v.put("imageUrl", base + ImageCatalog.urlPath(ImageName.parse(image.name()), Optional.empty()));
+            v.put("imageSha256", image.sha256());
+            v.put("imageSize", image.size());
+            v.put("disk", image.disk() == null ? "" : image.disk());
             v.put("reportUrl", base + "/report/" + mac.pxelinuxConfigName());
             v.put("reportToken", node.reportToken());
             v.put("hostname", hostname(mac));

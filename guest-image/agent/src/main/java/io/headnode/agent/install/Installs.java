@@ -24,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -56,6 +57,7 @@ public final class Installs implements InstallEndpoints {
     private final InstallTemplates templates;
     private final Clock clock;
     private final Executor disk;
+    private final ImageLookup images;
 
     private final Object lock = new Object();
     private InstallBook book = InstallBook.EMPTY;
@@ -88,6 +90,12 @@ public final class Installs implements InstallEndpoints {
 
     public Installs(InstallMachine machine, InstallStore store, PxeSync pxe, PowerDispatch power, InstallTemplates templates, Clock clock,
                     Executor disk) {
+        this(machine, store, pxe, power, templates, clock, disk, ImageLookup.NONE);
+    }
+
+    public Installs(InstallMachine machine, InstallStore store, PxeSync pxe, PowerDispatch power, InstallTemplates templates, Clock clock,
+                    Executor disk, ImageLookup images) {
+        this.images = Objects.requireNonNull(images, "images is null");
         this.machine = Objects.requireNonNull(machine, "machine is null");
         this.store = Objects.requireNonNull(store, "store is null");
         this.pxe = Objects.requireNonNull(pxe, "pxe is null");
@@ -130,7 +138,8 @@ public final class Installs implements InstallEndpoints {
             LOG.info("install request {} waits for a valid share", r.id());
             return CompletableFuture.completedFuture(false);
         }
-        Applied<RequestOutcome> a = apply(b -> machine.request(b, s, r, clock.instant()));
+        Optional<ImageDeploy> image = r.image().flatMap(name -> images.find(name, r.targetDisk()));
+        Applied<RequestOutcome> a = apply(b -> machine.request(b, s, r, image, clock.instant()));
         if (!a.transition().decision().ran()) {
             return CompletableFuture.completedFuture(false);
         }
