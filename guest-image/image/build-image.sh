@@ -8,6 +8,7 @@
 #   vmlinuz, initrd.img   Debian's kernel and a small busybox initramfs (direct kernel boot)
 #   cmdline               the kernel command line to boot the image with
 #   lab-installer.img     the lab nodes' install initramfs (boots with the same vmlinuz)
+#   deploy-initrd.img     the `image` profile's deploy ramdisk (also in the image as tftpboot/image/initrd.img)
 #   manifest              inputs, versions, sizes, build time
 # The inputs are this directory and the agent's Debian package: when neither changed, nothing is rebuilt.
 # No loop mounts: debootstrap into a directory, mkfs.ext4 -d into a raw file, qemu-img convert to qcow2.
@@ -103,9 +104,9 @@ debootstrap --variant=minbase --cache-dir="$CACHE/debs" --include="$PACKAGES" "$
 # 2. Kernel and busybox-static: unpacked, not installed (no 35 MB initramfs-tools initrd to build and boot).
 KPKG="$(chroot "$ROOT" apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')"
 [ -n "$KPKG" ] || { log "cannot resolve linux-image-amd64"; exit 1; }
-step "fetching $KPKG and busybox-static"
+step "fetching $KPKG, busybox-static, gdisk and libpopt0"
 mkdir -p "$WORK/debs"
-chroot "$ROOT" sh -c "cd /tmp && apt-get -q download $KPKG busybox-static" > "$WORK/download.log" 2>&1 \
+chroot "$ROOT" sh -c "cd /tmp && apt-get -q download $KPKG busybox-static gdisk libpopt0" > "$WORK/download.log" 2>&1 \
   || { cat "$WORK/download.log" >&2; exit 1; }
 mv "$ROOT"/tmp/*.deb "$WORK/debs/"
 # --keep-directory-symlink: the root is usr-merged, /lib must stay a symlink
@@ -116,6 +117,8 @@ rm -f "$ROOT/boot/System.map-$KVER"
 mkdir -p "$WORK/busybox"
 dpkg-deb -x "$WORK"/debs/busybox-static_*.deb "$WORK/busybox"
 BUSYBOX="$WORK/busybox/bin/busybox"
+# sgdisk for the deploy ramdisk (deploy/build-ramdisk.sh copies it out with its libraries)
+for d in "$WORK"/debs/gdisk_*.deb "$WORK"/debs/libpopt0_*.deb; do dpkg-deb --fsys-tarfile "$d" | tar -x --keep-directory-symlink -C "$ROOT"; done
 
 # 2b. UEFI network boot (docs/design/uefi-boot.md): Debian's Microsoft-signed shim, its signed GRUB netboot and disk
 #     images and GRUB's http module, unpacked from their packages (not installed: no grub-install, nothing in /boot)
@@ -237,6 +240,13 @@ make_initramfs lab-installer.img "$HERE/payload/init" "$HERE/payload/modules" \
 install -D -m 0644 "$ROOT/boot/vmlinuz-$KVER" "$ROOT/var/lib/tftpboot/lab/vmlinuz"
 install -D -m 0644 "$STAGE/lab-installer.img" "$ROOT/var/lib/tftpboot/lab/initrd.img"
 
+# The `image` install profile's deploy ramdisk (deploy/init: stream an image onto the disk, check it, grow it, seed
+# the first boot), served as image/vmlinuz + image/initrd.img beside Debian's signed kernel (Secure Boot nodes run it)
+step "deploy ramdisk"
+"$HERE/deploy/build-ramdisk.sh" "$ROOT" "$KVER" "$BUSYBOX" "$STAGE/deploy-initrd.img"
+install -D -m 0644 "$ROOT/boot/vmlinuz-$KVER" "$ROOT/var/lib/tftpboot/image/vmlinuz"
+install -D -m 0644 "$STAGE/deploy-initrd.img" "$ROOT/var/lib/tftpboot/image/initrd.img"
+
 # The lab's UEFI disk (lab/uefi-disk.img.gz; the installer writes it onto a UEFI node's 64 MiB disk, then makes the
 # second partition and the marker on it): GPT, partition 1 an EFI system partition (FAT16) with Debian's signed shim
 # as the removable-media loader \EFI\BOOT\BOOTX64.EFI, signed GRUB beside it (its built-in prefix is /EFI/debian)
@@ -278,7 +288,7 @@ echo "root=/dev/vda rootfstype=ext4 console=ttyS0,115200 net.ifnames=0 quiet" > 
   echo "agent-deb=$(basename "$AGENT_DEB") $(sha256sum < "$AGENT_DEB" | cut -c1-16)"
   echo "agent-jar=$(sha256sum < "$ROOT/usr/share/headnode/headnode-agent.jar" | cut -c1-16)"
   echo "rootfs-mb=$USED_MB"
-  for f in headnode.qcow2 vmlinuz initrd.img lab-installer.img; do
+  for f in headnode.qcow2 vmlinuz initrd.img lab-installer.img deploy-initrd.img; do
     echo "size.$f=$(stat -c %s "$STAGE/$f")"
   done
 } > "$STAGE/manifest"

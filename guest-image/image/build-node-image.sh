@@ -82,7 +82,7 @@ debootstrap --variant=minbase --cache-dir="$CACHE/debs" --include="$PACKAGES" "$
 KPKG="$(chroot "$ROOT" apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')"
 [ -n "$KPKG" ] || { log "cannot resolve linux-image-amd64"; exit 1; }
 step "fetching $KPKG, busybox-static, gdisk, syslinux, shim-signed, grub-efi-amd64-signed"
-chroot "$ROOT" sh -c "cd /tmp && apt-get -q download $KPKG busybox-static gdisk syslinux syslinux-common shim-signed grub-efi-amd64-signed" \
+chroot "$ROOT" sh -c "cd /tmp && apt-get -q download $KPKG busybox-static gdisk libpopt0 syslinux syslinux-common shim-signed grub-efi-amd64-signed" \
   > "$WORK/download.log" 2>&1 || { cat "$WORK/download.log" >&2; exit 1; }
 mkdir -p "$WORK/debs" "$WORK/x"
 mv "$ROOT"/tmp/*.deb "$WORK/debs/"
@@ -90,12 +90,20 @@ dpkg-deb --fsys-tarfile "$WORK"/debs/linux-image-*.deb | tar -x --keep-directory
 KVER="$(ls "$ROOT/lib/modules" | head -1)"
 rm -f "$ROOT/boot/System.map-$KVER"
 for d in "$WORK"/debs/{busybox-static,syslinux,syslinux-common,shim-signed,grub-efi-amd64-signed}_*.deb; do dpkg-deb -x "$d" "$WORK/x"; done
-# sgdisk for the deploy ramdisk (harmless in the image); --keep-directory-symlink: /sbin stays a link in a usr-merged root
-dpkg-deb --fsys-tarfile "$WORK"/debs/gdisk_*.deb | tar -x --keep-directory-symlink -C "$ROOT"
+# sgdisk and its libpopt for the deploy ramdisk (harmless in the image); --keep-directory-symlink: /sbin stays a link
+# in a usr-merged root
+for d in "$WORK"/debs/gdisk_*.deb "$WORK"/debs/libpopt0_*.deb; do dpkg-deb --fsys-tarfile "$d" | tar -x --keep-directory-symlink -C "$ROOT"; done
 BUSYBOX="$WORK/x/bin/busybox"
-# Drivers no node image boots with: graphics, media, radios, InfiniBand, sound, staging
-rm -rf "$ROOT/lib/modules/$KVER/kernel/drivers/"{gpu,media,infiniband,net/wireless,net/ethernet/mellanox,bluetooth,staging,isdn,sound,iio,comedi} \
-       "$ROOT/lib/modules/$KVER/kernel/sound"
+# Kernel modules: only what a server node boots and networks with (disks, RAID/LVM, common wired NICs, virtio, USB
+# keyboards and storage, the filesystems it uses, netfilter): the image is written and checksummed on every deploy,
+# so every MiB costs (docs/benchmarks/deploy.md). Everything else in kernel/drivers and kernel/fs goes.
+KM="$ROOT/lib/modules/$KVER/kernel"
+find "$KM/drivers" -mindepth 1 -maxdepth 1 -type d | grep -vE '/(ata|block|scsi|nvme|virtio|md|net|usb|hid|input|char|firmware|acpi|pci|message|target|nvdimm|dax|cdrom)$' | xargs rm -rf
+find "$KM/drivers/net" -mindepth 1 -maxdepth 1 -type d | grep -vE '/(ethernet|team|bonding|vxlan)$' | xargs rm -rf
+find "$KM/drivers/net/ethernet" -mindepth 1 -maxdepth 1 -type d | grep -vE '/(intel|broadcom|realtek|amazon|google)$' | xargs rm -rf
+find "$KM/drivers/usb" -mindepth 1 -maxdepth 1 -type d | grep -vE '/(host|storage|core|common)$' | xargs rm -rf
+find "$KM/fs" -mindepth 1 -maxdepth 1 -type d | grep -vE '/(ext4|jbd2|fat|vfat|nls|fuse|overlayfs|xfs|btrfs|isofs|squashfs|nfs|nfs_common|lockd|sunrpc|fscache|netfs)$' | xargs rm -rf
+rm -rf "$KM/sound" "$ROOT/usr/lib/firmware"
 chroot "$ROOT" depmod -a "$KVER"
 
 step "configuring"
@@ -144,7 +152,7 @@ find "$ROOT/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -ex
 # The disk: partition files first, then the GPT around them
 CMDLINE="root=LABEL=hn-root console=tty0 console=ttyS0,115200 net.ifnames=0"
 USED_MB=$(du -sm "$ROOT" | cut -f1)
-ROOT_MB=$(( USED_MB * 12 / 10 + 64 ))
+ROOT_MB=$(( USED_MB * 11 / 10 + 48 ))   # little slack: the deploy ramdisk grows it to the disk
 ESP_MB=40
 step "root filesystem: mkfs.ext4 -d ($USED_MB MB used, $ROOT_MB MB)"
 truncate -s "${ROOT_MB}M" "$WORK/root.part"

@@ -37,6 +37,7 @@ for p in sgdisk e2fsck resize2fs; do
   fi
   rm -f "$d/sbin/${p##*/}" "$d/bin/${p##*/}"
   cp "$ROOT$p" "$d/sbin/"
+  if chroot "$ROOT" ldd "$p" | grep 'not found' >&2; then echo "build-ramdisk: $p needs a library missing in $ROOT" >&2; exit 1; fi
   chroot "$ROOT" ldd "$p" | grep -oE '/[^ ]+' | while read -r lib; do
     real="$(chroot "$ROOT" readlink -f "$lib")"
     install -D -m 0755 "$ROOT$real" "$d/lib/x86_64-linux-gnu/${lib##*/}"

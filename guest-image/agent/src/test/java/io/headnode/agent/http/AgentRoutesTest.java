@@ -77,6 +77,22 @@ class AgentRoutesTest {
     }
 
     @Test
+    void theDeployRamdisksFailureAndTheFirstBootReportReachTheInstallsFromTheNodesOwnMac(@TempDir Path root) {
+        table.put("10.0.5.2", NODE);
+        HttpRequest failed = new HttpRequest("POST", "/boot-default/01-52-54-00-aa-00-0a", Map.of(),
+                ("token=" + TOKEN + "&result=failed&reason=disk-too-small:+/dev/vda+has+64+MiB").getBytes(StandardCharsets.US_ASCII), "10.0.5.2");
+        assertThat(routes(root).handle(failed).status()).isEqualTo(200);
+        assertThat(routes(root).handle(post("/report/01-52-54-00-aa-00-0a", "10.0.5.2")).status()).isEqualTo(200);
+        assertThat(routes(root).handle(get("/report/01-52-54-00-aa-00-0a", "10.0.5.2")).status()).isEqualTo(405);
+        assertThat(routes(root).handle(new HttpRequest("POST", "/report/01-52-54-00-aa-00-0a", Map.of(), new byte[0], "10.0.5.2")).status())
+                .isEqualTo(400);
+        table.put("10.0.5.2", INTRUDER);
+        assertThat(routes(root).handle(post("/report/01-52-54-00-aa-00-0a", "10.0.5.2")).status()).isEqualTo(403);
+        assertThat(calls).containsExactly("callback 52:54:00:aa:00:0a 10.0.5.2 failed: disk-too-small: /dev/vda has 64 MiB",
+                "report 52:54:00:aa:00:0a 10.0.5.2");
+    }
+
+    @Test
     void anotherMacHoldingTheNodesAddressGetsNothingAndChangesNothing(@TempDir Path root) {
         table.put("10.0.5.2", INTRUDER);
         assertThat(routes(root).handle(get("/ks/01-52-54-00-aa-00-0a", "10.0.5.2")).status()).isEqualTo(403);
