@@ -103,7 +103,7 @@ find "$KM/drivers/net" -mindepth 1 -maxdepth 1 -type d | grep -vE '/(ethernet|te
 find "$KM/drivers/net/ethernet" -mindepth 1 -maxdepth 1 -type d | grep -vE '/(intel|broadcom|realtek|amazon|google)$' | xargs rm -rf
 find "$KM/drivers/usb" -mindepth 1 -maxdepth 1 -type d | grep -vE '/(host|storage|core|common)$' | xargs rm -rf
 find "$KM/fs" -mindepth 1 -maxdepth 1 -type d | grep -vE '/(ext4|jbd2|fat|vfat|nls|fuse|overlayfs|xfs|btrfs|isofs|squashfs|nfs|nfs_common|lockd|sunrpc|fscache|netfs)$' | xargs rm -rf
-rm -rf "$KM/sound" "$ROOT/usr/lib/firmware"
+rm -rf "$KM/sound" "$ROOT/usr/lib/firmware" "$KM/net/"{wireless,mac80211,bluetooth,nfc,ieee802154,mac802154,6lowpan,rxrpc,ceph,sctp,rds,tipc,ax25,netrom,rose,x25,can,atm}
 chroot "$ROOT" depmod -a "$KVER"
 
 step "configuring"
@@ -142,9 +142,10 @@ done
 mkdir -p "$ROOT/tmp/ni" && cp -a "$I/lib" "$ROOT/tmp/ni/" && chroot "$ROOT" depmod -b /tmp/ni "$KVER"
 cp "$ROOT/tmp/ni/lib/modules/$KVER"/modules.* "$I/lib/modules/$KVER/"; rm -rf "$ROOT/tmp/ni"
 (cd "$I" && find . | sort | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -6) > "$WORK/initrd.img"
-install -m 0644 "$WORK/initrd.img" "$ROOT/boot/initrd.img-$KVER"
 
 step "trimming"
+cp "$ROOT/boot/vmlinuz-$KVER" "$WORK/vmlinuz"
+rm -f "$ROOT/boot/vmlinuz-$KVER" "$ROOT/boot/initrd.img-$KVER"   # both boot from the ESP (below)
 rm -rf "$ROOT"/var/cache/apt/* "$ROOT"/var/lib/apt/lists/* "$ROOT"/usr/share/doc/* "$ROOT"/usr/share/man/* \
        "$ROOT"/usr/share/info/* "$ROOT"/var/log/*.log "$ROOT"/var/cache/debconf/*-old "$ROOT"/tmp/*
 find "$ROOT/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} +
@@ -160,7 +161,8 @@ mkfs.ext4 -q -F -L hn-root -m 0 -E lazy_itable_init=0,lazy_journal_init=0 -d "$R
 
 step "EFI system partition (shim, GRUB, syslinux, kernel, initrd)"
 truncate -s "${ESP_MB}M" "$WORK/esp.part"
-mformat -i "$WORK/esp.part" -T $((ESP_MB * 2048)) -h 64 -s 32 -v HN-ESP ::
+# -H: hidden sectors = the partition's first LBA (4096), which syslinux's boot sector may read
+mformat -i "$WORK/esp.part" -T $((ESP_MB * 2048)) -h 64 -s 32 -H 4096 -v HN-ESP ::
 mmd -i "$WORK/esp.part" ::/EFI ::/EFI/BOOT ::/EFI/debian
 mcopy -i "$WORK/esp.part" "$WORK/x/usr/lib/shim/shimx64.efi.signed" ::/EFI/BOOT/BOOTX64.EFI
 mcopy -i "$WORK/esp.part" "$WORK/x/usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed" ::/EFI/BOOT/grubx64.efi
@@ -186,7 +188,7 @@ LABEL node
   APPEND $CMDLINE
 EOF
 mcopy -i "$WORK/esp.part" "$WORK/syslinux.cfg" ::/syslinux.cfg
-mcopy -i "$WORK/esp.part" "$ROOT/boot/vmlinuz-$KVER" ::/vmlinuz
+mcopy -i "$WORK/esp.part" "$WORK/vmlinuz" ::/vmlinuz
 mcopy -i "$WORK/esp.part" "$WORK/initrd.img" ::/initrd.img
 "$WORK/x/usr/bin/syslinux" --install "$WORK/esp.part"
 
