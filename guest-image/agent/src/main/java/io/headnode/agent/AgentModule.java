@@ -31,6 +31,8 @@ import io.headnode.agent.net.NetworkSetup;
 import io.headnode.agent.net.ServiceDaemons;
 import io.headnode.agent.render.Templates;
 import io.headnode.agent.share.ShareMounter;
+import io.headnode.agent.apply.ImageShareStep;
+import io.headnode.contract.ImageCatalog;
 import io.headnode.agent.share.ShareReader;
 import io.headnode.agent.ssh.AuthorizedKeysStep;
 import io.headnode.agent.ssh.HostKeys;
@@ -41,7 +43,6 @@ import io.headnode.common.exec.CommandRunner;
 import io.headnode.common.exec.ProcessCommandRunner;
 import io.headnode.common.iproute.IpRoute;
 import io.headnode.agent.tftp.TftpTree;
-import io.headnode.contract.ImageCatalog;
 import io.headnode.contract.ShareLayout;
 import io.headnode.power.PowerService;
 import java.time.Clock;
@@ -108,7 +109,7 @@ public final class AgentModule extends AbstractModule {
         return new Installs(new InstallMachine(Tokens::newToken), new InstallStore(c.stateDir().resolve("installs.json")),
                 new PxeSync(new PxeConfigs(c.pxelinuxCfg()), PxeConfigs.grub(c.grubDir()), t),
                 new PowerDispatch(power, Executors.newFixedThreadPool(4, daemon("power"))), t, clock,
-                Executors.newSingleThreadExecutor(daemon("install-disk")), ImageLookup.of(new ImageCatalog(ImageCatalog.GUEST_MOUNT)));
+                Executors.newSingleThreadExecutor(daemon("install-disk")), ImageLookup.of(new ImageCatalog(c.imageMount())));
     }
 
     /** Who holds which address on the private VLAN (the kernel's neighbour table), for the kickstart and callback routes. */
@@ -123,10 +124,12 @@ public final class AgentModule extends AbstractModule {
     @Singleton
     ApplyPipeline applyPipeline(AgentConfig c, Templates templates, NetworkSetup network, AddressBook addresses, DhcpBackend dhcp,
                                 TftpTree tftp, ServiceDaemons daemons, Installs installs, Firewall firewall,
-                                Neighbours neighbours, AgentMetrics metrics, SshAccessWatch ssh) {
+                                Neighbours neighbours, AgentMetrics metrics, SshAccessWatch ssh, CommandRunner runner) {
         DhcpStep dhcpStep = new DhcpStep(c, addresses, dhcp);
         return new ApplyPipeline(List.of(new ProfileStep(c, templates), new NetworkStep(c, network), dhcpStep, new TftpStep(tftp),
                 new DaemonsStep(daemons), new InstallsStep(installs, dhcpStep), new HttpStep(c, installs, neighbours, metrics),
+                new ImageShareStep(new ShareMounter(runner, ImageCatalog.MOUNT_TAG, ImageShareStep.MOUNT_OPTIONS, c.mount(), c.imageMount(), c.mountInfo()),
+                        c.imageMount(), c.mountShare()),
                 new FirewallStep(c, firewall), new AuthorizedKeysStep(c.authorizedKeys(), ssh)),
                 STEP_BACKOFF);
     }

@@ -23,10 +23,12 @@ import java.util.regex.Pattern;
  * @param defaultMemoryMib  memory when create gives no --memory
  * @param defaultVcpus      vcpus when create gives no --vcpus
  * @param metricsAddress    where {@code reconcile --every} serves /metrics: HOST:PORT or none (127.0.0.1:9848)
+ * @param imageDir          the image catalog, one for every head node, exported read-only to each (/var/lib/headnode-images)
  */
 public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path apparmorParser, String connect,
                          String bridgePrefix, String publicBridge, List<String> networkCommandPrefix, String qemuUser,
-                         String domainType, Path defaultImage, int defaultMemoryMib, int defaultVcpus, String metricsAddress) {
+                         String domainType, Path defaultImage, int defaultMemoryMib, int defaultVcpus, String metricsAddress,
+                         Path imageDir) {
     private static final Pattern IFNAME_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,10}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,14}");
 
@@ -61,6 +63,22 @@ public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path a
         }
         Objects.requireNonNull(metricsAddress, "metrics-address is null");
         MetricsAddress.parse(metricsAddress);
+        Objects.requireNonNull(imageDir, "image-dir is null");
+        absolute("image-dir", imageDir);
+    }
+
+    /** With the image catalog beside the share root ({@code <share-root>/../headnode-images}). */
+    public HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path apparmorParser, String connect,
+                      String bridgePrefix, String publicBridge, List<String> networkCommandPrefix, String qemuUser,
+                      String domainType, Path defaultImage, int defaultMemoryMib, int defaultVcpus, String metricsAddress) {
+        this(stateDir, shareRoot, apparmorDir, apparmorParser, connect, bridgePrefix, publicBridge, networkCommandPrefix,
+                qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, metricsAddress, defaultImageDir(shareRoot));
+    }
+
+    /** {@code <share-root>/../headnode-images}: /var/lib/headnode-images for the default share root. */
+    public static Path defaultImageDir(Path shareRoot) {
+        Objects.requireNonNull(shareRoot, "share-root is null");
+        return shareRoot.toAbsolutePath().resolveSibling("headnode-images");
     }
 
     /** Without a metrics address: the default one. */
@@ -85,6 +103,6 @@ public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path a
 
     public HostConfig withConnect(String uri) {
         return new HostConfig(stateDir, shareRoot, apparmorDir, apparmorParser, uri, bridgePrefix, publicBridge,
-                networkCommandPrefix, qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, metricsAddress);
+                networkCommandPrefix, qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, metricsAddress, imageDir);
     }
 }

@@ -20,7 +20,7 @@ public final class HostConfigFile {
     public static final Path DEFAULT = Path.of("/etc/headnode/orchestrator.conf");
     public static final Set<String> KEYS = Set.of("state-dir", "share-root", "apparmor-dir", "apparmor-parser", "connect",
             "bridge-prefix", "public-bridge", "network-command-prefix", "qemu-user", "domain-type", "default-image",
-            "default-memory-mib", "default-vcpus", "metrics-address");
+            "default-memory-mib", "default-vcpus", "metrics-address", "image-dir");
 
     private HostConfigFile() {
     }
@@ -66,8 +66,9 @@ public final class HostConfigFile {
         int memory = f.get("default-memory-mib", KvValues::wholeNumber, d.defaultMemoryMib());
         int vcpus = f.get("default-vcpus", KvValues::wholeNumber, d.defaultVcpus());
         String metrics = f.text("metrics-address").orElse(d.metricsAddress());
+        Path imageDir = f.get("image-dir", KvValues::path, HostConfig.defaultImageDir(shareRoot));
         return f.build(() -> new HostConfig(stateDir, shareRoot, apparmorDir, apparmorParser, connect, bridgePrefix, publicBridge,
-                prefix, qemuUser, domainType, image, memory, vcpus, metrics));
+                prefix, qemuUser, domainType, image, memory, vcpus, metrics, imageDir));
     }
 
     /** A config file that cannot be used; the message is one line naming file, line and key. */

@@ -14,11 +14,13 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 
 /**
- * The agent's HTTP routes: {@code GET /ks/01-aa-bb-cc-dd-ee-ff} (the node's kickstart), {@code POST
- * /boot-default/01-aa-bb-cc-dd-ee-ff} with body {@code token=...} and optionally {@code &result=failed&reason=...} (the
- * installer's callback, {@link CallbackForm}), {@code POST /report/01-aa-bb-cc-dd-ee-ff} with {@code token=...} (an image
- * install's first-boot report, the node becomes active), and everything else
- * as static files from the tftpboot tree (GET and HEAD only). The install side is reached through
+ * The agent's HTTP routes: {@code GET /ks/01-aa-bb-cc-dd-ee-ff} (the node's kickstart; also as
+ * {@code /ks/01-.../user-data} beside a fixed {@code meta-data} and an empty {@code vendor-data}, a NoCloud seed for
+ * Ubuntu's autoinstall), {@code POST /boot-default/01-aa-bb-cc-dd-ee-ff} with body {@code token=...} and optionally
+ * {@code &result=failed&reason=...} (the installer's callback, {@link CallbackForm}), {@code POST
+ * /report/01-aa-bb-cc-dd-ee-ff} with {@code token=...} (an image install's first-boot report, the node becomes
+ * active), and everything else as static files from the tftpboot tree (GET and HEAD only), but {@code /images/...}:
+ * the host's image catalog ({@link ImageFiles}). The install side is reached through
  * {@link InstallEndpoints} only.
  *
  * <p>A kickstart or callback for a MAC is handed on only when the request's source address is held by that MAC on
@@ -28,10 +30,12 @@ import org.slf4j.MDC;
  */
 public final class AgentRoutes implements HttpHandler {
     private static final Logger LOG = LoggerFactory.getLogger(AgentRoutes.class);
-    private static final Pattern KS = Pattern.compile("/ks/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
+    /** The kickstart, or (a NoCloud seed, profile ubuntu2404) its user-data, meta-data or vendor-data. */
+    private static final Pattern KS = Pattern.compile("/ks/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})(/user-data|/meta-data|/vendor-data)?");
     private static final Pattern CALLBACK = Pattern.compile("/boot-default/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private static final Pattern REPORT = Pattern.compile("/report/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private final StaticFiles files;
+    private final ImageFiles images;
     /**
      * How long a callback waits for its state to reach the disk before answering 503: well under the server's
      * request/idle timeout (10 s by default), so the 503 is delivered instead of the connection being closed.
@@ -41,8 +45,14 @@ public final class AgentRoutes implements HttpHandler {
     private final InstallEndpoints installs;
     private final Neighbours neighbours;
 
+    /** Without an image catalog ({@code /images/} answers 404). */
     public AgentRoutes(StaticFiles files, InstallEndpoints installs, Neighbours neighbours) {
+        this(files, new ImageFiles(java.nio.file.Path.of("/nonexistent/headnode-images")), installs, neighbours);
+    }
+
+    public AgentRoutes(StaticFiles files, ImageFiles images, InstallEndpoints installs, Neighbours neighbours) {
         this.files = Objects.requireNonNull(files, "files is null");
+        this.images = Objects.requireNonNull(images, "images is null");
         this.installs = Objects.requireNonNull(installs, "installs is null");
         this.neighbours = Objects.requireNonNull(neighbours, "neighbours is null");
     }
@@ -113,8 +123,18 @@ public final class AgentRoutes implements HttpHandler {
             if (refused != null) {
                 return done(refused);
             }
+            if ("/meta-data".equals(m.group(2))) {
+                // NoCloud's meta-data: fixed per node; touches no install state (only user-data counts a boot attempt)
+                return done(HttpResponse.text(200, "instance-id: headnode-" + mac.pxelinuxConfigName() + "\n"));
+            }
+            if ("/vendor-data".equals(m.group(2))) {
+                return done(HttpResponse.text(200, ""));
+            }
             InstallEndpoints.Answer a = installs.kickstart(mac, req.remoteAddress());
             return done(HttpResponse.text(a.status(), a.body()));
+        }
+        if (ImageFiles.handles(path)) {
+            return done(images.serve(req));
         }
         return done(files.serve(req));
     }

@@ -16,12 +16,15 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mounts the host's 9p share (tag /etc/moc, read-only, trans=virtio) at the configured mount point, retrying
- * with backoff (replaces the seed's rc.local workaround for the boot-order race). "Already mounted" is success.
+ * Mounts a host 9p share read-only (trans=virtio) at a mount point, retrying with backoff (replaces the seed's
+ * rc.local workaround for the boot-order race). "Already mounted" is success. Two shares: the VLAN's (tag /etc/moc)
+ * and the image catalog (tag headnode-images).
  */
 public final class ShareMounter {
     private static final Logger LOG = LoggerFactory.getLogger(ShareMounter.class);
     private final CommandRunner runner;
+    private final String tag;
+    private final String options;
     private final String mountBinary;
     private final Path mountPoint;
     private final Path mountInfo;
@@ -29,8 +32,16 @@ public final class ShareMounter {
     private Duration backoff = Duration.ofSeconds(1);
     private String lastError = "";
 
+    /** The VLAN's share (tag {@link ShareLayout#MOUNT_TAG}). */
     public ShareMounter(CommandRunner runner, String mountBinary, Path mountPoint, Path mountInfo) {
+        this(runner, ShareLayout.MOUNT_TAG, "", mountBinary, mountPoint, mountInfo);
+    }
+
+    /** A share under {@code tag}, with {@code extraOptions} after ro,trans=virtio,version=9p2000.L (e.g. {@code msize=524288}). */
+    public ShareMounter(CommandRunner runner, String tag, String extraOptions, String mountBinary, Path mountPoint, Path mountInfo) {
         this.runner = Objects.requireNonNull(runner, "runner is null");
+        this.tag = Objects.requireNonNull(tag, "tag is null");
+        this.options = "ro,trans=virtio,version=9p2000.L" + (extraOptions.isEmpty() ? "" : "," + extraOptions);
         this.mountBinary = Objects.requireNonNull(mountBinary, "mountBinary is null");
         this.mountPoint = Objects.requireNonNull(mountPoint, "mountPoint is null");
         this.mountInfo = Objects.requireNonNull(mountInfo, "mountInfo is null");
@@ -51,13 +62,13 @@ public final class ShareMounter {
         }
         Optional<String> problem = mount();
         if (problem.isEmpty() || isMounted()) {
-            LOG.info("share {} mounted read-only at {}", ShareLayout.MOUNT_TAG, mountPoint);
+            LOG.info("share {} mounted read-only at {}", tag, mountPoint);
             backoff = Duration.ofSeconds(1);
             lastError = "";
             return true;
         }
         if (!problem.get().equals(lastError)) {
-            LOG.warn("cannot mount share {} at {} ({}); retrying with backoff", ShareLayout.MOUNT_TAG, mountPoint, problem.get());
+            LOG.warn("cannot mount share {} at {} ({}); retrying with backoff", tag, mountPoint, problem.get());
         }
         lastError = problem.get();
         nextTry = Instant.now().plus(backoff);
@@ -68,8 +79,8 @@ public final class ShareMounter {
     /** Runs mount; why it failed, if it did. */
     private Optional<String> mount() {
         try {
-            CommandResult r = runner.run(List.of(mountBinary, "-t", "9p", "-o", "ro,trans=virtio,version=9p2000.L",
-                    ShareLayout.MOUNT_TAG, mountPoint.toString()), Duration.ofSeconds(15));
+            CommandResult r = runner.run(List.of(mountBinary, "-t", "9p", "-o", options,
+                    tag, mountPoint.toString()), Duration.ofSeconds(15));
             return r.ok() ? Optional.empty() : Optional.of(r.describe());
         } catch (CommandException e) {
             return Optional.of(e.getMessage());
