@@ -51,7 +51,7 @@ MIRROR="$(mirror)"
 # The agent is part of the image: build its package from this checkout when it is not there yet (a fresh clone) or
 # is older than the agent jar.
 if [ -z "$AGENT_DEB" ]; then
-  deb_glob() { ls -t "$REPO"/guest-image/agent-deb/target/headnode-agent_*_all.deb 2>/dev/null | head -1; }
+  deb_glob() { ls -t "$REPO"/guest-image/agent-deb/target/headnode-agent_*_all.deb 2>/dev/null | head -1 || true; }   # none yet: empty, not an exit (set -e, pipefail)
   AGENT_DEB="$(deb_glob)"
   if [ -z "$AGENT_DEB" ] || [ "$REPO/guest-image/agent/target/headnode-agent.jar" -nt "$AGENT_DEB" ]; then
     log "building the agent package (mvn package -pl guest-image/agent-deb -am)"

@@ -7,6 +7,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.slf4j.Logger;
@@ -67,48 +68,11 @@ public final class AgentRoutes implements HttpHandler {
     public CompletableFuture<HttpResponse> handleAsync(HttpRequest req) {
         String path = req.path();
         if (path.startsWith("/report/")) {
-            if (!req.method().equals("POST")) {
-                return done(HttpResponse.text(405, "POST only\n"));
-            }
-            Matcher m = REPORT.matcher(path);
-            MacAddress mac = m.matches() ? mac(m.group(1)) : null;
-            if (mac == null) {
-                return done(HttpResponse.text(404, "not found\n"));
-            }
-            CallbackForm form = CallbackForm.parse(req.body());
-            if (form == null) {
-                return done(HttpResponse.text(400, "expected token=...\n"));
-            }
-            HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), "first-boot report");
-            if (refused != null) {
-                return done(refused);
-            }
-            return installs.report(mac, req.remoteAddress(), form.token())
-                    .completeOnTimeout(NOT_RECORDED, CALLBACK_WAIT_SECONDS, TimeUnit.SECONDS)
-                    .exceptionally(e -> NOT_RECORDED)
-                    .thenApply(a -> HttpResponse.text(a.status(), a.body()));
+            return post(req, REPORT, "first-boot report", "expected token=...\n", (mac, form) -> installs.report(mac, req.remoteAddress(), form.token()));
         }
         if (path.startsWith("/boot-default/")) {
-            if (!req.method().equals("POST")) {
-                return done(HttpResponse.text(405, "POST only\n"));
-            }
-            Matcher m = CALLBACK.matcher(path);
-            MacAddress mac = m.matches() ? mac(m.group(1)) : null;
-            if (mac == null) {
-                return done(HttpResponse.text(404, "not found\n"));
-            }
-            CallbackForm form = CallbackForm.parse(req.body());
-            if (form == null) {
-                return done(HttpResponse.text(400, "expected token=...[&result=ok|failed&reason=...]\n"));
-            }
-            HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), "install callback");
-            if (refused != null) {
-                return done(refused);
-            }
-            return installs.callback(mac, req.remoteAddress(), form.token(), form.failure())
-                    .completeOnTimeout(NOT_RECORDED, CALLBACK_WAIT_SECONDS, TimeUnit.SECONDS)
-                    .exceptionally(e -> NOT_RECORDED)
-                    .thenApply(a -> HttpResponse.text(a.status(), a.body()));
+            return post(req, CALLBACK, "install callback", "expected token=...[&result=ok|failed&reason=...]\n",
+                    (mac, form) -> installs.callback(mac, req.remoteAddress(), form.token(), form.failure()));
         }
         if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
             return done(HttpResponse.text(405, "method not allowed\n"));
@@ -137,6 +101,34 @@ public final class AgentRoutes implements HttpHandler {
             return done(images.serve(req));
         }
         return done(files.serve(req));
+    }
+
+    /**
+     * A POST with a token form to a per-MAC path: 405 other methods, 404 no node's MAC, 400 no form, 403/503 unless the
+     * source is held by that MAC; else {@code call}'s answer once it completes (503 after {@link #CALLBACK_WAIT_SECONDS}).
+     */
+    private CompletableFuture<HttpResponse> post(HttpRequest req, Pattern path, String what, String badBody,
+                                                 BiFunction<MacAddress, CallbackForm, CompletableFuture<InstallEndpoints.Answer>> call) {
+        if (!req.method().equals("POST")) {
+            return done(HttpResponse.text(405, "POST only\n"));
+        }
+        Matcher m = path.matcher(req.path());
+        MacAddress mac = m.matches() ? mac(m.group(1)) : null;
+        if (mac == null) {
+            return done(HttpResponse.text(404, "not found\n"));
+        }
+        CallbackForm form = CallbackForm.parse(req.body());
+        if (form == null) {
+            return done(HttpResponse.text(400, badBody));
+        }
+        HttpResponse refused = unlessHeldBy(mac, req.remoteAddress(), what);
+        if (refused != null) {
+            return done(refused);
+        }
+        return call.apply(mac, form)
+                .completeOnTimeout(NOT_RECORDED, CALLBACK_WAIT_SECONDS, TimeUnit.SECONDS)
+                .exceptionally(e -> NOT_RECORDED)
+                .thenApply(a -> HttpResponse.text(a.status(), a.body()));
     }
 
     private static CompletableFuture<HttpResponse> done(HttpResponse r) {

@@ -15,6 +15,8 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -220,17 +222,11 @@ public final class InstallMachine {
      */
     public Transition<Callback> callback(InstallBook book, InstallSite site, MacAddress mac, String source, String token, String failure,
                                          Instant now) {
-        String address = site.address(mac);
-        if (address == null || !address.equals(source)) {
-            return refused(book, Refusal.NOT_THE_NODES_ADDRESS, mac, "install callback for " + mac + " from " + source + " refused: not the node's address");
+        Check c = check(book, site, mac, source, "install callback", "no install in progress (replay?)", NodeInstall::active, NodeInstall::token, token);
+        if (c.refusal() != null) {
+            return refused(book, new Callback.Refused(c.refusal()), mac, c.message());
         }
-        NodeInstall n = book.node(mac.value());
-        if (n == null || !n.active()) {
-            return refused(book, Refusal.NO_INSTALL_IN_PROGRESS, mac, "install callback for " + mac + " refused: no install in progress (replay?)");
-        }
-        if (!Tokens.matches(n.token(), token)) {
-            return refused(book, Refusal.WRONG_TOKEN, mac, "install callback for " + mac + " refused: wrong token");
-        }
+        NodeInstall n = c.node();
         if (failure != null) {
             NodeInstall failed = n.with(InstallState.FAILED, now, "installer reported failure: " + failure);
             return new Transition<>(book.with(failed), List.of(new Notice(Level.WARN, mac.value(), "install of " + mac + " failed: " + failure)),
@@ -243,27 +239,39 @@ public final class InstallMachine {
 
     /** The deployed OS's first-boot report: from the node's own address, with the report token, once, while installed. */
     public Transition<Report> report(InstallBook book, InstallSite site, MacAddress mac, String source, String token, Instant now) {
-        String address = site.address(mac);
-        if (address == null || !address.equals(source)) {
-            return refusedReport(book, Refusal.NOT_THE_NODES_ADDRESS, mac, "first-boot report for " + mac + " from " + source + " refused: not the node's address");
+        Check c = check(book, site, mac, source, "first-boot report", "no image install waits for one", NodeInstall::awaitingReport,
+                NodeInstall::reportToken, token);
+        if (c.refusal() != null) {
+            return refused(book, new Report.Refused(c.refusal()), mac, c.message());
         }
-        NodeInstall n = book.node(mac.value());
-        if (n == null || !n.awaitingReport()) {
-            return refusedReport(book, Refusal.NO_INSTALL_IN_PROGRESS, mac, "first-boot report for " + mac + " refused: no image install waits for one");
-        }
-        if (!Tokens.matches(n.reportToken(), token)) {
-            return refusedReport(book, Refusal.WRONG_TOKEN, mac, "first-boot report for " + mac + " refused: wrong token");
-        }
+        NodeInstall n = c.node();
         NodeInstall active = n.with(InstallState.ACTIVE, now, "image " + n.image().name() + " booted and reported");
         return new Transition<>(book.with(active), List.of(new Notice(Level.INFO, mac.value(), mac + " is active: image " + n.image().name() + " booted")),
                 new Report.Accepted(active));
     }
 
-    private static Transition<Report> refusedReport(InstallBook book, Refusal why, MacAddress mac, String message) {
-        return new Transition<>(book, List.of(new Notice(Level.WARN, mac.value(), message)), new Report.Refused(why));
+
+    /** A node whose record waits for {@code token} from its own address, or why not (the refusal and the log line). */
+    private record Check(NodeInstall node, Refusal refusal, String message) {
     }
 
-    private static Transition<Callback> refused(InstallBook book, Refusal why, MacAddress mac, String message) {
-        return new Transition<>(book, List.of(new Notice(Level.WARN, mac.value(), message)), new Callback.Refused(why));
+    private static Check check(InstallBook book, InstallSite site, MacAddress mac, String source, String what, String noneWaits,
+                               Predicate<NodeInstall> waits, Function<NodeInstall, String> secret, String token) {
+        String address = site.address(mac);
+        if (address == null || !address.equals(source)) {
+            return new Check(null, Refusal.NOT_THE_NODES_ADDRESS, what + " for " + mac + " from " + source + " refused: not the node's address");
+        }
+        NodeInstall n = book.node(mac.value());
+        if (n == null || !waits.test(n)) {
+            return new Check(null, Refusal.NO_INSTALL_IN_PROGRESS, what + " for " + mac + " refused: " + noneWaits);
+        }
+        if (!Tokens.matches(secret.apply(n), token)) {
+            return new Check(null, Refusal.WRONG_TOKEN, what + " for " + mac + " refused: wrong token");
+        }
+        return new Check(n, null, null);
+    }
+
+    private static <D> Transition<D> refused(InstallBook book, D decision, MacAddress mac, String message) {
+        return new Transition<>(book, List.of(new Notice(Level.WARN, mac.value(), message)), decision);
     }
 }
