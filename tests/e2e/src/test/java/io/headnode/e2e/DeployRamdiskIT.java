@@ -70,7 +70,8 @@ class DeployRamdiskIT {
     @AfterEach
     void stop() throws IOException {
         http.stop(0);
-        Files.writeString(HOME.resolve("tests/e2e/target/deploy-timings.txt"), String.join("\n", timings) + "\n");
+        Files.writeString(HOME.resolve("tests/e2e/target/deploy-timings.txt"), String.join("\n", timings) + "\n",
+                java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND);
         Command.run("rm", "-rf", dir.toString());
     }
 
@@ -104,7 +105,8 @@ class DeployRamdiskIT {
         }
         assertThat(posts).contains("POST /report token=rtok-good&hostname=testnode");
         String boot = Files.readString(log);
-        assertThat(boot).contains("headnode node image: booting Debian (BIOS)", "headnode-firstboot: first boot reported");
+        // SeaBIOS -> gptmbr -> the ESP's syslinux -> the signed kernel and initrd from the ESP -> Debian with the seeded hostname
+        assertThat(boot).contains("SYSLINUX 6.04", "Loading /vmlinuz... ok", "Debian GNU/Linux 12 testnode ttyS0", "testnode login:");
         timings.forEach(System.out::println);
     }
 
