@@ -97,6 +97,9 @@ public record InstallRequest(String id, boolean all, List<MacAddress> macs, Opti
                 all = true;
                 continue;
             }
+            if (macs.size() == MachineList.MAX_MACHINES) {
+                throw new ShareFormatException(file, line.number(), "mac", "more than " + MachineList.MAX_MACHINES + " MACs");
+            }
             try {
                 macs.add(MacAddress.parse(text));
             } catch (IllegalArgumentException e) {

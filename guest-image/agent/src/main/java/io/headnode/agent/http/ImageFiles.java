@@ -6,7 +6,6 @@ import io.headnode.contract.ImageEntry;
 import io.headnode.contract.ImageName;
 import io.headnode.contract.ShareFormatException;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -100,15 +99,7 @@ public final class ImageFiles {
             LOG.warn("image {} not served: {}", name, problem);
             return HttpResponse.text(503, "image " + name + " is not complete on the image share\n");
         }
-        ByteRange range = ByteRange.parse(req.header("range"), size);
-        if (range == ByteRange.UNSATISFIABLE) {
-            return new HttpResponse(416, "text/plain; charset=utf-8", ("range not satisfiable; size " + size + "\n").getBytes(StandardCharsets.UTF_8),
-                    null, 0, 0, size, false);
-        }
-        if (range != null) {
-            return HttpResponse.file(206, "application/octet-stream", file, range.start(), range.length(), size);
-        }
-        return HttpResponse.file(200, "application/octet-stream", file, 0, size, size);
+        return HttpResponse.ranged("application/octet-stream", file, size, req.header("range"));
     }
 
     /** Why {@code file} cannot be served as {@code size} bytes, or null. */
