@@ -37,16 +37,8 @@ while [ $# -gt 0 ]; do
 done
 
 log() { echo "build-image: $*" >&2; }
-
-# The Debian mirror as configured in /etc/apt (one-line or deb822 sources), unless HEADNODE_MIRROR says otherwise.
-mirror() {
-  if [ -n "${HEADNODE_MIRROR:-}" ]; then echo "$HEADNODE_MIRROR"; return; fi
-  local m
-  m="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
-        | grep -oE '(https?|file)://[^ ]+/debian/?( |$)' | grep -v security | head -1 | tr -d ' ')" || true
-  echo "${m:-http://deb.debian.org/debian}"
-}
-MIRROR="$(mirror)"
+. "$HERE/lib.sh"
+MIRROR="$(hn_mirror)"
 
 # The agent is part of the image: build its package from this checkout when it is not there yet (a fresh clone) or
 # is older than the agent jar.
@@ -207,19 +199,7 @@ make_initramfs() { # name init-script modules-file extra-files...
   cp "$BUSYBOX" "$d/bin/busybox"
   for a in $("$BUSYBOX" --list); do [ "$a" = busybox ] || ln -sf busybox "$d/bin/$a"; done
   install -m 0755 "$init" "$d/init"
-  grep -v -e '^#' -e '^$' "$mods" > "$d/etc/modules"
-  for m in $(cat "$d/etc/modules"); do
-    chroot "$ROOT" modprobe -S "$KVER" --show-depends "$m" | awk '$1=="insmod" {print $2}' | while read -r rel; do
-      mkdir -p "$d/$(dirname "$rel")"
-      cp "$ROOT/$rel" "$d/$rel"
-    done
-  done
-  cp "$ROOT/lib/modules/$KVER"/modules.{order,builtin,builtin.modinfo} "$d/lib/modules/$KVER/" 2>/dev/null || true
-  # modules.dep for just these modules, written by the image's own depmod (the build host needs no kmod)
-  rm -rf "$ROOT/tmp/initramfs" && mkdir -p "$ROOT/tmp/initramfs" && cp -a "$d/lib" "$ROOT/tmp/initramfs/"
-  chroot "$ROOT" depmod -b /tmp/initramfs "$KVER"
-  cp "$ROOT/tmp/initramfs/lib/modules/$KVER"/modules.* "$d/lib/modules/$KVER/"
-  rm -rf "$ROOT/tmp/initramfs"
+  hn_copy_modules "$ROOT" "$KVER" "$d" "$mods"
   while [ $# -gt 0 ]; do install -D -m "$3" "$1" "$d/$2"; shift 3; done
   (cd "$d" && find . | sort | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -6) > "$STAGE/$name"
 }

@@ -38,18 +38,12 @@ while [ $# -gt 0 ]; do
   shift
 done
 log() { echo "build-node-image: $*" >&2; }
-mirror() {
-  if [ -n "${HEADNODE_MIRROR:-}" ]; then echo "$HEADNODE_MIRROR"; return; fi
-  local m
-  m="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
-        | grep -oE '(https?|file)://[^ ]+/debian/?( |$)' | grep -v security | head -1 | tr -d ' ')" || true
-  echo "${m:-http://deb.debian.org/debian}"
-}
-MIRROR="$(mirror)"
+. "$HERE/lib.sh"
+MIRROR="$(hn_mirror)"
 input_hash() {
   {
     echo "suite=$SUITE mirror=$MIRROR"
-    (cd "$HERE" && find node deploy build-node-image.sh payload/udhcpc.script rootfs/etc/systemd/system/headnode-ssh-keygen.service \
+    (cd "$HERE" && find node deploy build-node-image.sh lib.sh payload/udhcpc.script rootfs/etc/systemd/system/headnode-ssh-keygen.service \
         rootfs/etc/ssh/sshd_config.d -type f -print0 | sort -z | xargs -0 sha256sum)
   } | sha256sum | cut -c1-16
 }
@@ -129,18 +123,11 @@ cp "$ROOT/boot/vmlinuz-$KVER" "$STAGE/vmlinuz"
 
 step "node initramfs"
 I="$WORK/initramfs"
-mkdir -p "$I"/{bin,dev,proc,sys,etc,newroot,lib/modules/"$KVER"}
+mkdir -p "$I"/{bin,dev,proc,sys,etc,newroot}
 cp "$BUSYBOX" "$I/bin/busybox"
 for a in $("$BUSYBOX" --list); do [ "$a" = busybox ] || ln -sf busybox "$I/bin/$a"; done
 install -m 0755 "$HERE/node/initramfs-init" "$I/init"
-grep -v -e '^#' -e '^$' "$HERE/node/modules" > "$I/etc/modules"
-for m in $(cat "$I/etc/modules"); do
-  chroot "$ROOT" modprobe -S "$KVER" --show-depends "$m" | awk '$1=="insmod" {print $2}' | while read -r rel; do
-    mkdir -p "$I/$(dirname "$rel")"; cp "$ROOT/$rel" "$I/$rel"
-  done
-done
-mkdir -p "$ROOT/tmp/ni" && cp -a "$I/lib" "$ROOT/tmp/ni/" && chroot "$ROOT" depmod -b /tmp/ni "$KVER"
-cp "$ROOT/tmp/ni/lib/modules/$KVER"/modules.* "$I/lib/modules/$KVER/"; rm -rf "$ROOT/tmp/ni"
+hn_copy_modules "$ROOT" "$KVER" "$I" "$HERE/node/modules"
 (cd "$I" && find . | sort | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -6) > "$WORK/initrd.img"
 
 step "trimming"

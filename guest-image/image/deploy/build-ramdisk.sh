@@ -7,25 +7,16 @@
 # head node serves it as image/initrd.img beside Debian's signed kernel) and build-node-image.sh (for DeployRamdiskIT).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
+. "$HERE/../lib.sh"
 ROOT="$1" KVER="$2" BUSYBOX="$3" OUT="$4"
 d="$(mktemp -d /var/tmp/headnode-deploy.XXXXXX)"
-trap 'rm -rf "$d" "$ROOT/tmp/deploy-initramfs"' EXIT
+trap 'rm -rf "$d"' EXIT
 mkdir -p "$d"/{bin,sbin,dev,proc,sys,etc,tmp,target,lib/modules/"$KVER"}
 cp "$BUSYBOX" "$d/bin/busybox"
 for a in $("$BUSYBOX" --list); do [ "$a" = busybox ] || ln -sf busybox "$d/bin/$a"; done
 install -m 0755 "$HERE/init" "$d/init"
 install -m 0755 "$HERE/../payload/udhcpc.script" "$d/etc/udhcpc.script"
-grep -v -e '^#' -e '^$' "$HERE/modules" > "$d/etc/modules"
-for m in $(cat "$d/etc/modules"); do
-  chroot "$ROOT" modprobe -S "$KVER" --show-depends "$m" | awk '$1=="insmod" {print $2}' | while read -r rel; do
-    mkdir -p "$d/$(dirname "$rel")"
-    cp "$ROOT/$rel" "$d/$rel"
-  done
-done
-cp "$ROOT/lib/modules/$KVER"/modules.{order,builtin,builtin.modinfo} "$d/lib/modules/$KVER/" 2>/dev/null || true
-mkdir -p "$ROOT/tmp/deploy-initramfs" && cp -a "$d/lib" "$ROOT/tmp/deploy-initramfs/"
-chroot "$ROOT" depmod -b /tmp/deploy-initramfs "$KVER"
-cp "$ROOT/tmp/deploy-initramfs/lib/modules/$KVER"/modules.* "$d/lib/modules/$KVER/"
+hn_copy_modules "$ROOT" "$KVER" "$d" "$HERE/modules"
 # Programs busybox lacks, with their libraries and the dynamic loader (paths as in ROOT: usr-merged there, so
 # /lib64 and /lib are links in the ramdisk too)
 ln -s lib "$d/lib64" 2>/dev/null || true
