@@ -8,6 +8,7 @@
 #   vmlinuz, initrd.img   Debian's kernel and a small busybox initramfs (direct kernel boot)
 #   cmdline               the kernel command line to boot the image with
 #   lab-installer.img     the lab nodes' install initramfs (boots with the same vmlinuz)
+#   deploy-initrd.img     the `image` profile's deploy ramdisk (also in the image as tftpboot/image/initrd.img)
 #   manifest              inputs, versions, sizes, build time
 # The inputs are this directory and the agent's Debian package: when neither changed, nothing is rebuilt.
 # No loop mounts: debootstrap into a directory, mkfs.ext4 -d into a raw file, qemu-img convert to qcow2.
@@ -36,21 +37,13 @@ while [ $# -gt 0 ]; do
 done
 
 log() { echo "build-image: $*" >&2; }
-
-# The Debian mirror as configured in /etc/apt (one-line or deb822 sources), unless HEADNODE_MIRROR says otherwise.
-mirror() {
-  if [ -n "${HEADNODE_MIRROR:-}" ]; then echo "$HEADNODE_MIRROR"; return; fi
-  local m
-  m="$(cat /etc/apt/sources.list /etc/apt/sources.list.d/*.list /etc/apt/sources.list.d/*.sources 2>/dev/null \
-        | grep -oE '(https?|file)://[^ ]+/debian/?( |$)' | grep -v security | head -1 | tr -d ' ')" || true
-  echo "${m:-http://deb.debian.org/debian}"
-}
-MIRROR="$(mirror)"
+. "$HERE/lib.sh"
+MIRROR="$(hn_mirror)"
 
 # The agent is part of the image: build its package from this checkout when it is not there yet (a fresh clone) or
 # is older than the agent jar.
 if [ -z "$AGENT_DEB" ]; then
-  deb_glob() { ls -t "$REPO"/guest-image/agent-deb/target/headnode-agent_*_all.deb 2>/dev/null | head -1; }
+  deb_glob() { ls -t "$REPO"/guest-image/agent-deb/target/headnode-agent_*_all.deb 2>/dev/null | head -1 || true; }   # none yet: empty, not an exit (set -e, pipefail)
   AGENT_DEB="$(deb_glob)"
   if [ -z "$AGENT_DEB" ] || [ "$REPO/guest-image/agent/target/headnode-agent.jar" -nt "$AGENT_DEB" ]; then
     log "building the agent package (mvn package -pl guest-image/agent-deb -am)"
@@ -103,9 +96,9 @@ debootstrap --variant=minbase --cache-dir="$CACHE/debs" --include="$PACKAGES" "$
 # 2. Kernel and busybox-static: unpacked, not installed (no 35 MB initramfs-tools initrd to build and boot).
 KPKG="$(chroot "$ROOT" apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')"
 [ -n "$KPKG" ] || { log "cannot resolve linux-image-amd64"; exit 1; }
-step "fetching $KPKG and busybox-static"
+step "fetching $KPKG, busybox-static, gdisk and libpopt0"
 mkdir -p "$WORK/debs"
-chroot "$ROOT" sh -c "cd /tmp && apt-get -q download $KPKG busybox-static" > "$WORK/download.log" 2>&1 \
+chroot "$ROOT" sh -c "cd /tmp && apt-get -q download $KPKG busybox-static gdisk libpopt0" > "$WORK/download.log" 2>&1 \
   || { cat "$WORK/download.log" >&2; exit 1; }
 mv "$ROOT"/tmp/*.deb "$WORK/debs/"
 # --keep-directory-symlink: the root is usr-merged, /lib must stay a symlink
@@ -116,6 +109,8 @@ rm -f "$ROOT/boot/System.map-$KVER"
 mkdir -p "$WORK/busybox"
 dpkg-deb -x "$WORK"/debs/busybox-static_*.deb "$WORK/busybox"
 BUSYBOX="$WORK/busybox/bin/busybox"
+# sgdisk for the deploy ramdisk (deploy/build-ramdisk.sh copies it out with its libraries)
+for d in "$WORK"/debs/gdisk_*.deb "$WORK"/debs/libpopt0_*.deb; do dpkg-deb --fsys-tarfile "$d" | tar -x --keep-directory-symlink -C "$ROOT"; done
 
 # 2b. UEFI network boot (docs/design/uefi-boot.md): Debian's Microsoft-signed shim, its signed GRUB netboot and disk
 #     images and GRUB's http module, unpacked from their packages (not installed: no grub-install, nothing in /boot)
@@ -204,19 +199,7 @@ make_initramfs() { # name init-script modules-file extra-files...
   cp "$BUSYBOX" "$d/bin/busybox"
   for a in $("$BUSYBOX" --list); do [ "$a" = busybox ] || ln -sf busybox "$d/bin/$a"; done
   install -m 0755 "$init" "$d/init"
-  grep -v -e '^#' -e '^$' "$mods" > "$d/etc/modules"
-  for m in $(cat "$d/etc/modules"); do
-    chroot "$ROOT" modprobe -S "$KVER" --show-depends "$m" | awk '$1=="insmod" {print $2}' | while read -r rel; do
-      mkdir -p "$d/$(dirname "$rel")"
-      cp "$ROOT/$rel" "$d/$rel"
-    done
-  done
-  cp "$ROOT/lib/modules/$KVER"/modules.{order,builtin,builtin.modinfo} "$d/lib/modules/$KVER/" 2>/dev/null || true
-  # modules.dep for just these modules, written by the image's own depmod (the build host needs no kmod)
-  rm -rf "$ROOT/tmp/initramfs" && mkdir -p "$ROOT/tmp/initramfs" && cp -a "$d/lib" "$ROOT/tmp/initramfs/"
-  chroot "$ROOT" depmod -b /tmp/initramfs "$KVER"
-  cp "$ROOT/tmp/initramfs/lib/modules/$KVER"/modules.* "$d/lib/modules/$KVER/"
-  rm -rf "$ROOT/tmp/initramfs"
+  hn_copy_modules "$ROOT" "$KVER" "$d" "$mods"
   while [ $# -gt 0 ]; do install -D -m "$3" "$1" "$d/$2"; shift 3; done
   (cd "$d" && find . | sort | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -6) > "$STAGE/$name"
 }
@@ -236,6 +219,13 @@ make_initramfs lab-installer.img "$HERE/payload/init" "$HERE/payload/modules" \
 # The lab profile's payload, served by the agent from its tftpboot tree (TFTP and HTTP) as lab/vmlinuz, lab/initrd.img
 install -D -m 0644 "$ROOT/boot/vmlinuz-$KVER" "$ROOT/var/lib/tftpboot/lab/vmlinuz"
 install -D -m 0644 "$STAGE/lab-installer.img" "$ROOT/var/lib/tftpboot/lab/initrd.img"
+
+# The `image` install profile's deploy ramdisk (deploy/init: stream an image onto the disk, check it, grow it, seed
+# the first boot), served as image/vmlinuz + image/initrd.img beside Debian's signed kernel (Secure Boot nodes run it)
+step "deploy ramdisk"
+"$HERE/deploy/build-ramdisk.sh" "$ROOT" "$KVER" "$BUSYBOX" "$STAGE/deploy-initrd.img"
+install -D -m 0644 "$ROOT/boot/vmlinuz-$KVER" "$ROOT/var/lib/tftpboot/image/vmlinuz"
+install -D -m 0644 "$STAGE/deploy-initrd.img" "$ROOT/var/lib/tftpboot/image/initrd.img"
 
 # The lab's UEFI disk (lab/uefi-disk.img.gz; the installer writes it onto a UEFI node's 64 MiB disk, then makes the
 # second partition and the marker on it): GPT, partition 1 an EFI system partition (FAT16) with Debian's signed shim
@@ -278,7 +268,7 @@ echo "root=/dev/vda rootfstype=ext4 console=ttyS0,115200 net.ifnames=0 quiet" > 
   echo "agent-deb=$(basename "$AGENT_DEB") $(sha256sum < "$AGENT_DEB" | cut -c1-16)"
   echo "agent-jar=$(sha256sum < "$ROOT/usr/share/headnode/headnode-agent.jar" | cut -c1-16)"
   echo "rootfs-mb=$USED_MB"
-  for f in headnode.qcow2 vmlinuz initrd.img lab-installer.img; do
+  for f in headnode.qcow2 vmlinuz initrd.img lab-installer.img deploy-initrd.img; do
     echo "size.$f=$(stat -c %s "$STAGE/$f")"
   done
 } > "$STAGE/manifest"

@@ -14,6 +14,7 @@ import io.headnode.agent.apply.ProfileStep;
 import io.headnode.agent.apply.TftpStep;
 import io.headnode.agent.dhcp.AddressBook;
 import io.headnode.agent.dhcp.DhcpBackend;
+import io.headnode.agent.install.ImageLookup;
 import io.headnode.agent.install.InstallMachine;
 import io.headnode.agent.install.InstallStore;
 import io.headnode.agent.install.InstallTemplates;
@@ -115,7 +116,7 @@ public final class AgentModule extends AbstractModule {
         return new Installs(new InstallMachine(Tokens::newToken), new InstallStore(c.stateDir().resolve("installs.json")),
                 new PxeSync(new PxeConfigs(c.pxelinuxCfg()), PxeConfigs.grub(c.grubDir()), t),
                 new PowerDispatch(power, Executors.newFixedThreadPool(4, daemon("power"))), t, clock,
-                Executors.newSingleThreadExecutor(daemon("install-disk")));
+                Executors.newSingleThreadExecutor(daemon("install-disk")), ImageLookup.of(new ImageCatalog(c.imageMount())));
     }
 
     /** Who holds which address on the private VLAN (the kernel's neighbour table), for the kickstart and callback routes. */

@@ -207,7 +207,7 @@ public record AgentStatus(boolean ready, Share share, Vlan vlan, List<MachineSta
 
     /** Where a listed machine stands (the agent's install state machine; see docs/agent.md). */
     public enum MachineState {
-        KNOWN, REQUESTED, INSTALLING, INSTALLED, FAILED;
+        KNOWN, REQUESTED, INSTALLING, INSTALLED, ACTIVE, FAILED;
 
         @JsonValue
         public String word() {

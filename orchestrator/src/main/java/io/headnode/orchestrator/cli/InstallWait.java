@@ -43,7 +43,8 @@ final class InstallWait {
     /** Each requested node's last known state (absent: the agent never listed it) and whether time ran out. */
     record Result(Map<MacAddress, Optional<MachineStatus>> nodes, boolean timedOut) {
         boolean allInstalled() {
-            return !timedOut && nodes.values().stream().allMatch(m -> m.isPresent() && m.get().state() == MachineState.INSTALLED);
+            return !timedOut && nodes.values().stream().allMatch(m -> m.isPresent()
+                    && (m.get().state() == MachineState.INSTALLED || m.get().state() == MachineState.ACTIVE));
         }
     }
 
@@ -87,7 +88,7 @@ final class InstallWait {
                     if (s == MachineState.REQUESTED || s == MachineState.INSTALLING) {
                         active.add(mac);
                         done.remove(mac);
-                    } else if ((s == MachineState.INSTALLED || s == MachineState.FAILED)
+                    } else if ((s == MachineState.INSTALLED || s == MachineState.ACTIVE || s == MachineState.FAILED)
                             && (active.contains(mac) || m.get().since() != null && m.get().since().isAfter(requestedAt))) {
                         done.add(mac);
                     }

@@ -103,6 +103,15 @@ class InstallWaitTest {
     }
 
     @Test
+    void anActiveNodeIsDoneAndInstalled() throws Exception {
+        Deque<Optional<AgentStatus>> script = new ArrayDeque<>(List.of(Optional.of(status(
+                m(A, MachineState.ACTIVE, T0.plusSeconds(100), "image debian-12 booted and reported")))));
+        InstallWait.Result r = waiter(script).await(List.of(A), T0, Duration.ofMinutes(1));
+        assertThat(r.allInstalled()).isTrue();
+        assertThat(out.toString()).contains("52:54:00:aa:00:01  active  image debian-12 booted and reported", "1 of 1 done: 1 active");
+    }
+
+    @Test
     void givesUpAtTheTimeout() throws Exception {
         InstallWait.Result r = waiter(new ArrayDeque<>()).await(List.of(A), T0, Duration.ofSeconds(30));
         assertThat(r.timedOut()).isTrue();

@@ -57,8 +57,19 @@ public final class Lab {
      * Options of {@link #up}: the image is either given ({@code image}) or built with {@code buildImage}
      * (guest-image/image/build-image.sh); {@code installDeps} (bin/install-deps) runs first when given.
      */
-    public record UpOptions(Optional<Path> installDeps, Optional<Path> image, Optional<Path> buildImage, boolean install, Duration timeout) {
+    /**
+     * @param nodeImage the node image build script: with it the `image` profile (the nodes get the Debian node image
+     *                  through the head node's catalog and are done once their OS reported: `active`)
+     */
+    public record UpOptions(Optional<Path> installDeps, Optional<Path> image, Optional<Path> buildImage, boolean install, Duration timeout,
+                            Optional<Path> nodeImage) {
+        /** The `lab` profile. */
+        public UpOptions(Optional<Path> installDeps, Optional<Path> image, Optional<Path> buildImage, boolean install, Duration timeout) {
+            this(installDeps, image, buildImage, install, timeout, Optional.empty());
+        }
+
         public UpOptions {
+            Objects.requireNonNull(nodeImage, "nodeImage is null");
             Objects.requireNonNull(installDeps, "installDeps is null");
             Objects.requireNonNull(image, "image is null");
             Objects.requireNonNull(buildImage, "buildImage is null");
@@ -133,12 +144,41 @@ public final class Lab {
             }
         }
         LabWatch.Outcome outcome = new LabWatch.Outcome(List.of(), List.of());
-        if (options.install()) {
+        if (options.install() && options.nodeImage().isPresent()) {
+            Path nodeImage = buildNodeImage(options.nodeImage().get()).resolve(NODE_IMAGE_FILE);
+            log.step("headnode images add " + nodeImage + " --name " + NODE_IMAGE);
+            log.print(cli.check("images", "add", nodeImage.toString(), "--name", NODE_IMAGE));
+            for (int i = 1; i <= settings.nodes(); i++) {
+                runner.check(List.of("qemu-img", "resize", "-q", settings.nodeDisk(i).toString(), IMAGE_DISK_SIZE));
+            }
+            log.step("node disks grown to " + IMAGE_DISK_SIZE + "; headnode install --vlan " + settings.vlan() + " --image " + NODE_IMAGE + " --all");
+            log.print(cli.check("install", "--vlan", settings.vlan().toString(), "--image", NODE_IMAGE, "--all"));
+            outcome = watch.nodes(deadline);
+        } else if (options.install()) {
             log.step("headnode install --vlan " + settings.vlan() + " --all");
             log.print(cli.check("install", "--vlan", settings.vlan().toString(), "--all"));
             outcome = watch.nodes(deadline);
         }
         return new UpResult(image, imageAt, headnodeAt, agentAt, before, outcome.progress(), outcome.doneAt());
+    }
+
+    /** The node image's name in the lab's catalog, its file in build-node-image.sh's output, the nodes' disk size for it. */
+    public static final String NODE_IMAGE = "debian-12";
+    static final String NODE_IMAGE_FILE = "debian-12-node.raw";
+    static final String IMAGE_DISK_SIZE = "2G";
+
+    private Path buildNodeImage(Path script) {
+        log.step("building the node image (cached by input hash)");
+        CommandResult r = runner.run(CommandSpec.of(List.of(script.toString()), Duration.ofMinutes(30)), line -> {
+            if (line.startsWith("build-node-image: ")) {
+                log.print(line.substring("build-node-image: ".length()));
+            }
+        }).orThrow();
+        List<String> lines = r.stdout().lines().toList();
+        if (lines.isEmpty()) {
+            throw new LabException(script + " printed no output directory");
+        }
+        return Path.of(lines.get(lines.size() - 1).strip());
     }
 
     private Path buildImage(Path script) {

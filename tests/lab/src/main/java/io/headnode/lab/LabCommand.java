@@ -44,6 +44,9 @@ public final class LabCommand implements Runnable {
     @Option(names = "--build-image", scope = ScopeType.INHERIT,
             description = "the image build script (guest-image/image/build-image.sh); bin/headnode passes it")
     Path buildImage;
+    @Option(names = "--build-node-image", scope = ScopeType.INHERIT,
+            description = "the node image build script (guest-image/image/build-node-image.sh) for --profile image; bin/headnode passes it")
+    Path buildNodeImage;
     @Option(names = "--install-deps", scope = ScopeType.INHERIT,
             description = "the package installer (bin/install-deps) run before up; bin/headnode passes it")
     Path installDeps;
@@ -92,16 +95,26 @@ public final class LabCommand implements Runnable {
         boolean skipDeps;
         @Option(names = "--no-install", description = "start everything but request no install")
         boolean noInstall;
+        @Option(names = "--profile", defaultValue = "lab",
+                description = "lab: the stub installer that writes a marker; image: deploy the Debian 12 node image (build-node-image.sh, "
+                        + "headnode images add, install --image) and wait for each node to be active (default: ${DEFAULT-VALUE})")
+        String profile;
         @Option(names = "--timeout", defaultValue = "900", description = "seconds to wait for the agent and the installs (default: ${DEFAULT-VALUE})")
         int timeoutSeconds;
 
         @Override
         public Integer call() {
+            Optional<Path> nodeImage = switch (profile) {
+                case "lab" -> Optional.empty();
+                case "image" -> Optional.of(Optional.ofNullable(parent.buildNodeImage).map(Path::toAbsolutePath).orElseThrow(
+                        () -> new IllegalArgumentException("--profile image needs --build-node-image SCRIPT (bin/headnode passes it)")));
+                default -> throw new IllegalArgumentException("--profile must be lab or image, not " + profile);
+            };
             Lab.UpOptions options = new Lab.UpOptions(
                     skipDeps ? Optional.empty() : Optional.ofNullable(parent.installDeps).map(Path::toAbsolutePath),
                     Optional.ofNullable(image).map(Path::toAbsolutePath),
                     Optional.ofNullable(parent.buildImage).map(Path::toAbsolutePath),
-                    !noInstall, Duration.ofSeconds(timeoutSeconds));
+                    !noInstall, Duration.ofSeconds(timeoutSeconds), nodeImage);
             Lab.UpResult r = parent.lab().up(options);
             return noInstall || r.allInstalled() ? 0 : 1;
         }

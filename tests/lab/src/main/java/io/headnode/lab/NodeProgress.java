@@ -24,6 +24,11 @@ public enum NodeProgress {
     public static final String CALLBACK_ACCEPTED = "headnode-installer: callback accepted";
     public static final String INSTALLER_FAILED = "headnode-installer: FAILED";
     public static final String DISK_MARKER = "HEADNODE-DISK-MARKER";
+    /** The deploy ramdisk of the `image` profile, and the node image's own first boot. */
+    public static final String DEPLOY_START = "headnode-deploy: start";
+    public static final String DEPLOY_ACCEPTED = "headnode-deploy: callback accepted";
+    public static final String DEPLOY_FAILED = "headnode-deploy: FAILED";
+    private static final Pattern LOGIN = Pattern.compile("(?m)^node-[0-9a-f]{6} login: ");
     /**
      * The disk's line: the marker at the start of a line (the installer's own log line has a prefix), printed by the
      * BIOS boot stub or by the ESP's GRUB through OVMF's console, which may put terminal escapes before it.
@@ -43,6 +48,16 @@ public enum NodeProgress {
     public static NodeProgress of(String console) {
         if (console.isEmpty()) {
             return OFF;
+        }
+        int deployed = console.lastIndexOf(DEPLOY_ACCEPTED);
+        if (deployed >= 0) {
+            return LOGIN.matcher(console).region(deployed, console.length()).find() ? BOOTED_FROM_DISK : INSTALLED;
+        }
+        if (console.contains(DEPLOY_FAILED)) {
+            return FAILED;
+        }
+        if (console.contains(DEPLOY_START)) {
+            return INSTALLER;
         }
         int accepted = console.lastIndexOf(CALLBACK_ACCEPTED);
         if (accepted >= 0 && DISK_BOOT.matcher(console).region(accepted, console.length()).find()) {

@@ -28,6 +28,18 @@ class NodeProgressTest {
     }
 
     @Test
+    void theImageProfileRunsFromTheDeployRamdiskToTheNodeImagesLoginPrompt() {
+        String deploy = "headnode-deploy: start\nheadnode-deploy: written 393216000 bytes in 21 s\n";
+        assertThat(NodeProgress.of(PXE + deploy)).isEqualTo(NodeProgress.INSTALLER);
+        String accepted = deploy + "headnode-deploy: callback accepted; install took 120 s\n";
+        assertThat(NodeProgress.of(PXE + accepted)).isEqualTo(NodeProgress.INSTALLED);
+        assertThat(NodeProgress.of(PXE + accepted + "Debian GNU/Linux 12 node-4c6401 ttyS0\r\n\r\nnode-4c6401 login: "))
+                .isEqualTo(NodeProgress.BOOTED_FROM_DISK);
+        assertThat(NodeProgress.of(PXE + deploy + "headnode-deploy: FAILED: checksum: sha256 of the written image is 00\n"))
+                .isEqualTo(NodeProgress.FAILED);
+    }
+
+    @Test
     void aFailedInstallerIsReported() {
         assertThat(NodeProgress.of(PXE + "headnode-installer: start\nheadnode-installer: FAILED: no disk /dev/vda\n"))
                 .isEqualTo(NodeProgress.FAILED);

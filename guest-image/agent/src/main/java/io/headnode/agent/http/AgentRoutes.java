@@ -1,15 +1,14 @@
 package io.headnode.agent.http;
 
 import io.headnode.agent.install.InstallEndpoints;
-import io.headnode.agent.install.Tokens;
 import io.headnode.agent.net.Neighbours;
 import io.headnode.contract.MacAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.Objects;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
 import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -20,10 +19,11 @@ import org.slf4j.MDC;
 /**
  * The agent's HTTP routes: {@code GET /ks/01-aa-bb-cc-dd-ee-ff} (the node's kickstart; also as
  * {@code /ks/01-.../user-data} beside a fixed {@code meta-data} and an empty {@code vendor-data}, a NoCloud seed for
- * Ubuntu's autoinstall), {@code POST
- * /boot-default/01-aa-bb-cc-dd-ee-ff} with body {@code token=...} (the installer's callback), and everything else
- * as static files from the tftpboot tree (GET and HEAD only), but {@code /images/...}: the host's image catalog
- * ({@link ImageFiles}). The install side is reached through
+ * Ubuntu's autoinstall), {@code POST /boot-default/01-aa-bb-cc-dd-ee-ff} with body {@code token=...} and optionally
+ * {@code &result=failed&reason=...} (the installer's callback, {@link CallbackForm}), {@code POST
+ * /report/01-aa-bb-cc-dd-ee-ff} with {@code token=...} (an image install's first-boot report, the node becomes
+ * active), and everything else as static files from the tftpboot tree (GET and HEAD only), but {@code /images/...}:
+ * the host's image catalog ({@link ImageFiles}). The install side is reached through
  * {@link InstallEndpoints} only.
  *
  * <p>A kickstart or callback for a MAC is handed on only when the request's source address is held by that MAC on
@@ -37,6 +37,7 @@ public final class AgentRoutes implements HttpHandler {
     /** The kickstart, or (a NoCloud seed, profile ubuntu2404) its user-data, meta-data or vendor-data. */
     private static final Pattern KS = Pattern.compile("/ks/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})(/user-data|/meta-data|/vendor-data)?");
     private static final Pattern CALLBACK = Pattern.compile("/boot-default/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
+    private static final Pattern REPORT = Pattern.compile("/report/01-([0-9a-f]{2}(?:-[0-9a-f]{2}){5})");
     private final StaticFiles files;
     private final ImageFiles images;
     /**
@@ -77,23 +78,12 @@ public final class AgentRoutes implements HttpHandler {
     @Override
     public CompletableFuture<HttpResponse> handleAsync(HttpRequest req, Executor work) {
         String path = req.path();
+        if (path.startsWith("/report/")) {
+            return post(req, work, REPORT, "first-boot report", "expected token=...\n", (mac, form) -> installs.report(mac, req.remoteAddress(), form.token()));
+        }
         if (path.startsWith("/boot-default/")) {
-            if (!req.method().equals("POST")) {
-                return done(HttpResponse.text(405, "POST only\n"));
-            }
-            Matcher m = CALLBACK.matcher(path);
-            MacAddress mac = m.matches() ? mac(m.group(1)) : null;
-            if (mac == null) {
-                return done(HttpResponse.text(404, "not found\n"));
-            }
-            String token = token(req.body());
-            if (token == null) {
-                return done(HttpResponse.text(400, "expected token=...\n"));
-            }
-            return heldBy(mac, req.remoteAddress(), "install callback", work, () -> installs.callback(mac, req.remoteAddress(), token)
-                    .completeOnTimeout(NOT_RECORDED, CALLBACK_WAIT_SECONDS, TimeUnit.SECONDS)
-                    .exceptionally(e -> NOT_RECORDED)
-                    .thenApply(a -> HttpResponse.text(a.status(), a.body())));
+            return post(req, work, CALLBACK, "install callback", "expected token=...[&result=ok|failed&reason=...]\n",
+                    (mac, form) -> installs.callback(mac, req.remoteAddress(), form.token(), form.failure()));
         }
         if (!req.method().equals("GET") && !req.method().equals("HEAD")) {
             return done(HttpResponse.text(405, "method not allowed\n"));
@@ -120,6 +110,30 @@ public final class AgentRoutes implements HttpHandler {
             return done(images.serve(req));
         }
         return done(files.serve(req));
+    }
+
+    /**
+     * A POST with a token form to a per-MAC path: 405 other methods, 404 no node's MAC, 400 no form, 403/503 unless the
+     * source is held by that MAC; else {@code call}'s answer once it completes (503 after {@link #CALLBACK_WAIT_SECONDS}).
+     */
+    private CompletableFuture<HttpResponse> post(HttpRequest req, Executor work, Pattern path, String what, String badBody,
+                                                 BiFunction<MacAddress, CallbackForm, CompletableFuture<InstallEndpoints.Answer>> call) {
+        if (!req.method().equals("POST")) {
+            return done(HttpResponse.text(405, "POST only\n"));
+        }
+        Matcher m = path.matcher(req.path());
+        MacAddress mac = m.matches() ? mac(m.group(1)) : null;
+        if (mac == null) {
+            return done(HttpResponse.text(404, "not found\n"));
+        }
+        CallbackForm form = CallbackForm.parse(req.body());
+        if (form == null) {
+            return done(HttpResponse.text(400, badBody));
+        }
+        return heldBy(mac, req.remoteAddress(), what, work, () -> call.apply(mac, form)
+                .completeOnTimeout(NOT_RECORDED, CALLBACK_WAIT_SECONDS, TimeUnit.SECONDS)
+                .exceptionally(e -> NOT_RECORDED)
+                .thenApply(a -> HttpResponse.text(a.status(), a.body())));
     }
 
     private static CompletableFuture<HttpResponse> done(HttpResponse r) {
@@ -161,15 +175,5 @@ public final class AgentRoutes implements HttpHandler {
         } catch (IllegalArgumentException e) {
             return null;
         }
-    }
-
-    /** The token from a form body {@code token=<43 url-safe chars>} (a trailing newline is allowed). */
-    static String token(byte[] body) {
-        String s = new String(body, StandardCharsets.US_ASCII).strip();
-        if (!s.startsWith("token=")) {
-            return null;
-        }
-        String t = s.substring(6);
-        return Tokens.wellFormed(t) ? t : null;
     }
 }

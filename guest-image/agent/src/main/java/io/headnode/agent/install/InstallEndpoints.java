@@ -30,5 +30,19 @@ public interface InstallEndpoints {
      * with a 503 of its own): the completion is then undone (the install stays active, its config returns if it was
      * already removed), so an installer told anything but 200 can always retry with the same token.
      */
-    CompletableFuture<Answer> callback(MacAddress mac, String source, String token);
+    default CompletableFuture<Answer> callback(MacAddress mac, String source, String token) {
+        return callback(mac, source, token, null);
+    }
+
+    /**
+     * The callback with the installer's result: {@code failure} null for success, else the reason the installer gave
+     * (the install then ends failed with it and the per-MAC config goes); answered as above.
+     */
+    CompletableFuture<Answer> callback(MacAddress mac, String source, String token, String failure);
+
+    /**
+     * {@code POST /report/01-...} with the first-boot report token of an image install: the node becomes active. Answered
+     * like the callback: 403 wrong address or token, 409 no image install waits for a report, 200 once on disk.
+     */
+    CompletableFuture<Answer> report(MacAddress mac, String source, String token);
 }

@@ -13,7 +13,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.function.Supplier;
 
 /**
@@ -58,6 +61,15 @@ public final class InstallMachine {
         }
     }
 
+    /** The deployed OS's first-boot report (image installs): accepted once, with the report token, while installed. */
+    public sealed interface Report {
+        record Accepted(NodeInstall activeNode) implements Report {
+        }
+
+        record Refused(Refusal why) implements Report {
+        }
+    }
+
     public sealed interface Callback {
         /** Accepted: {@code previous} was the active record, {@code installed} replaces it. */
         record Accepted(NodeInstall previous, NodeInstall installed) implements Callback {
@@ -76,6 +88,15 @@ public final class InstallMachine {
 
     /** Runs a request once: every listed target becomes requested with a new token and a pending power cycle. */
     public Transition<RequestOutcome> request(InstallBook book, InstallSite site, InstallRequest r, Instant now) {
+        return request(book, site, r, Optional.empty(), now);
+    }
+
+    /**
+     * Runs a request once. A request that names an image is an image install: each target also gets {@code image}
+     * (the catalog entry looked up by the caller, pinned in the node's record) and a first-boot report token. An image
+     * missing from the catalog ({@code image} empty) fails the targets at once: no power cycle, no per-MAC config.
+     */
+    public Transition<RequestOutcome> request(InstallBook book, InstallSite site, InstallRequest r, Optional<ImageDeploy> image, Instant now) {
         if (book.ran(r.id())) {
             return new Transition<>(book, List.of(), new RequestOutcome(false, List.of()));
         }
@@ -89,9 +110,23 @@ public final class InstallMachine {
                     () -> effects.add(new Notice(Level.WARN, mac.value(), "install request " + r.id() + ": " + mac + " is not in machines.txt; skipped")));
         }
         Map<String, NodeInstall> nodes = new TreeMap<>(book.nodes());
+        if (r.image().isPresent() && image.isEmpty()) {
+            String name = r.image().get().value();
+            for (Machine m : targets.values()) {
+                nodes.put(m.mac().value(), new NodeInstall(m.mac().value(), InstallState.FAILED, r.id(), null, now, now, 0, false,
+                        "image " + name + " is not in the image catalog"));
+            }
+            effects.add(new Notice(Level.ERROR, null, "install request " + r.id() + ": image " + name + " is not in the image catalog; "
+                    + targets.size() + " machine(s) failed"));
+            return new Transition<>(new InstallBook(book.withDone(r.id()).doneRequests(), nodes), effects,
+                    new RequestOutcome(true, List.copyOf(targets.keySet())));
+        }
         for (Machine m : targets.values()) {
-            nodes.put(m.mac().value(), new NodeInstall(m.mac().value(), InstallState.REQUESTED, r.id(), tokens.get(), now, now, 0, true,
-                    "install requested; power cycle pending"));
+            nodes.put(m.mac().value(), r.image().isEmpty()
+                    ? new NodeInstall(m.mac().value(), InstallState.REQUESTED, r.id(), tokens.get(), now, now, 0, true,
+                            "install requested; power cycle pending")
+                    : new NodeInstall(m.mac().value(), InstallState.REQUESTED, r.id(), tokens.get(), now, now, 0, true,
+                            "image " + image.get().name() + " requested; power cycle pending", image.get(), tokens.get()));
         }
         effects.add(new Notice(Level.INFO, null, "install request " + r.id() + ": " + targets.size() + " machine(s)"));
         targets.values().forEach(m -> effects.add(new PowerCycle(m, r.id())));
@@ -117,6 +152,14 @@ public final class InstallMachine {
         Map<String, NodeInstall> nodes = new TreeMap<>(book.nodes());
         List<InstallEffect> effects = new ArrayList<>();
         for (NodeInstall n : book.nodes().values()) {
+            if (n.awaitingReport()) {
+                if (now.isAfter(n.changedAt().plus(site.deadline()))) {
+                    nodes.put(n.mac(), n.with(InstallState.FAILED, now, "no first-boot report from the deployed OS before the deadline"));
+                    effects.add(new Notice(Level.WARN, n.mac(), "image install of " + n.mac() + ": no first-boot report within "
+                            + site.deadline().toMinutes() + " min of the deploy"));
+                }
+                continue;
+            }
             if (!n.active()) {
                 continue;
             }
@@ -190,22 +233,66 @@ public final class InstallMachine {
 
     /** The installer's "done" callback: accepted once, from the node's own address, with the install's token, while it is active. */
     public Transition<Callback> callback(InstallBook book, InstallSite site, MacAddress mac, String source, String token, Instant now) {
-        String address = site.address(mac);
-        if (address == null || !address.equals(source)) {
-            return refused(book, Refusal.NOT_THE_NODES_ADDRESS, mac, "install callback for " + mac + " from " + source + " refused: not the node's address");
+        return callback(book, site, mac, source, token, null, now);
+    }
+
+    /**
+     * The callback with the installer's result: {@code failure} null for success, else its reason (the deploy ramdisk
+     * says {@code checksum: ...}, {@code disk-too-small: ...}, {@code fetch: ...}): the install ends failed with that
+     * reason and the per-MAC config goes, so the node's next boot is the default one.
+     */
+    public Transition<Callback> callback(InstallBook book, InstallSite site, MacAddress mac, String source, String token, String failure,
+                                         Instant now) {
+        Check c = check(book, site, mac, source, "install callback", "no install in progress (replay?)", NodeInstall::active, NodeInstall::token, token);
+        if (c.refusal() != null) {
+            return refused(book, new Callback.Refused(c.refusal()), mac, c.message());
         }
-        NodeInstall n = book.node(mac.value());
-        if (n == null || !n.active()) {
-            return refused(book, Refusal.NO_INSTALL_IN_PROGRESS, mac, "install callback for " + mac + " refused: no install in progress (replay?)");
+        NodeInstall n = c.node();
+        if (failure != null) {
+            NodeInstall failed = n.with(InstallState.FAILED, now, "installer reported failure: " + failure);
+            return new Transition<>(book.with(failed), List.of(new Notice(Level.WARN, mac.value(), "install of " + mac + " failed: " + failure)),
+                    new Callback.Accepted(n, failed));
         }
-        if (!Tokens.matches(n.token(), token)) {
-            return refused(book, Refusal.WRONG_TOKEN, mac, "install callback for " + mac + " refused: wrong token");
-        }
-        NodeInstall installed = n.with(InstallState.INSTALLED, now, "installer reported success");
+        NodeInstall installed = n.with(InstallState.INSTALLED, now, n.image() != null
+                ? "image " + n.image().name() + " written and verified; waiting for the first-boot report" : "installer reported success");
         return new Transition<>(book.with(installed), List.of(), new Callback.Accepted(n, installed));
     }
 
-    private static Transition<Callback> refused(InstallBook book, Refusal why, MacAddress mac, String message) {
-        return new Transition<>(book, List.of(new Notice(Level.WARN, mac.value(), message)), new Callback.Refused(why));
+    /** The deployed OS's first-boot report: from the node's own address, with the report token, once, while installed. */
+    public Transition<Report> report(InstallBook book, InstallSite site, MacAddress mac, String source, String token, Instant now) {
+        Check c = check(book, site, mac, source, "first-boot report", "no image install waits for one", NodeInstall::awaitingReport,
+                NodeInstall::reportToken, token);
+        if (c.refusal() != null) {
+            return refused(book, new Report.Refused(c.refusal()), mac, c.message());
+        }
+        NodeInstall n = c.node();
+        NodeInstall active = n.with(InstallState.ACTIVE, now, "image " + n.image().name() + " booted and reported");
+        return new Transition<>(book.with(active), List.of(new Notice(Level.INFO, mac.value(), mac + " is active: image " + n.image().name() + " booted")),
+                new Report.Accepted(active));
+    }
+
+
+    /** A node whose record waits for {@code token} from its own address, or why not (the refusal and the log line). */
+    private record Check(NodeInstall node, Refusal refusal, String message) {
+    }
+
+    private static Check check(InstallBook book, InstallSite site, MacAddress mac, String source, String what, String noneWaits,
+                               Predicate<NodeInstall> waits, Function<NodeInstall, String> secret, String token) {
+        String address = site.address(mac);
+        if (address == null || !address.equals(source)) {
+            return new Check(null, Refusal.NOT_THE_NODES_ADDRESS, what + " for " + mac + " from " + source + " refused: not the node's address");
+        }
+        NodeInstall n = book.node(mac.value());
+        if (n == null || !waits.test(n)) {
+            return new Check(null, Refusal.NO_INSTALL_IN_PROGRESS, what + " for " + mac + " refused: " + noneWaits);
+        }
+        if (!Tokens.matches(secret.apply(n), token)) {
+            return new Check(null, Refusal.WRONG_TOKEN, what + " for " + mac + " refused: wrong token");
+        }
+        return new Check(n, null, null);
+    }
+
+    private static <D> Transition<D> refused(InstallBook book, D decision, MacAddress mac, String message) {
+        return new Transition<>(book, List.of(new Notice(Level.WARN, mac.value(), message)), decision);
     }
 }

@@ -1,6 +1,7 @@
 package io.headnode.agent.install;
 
 import io.headnode.agent.share.ShareSnapshot;
+import io.headnode.contract.InstallRequest;
 import io.headnode.contract.MacAddress;
 import io.headnode.contract.Machine;
 import java.time.Duration;
@@ -38,5 +39,10 @@ public record InstallSite(ShareSnapshot snapshot, Map<MacAddress, String> addres
 
     public String profile() {
         return snapshot.config().installProfile();
+    }
+
+    /** The profile of one node's install: `image` for an image install, else the share's install-profile. */
+    public String profile(NodeInstall node) {
+        return node.image() != null ? InstallRequest.IMAGE_PROFILE : profile();
     }
 }

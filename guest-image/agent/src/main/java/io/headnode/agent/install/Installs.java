@@ -4,6 +4,7 @@ import io.headnode.agent.install.InstallEffect.Notice;
 import io.headnode.agent.install.InstallEffect.PowerCycle;
 import io.headnode.agent.install.InstallMachine.Callback;
 import io.headnode.agent.install.InstallMachine.Kickstart;
+import io.headnode.agent.install.InstallMachine.Report;
 import io.headnode.agent.install.InstallMachine.RequestOutcome;
 import io.headnode.agent.install.InstallMachine.Transition;
 import io.headnode.agent.share.ShareSnapshot;
@@ -23,6 +24,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
@@ -55,6 +57,7 @@ public final class Installs implements InstallEndpoints {
     private final InstallTemplates templates;
     private final Clock clock;
     private final Executor disk;
+    private final ImageLookup images;
 
     private final Object lock = new Object();
     private InstallBook book = InstallBook.EMPTY;
@@ -87,6 +90,12 @@ public final class Installs implements InstallEndpoints {
 
     public Installs(InstallMachine machine, InstallStore store, PxeSync pxe, PowerDispatch power, InstallTemplates templates, Clock clock,
                     Executor disk) {
+        this(machine, store, pxe, power, templates, clock, disk, ImageLookup.NONE);
+    }
+
+    public Installs(InstallMachine machine, InstallStore store, PxeSync pxe, PowerDispatch power, InstallTemplates templates, Clock clock,
+                    Executor disk, ImageLookup images) {
+        this.images = Objects.requireNonNull(images, "images is null");
         this.machine = Objects.requireNonNull(machine, "machine is null");
         this.store = Objects.requireNonNull(store, "store is null");
         this.pxe = Objects.requireNonNull(pxe, "pxe is null");
@@ -129,7 +138,8 @@ public final class Installs implements InstallEndpoints {
             LOG.info("install request {} waits for a valid share", r.id());
             return CompletableFuture.completedFuture(false);
         }
-        Applied<RequestOutcome> a = apply(b -> machine.request(b, s, r, clock.instant()));
+        Optional<ImageDeploy> image = r.image().flatMap(name -> images.find(name, r.targetDisk()));
+        Applied<RequestOutcome> a = apply(b -> machine.request(b, s, r, image, clock.instant()));
         if (!a.transition().decision().ran()) {
             return CompletableFuture.completedFuture(false);
         }
@@ -191,12 +201,12 @@ public final class Installs implements InstallEndpoints {
     }
 
     @Override
-    public CompletableFuture<Answer> callback(MacAddress mac, String source, String token) {
+    public CompletableFuture<Answer> callback(MacAddress mac, String source, String token, String failure) {
         InstallSite s = site();
         if (s == null) {
             return CompletableFuture.completedFuture(FORBIDDEN);
         }
-        Applied<Callback> a = apply(b -> machine.callback(b, s, mac, source, token, clock.instant()));
+        Applied<Callback> a = apply(b -> machine.callback(b, s, mac, source, token, failure, clock.instant()));
         if (a.transition().decision() instanceof Callback.Refused refused) {
             return CompletableFuture.completedFuture(refused.why() == InstallMachine.Refusal.NO_INSTALL_IN_PROGRESS
                     ? new Answer(409, "no install in progress\n") : FORBIDDEN);
@@ -223,12 +233,26 @@ public final class Installs implements InstallEndpoints {
                     LOG.error("install callback for {} not recorded: {}; the install stays active", mac, e.toString());
                     revert(accepted);
                     answer.complete(notRecorded);
-                } else if (answer.complete(recorded)) {
+                } else if (answer.complete(recorded) && failure == null) {
                     LOG.info("{} installed; its next boot goes to the local disk", mac);
                 }
             }
         });
         return answer;
+    }
+
+    @Override
+    public CompletableFuture<Answer> report(MacAddress mac, String source, String token) {
+        InstallSite s = site();
+        if (s == null) {
+            return CompletableFuture.completedFuture(FORBIDDEN);
+        }
+        Applied<Report> a = apply(b -> machine.report(b, s, mac, source, token, clock.instant()));
+        if (a.transition().decision() instanceof Report.Refused refused) {
+            return CompletableFuture.completedFuture(refused.why() == InstallMachine.Refusal.NO_INSTALL_IN_PROGRESS
+                    ? new Answer(409, "no image install waits for a report\n") : FORBIDDEN);
+        }
+        return afterDurable(a).handle((v, e) -> e == null ? new Answer(200, "ok\n") : new Answer(503, "cannot record the report\n"));
     }
 
     /** Each listed machine's state for the status, in machines.txt order. */

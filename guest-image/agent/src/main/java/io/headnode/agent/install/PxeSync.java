@@ -31,7 +31,6 @@ public final class PxeSync {
 
     public Result sync(InstallBook book, InstallSite site) throws IOException {
         Set<MacAddress> active = new HashSet<>();
-        boolean withGrub = templates.hasGrubConfig(site);
         int written = 0;
         for (NodeInstall n : book.nodes().values()) {
             if (n.active()) {
@@ -40,7 +39,7 @@ public final class PxeSync {
                 if (pxelinux.write(mac, templates.pxeConfig(site, n))) {
                     written++;
                 }
-                if (withGrub && grub.write(mac, templates.grubConfig(site, n))) {
+                if (templates.hasGrubConfig(site, n) && grub.write(mac, templates.grubConfig(site, n))) {
                     written++;
                 }
             }
@@ -53,7 +52,6 @@ public final class PxeSync {
      * nodes whose record changed, so a storm of kickstarts and callbacks costs a file each, not the whole directory.
      */
     public Result syncChanged(InstallBook previous, InstallBook book, InstallSite site) throws IOException {
-        boolean withGrub = templates.hasGrubConfig(site);
         int written = 0;
         int removed = 0;
         for (NodeInstall n : book.nodes().values()) {
@@ -63,7 +61,7 @@ public final class PxeSync {
             MacAddress mac = MacAddress.parse(n.mac());
             if (n.active()) {
                 written += pxelinux.write(mac, templates.pxeConfig(site, n)) ? 1 : 0;
-                written += withGrub && grub.write(mac, templates.grubConfig(site, n)) ? 1 : 0;
+                written += templates.hasGrubConfig(site, n) && grub.write(mac, templates.grubConfig(site, n)) ? 1 : 0;
             } else {
                 removed += remove(mac);
             }

@@ -40,8 +40,14 @@ class AgentRoutesTest {
         }
 
         @Override
-        public CompletableFuture<Answer> callback(MacAddress mac, String source, String token) {
-            calls.add("callback " + mac + " " + source);
+        public CompletableFuture<Answer> callback(MacAddress mac, String source, String token, String failure) {
+            calls.add("callback " + mac + " " + source + (failure == null ? "" : " failed: " + failure));
+            return CompletableFuture.completedFuture(new Answer(200, "ok\n"));
+        }
+
+        @Override
+        public CompletableFuture<Answer> report(MacAddress mac, String source, String token) {
+            calls.add("report " + mac + " " + source);
             return CompletableFuture.completedFuture(new Answer(200, "ok\n"));
         }
     };
@@ -68,6 +74,22 @@ class AgentRoutesTest {
         assertThat(routes(root).handle(get("/ks/01-52-54-00-aa-00-0a", "10.0.5.2")).status()).isEqualTo(200);
         assertThat(routes(root).handle(post("/boot-default/01-52-54-00-aa-00-0a", "10.0.5.2")).status()).isEqualTo(200);
         assertThat(calls).containsExactly("kickstart 52:54:00:aa:00:0a 10.0.5.2", "callback 52:54:00:aa:00:0a 10.0.5.2");
+    }
+
+    @Test
+    void theDeployRamdisksFailureAndTheFirstBootReportReachTheInstallsFromTheNodesOwnMac(@TempDir Path root) {
+        table.put("10.0.5.2", NODE);
+        HttpRequest failed = new HttpRequest("POST", "/boot-default/01-52-54-00-aa-00-0a", Map.of(),
+                ("token=" + TOKEN + "&result=failed&reason=disk-too-small:+/dev/vda+has+64+MiB").getBytes(StandardCharsets.US_ASCII), "10.0.5.2");
+        assertThat(routes(root).handle(failed).status()).isEqualTo(200);
+        assertThat(routes(root).handle(post("/report/01-52-54-00-aa-00-0a", "10.0.5.2")).status()).isEqualTo(200);
+        assertThat(routes(root).handle(get("/report/01-52-54-00-aa-00-0a", "10.0.5.2")).status()).isEqualTo(405);
+        assertThat(routes(root).handle(new HttpRequest("POST", "/report/01-52-54-00-aa-00-0a", Map.of(), new byte[0], "10.0.5.2")).status())
+                .isEqualTo(400);
+        table.put("10.0.5.2", INTRUDER);
+        assertThat(routes(root).handle(post("/report/01-52-54-00-aa-00-0a", "10.0.5.2")).status()).isEqualTo(403);
+        assertThat(calls).containsExactly("callback 52:54:00:aa:00:0a 10.0.5.2 failed: disk-too-small: /dev/vda has 64 MiB",
+                "report 52:54:00:aa:00:0a 10.0.5.2");
     }
 
     @Test

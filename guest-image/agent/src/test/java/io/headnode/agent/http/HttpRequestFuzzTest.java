@@ -206,9 +206,14 @@ class HttpRequestFuzzTest {
         }
 
         @Override
-        public CompletableFuture<Answer> callback(MacAddress mac, String source, String token) {
+        public CompletableFuture<Answer> callback(MacAddress mac, String source, String token, String failure) {
             boolean ok = mac.equals(NODE) && source.equals(PEER.getAddress().getHostAddress()) && token.equals(TOKEN);
             return CompletableFuture.completedFuture(ok ? new Answer(200, "ok\n") : new Answer(403, "refused\n"));
+        }
+
+        @Override
+        public CompletableFuture<Answer> report(MacAddress mac, String source, String token) {
+            return callback(mac, source, token, null);
         }
     }
 }

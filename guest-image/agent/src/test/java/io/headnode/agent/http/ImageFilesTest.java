@@ -115,7 +115,13 @@ class ImageFilesTest {
                     }
 
                     @Override
-                    public java.util.concurrent.CompletableFuture<Answer> callback(io.headnode.contract.MacAddress mac, String source, String token) {
+                    public java.util.concurrent.CompletableFuture<Answer> callback(io.headnode.contract.MacAddress mac, String source, String token,
+                                                                                   String failure) {
+                        return java.util.concurrent.CompletableFuture.completedFuture(new Answer(404, ""));
+                    }
+
+                    @Override
+                    public java.util.concurrent.CompletableFuture<Answer> report(io.headnode.contract.MacAddress mac, String source, String token) {
                         return java.util.concurrent.CompletableFuture.completedFuture(new Answer(404, ""));
                     }
                 }, address -> Optional.empty());
