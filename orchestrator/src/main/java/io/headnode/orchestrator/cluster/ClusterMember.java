@@ -60,6 +60,7 @@ public final class ClusterMember implements AutoCloseable {
     private final Clock clock;
     private final FleetPlanner planner;
     private final ScheduledExecutorService worker;
+    private final ScheduledExecutorService installs;
     private final CuratorCache cache;
     private final LeaderLatch latch;
     private final AtomicBoolean pending = new AtomicBoolean();
@@ -69,7 +70,7 @@ public final class ClusterMember implements AutoCloseable {
     private Instant suspendedAt;
     private byte[] registered = new byte[0];
     private final PlacementConfirmations confirmations;
-    private Map<Vlan, Long> reported = Map.of();
+    private volatile Map<Vlan, Long> reported = Map.of();
 
     public ClusterMember(ClusterStore store, HostId me, String connect, int sessionTimeoutMs, LocalHeadnodes local,
                          Supplier<HostCapacity> capacity, List<String> bridges, Consumer<Vlan> changed, Placer placer,
@@ -90,10 +91,64 @@ public final class ClusterMember implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.installs = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "headnode-installs-" + me);
+            t.setDaemon(true);
+            return t;
+        });
         CuratorFramework zk = store.client();
         this.cache = CuratorCache.build(zk, "/");
         this.latch = new LeaderLatch(zk, ClusterStore.LEADER, me.name());
         this.confirmations = new PlacementConfirmations(me);
+    }
+
+    /** Reads the agent status of this host's running head nodes (blocking up to a couple of seconds). */
+    public interface StatusSource {
+        Map<Vlan, java.util.Optional<io.headnode.contract.AgentStatus>> read(Set<Vlan> vlans) throws Exception;
+    }
+
+    /**
+     * Before {@link #start}: every {@code every}, read the agent status of the head nodes running here for a confirmed
+     * epoch and write their completed installs to ZooKeeper ({@link InstallCompletions}); on its own thread, so a
+     * slow status read never delays fencing.
+     */
+    public void recordInstalls(StatusSource source, Duration every) {
+        Objects.requireNonNull(source, "source is null");
+        installs.scheduleWithFixedDelay(() -> recordInstallsOnce(source), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One round of {@link #recordInstalls}; public for tests. */
+    public void recordInstallsOnce(StatusSource source) {
+        Map<Vlan, Long> ours = new java.util.TreeMap<>(reported);
+        if (state != State.CONNECTED || ours.isEmpty()) {
+            return;
+        }
+        try {
+            Map<Vlan, java.util.Optional<io.headnode.contract.AgentStatus>> statuses = source.read(ours.keySet());
+            for (Map.Entry<Vlan, java.util.Optional<io.headnode.contract.AgentStatus>> e : statuses.entrySet()) {
+                Vlan v = e.getKey();
+                if (e.getValue().isEmpty() || !ours.containsKey(v) || state != State.CONNECTED) {
+                    continue;
+                }
+                MDC.put("vlan", Integer.toString(v.id()));
+                try {
+                    var placement = store.placement(v);
+                    if (placement.isEmpty() || !placement.get().equals(new Placement(me, ours.get(v)))) {
+                        continue; // moved meanwhile: the new host records from now on
+                    }
+                    InstallCompletions c = InstallCompletions.of(e.getValue().get(), store.shareFiles(v), store.requestsWritten(v), store.installs(v));
+                    if (!c.isEmpty()) {
+                        store.apply(v, c, me);
+                        log.info("VLAN {}: installs completed {} recorded in the fleet; requests rewritten {}, removed {}",
+                                v, c.record().keySet(), c.rewrite().keySet(), c.remove());
+                    }
+                } finally {
+                    MDC.remove("vlan");
+                }
+            }
+        } catch (Exception e) {
+            log.warn("recording completed installs failed (retried): {}", e.toString());
+        }
     }
 
     /** Registers, joins the election, starts watching; returns at once (work happens on the member's thread). */
@@ -335,6 +390,7 @@ public final class ClusterMember implements AutoCloseable {
     public void close() {
         state = State.CLOSED;
         worker.shutdownNow();
+        installs.shutdownNow();
         try {
             latch.close();
         } catch (Exception e) {
