@@ -101,7 +101,7 @@ public final class ListCommand implements Callable<Integer> {
         return bad.isEmpty() ? 0 : 1;
     }
 
-    /** The text form: VLAN, STATE, DRIFT, INSTALLING, DOMAIN (a HOST column after VLAN once clusters exist). */
+    /** The text form (one host): VLAN, STATE, DRIFT, INSTALLING, DOMAIN. */
     static String table(List<Map<String, Object>> rows) {
         TextTable t = TextTable.of("VLAN", "STATE", "DRIFT", "INSTALLING", "DOMAIN");
         for (Map<String, Object> r : rows) {

@@ -107,6 +107,9 @@ public final class ClusterStore {
             String p = root + "/" + name;
             List<String> sub = children(p);
             if (sub.isEmpty()) {
+                if (name.equals(io.headnode.contract.InstallRequest.DIRECTORY)) {
+                    continue; // a directory even while empty
+                }
                 get(p).ifPresent(b -> out.put(name, b));
             } else {
                 for (String s : sub) {

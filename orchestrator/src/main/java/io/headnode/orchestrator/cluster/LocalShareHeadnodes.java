@@ -99,6 +99,9 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
                 throw new IOException("zookeeper:" + ClusterStore.sharePath(vlan, f.getKey()) + ": not inside the share");
             }
             wanted.add(target);
+            if (Files.isRegularFile(target.getParent(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(target.getParent()); // a file where a directory belongs (an older mirror): replace it
+            }
             Files.createDirectories(target.getParent());
             if (target.equals(layout.credentials())) {
                 changed |= share.writeSecret(target, f.getValue());
