@@ -3,12 +3,19 @@
 # namespace (bridge + dhcpd + in.tftpd + python3 http.server + tcpdump) and print the timings.
 #
 #   tests/e2e/bench/uefi-probe.sh [--firmware bios|uefi|secureboot] [--scenario NAME] [--keep DIR] [--timeout S]
-#        [--libvirt] [--nic-rom none|default] [--install-missing]
+#        [--libvirt] [--nic-rom none|default] [--http python|agent] [--grub DIR] [--kernel FILE] [--install-missing]
 #
 # --libvirt: the node is a libvirt domain (<domain type='qemu'>, the XML of docs/design/uefi-boot.md, checked
 #   with virt-xml-validate) run by a private libvirtd + virtlogd in the namespace (libvirt's paths bind-mounted
 #   from the work dir in that mount namespace only, an unreadable file over /dev/kvm there); times from `virsh start`.
 # --nic-rom none|default: UEFI guests use OVMF's own virtio-net driver (none, default) or QEMU's iPXE ROM.
+# --http python|agent: the HTTP server is python3's http.server (default) or the agent's own server
+#   (`bin/headnode-agent serve`, the jar built by `mvn -pl guest-image/agent -am install`); its requests are then
+#   read from tcpdump, not from an access log.
+# --grub DIR: take grubnetx64.efi.signed (and x86_64-efi/http.mod if DIR has it) from DIR instead of Debian 12's
+#   packages, e.g. DIR = usr/lib/grub of Debian 13's grub-efi-amd64-signed + grub-efi-amd64-bin unpacked with
+#   dpkg-deb -x (docs/design/uefi-boot.md, section 12).
+# --kernel FILE: the `kernel` scenario boots FILE (a signed vmlinuz) instead of Debian 12's linux-image-amd64.
 #
 # Scenarios (default: prompt):
 #   prompt     boot to the GRUB config (UEFI) or the PXELINUX banner (BIOS) and stop: boot-loader timing
@@ -44,6 +51,9 @@ TIMEOUT=120
 INSTALL=0
 LIBVIRT=0          # 1: boot the node as a libvirt domain (private libvirtd in the namespace) instead of plain QEMU
 NICROM=none        # none: OVMF's own virtio-net driver (romfile=); default: QEMU's iPXE ROM (efi-virtio.rom)
+HTTPD=python       # python: python3 -m http.server; agent: the agent's HTTP server (headnode-agent serve)
+KERNEL=""          # empty: Debian 12's signed kernel (apt-get download); else this vmlinuz
+GRUBDIR=""         # empty: Debian 12's GRUB (/usr/lib/grub); else a directory with x86_64-efi-signed/ (and x86_64-efi/)
 while [ $# -gt 0 ]; do
     case "$1" in
         --firmware) FIRMWARE=$2; shift 2 ;;
@@ -53,14 +63,21 @@ while [ $# -gt 0 ]; do
         --install-missing) INSTALL=1; shift ;;
         --nic-rom) NICROM=$2; shift 2 ;;
         --libvirt) LIBVIRT=1; shift ;;
-        -h|--help) sed -n '2,37p' "$0"; exit 0 ;;
+        --http) HTTPD=$2; shift 2 ;;
+        --grub) GRUBDIR=$(readlink -f "$2"); shift 2 ;;
+        --kernel) KERNEL=$(readlink -f "$2"); shift 2 ;;
+        -h|--help) sed -n '2,44p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
     esac
 done
 case "$FIRMWARE" in bios|uefi|secureboot) ;; *) echo "firmware: bios|uefi|secureboot" >&2; exit 2 ;; esac
 case "$SCENARIO" in prompt|lookup|kernel|disk-exit|disk-exit1|disk-chain|httpboot|dhcp) ;; *) echo "bad scenario $SCENARIO" >&2; exit 2 ;; esac
 [ "$FIRMWARE" = bios ] && [ "$SCENARIO" != prompt ] && [ "$SCENARIO" != dhcp ] && { echo "bios supports only --scenario prompt" >&2; exit 2; }
+case "$HTTPD" in python|agent) ;; *) echo "--http: python|agent" >&2; exit 2 ;; esac
+[ -z "$GRUBDIR" ] || [ -f "$GRUBDIR/x86_64-efi-signed/grubnetx64.efi.signed" ] ||
+    { echo "--grub: no $GRUBDIR/x86_64-efi-signed/grubnetx64.efi.signed" >&2; exit 2; }
 [ "$(id -u)" = 0 ] || { echo "run as root" >&2; exit 2; }
+AGENT_LAUNCHER=$(readlink -f "$(dirname "$0")/../../../bin/headnode-agent")
 
 # ---- packages -------------------------------------------------------------------------------------------
 declare -A NEED=(
@@ -71,7 +88,8 @@ declare -A NEED=(
     [/usr/bin/tcpdump]=tcpdump [/usr/bin/mformat]=mtools [/usr/sbin/sgdisk]=gdisk [/usr/bin/python3]=python3
     [/usr/sbin/radvd]=radvd)
 MISSING=()
-for f in "${!NEED[@]}"; do [ -e "$f" ] || MISSING+=("${NEED[$f]}"); done
+# a program found on PATH elsewhere counts too (e.g. tcpdump unpacked from its .deb into a private directory)
+for f in "${!NEED[@]}"; do [ -e "$f" ] || { [[ $f = */bin/* ]] && command -v "${f##*/}" >/dev/null; } || MISSING+=("${NEED[$f]}"); done
 if [ ${#MISSING[@]} -gt 0 ]; then
     if [ $INSTALL = 1 ]; then
         DEBIAN_FRONTEND=noninteractive apt-get install -y -q "${MISSING[@]}"
@@ -130,7 +148,8 @@ NSX=(ip netns exec "$NS")
 T=$WORK/tftpboot
 mkdir -p "$T/grub" "$T/pxelinux.cfg" "$T/lab"
 cp /usr/lib/shim/shimx64.efi.signed "$T/shimx64.efi"
-cp /usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed "$T/grubx64.efi"
+GRUBLIB=${GRUBDIR:-/usr/lib/grub}
+cp "$GRUBLIB/x86_64-efi-signed/grubnetx64.efi.signed" "$T/grubx64.efi"
 cp /usr/lib/PXELINUX/pxelinux.0 /usr/lib/syslinux/modules/bios/ldlinux.c32 "$T/"
 printf 'serial 0 115200\nsay HN-PXELINUX-CONFIG\ndefault disk\nprompt 0\nlabel disk\n  localboot 0\n' >"$T/pxelinux.cfg/default"
 
@@ -168,17 +187,21 @@ EOF
     # grub-efi-amd64-bin (same GRUB build) is put where GRUB looks for modules, $prefix/x86_64-efi/: GRUB
     # loads it without Secure Boot and must refuse it under Secure Boot; then the kernel comes over TFTP.
     mkdir -p "$T/grub/x86_64-efi"
-    [ -f /usr/lib/grub/x86_64-efi/http.mod ] && cp /usr/lib/grub/x86_64-efi/http.mod "$T/grub/x86_64-efi/"
+    [ -f "$GRUBLIB/x86_64-efi/http.mod" ] && cp "$GRUBLIB/x86_64-efi/http.mod" "$T/grub/x86_64-efi/"
+    # with --grub: the kernel's early console too, and GRUB's loader debug output (where a boot stops before Linux)
+    KARGS="console=ttyS0,115200 panic=-1"; GDEBUG=""
+    [ -n "$GRUBDIR" ] && { KARGS="$KARGS earlyprintk=serial,ttyS0,115200"; GDEBUG="set debug=linux,loader"; }
     cat >"$T/grub/grub.cfg-$MACDASH" <<EOF
 echo "HN-GRUB-PER-MAC loading kernel, over HTTP if GRUB can"
+$GDEBUG
 insmod http
 echo "HN-INSMOD-HTTP status=\$?"
-if linux (http,$ADDR)/lab/vmlinuz console=ttyS0,115200 panic=-1; then
+if linux (http,$ADDR)/lab/vmlinuz $KARGS; then
   echo "HN-KERNEL-LOADED over http"
   initrd (http,$ADDR)/lab/initrd.img
 else
   echo "HN-HTTP-FAILED: kernel over TFTP instead"
-  linux (tftp,$ADDR)/lab/vmlinuz console=ttyS0,115200 panic=-1
+  linux (tftp,$ADDR)/lab/vmlinuz $KARGS
   echo "HN-KERNEL-LOADED over tftp status=\$?"
   initrd (tftp,$ADDR)/lab/initrd.img
 fi
@@ -217,7 +240,7 @@ if [ "$SCENARIO" = kernel ]; then
         for d in "$DEBS"/linux-image-*.deb "$DEBS"/busybox-static_*.deb; do dpkg-deb -x "$d" "$DEBS/x"; done
         cp "$DEBS"/x/boot/vmlinuz-* "$DEBS/vmlinuz"; cp "$DEBS/x/bin/busybox" "$DEBS/busybox"; rm -rf "$DEBS/x"
     fi
-    cp "$DEBS/vmlinuz" "$T/lab/vmlinuz"
+    cp "${KERNEL:-$DEBS/vmlinuz}" "$T/lab/vmlinuz"
     R=$WORK/initrd; mkdir -p "$R/bin" "$R/proc" "$R/sys" "$R/dev"
     cp "$DEBS/busybox" "$R/bin/busybox"
     cat >"$R/init" <<'EOF'
@@ -301,20 +324,24 @@ touch "$WORK/dhcpd.leases"
 PIDS+=($!)
 "${NSX[@]}" in.tftpd -L -v -v -a $ADDR:69 -s "$T" >"$WORK/tftpd.log" 2>&1 &
 PIDS+=($!)
-(cd "$T" && exec "${NSX[@]}" /usr/bin/python3 -m http.server --bind $ADDR 80) >"$WORK/http.log" 2>&1 &
+if [ "$HTTPD" = agent ]; then
+    "${NSX[@]}" "$AGENT_LAUNCHER" serve --root "$T" --address $ADDR --port 80 >"$WORK/http.log" 2>&1 &
+else
+    (cd "$T" && exec "${NSX[@]}" /usr/bin/python3 -m http.server --bind $ADDR 80) >"$WORK/http.log" 2>&1 &
+fi
 PIDS+=($!)
 printf 'interface br0 {\n  AdvSendAdvert on;\n  AdvDefaultLifetime 0;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 10;\n};\n' >"$WORK/radvd.conf"
 "${NSX[@]}" radvd -n -C "$WORK/radvd.conf" -p "$WORK/radvd.pid" -m stderr >"$WORK/radvd.log" 2>&1 &
 PIDS+=($!)
 "${NSX[@]}" tcpdump -i br0 -n -U -s 0 -w "$WORK/net.pcap" udp or tcp port 80 >"$WORK/tcpdump.log" 2>&1 &
 PIDS+=($!)
-for i in $(seq 50); do   # wait for the listeners
+for i in $(seq 150); do   # wait for the listeners (the agent's JVM needs a few seconds)
     "${NSX[@]}" ss -lnu | grep -q "$ADDR:69" && "${NSX[@]}" ss -lnt | grep -q "$ADDR:80" && \
         "${NSX[@]}" ss -lnu | grep -q ':67 ' && grep -q listening "$WORK/tcpdump.log" && break
     sleep 0.1
 done
 log "load average: $(cut -d' ' -f1-3 /proc/loadavg) on $(nproc) cores"
-log "namespace $NS: dhcpd, in.tftpd, http.server, radvd, tcpdump up (work dir $WORK)"
+log "namespace $NS: dhcpd, in.tftpd, http server ($HTTPD), radvd, tcpdump up (work dir $WORK); GRUB from $GRUBLIB"
 
 if [ "$SCENARIO" = dhcp ]; then
     ip netns add "${NS}c"
@@ -498,7 +525,7 @@ while :; do
     if awk -v e="$el" -v t="$TIMEOUT" 'BEGIN{exit !(e>t)}'; then break; fi
     sleep 0.1
 done
-log "result: $RESULT"
+log "result: $RESULT (qemu cpu $(awk -v hz="$(getconf CLK_TCK)" '{printf "%.2f", ($14+$15)/hz}' "/proc/$QEMU_PID/stat" 2>/dev/null || echo "?") s)"
 sleep 0.5
 [ $LIBVIRT = 1 ] && virsh -q -c "$VIRSH_URI" destroy uefiprobe-node >/dev/null 2>&1
 stop_pid "$QEMU_PID"; QEMU_PID=""
@@ -512,7 +539,13 @@ tcpdump -r "$WORK/net.pcap" -n -vv 'udp port 67 or udp port 68' 2>/dev/null |
 echo "--- TFTP read requests, in order ---"
 tcpdump -r "$WORK/net.pcap" -n -v 'udp dst port 69' 2>/dev/null | grep -aoE 'RRQ "[^"]*"[^,]*' | sed 's/^/  /' || true
 echo "--- HTTP requests ---"
-grep -aE '"(GET|HEAD)' "$WORK/http.log" | sed 's/^/  /' || true
+if [ "$HTTPD" = agent ]; then
+    tcpdump -r "$WORK/net.pcap" -n -A 'tcp dst port 80' 2>/dev/null | grep -aoE '(GET|HEAD) [^ ]* HTTP/1\.[01]' | sed 's/^/  /' || true
+    echo "--- HTTP answers (status lines, from tcpdump) ---"
+    tcpdump -r "$WORK/net.pcap" -n -A 'tcp src port 80' 2>/dev/null | grep -aoE 'HTTP/1\.[01] [0-9]{3}' | sed 's/^/  /' || true
+else
+    grep -aE '"(GET|HEAD)' "$WORK/http.log" | sed 's/^/  /' || true
+fi
 echo "--- console lines with HN-/marker/secure ---"
 tr -d '\r' <"$WORK/console.log" | sed 's/\x1b\[[0-9;?]*[a-zA-Z]//g' |
     grep -aE 'HN-|HEADNODE|Secure boot|secureboot|BdsDxe|PXE|HTTP|error|Lockdown|lockdown' | head -60 | sed 's/^/  /' || true

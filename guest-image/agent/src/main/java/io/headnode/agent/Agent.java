@@ -3,6 +3,7 @@ package io.headnode.agent;
 import io.headnode.agent.apply.ApplyPipeline;
 import io.headnode.agent.install.Installs;
 import io.headnode.agent.install.RequestSpool;
+import io.headnode.agent.power.PowerSettingsWatch;
 import io.headnode.agent.share.ShareMounter;
 import io.headnode.agent.share.ShareReader;
 import io.headnode.agent.share.ShareReading;
@@ -48,6 +49,7 @@ public final class Agent implements AutoCloseable {
     private final RequestSpool spool;
     private final StatusPublisher status;
     private final SshAccessWatch ssh;
+    private final PowerSettingsWatch powerSettings;
     private final Clock clock;
     private final ScheduledExecutorService loop = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "agent-loop");
@@ -58,10 +60,12 @@ public final class Agent implements AutoCloseable {
     private ShareReading reading = ShareReading.missing("not read yet");
     private String lastRejected = "";
     private String loopFailure;
+    /** credentials.conf or headnode.conf changed and failed power cycles were not retried yet. */
+    private boolean powerSettingsChanged;
 
     @Inject
     public Agent(AgentConfig config, ShareMounter mounter, ShareReader reader, ApplyPipeline steps, Installs installs, RequestSpool spool,
-                 StatusPublisher status, SshAccessWatch ssh, Clock clock) {
+                 StatusPublisher status, SshAccessWatch ssh, PowerSettingsWatch powerSettings, Clock clock) {
         this.config = Objects.requireNonNull(config, "config is null");
         this.mounter = Objects.requireNonNull(mounter, "mounter is null");
         this.reader = Objects.requireNonNull(reader, "reader is null");
@@ -70,6 +74,7 @@ public final class Agent implements AutoCloseable {
         this.spool = Objects.requireNonNull(spool, "spool is null");
         this.status = Objects.requireNonNull(status, "status is null");
         this.ssh = Objects.requireNonNull(ssh, "ssh is null");
+        this.powerSettings = Objects.requireNonNull(powerSettings, "powerSettings is null");
         this.clock = Objects.requireNonNull(clock, "clock is null");
     }
 
@@ -128,6 +133,7 @@ public final class Agent implements AutoCloseable {
 
     private void pass() {
         boolean mounted = !config.mountShare() || mounter.ensureMounted();
+        powerSettingsChanged |= mounted && powerSettings.changed();
         reading = mounted ? reader.read() : ShareReading.missing("share " + config.shareMount() + " not mounted: " + mounter.lastError());
         if (reading.kind() == ShareReading.Kind.VALID) {
             ShareSnapshot s = reading.snapshot().orElseThrow();
@@ -158,6 +164,9 @@ public final class Agent implements AutoCloseable {
             }
         }
         installs.tick();
+        if (powerSettingsChanged && installs.powerSettingsChanged()) {
+            powerSettingsChanged = false;   // else no share in force yet: asked again on a later pass
+        }
         steps.maintain();
     }
 

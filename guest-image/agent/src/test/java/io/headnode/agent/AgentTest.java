@@ -12,12 +12,14 @@ import io.headnode.contract.AgentStatus;
 import io.headnode.contract.AgentStatus.Health;
 import io.headnode.contract.AgentStatus.HealthState;
 import io.headnode.contract.AgentStatus.MachineState;
+import io.headnode.power.PowerOutcome;
 import io.headnode.power.PowerService;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
+import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,6 +34,7 @@ class AgentTest {
     Agent agent;
     FakeRunner runner = new FakeRunner();
     MutableClock clock = new MutableClock();
+    RecordingPowerService power = new RecordingPowerService();
 
     Agent agent(String... extra) throws Exception {
         int port;
@@ -46,7 +49,7 @@ class AgentTest {
         var injector = Guice.createInjector(Stage.PRODUCTION, Modules.override(new AgentModule(c), new DhcpModule()).with(b -> {
             b.bind(CommandRunner.class).toInstance(runner);
             b.bind(Clock.class).toInstance(clock);
-            b.bind(PowerService.class).toInstance(new RecordingPowerService());
+            b.bind(PowerService.class).toInstance(power);
         }));
         injector.getInstance(Installs.class).load();
         agent = injector.getInstance(Agent.class);
@@ -283,5 +286,42 @@ class AgentTest {
         s = a.status();
         assertThat(s.services()).doesNotContainKey(Agent.LOOP_SERVICE);
         assertThat(s.ready()).as(s.toString()).isTrue();
+    }
+
+    /**
+     * Issue 13: a power cycle that failed (the BMC refused the credentials) is not tried again while nothing changed
+     * (no BMC lock-out from retries), and is tried again once credentials.conf changes; the install then goes on.
+     */
+    @Test
+    void aPowerCycleThatFailedIsRetriedWhenTheCredentialsChange() throws Exception {
+        String mac = "52:54:00:00:00:0a";
+        Agent a = agent();
+        power.cycleAnswer = PowerOutcome.Kind.REFUSED;
+        share(mac + " 10.1.0.1\n");
+        Path creds = dir.resolve("share/credentials.conf");
+        Files.writeString(creds, mac + " driver=ipmi user=admin secret=wrong\n");
+        a.tick();
+        Files.createDirectories(dir.resolve("share/requests"));
+        Files.writeString(dir.resolve("share/requests/r1.install"), mac + "\n");
+        a.tick();
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            a.tick();
+            assertThat(a.status().machines().get(0).detail()).contains("power cycle failed", "REFUSED");
+        });
+        a.tick();
+        a.tick();
+        assertThat(power.calls()).filteredOn(c -> c.startsWith("cycle")).hasSize(1);
+        assertThat(a.status().machines().get(0).state()).isEqualTo(MachineState.REQUESTED);
+
+        power.cycleAnswer = PowerOutcome.Kind.DONE;
+        Files.writeString(creds, mac + " driver=ipmi user=admin secret=the-right-one\n");
+        Awaitility.await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
+            a.tick();
+            assertThat(a.status().machines().get(0).state()).isEqualTo(MachineState.INSTALLING);
+        });
+        a.tick();
+        a.tick();
+        assertThat(power.calls()).filteredOn(c -> c.startsWith("cycle")).hasSize(2);
+        assertThat(a.status().machines().get(0).detail()).startsWith("power-cycled");
     }
 }

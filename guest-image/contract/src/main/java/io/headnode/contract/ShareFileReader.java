@@ -1,7 +1,7 @@
 package io.headnode.contract;
 
 import io.headnode.common.kv.KvException;
-import io.headnode.common.kv.KvLines;
+import io.headnode.common.kv.RegularFileRead;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
@@ -16,7 +16,9 @@ import java.util.Optional;
  * complete content counts:
  * <ul>
  *   <li>a regular file inside the share: a FIFO, a device, a directory, or a link that leaves the share is refused
- *       (a FIFO or /dev/zero would block or never end);</li>
+ *       (a FIFO or /dev/zero would block or never end); the type is checked again on the opened descriptor, which is
+ *       opened without following a link and without blocking ({@link RegularFileRead}), so an entry swapped for a
+ *       FIFO or a link between the check and the open is refused too;</li>
  *   <li>at most the caller's size bound (read with that bound, so a file that grows while read stops there);</li>
  *   <li>unchanged while read (same inode, mtime and size before and after);</li>
  *   <li>ending with a newline: the host writes whole files by rename, so a missing final newline means a torn or
@@ -58,9 +60,12 @@ public final class ShareFileReader {
         }
         byte[] content;
         try {
-            content = KvLines.readBounded(real, name, maxBytes);
+            // opened O_NOFOLLOW|O_NONBLOCK and checked again on the descriptor: a FIFO or link swapped in since the check cannot block
+            content = RegularFileRead.read(real, name, maxBytes);
         } catch (KvException e) {
             throw ShareFormatException.of(e);
+        } catch (NoSuchFileException e) {
+            return Optional.empty();   // removed since the check
         }
         BasicFileAttributes after = Files.readAttributes(real, BasicFileAttributes.class, LinkOption.NOFOLLOW_LINKS);
         if (!FileStamp.of(after).equals(FileStamp.of(before)) || after.size() != content.length) {

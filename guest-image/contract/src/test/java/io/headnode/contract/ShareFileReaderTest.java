@@ -2,10 +2,13 @@ package io.headnode.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -90,5 +93,59 @@ class ShareFileReaderTest {
         Files.move(tmp, f, java.nio.file.StandardCopyOption.ATOMIC_MOVE, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
         assertThat(FileStamp.of(f).orElseThrow()).isNotEqualTo(before);
         assertThat(FileStamp.of(share.resolve("none"))).isEmpty();
+    }
+
+    /**
+     * Issue 13: a file swapped for a FIFO between the type check and the open. Another thread renames a regular file
+     * and a FIFO over machines.txt in turn while this one reads it: every read ends (content, a refusal, or missing),
+     * none blocks. With a plain open() a read that lost the race waited for a writer for good; the window is narrow, so
+     * this run (1 s) rarely hits it with the old open: {@code RegularFileReadTest} proves the open itself cannot block.
+     */
+    @Test
+    void aFileSwappedForAFifoBetweenTheCheckAndTheOpenCannotBlock() throws Exception {
+        Path target = share.resolve("machines.txt");
+        Files.writeString(target, "a\n");
+        AtomicBoolean stop = new AtomicBoolean();
+        AtomicInteger swaps = new AtomicInteger();
+        Thread swapper = new Thread(() -> {
+            try {
+                for (int i = 0; !stop.get(); i++) {
+                    Path next = share.resolve("next" + (i % 2));
+                    Files.deleteIfExists(next);
+                    if (i % 2 == 0) {
+                        Process mk = new ProcessBuilder("mkfifo", next.toString()).start();
+                        mk.waitFor();
+                    } else {
+                        Files.writeString(next, "a\n");
+                    }
+                    Files.move(next, target, java.nio.file.StandardCopyOption.REPLACE_EXISTING, java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+                    swaps.incrementAndGet();
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        }, "swapper");
+        swapper.setDaemon(true);
+        swapper.start();
+        int reads = 0;
+        int refused = 0;
+        try {
+            long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (System.nanoTime() < end || swaps.get() < 20) {
+                reads++;
+                try {
+                    assertTimeoutPreemptively(java.time.Duration.ofSeconds(10), () -> reader().read(target, "machines.txt", 100));
+                } catch (Exception e) {
+                    assertThat(e).isInstanceOf(ShareFormatException.class);
+                    refused++;
+                    assertThat(e.getMessage()).startsWith("machines.txt");
+                }
+            }
+        } finally {
+            stop.set(true);
+            swapper.join(10_000);
+        }
+        assertThat(swaps.get()).isGreaterThanOrEqualTo(20);
+        assertThat(refused).as("some reads met the FIFO").isPositive().isLessThan(reads);
     }
 }

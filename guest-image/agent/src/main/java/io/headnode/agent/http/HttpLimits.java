@@ -16,14 +16,25 @@ import java.util.Objects;
  * @param maxBody               bytes of a request body, chunked or not (more: 413)
  * @param maxRequestsInProgress requests partly received at once, over all connections (one more: 503); from one
  *                              address at most a sixteenth of it, so slow senders at one address cannot take all
- * @param requestTimeout        a whole request must arrive within this, counted from when the server is ready for it;
- *                              a connection that neither reads nor makes write progress for this long is closed too
+ * @param requestTimeout        a whole request must arrive within this, counted from when the server is ready for it.
+ *                               *                              No clock runs while the server itself holds a request (queued, or its route waiting)
  * @param handlerThreads        threads that run the route handler, off the I/O threads (a handler may block on disk)
+ * @param sendStallTimeout      a connection that neither reads nor makes write progress for this long is closed (a
+ *                              client that stopped reading an answer). Long on purpose: a boot loader may pause in the
+ *                              middle of a file it keeps open, e.g. GRUB 2.12 opens the initrd at its {@code initrd}
+ *                              command and reads the rest only when the kernel's EFI stub asks for it after {@code boot}
+ *                              (docs/design/uefi-boot.md, section 12); a stalled answer holds a socket and an open file,
+ *                              no buffer (sendfile), and the connection caps bound how many
  */
 public record HttpLimits(int maxConnections, int maxPerAddress, int maxRequestLine, int maxHeaderBytes, int maxHeaderLines,
-                         int maxBody, int maxRequestsInProgress, Duration requestTimeout, int handlerThreads) {
+                         int maxBody, int maxRequestsInProgress, Duration requestTimeout, int handlerThreads,
+                         Duration sendStallTimeout) {
+    /** The default {@link #sendStallTimeout}: GRUB's pause between {@code initrd} and the kernel's read under TCG was ~30 s. */
+    public static final Duration DEFAULT_SEND_STALL_TIMEOUT = Duration.ofSeconds(120);
+
     public HttpLimits {
         Objects.requireNonNull(requestTimeout, "requestTimeout is null");
+        Objects.requireNonNull(sendStallTimeout, "sendStallTimeout is null");
         positive(maxConnections, "maxConnections");
         positive(maxPerAddress, "maxPerAddress");
         positive(maxRequestLine, "maxRequestLine");
@@ -38,15 +49,21 @@ public record HttpLimits(int maxConnections, int maxPerAddress, int maxRequestLi
         if (requestTimeout.isNegative() || requestTimeout.isZero()) {
             throw new IllegalArgumentException("requestTimeout must be positive: " + requestTimeout);
         }
+        if (sendStallTimeout.isNegative() || sendStallTimeout.isZero()) {
+            throw new IllegalArgumentException("sendStallTimeout must be positive: " + sendStallTimeout);
+        }
     }
 
     /**
      * The agent's limits: 4,096 connections, 128 per address; request line 2 KiB, headers 4 KiB in at most 64 lines
      * (PXE firmware, iPXE and installers send a few hundred bytes), body 4 KiB; 256 requests in progress (16 per address);
-     * 4 handler threads (an install callback may wait on the disk for up to 10 s).
+     * 4 handler threads (an install callback may wait on the disk for up to 10 s); a stalled answer is given
+     * {@link #DEFAULT_SEND_STALL_TIMEOUT}, or the request timeout if that is longer.
      */
     public static HttpLimits defaults(Duration requestTimeout) {
-        return new HttpLimits(4096, 128, 2048, 4096, 64, 4096, 256, requestTimeout, 4);
+        Objects.requireNonNull(requestTimeout, "requestTimeout is null");
+        Duration stall = requestTimeout.compareTo(DEFAULT_SEND_STALL_TIMEOUT) > 0 ? requestTimeout : DEFAULT_SEND_STALL_TIMEOUT;
+        return new HttpLimits(4096, 128, 2048, 4096, 64, 4096, 256, requestTimeout, 4, stall);
     }
 
     /** Requests partly received at once from one address: a sixteenth of {@link #maxRequestsInProgress}, at least 1. */
@@ -56,12 +73,17 @@ public record HttpLimits(int maxConnections, int maxPerAddress, int maxRequestLi
 
     public HttpLimits withConnections(int total, int perAddress) {
         return new HttpLimits(total, perAddress, maxRequestLine, maxHeaderBytes, maxHeaderLines, maxBody, maxRequestsInProgress,
-                requestTimeout, handlerThreads);
+                requestTimeout, handlerThreads, sendStallTimeout);
     }
 
     public HttpLimits withRequestsInProgress(int max) {
         return new HttpLimits(maxConnections, maxPerAddress, maxRequestLine, maxHeaderBytes, maxHeaderLines, maxBody, max,
-                requestTimeout, handlerThreads);
+                requestTimeout, handlerThreads, sendStallTimeout);
+    }
+
+    public HttpLimits withSendStallTimeout(Duration stall) {
+        return new HttpLimits(maxConnections, maxPerAddress, maxRequestLine, maxHeaderBytes, maxHeaderLines, maxBody,
+                maxRequestsInProgress, requestTimeout, handlerThreads, stall);
     }
 
     private static void positive(int v, String name) {

@@ -131,6 +131,27 @@ public final class InstallMachine {
         return new Transition<>(new InstallBook(book.doneRequests(), nodes), effects, null);
     }
 
+    /**
+     * The power settings (credentials.conf, headnode.conf's power-driver) changed: every install whose last power cycle
+     * failed (still requested, no cycle pending) asks for one again. Nothing else is retried: a cycle that failed is
+     * not tried again with the same settings.
+     */
+    public Transition<Void> powerSettingsChanged(InstallBook book, InstallSite site, Instant now) {
+        Map<String, NodeInstall> nodes = new TreeMap<>(book.nodes());
+        List<InstallEffect> effects = new ArrayList<>();
+        for (NodeInstall n : book.nodes().values()) {
+            if (n.state() != InstallState.REQUESTED || n.powerPending()) {
+                continue;
+            }
+            site.machine(MacAddress.parse(n.mac())).ifPresent(m -> {
+                nodes.put(n.mac(), n.withPower(true, InstallState.REQUESTED, now, "power settings changed; power cycle pending"));
+                effects.add(new Notice(Level.INFO, n.mac(), "power settings changed: power cycle of " + n.mac() + " tried again"));
+                effects.add(new PowerCycle(m, n.requestId()));
+            });
+        }
+        return new Transition<>(new InstallBook(book.doneRequests(), nodes), effects, null);
+    }
+
     /** A power cycle asked for by request {@code requestId} ended; a result for an install that is over or superseded changes nothing. */
     public Transition<Void> powerDone(InstallBook book, MacAddress mac, String requestId, PowerOutcome outcome, Instant now) {
         NodeInstall n = book.node(mac.value());
