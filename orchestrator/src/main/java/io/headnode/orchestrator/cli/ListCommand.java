@@ -7,6 +7,10 @@ import io.headnode.contract.AgentStatus;
 import io.headnode.contract.AgentStatus.MachineState;
 import io.headnode.contract.Vlan;
 import io.headnode.common.libvirt.Hypervisor;
+import io.headnode.orchestrator.cluster.ClusterStore;
+import io.headnode.orchestrator.cluster.HostId;
+import io.headnode.orchestrator.cluster.HostRecord;
+import io.headnode.orchestrator.cluster.Placement;
 import io.headnode.orchestrator.reconcile.Reconciler;
 import io.headnode.orchestrator.reconcile.StepResult;
 import io.headnode.orchestrator.reconcile.VlanReport;
@@ -35,8 +39,9 @@ import picocli.CommandLine.Model.CommandSpec;
  * pass would apply: a dry-run plan) and how many of its nodes are installing (from the agent's status channel, all
  * VLANs read at once).
  *
- * <p>Clusters: once head nodes can live on more than one libvirt host, each row gains the host it runs on: a
- * {@code host} key in the JSON rows and a HOST column after VLAN in {@link #table} (not printed before then).
+ * <p>Cluster mode ({@code cluster =} or {@code --cluster}): the fleet's VLANs from ZooKeeper instead, from any host
+ * or a machine with only the CLI and the cluster config: each with its placed host, the placement's epoch and a
+ * state ({@link #fleetRows}); nothing local is read.
  */
 @Command(name = "list", mixinStandardHelpOptions = true, description = "List head nodes: state, drift, nodes installing.")
 public final class ListCommand implements Callable<Integer> {
@@ -53,6 +58,10 @@ public final class ListCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        Optional<ClusterStore> cluster = root.cluster();
+        if (cluster.isPresent()) {
+            return fleet(cluster.get());
+        }
         SpecStore store = root.get(SpecStore.class);
         Hypervisor h = root.get(Hypervisor.class);
         HeadnodePaths paths = root.get(HeadnodePaths.class);
@@ -92,7 +101,7 @@ public final class ListCommand implements Callable<Integer> {
         return bad.isEmpty() ? 0 : 1;
     }
 
-    /** The text form: VLAN, STATE, DRIFT, INSTALLING, DOMAIN (a HOST column after VLAN once clusters exist). */
+    /** The text form (one host): VLAN, STATE, DRIFT, INSTALLING, DOMAIN. */
     static String table(List<Map<String, Object>> rows) {
         TextTable t = TextTable.of("VLAN", "STATE", "DRIFT", "INSTALLING", "DOMAIN");
         for (Map<String, Object> r : rows) {
@@ -104,6 +113,49 @@ public final class ListCommand implements Callable<Integer> {
             t.row(r.get("vlan"), state, drift, installing, r.get("domain"));
         }
         return t.render("");
+    }
+
+    private int fleet(ClusterStore zk) throws Exception {
+        List<Map<String, Object>> rows = fleetRows(zk.specVlans(), zk.placements(), zk.hosts());
+        PrintWriter out = cmd.commandLine().getOut();
+        if (output == OutputFormat.json) {
+            out.println(new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(rows));
+        } else {
+            TextTable t = TextTable.of("VLAN", "HOST", "STATE", "EPOCH");
+            rows.forEach(r -> t.row(r.get("vlan"), r.get("host") == null ? "-" : r.get("host"), r.get("state"),
+                    r.get("epoch") == null ? "-" : r.get("epoch")));
+            out.print(t.render(""));
+        }
+        out.flush();
+        return 0;
+    }
+
+    /**
+     * One row per VLAN with a spec or a placement in ZooKeeper: {@code vlan}, {@code host} and {@code epoch} (null
+     * when not placed) and {@code state}: {@code running} (the placed host reports the head node running for this
+     * epoch), {@code starting} (placed on a live host that does not report it yet: being built, or moving),
+     * {@code host lost} (its host's session is gone: it moves after the grace), {@code not placed} (no host can take
+     * it), {@code deleting} (the spec is gone, the placement not yet).
+     */
+    static List<Map<String, Object>> fleetRows(List<Vlan> specs, Map<Vlan, Placement> placements, Map<HostId, HostRecord> hosts) {
+        java.util.SortedSet<Vlan> all = new java.util.TreeSet<>(specs);
+        all.addAll(placements.keySet());
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (Vlan v : all) {
+            Placement p = placements.get(v);
+            HostRecord h = p == null ? null : hosts.get(p.host());
+            String state = p == null ? "not placed"
+                    : !specs.contains(v) ? "deleting"
+                    : h == null ? "host lost"
+                    : h.runs(v, p) ? "running" : "starting";
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("vlan", v.id());
+            row.put("host", p == null ? null : p.host().name());
+            row.put("epoch", p == null ? null : p.epoch());
+            row.put("state", state);
+            rows.add(row);
+        }
+        return rows;
     }
 
     /** driftActions: what a reconcile pass would apply (null when the plan failed; driftError says where). */

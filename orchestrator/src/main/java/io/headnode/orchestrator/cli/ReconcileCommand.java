@@ -111,6 +111,12 @@ public final class ReconcileCommand implements Callable<Integer> {
                 root.get(LocalShareHeadnodes.class),
                 () -> new HostCapacity(me, HostFacts.freeMemoryMib(), c.headnodeLimit(), false), List.of(config.publicBridge()),
                 service::request, new Placer(config.defaultMemoryMib()), Duration.ofSeconds(30), Clock.systemUTC());
+        io.headnode.orchestrator.spec.HeadnodePaths paths = root.get(io.headnode.orchestrator.spec.HeadnodePaths.class);
+        member.recordInstalls(vlans -> {
+            java.util.Map<io.headnode.contract.Vlan, java.nio.file.Path> sockets = new java.util.TreeMap<>();
+            vlans.forEach(v -> sockets.put(v, paths.statusSocket(v)));
+            return io.headnode.orchestrator.status.AgentStatuses.read(sockets, Duration.ofSeconds(2), java.time.Instant.now());
+        }, Duration.ofSeconds(5));
         member.start();
         return member;
     }

@@ -6,7 +6,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.AbstractMap;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -61,6 +60,7 @@ public final class ClusterMember implements AutoCloseable {
     private final Clock clock;
     private final FleetPlanner planner;
     private final ScheduledExecutorService worker;
+    private final ScheduledExecutorService installs;
     private final CuratorCache cache;
     private final LeaderLatch latch;
     private final AtomicBoolean pending = new AtomicBoolean();
@@ -69,6 +69,8 @@ public final class ClusterMember implements AutoCloseable {
     private ScheduledFuture<?> fenceTimer;
     private Instant suspendedAt;
     private byte[] registered = new byte[0];
+    private final PlacementConfirmations confirmations;
+    private volatile Map<Vlan, Long> reported = Map.of();
 
     public ClusterMember(ClusterStore store, HostId me, String connect, int sessionTimeoutMs, LocalHeadnodes local,
                          Supplier<HostCapacity> capacity, List<String> bridges, Consumer<Vlan> changed, Placer placer,
@@ -89,9 +91,64 @@ public final class ClusterMember implements AutoCloseable {
             t.setDaemon(true);
             return t;
         });
+        this.installs = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "headnode-installs-" + me);
+            t.setDaemon(true);
+            return t;
+        });
         CuratorFramework zk = store.client();
         this.cache = CuratorCache.build(zk, "/");
         this.latch = new LeaderLatch(zk, ClusterStore.LEADER, me.name());
+        this.confirmations = new PlacementConfirmations(me);
+    }
+
+    /** Reads the agent status of this host's running head nodes (blocking up to a couple of seconds). */
+    public interface StatusSource {
+        Map<Vlan, java.util.Optional<io.headnode.contract.AgentStatus>> read(Set<Vlan> vlans) throws Exception;
+    }
+
+    /**
+     * Before {@link #start}: every {@code every}, read the agent status of the head nodes running here for a confirmed
+     * epoch and write their completed installs to ZooKeeper ({@link InstallCompletions}); on its own thread, so a
+     * slow status read never delays fencing.
+     */
+    public void recordInstalls(StatusSource source, Duration every) {
+        Objects.requireNonNull(source, "source is null");
+        installs.scheduleWithFixedDelay(() -> recordInstallsOnce(source), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** One round of {@link #recordInstalls}; public for tests. */
+    public void recordInstallsOnce(StatusSource source) {
+        Map<Vlan, Long> ours = new java.util.TreeMap<>(reported);
+        if (state != State.CONNECTED || ours.isEmpty()) {
+            return;
+        }
+        try {
+            Map<Vlan, java.util.Optional<io.headnode.contract.AgentStatus>> statuses = source.read(ours.keySet());
+            for (Map.Entry<Vlan, java.util.Optional<io.headnode.contract.AgentStatus>> e : statuses.entrySet()) {
+                Vlan v = e.getKey();
+                if (e.getValue().isEmpty() || !ours.containsKey(v) || state != State.CONNECTED) {
+                    continue;
+                }
+                MDC.put("vlan", Integer.toString(v.id()));
+                try {
+                    var placement = store.placement(v);
+                    if (placement.isEmpty() || !placement.get().equals(new Placement(me, ours.get(v)))) {
+                        continue; // moved meanwhile: the new host records from now on
+                    }
+                    InstallCompletions c = InstallCompletions.of(e.getValue().get(), store.shareFiles(v), store.requestsWritten(v), store.installs(v));
+                    if (!c.isEmpty()) {
+                        store.apply(v, c, me);
+                        log.info("VLAN {}: installs completed {} recorded in the fleet; requests rewritten {}, removed {}",
+                                v, c.record().keySet(), c.rewrite().keySet(), c.remove());
+                    }
+                } finally {
+                    MDC.remove("vlan");
+                }
+            }
+        } catch (Exception e) {
+            log.warn("recording completed installs failed (retried): {}", e.toString());
+        }
     }
 
     /** Registers, joins the election, starts watching; returns at once (work happens on the member's thread). */
@@ -148,35 +205,28 @@ public final class ClusterMember implements AutoCloseable {
         }
         try {
             FleetSnapshot fleet = snapshot();
-            Set<Vlan> mine = new HashSet<>();
-            fleet.placements().forEach((v, p) -> {
-                if (p.host().equals(me)) {
-                    mine.add(v);
+            // only placements whose epoch this host confirmed with ZooKeeper itself (a stale cache starts nothing)
+            Map<Vlan, Long> mine = confirmations.confirm(fleet.placements(), new PlacementConfirmations.Source() {
+                @Override
+                public void sync() throws Exception {
+                    store.sync();
+                }
+
+                @Override
+                public java.util.Optional<Placement> read(Vlan vlan) throws Exception {
+                    return store.placement(vlan);
                 }
             });
             Set<Vlan> here = local.vlans();
-            boolean synced = false;
-            for (Vlan v : mine) {
+            for (Vlan v : mine.keySet()) {
                 var spec = fleet.spec(v);
                 if (spec.isEmpty()) {
                     continue;
                 }
-                if (!here.contains(v)) {
-                    // new here: the cache may be stale (just reconnected after a partition, while the leader moved
-                    // it away), so confirm with ZooKeeper itself before this host builds it
-                    if (!synced) {
-                        store.sync();
-                        synced = true;
-                    }
-                    var placement = store.placement(v);
-                    if (placement.isEmpty() || !placement.get().host().equals(me)) {
-                        continue;
-                    }
-                }
                 MDC.put("vlan", Integer.toString(v.id()));
                 try {
                     if (local.apply(v, spec.get(), fleet.shareFiles(v))) {
-                        log.info("VLAN {}: desired state from the fleet written here", v);
+                        log.info("VLAN {}: desired state from the fleet written here (epoch {})", v, mine.get(v));
                         changed.accept(v);
                     }
                 } finally {
@@ -184,8 +234,8 @@ public final class ClusterMember implements AutoCloseable {
                 }
             }
             for (Vlan v : here) {
-                if (!mine.contains(v)) {
-                    log.info("VLAN {}: no longer placed on {}: removing it here", v, me);
+                if (!mine.containsKey(v)) {
+                    log.info("VLAN {}: not placed on {} (or not for an epoch it confirmed): removing it here", v, me);
                     local.remove(v);
                     changed.accept(v);
                 }
@@ -197,8 +247,16 @@ public final class ClusterMember implements AutoCloseable {
         decide();
     }
 
-    private void refreshRegistration(int running) throws Exception {
-        byte[] now = new HostRecord(capacity.get(), bridges, running).encode();
+    private void refreshRegistration(int placed) throws Exception {
+        Map<Vlan, Long> confirmed = confirmations.confirmed();
+        Map<Vlan, Long> runningHere = new java.util.TreeMap<>();
+        for (Vlan v : local.running()) {
+            if (confirmed.containsKey(v)) {
+                runningHere.put(v, confirmed.get(v));
+            }
+        }
+        reported = runningHere;
+        byte[] now = new HostRecord(capacity.get(), bridges, placed, runningHere).encode();
         if (!Arrays.equals(now, registered)) {
             registration.setData(now);
             registered = now;
@@ -211,6 +269,13 @@ public final class ClusterMember implements AutoCloseable {
 
     /** The leader's part: write the placements the planner asks for. */
     private void decide() {
+        if (state == State.CONNECTED && !reported.keySet().containsAll(confirmations.confirmed().keySet())) {
+            try {
+                refreshRegistration(confirmations.confirmed().size()); // a head node placed here may be up now
+            } catch (Exception e) {
+                log.debug("registration refresh failed (retried): {}", e.toString());
+            }
+        }
         if (state != State.CONNECTED || !latch.hasLeadership()) {
             return;
         }
@@ -262,6 +327,7 @@ public final class ClusterMember implements AutoCloseable {
                     fenceTimer.cancel(false);
                 }
                 if (state != State.CLOSED) {
+                    confirmations.forgetAll(); // the cache may be behind the leader: confirm every epoch again
                     if (state == State.QUORUM_LOST_KEEPING) {
                         log.info("ZooKeeper quorum is back: placing and reconciling again");
                     }
@@ -324,6 +390,7 @@ public final class ClusterMember implements AutoCloseable {
     public void close() {
         state = State.CLOSED;
         worker.shutdownNow();
+        installs.shutdownNow();
         try {
             latch.close();
         } catch (Exception e) {

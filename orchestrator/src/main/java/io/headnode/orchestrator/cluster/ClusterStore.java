@@ -28,6 +28,7 @@ public final class ClusterStore {
     public static final String HOSTS = "/hosts";
     public static final String LEADER = "/leader";
     public static final String DRAIN = "/drain";
+    public static final String INSTALLS = "/installs";
     /** Far below ZooKeeper's 1 MiB node limit; every share file has a smaller cap of its own in the contract. */
     public static final int MAX_NODE_BYTES = 512 * 1024;
     private static final Pattern SHARE_FILE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?");
@@ -44,7 +45,7 @@ public final class ClusterStore {
 
     /** Creates the top-level nodes (idempotent). */
     public void ensureLayout() throws Exception {
-        for (String p : List.of(SPECS, SHARE, PLACEMENTS, HOSTS, DRAIN)) {
+        for (String p : List.of(SPECS, SHARE, PLACEMENTS, HOSTS, DRAIN, INSTALLS)) {
             try {
                 zk.create().creatingParentContainersIfNeeded().forPath(p);
             } catch (KeeperException.NodeExistsException e) {
@@ -77,6 +78,7 @@ public final class ClusterStore {
     public void removeSpec(Vlan vlan) throws Exception {
         deleteTree(specPath(vlan));
         deleteTree(SHARE + "/" + vlan.id());
+        deleteTree(INSTALLS + "/" + vlan.id());
     }
 
     // ---- share files
@@ -105,6 +107,9 @@ public final class ClusterStore {
             String p = root + "/" + name;
             List<String> sub = children(p);
             if (sub.isEmpty()) {
+                if (name.equals(io.headnode.contract.InstallRequest.DIRECTORY)) {
+                    continue; // a directory even while empty
+                }
                 get(p).ifPresent(b -> out.put(name, b));
             } else {
                 for (String s : sub) {
@@ -113,6 +118,57 @@ public final class ClusterStore {
             }
         }
         return out;
+    }
+
+    /** When each install request ({@code requests/<x>}) of the VLAN was last written (the node's mtime). */
+    public Map<String, java.time.Instant> requestsWritten(Vlan vlan) throws Exception {
+        Map<String, java.time.Instant> out = new TreeMap<>();
+        String dir = SHARE + "/" + vlan.id() + "/" + io.headnode.contract.InstallRequest.DIRECTORY;
+        for (String name : children(dir)) {
+            Stat st = zk.checkExists().forPath(dir + "/" + name);
+            if (st != null) {
+                out.put(io.headnode.contract.InstallRequest.DIRECTORY + "/" + name, java.time.Instant.ofEpochMilli(st.getMtime()));
+            }
+        }
+        return out;
+    }
+
+    // ---- completed installs (written by the VLAN's placed host)
+
+    /** Records that {@code mac} finished installing at {@code since} (reported by {@code host}'s head node). */
+    public void putInstall(Vlan vlan, io.headnode.contract.MacAddress mac, java.time.Instant since, HostId host) throws Exception {
+        put(INSTALLS + "/" + vlan.id() + "/" + mac, (since + " " + host + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+    }
+
+    /** The VLAN's recorded completions: MAC to when it finished (a node that does not decode is left out). */
+    public Map<io.headnode.contract.MacAddress, java.time.Instant> installs(Vlan vlan) throws Exception {
+        Map<io.headnode.contract.MacAddress, java.time.Instant> out = new TreeMap<>();
+        String dir = INSTALLS + "/" + vlan.id();
+        for (String name : children(dir)) {
+            try {
+                Optional<byte[]> d = get(dir + "/" + name);
+                if (d.isPresent()) {
+                    String when = new String(d.get(), java.nio.charset.StandardCharsets.US_ASCII).strip().split(" ")[0];
+                    out.put(io.headnode.contract.MacAddress.parse(name), java.time.Instant.parse(when));
+                }
+            } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+                // not a completion we wrote
+            }
+        }
+        return out;
+    }
+
+    /** Applies what {@link InstallCompletions} decided: completions first, then the requests without them. */
+    public void apply(Vlan vlan, InstallCompletions c, HostId host) throws Exception {
+        for (Map.Entry<io.headnode.contract.MacAddress, java.time.Instant> e : c.record().entrySet()) {
+            putInstall(vlan, e.getKey(), e.getValue(), host);
+        }
+        for (Map.Entry<String, byte[]> e : c.rewrite().entrySet()) {
+            putShareFile(vlan, e.getKey(), e.getValue());
+        }
+        for (String f : c.remove()) {
+            removeShareFile(vlan, f);
+        }
     }
 
     // ---- placements

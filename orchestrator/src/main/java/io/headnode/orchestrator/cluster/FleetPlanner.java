@@ -20,13 +20,16 @@ import java.util.TreeMap;
  * grace the lost host has destroyed its head nodes (it fences when its session is lost). A new leader counts the grace
  * from its own start, which only waits longer.
  *
- * <p>Draining ({@code /drain/<host>}): one VLAN moves per decision, and the next only once the previous move is
- * written.
+ * <p>Draining ({@code /drain/<host>}): one VLAN moves per decision, and the next only once the previously moved head
+ * node runs on its new host (that host reports it in its record with the move's epoch). A move that was overtaken
+ * (the VLAN placed again, deleted, or its new host lost) no longer holds the drain. The move in flight is this
+ * leader's memory: a new leader starts the next move without waiting for one made before it.
  */
 public final class FleetPlanner {
     private final Placer placer;
     private final Duration grace;
     private final Map<HostId, Instant> lostSince = new HashMap<>();
+    private Write drainInFlight;
 
     public FleetPlanner(Placer placer, Duration grace) {
         this.placer = Objects.requireNonNull(placer, "placer is null");
@@ -73,7 +76,7 @@ public final class FleetPlanner {
         placements.forEach((v, p) -> current.put(v, p.host()));
         PlacementPlan plan = placer.place(wanted, capacities, current);
         plan.moves().forEach((v, m) -> writes.add(new Write(v, new Placement(m.to(), nextEpoch(placements, v)), m.reason())));
-        if (plan.changesNothing()) {
+        if (plan.changesNothing() && !drainWaits(fleet, live, placements)) {
             for (HostId h : draining) {
                 if (!live.containsKey(h)) {
                     continue;
@@ -81,11 +84,32 @@ public final class FleetPlanner {
                 PlacementPlan d = placer.drainOne(h, capacities, plan.placements());
                 if (!d.changesNothing()) {
                     d.moves().forEach((v, m) -> writes.add(new Write(v, new Placement(m.to(), nextEpoch(placements, v)), m.reason())));
+                    drainInFlight = writes.get(writes.size() - 1);
                     break;
                 }
             }
         }
         return writes;
+    }
+
+    /** True while the last drain move's head node is not yet reported running on its new host. */
+    private boolean drainWaits(FleetSnapshot fleet, Map<HostId, HostRecord> live, Map<Vlan, Placement> placements) {
+        if (drainInFlight == null) {
+            return false;
+        }
+        Vlan v = drainInFlight.vlan();
+        Placement p = drainInFlight.placement();
+        HostRecord target = live.get(p.host());
+        if (!p.equals(placements.get(v)) || target == null || !fleet.specVlans().contains(v) || target.runs(v, p)) {
+            drainInFlight = null; // arrived, or overtaken
+            return false;
+        }
+        return true;
+    }
+
+    /** The drain move whose head node has not been reported running yet (null when none). */
+    public Write drainInFlight() {
+        return drainInFlight;
     }
 
     /** Hosts gone but still inside their grace, with when the grace ends: what {@code hosts list} shows as "lost". */

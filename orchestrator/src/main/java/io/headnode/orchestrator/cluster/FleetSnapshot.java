@@ -34,7 +34,8 @@ public record FleetSnapshot(Map<String, byte[]> nodes) {
         nodes.forEach((path, data) -> {
             if (path.startsWith(prefix)) {
                 String rel = path.substring(prefix.length());
-                if (!isParent(path)) {
+                // requests/ is a directory even while empty (a container node before its first child or after the last)
+                if (!isParent(path) && !rel.equals(io.headnode.contract.InstallRequest.DIRECTORY)) {
                     out.put(rel, data);
                 }
             }

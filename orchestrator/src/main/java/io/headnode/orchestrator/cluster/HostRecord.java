@@ -5,15 +5,20 @@ import io.headnode.common.kv.KvFile;
 import io.headnode.common.kv.KvValues;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
+import io.headnode.contract.Vlan;
 
 /**
  * What a host registers in its ephemeral node: its capacity (for the {@link Placer}), the bridges it can serve VLANs
- * on, and how many head nodes it runs now. Encoded as {@code key = value} lines.
+ * on, how many head nodes are placed on it, and which of them run here now with the placement epoch the host
+ * confirmed ({@code headnodes = <vlan>@<epoch> ...}: the leader's drain and {@code headnode list} read it). Encoded
+ * as {@code key = value} lines.
  */
-public record HostRecord(HostCapacity capacity, List<String> bridges, int running) {
-    private static final Set<String> KEYS = Set.of("free-memory-mib", "headnode-limit", "draining", "bridges", "running");
+public record HostRecord(HostCapacity capacity, List<String> bridges, int running, Map<Vlan, Long> headnodes) {
+    private static final Set<String> KEYS = Set.of("free-memory-mib", "headnode-limit", "draining", "bridges", "running", "headnodes");
 
     public HostRecord {
         Objects.requireNonNull(capacity, "capacity is null");
@@ -21,6 +26,21 @@ public record HostRecord(HostCapacity capacity, List<String> bridges, int runnin
         if (running < 0) {
             throw new IllegalArgumentException("running " + running + " is negative");
         }
+        headnodes = java.util.Collections.unmodifiableMap(new TreeMap<>(headnodes));
+        headnodes.values().forEach(e -> {
+            if (e < 1) {
+                throw new IllegalArgumentException("headnodes: epoch " + e + " is below 1");
+            }
+        });
+    }
+
+    public HostRecord(HostCapacity capacity, List<String> bridges, int running) {
+        this(capacity, bridges, running, Map.of());
+    }
+
+    /** True when this host reports the VLAN's head node running for exactly this placement. */
+    public boolean runs(Vlan vlan, Placement placement) {
+        return placement.host().equals(host()) && Long.valueOf(placement.epoch()).equals(headnodes.get(vlan));
     }
 
     public HostId host() {
@@ -32,7 +52,9 @@ public record HostRecord(HostCapacity capacity, List<String> bridges, int runnin
                 + "headnode-limit = " + capacity.headnodeLimit() + "\n"
                 + "draining = " + capacity.draining() + "\n"
                 + "bridges = " + String.join(" ", bridges) + "\n"
-                + "running = " + running + "\n").getBytes(StandardCharsets.UTF_8);
+                + "running = " + running + "\n"
+                + "headnodes = " + String.join(" ", headnodes.entrySet().stream().map(e -> e.getKey().id() + "@" + e.getValue()).toList())
+                + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
     public static HostRecord decode(HostId host, String path, byte[] data) throws KvException {
@@ -43,6 +65,26 @@ public record HostRecord(HostCapacity capacity, List<String> bridges, int runnin
         boolean draining = f.get("draining", KvValues::bool, false);
         List<String> bridges = f.get("bridges", KvValues::words, List.of());
         int running = f.get("running", KvValues::wholeNumber, 0);
-        return f.build(() -> new HostRecord(new HostCapacity(host, free, limit, draining), bridges, running));
+        Map<Vlan, Long> headnodes = f.get("headnodes", HostRecord::headnodes, Map.of());
+        return f.build(() -> new HostRecord(new HostCapacity(host, free, limit, draining), bridges, running, headnodes));
+    }
+
+    private static Map<Vlan, Long> headnodes(String value) {
+        Map<Vlan, Long> out = new TreeMap<>();
+        for (String w : value.strip().split("\\s+")) {
+            if (w.isEmpty()) {
+                continue;
+            }
+            String[] ve = w.split("@", -1);
+            if (ve.length != 2) {
+                throw new IllegalArgumentException("'" + w + "' is not <vlan>@<epoch>");
+            }
+            try {
+                out.put(new Vlan(Integer.parseInt(ve[0])), Long.parseLong(ve[1]));
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException("'" + w + "' is not <vlan>@<epoch>");
+            }
+        }
+        return out;
     }
 }

@@ -16,6 +16,9 @@ public interface LocalHeadnodes {
     /** Forgets the VLAN here (it moved away or was deleted): the reconcile pass removes its head node. */
     void remove(Vlan vlan) throws IOException;
 
+    /** Of {@link #vlans()}, those whose head node runs on this host now (libvirt says so). */
+    Set<Vlan> running() throws IOException;
+
     /** Fencing: stops every head node on this host at once (libvirt destroy), before anything else; returns their VLANs. */
     Set<Vlan> fence();
 }

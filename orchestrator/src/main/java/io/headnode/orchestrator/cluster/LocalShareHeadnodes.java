@@ -58,6 +58,21 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
         return out;
     }
 
+    @Override
+    public Set<Vlan> running() throws IOException {
+        Set<Vlan> out = new TreeSet<>();
+        for (Vlan v : vlans()) {
+            try {
+                if (hypervisor.state(HeadnodePaths.domainName(v)) == io.headnode.common.libvirt.RunState.RUNNING) {
+                    out.add(v);
+                }
+            } catch (RuntimeException e) {
+                // no domain yet, or libvirt failed: not running as far as the fleet is told
+            }
+        }
+        return out;
+    }
+
     private HeadnodeSpec readOrNull(Vlan v) throws IOException {
         try {
             return specs.read(v).orElse(null);
@@ -84,6 +99,9 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
                 throw new IOException("zookeeper:" + ClusterStore.sharePath(vlan, f.getKey()) + ": not inside the share");
             }
             wanted.add(target);
+            if (Files.isRegularFile(target.getParent(), java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+                Files.delete(target.getParent()); // a file where a directory belongs (an older mirror): replace it
+            }
             Files.createDirectories(target.getParent());
             if (target.equals(layout.credentials())) {
                 changed |= share.writeSecret(target, f.getValue());

@@ -115,6 +115,30 @@ class ClusterCliTest {
     }
 
     @Test
+    void listShowsEveryVlanOfTheFleetWithItsHostAndStateFromZooKeeperAlone() throws Exception {
+        HostId hv2 = new HostId("hv2");
+        HostRecord r = new HostRecord(new HostCapacity(hv2, 8192, 10, false), List.of("br0"), 2, java.util.Map.of(new Vlan(7), 2L, new Vlan(9), 1L));
+        zk.create().withMode(CreateMode.EPHEMERAL).forPath(ClusterStore.hostPath(hv2), r.encode());
+        for (int v : new int[] {7, 8, 9, 10}) {
+            store.putSpec(new Vlan(v), "x".getBytes(StandardCharsets.UTF_8));
+        }
+        store.putPlacement(new Vlan(7), new Placement(hv2, 2));              // reported at this epoch: running
+        store.putPlacement(new Vlan(8), new Placement(new HostId("hv9"), 1)); // host gone
+        store.putPlacement(new Vlan(9), new Placement(hv2, 2));              // reported at epoch 1 only: starting
+        store.putPlacement(new Vlan(11), new Placement(hv2, 1));             // spec removed
+        TestHost.Run list = cli("list");
+        assertThat(list.exitCode()).as(list.toString()).isZero();
+        assertThat(list.out()).containsPattern("7 +hv2 +running +2")
+                .containsPattern("8 +hv9 +host lost +1")
+                .containsPattern("9 +hv2 +starting +2")
+                .containsPattern("10 +- +not placed +-")
+                .containsPattern("11 +hv2 +deleting +1");
+        assertThat(hv.domainNames()).isEmpty(); // nothing local was touched
+        TestHost.Run json = cli("list", "--output", "json");
+        assertThat(json.out()).contains("\"host\" : \"hv9\"", "\"state\" : \"host lost\"");
+    }
+
+    @Test
     void theServiceJoinsTheFleetAndBuildsWhatTheLeaderPlacesOnIt() throws Exception {
         Path image = dir.resolve("base.qcow2");
         io.headnode.testing.Command.check("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M");
@@ -128,6 +152,9 @@ class ClusterCliTest {
                     .until(() -> hv.lookup("headnode-vlan100").map(d -> d.state()).orElse(null) == io.headnode.common.libvirt.RunState.RUNNING);
             assertThat(store.placement(new Vlan(100)).orElseThrow().host()).isEqualTo(new HostId("hv1"));
             assertThat(cli("show", "--vlan", "100").out()).contains("runs on host hv1");
+            // the host reports the running head node with its epoch (registration refreshed on the member's tick)
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> cli("list").out(), o -> o.matches("(?s).*\\n100 +hv1 +running +1\\s.*"));
 
             assertThat(cli("delete", "--vlan", "100").exitCode()).isZero();
             org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(20))

@@ -109,6 +109,12 @@ class ClusterFleetIT {
             local.remove(vlan);
         }
 
+        /** libvirt is faked and no reconcile pass runs here: a head node placed and written here counts as running. */
+        @Override
+        public Set<Vlan> running() throws IOException {
+            return local.vlans();
+        }
+
         @Override
         public Set<Vlan> fence() {
             fences.incrementAndGet();
@@ -207,6 +213,21 @@ class ClusterFleetIT {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(h.shareFile(100, "credentials.conf")))).isEqualTo("rw-------");
         store.removeShareFile(new Vlan(100), "credentials.conf");
         await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(h.shareFile(100, "credentials.conf")));
+
+        // the placed host reports the head node running for the epoch it confirmed; its agent reports an install done
+        Vlan v = new Vlan(100);
+        Placement p = store.placement(v).orElseThrow();
+        await().atMost(Duration.ofSeconds(5)).until(() -> store.hosts().get(h.id).runs(v, p));
+        io.headnode.contract.MacAddress mac = io.headnode.contract.MacAddress.parse("52:54:00:00:00:04");
+        store.putShareFile(v, "requests/r1.install", (mac + "\n").getBytes(StandardCharsets.UTF_8));
+        await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(h.shareFile(100, "requests/r1.install")));
+        java.time.Instant done = store.requestsWritten(v).get("requests/r1.install").plusSeconds(1);
+        h.member.recordInstallsOnce(vlans -> Map.of(v, java.util.Optional.of(new io.headnode.contract.AgentStatus(true,
+                io.headnode.contract.AgentStatus.Share.mounted(), v, List.of(new io.headnode.contract.AgentStatus.MachineStatus(
+                mac, io.headnode.contract.AgentStatus.MachineState.INSTALLED, "10.0.0.5", done, "")), 0, Map.of(), done))));
+        assertThat(store.installs(v)).containsExactly(Map.entry(mac, done));
+        assertThat(store.shareFiles(v)).doesNotContainKey("requests/r1.install");
+        await().atMost(Duration.ofSeconds(5)).until(() -> !Files.exists(h.shareFile(100, "requests/r1.install")));
     }
 
     @Test
@@ -289,6 +310,7 @@ class ClusterFleetIT {
         try {
             cut.start(String.join(",", relays.stream().map(r -> "127.0.0.1:" + r.port()).toList()));
             hosts.add(cut);
+            await().atMost(Duration.ofSeconds(10)).until(() -> store.hosts().containsKey(cut.id)); // registered first
             declare(120);
             await().atMost(Duration.ofSeconds(10)).until(() -> store.placement(new Vlan(120)).isPresent());
             assertThat(placedOn(120)).isSameAs(cut); // the empty host takes the new VLAN

@@ -94,10 +94,64 @@ class FleetPlannerTest {
         List<FleetPlanner.Write> first = planner.decide(fleet(), T0.plusSeconds(1));
         assertThat(first).singleElement().satisfies(w -> assertThat(w.placement().host().name()).isEqualTo("hv2"));
         apply(first);
+        reports("hv2", first.get(0).vlan().id(), 2);
         apply(planner.decide(fleet(), T0.plusSeconds(2)));
         assertThat(fleet().placements().values()).allMatch(p -> p.host().name().equals("hv2"));
         nodes.remove(ClusterStore.specPath(new Vlan(100)));
         assertThat(planner.decide(fleet(), T0.plusSeconds(3))).singleElement()
                 .satisfies(w -> assertThat(w.placement()).isNull());
+    }
+
+    void reports(String host, int vlan, long epoch) {
+        HostId h = new HostId(host);
+        HostRecord old = fleet().hosts().get(h);
+        Map<Vlan, Long> runs = new HashMap<>(old.headnodes());
+        runs.put(new Vlan(vlan), epoch);
+        nodes.put(ClusterStore.hostPath(h), new HostRecord(old.capacity(), old.bridges(), old.running(), runs).encode());
+    }
+
+    @Test
+    void drainMovesTheNextVlanOnlyOnceTheMovedHeadNodeRunsOnItsNewHost() {
+        host("hv1", 10);
+        spec(100);
+        spec(101);
+        spec(102);
+        apply(planner.decide(fleet(), T0));
+        host("hv2", 10);
+        nodes.put(ClusterStore.DRAIN + "/hv1", new byte[0]);
+        List<FleetPlanner.Write> first = planner.decide(fleet(), T0.plusSeconds(1));
+        assertThat(first).singleElement().satisfies(w -> assertThat(w.placement()).isEqualTo(new Placement(new HostId("hv2"), 2)));
+        apply(first);
+        Vlan moved = first.get(0).vlan();
+        assertThat(planner.decide(fleet(), T0.plusSeconds(2))).isEmpty();          // written, not running yet
+        reports("hv2", moved.id(), 1);                                              // an older epoch does not count
+        assertThat(planner.decide(fleet(), T0.plusSeconds(60))).isEmpty();
+        assertThat(planner.drainInFlight().vlan()).isEqualTo(moved);
+        reports("hv2", moved.id(), 2);
+        List<FleetPlanner.Write> second = planner.decide(fleet(), T0.plusSeconds(61));
+        assertThat(second).singleElement().satisfies(w -> {
+            assertThat(w.vlan()).isNotEqualTo(moved);
+            assertThat(w.placement().host().name()).isEqualTo("hv2");
+        });
+        apply(second);
+        // the new host is lost before it reports: the move no longer holds the drain (the lost host's VLANs wait
+        // out their grace as usual)
+        nodes.remove(ClusterStore.hostPath(new HostId("hv2")));
+        host("hv3", 10);
+        assertThat(planner.decide(fleet(), T0.plusSeconds(62))).singleElement()
+                .satisfies(w -> assertThat(w.placement().host().name()).isEqualTo("hv3"));
+    }
+
+    @Test
+    void aHostRecordCarriesTheHeadNodesItRunsWithTheirEpochs() throws Exception {
+        HostId h = new HostId("hv1");
+        HostRecord r = new HostRecord(new HostCapacity(h, 4096, 10, false), List.of("br0"), 2, Map.of(new Vlan(7), 3L, new Vlan(100), 1L));
+        HostRecord back = HostRecord.decode(h, "/hosts/hv1", r.encode());
+        assertThat(back).isEqualTo(r);
+        assertThat(back.runs(new Vlan(7), new Placement(h, 3))).isTrue();
+        assertThat(back.runs(new Vlan(7), new Placement(h, 2))).isFalse();
+        assertThat(back.runs(new Vlan(7), new Placement(new HostId("hv2"), 3))).isFalse();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> HostRecord.decode(h, "/hosts/hv1",
+                "headnodes = 7@x\n".getBytes(StandardCharsets.UTF_8))).hasMessageContaining("headnodes").hasMessageContaining("7@x");
     }
 }
