@@ -138,7 +138,8 @@ public final class InstallMachine {
                         + " min without a callback; it boots its disk again"));
             } else if (n.powerPending()) {
                 site.machine(MacAddress.parse(n.mac())).ifPresent(m -> effects.add(new PowerCycle(m, n.requestId())));
-            } else if (n.powerRetryAt() != null && powerRetryDue(n.powerRetryAt(), now)) {
+            } else if (n.state() == InstallState.REQUESTED && n.powerRetryAt() != null && powerRetryDue(n.powerRetryAt(), now)) {
+                // (a node that fetched its kickstart meanwhile is installing: a cycle that timed out may have happened after all)
                 site.machine(MacAddress.parse(n.mac())).ifPresent(m -> {
                     String what = "power cycle retry " + n.powerRetries() + " of " + POWER_RETRY_DELAYS.size();
                     nodes.put(n.mac(), n.withPower(true, n.state(), now, what + " pending").withPowerRetry(n.powerRetries(), null));

@@ -202,6 +202,15 @@ class InstallsTest {
         assertThat(pxe.exists(A)).isTrue();
     }
 
+    /** Installs with A requested, its first power cycle answered {@code answer} (and so are all later ones until the test says otherwise). */
+    Installs requestedWith(PowerOutcome.Kind answer) throws Exception {
+        power.cycleAnswer = answer;
+        Installs i = installs();
+        i.request(req("r1", A));
+        disk.runAll();
+        return i;
+    }
+
     /** Ticks, moving the fake clock {@code seconds} first; returns how many cycles the power service has seen. */
     long tickAfter(Installs i, long seconds) {
         clock.advance(Duration.ofSeconds(seconds));
@@ -212,10 +221,7 @@ class InstallsTest {
 
     @Test
     void aPowerCycleThatTimedOutIsRetriedAfter30And60And120SecondsThenTheInstallFailsWithTheReason() throws Exception {
-        power.cycleAnswer = PowerOutcome.Kind.TIMED_OUT;
-        Installs i = installs();
-        i.request(req("r1", A));
-        disk.runAll();
+        Installs i = requestedWith(PowerOutcome.Kind.TIMED_OUT);
         assertThat(tickAfter(i, 0)).isEqualTo(1);
         assertThat(i.machines().get(0).detail()).contains("power cycle failed", "TIMED_OUT", "retry 1 of 3 in 30 s");
         assertThat(tickAfter(i, 29)).isEqualTo(1);
@@ -237,10 +243,7 @@ class InstallsTest {
 
     @Test
     void anUnreachableBmcIsRetriedAndASuccessfulRetryMovesTheInstallOnAlsoAfterARestart() throws Exception {
-        power.cycleAnswer = PowerOutcome.Kind.UNREACHABLE;
-        Installs i = installs();
-        i.request(req("r1", A));
-        disk.runAll();
+        Installs i = requestedWith(PowerOutcome.Kind.UNREACHABLE);
         assertThat(i.machines().get(0).detail()).contains("UNREACHABLE", "retry 1 of 3 in 30 s");
         Installs restarted = installs();   // the schedule is in installs.json
         power.cycleAnswer = PowerOutcome.Kind.DONE;
@@ -251,11 +254,18 @@ class InstallsTest {
     }
 
     @Test
-    void aRefusedPowerCycleIsNotRetriedOnATimer() throws Exception {
-        power.cycleAnswer = PowerOutcome.Kind.REFUSED;
-        Installs i = installs();
-        i.request(req("r1", A));
+    void aNodeThatFetchesItsKickstartAfterACycleTimedOutIsNotCycledAgain() throws Exception {
+        Installs i = requestedWith(PowerOutcome.Kind.TIMED_OUT);   // the BMC answered late, but the node did reboot
+        token(i.kickstart(A, ADDR_A));
         disk.runAll();
+        assertThat(tickAfter(i, 30)).isEqualTo(1);
+        assertThat(tickAfter(i, 600)).isEqualTo(1);
+        assertThat(state(i, A)).isEqualTo(MachineState.INSTALLING);
+    }
+
+    @Test
+    void aRefusedPowerCycleIsNotRetriedOnATimer() throws Exception {
+        Installs i = requestedWith(PowerOutcome.Kind.REFUSED);
         for (int n = 0; n < 20; n++) {
             assertThat(tickAfter(i, 60)).isEqualTo(1);
         }
@@ -265,10 +275,7 @@ class InstallsTest {
 
     @Test
     void aWallClockSetBackDoesNotHoldAPowerRetryForTheLengthOfTheJump() throws Exception {
-        power.cycleAnswer = PowerOutcome.Kind.TIMED_OUT;
-        Installs i = installs();
-        i.request(req("r1", A));
-        disk.runAll();
+        Installs i = requestedWith(PowerOutcome.Kind.TIMED_OUT);
         clock.advance(Duration.ofHours(-1));
         assertThat(tickAfter(i, 0)).isEqualTo(2);
         assertThat(tickAfter(i, 59)).isEqualTo(2);
