@@ -5,7 +5,7 @@
 # 2 workers, run inside the same namespace by PID) serves the same kernel and initrd to the same clients in the same run.
 # Prints the figures (docs/benchmarks/storm.md). Root needed (namespaces); traffic stays inside the namespaces.
 #
-# Usage: tests/storm/run-storm.sh [NODES=1000] [KERNEL_MIB=10] [INITRD_MIB=60] [DEADLINE_S=900]
+# Usage: tests/storm/run-storm.sh [NODES=1000] [KERNEL_MIB=10] [INITRD_MIB=60] [DEADLINE_S=900] [STORMS=dhcp,light,full,bulk]
 #
 # The kernel's neighbour table is shared by all namespaces and holds 1,024 entries by default (gc_thresh3); the storm
 # needs two per node (head node and client side), so for more than ~400 nodes this script raises the thresholds for
@@ -16,6 +16,7 @@ nodes=${1:-1000}
 kernel=${2:-10}
 initrd=${3:-60}
 deadline=${4:-900}
+storms=${5:-dhcp,light,full,bulk}
 cp_file=$(mktemp /tmp/storm-cp.XXXXXX)
 restore=""
 cleanup() {
@@ -33,4 +34,4 @@ if [ "$old3" -lt "$need" ]; then
 fi
 echo "cores: $(nproc); load average: $(cut -d' ' -f1-3 /proc/loadavg); nice: $(nice)"
 java -Xmx256m -Dheadnode.agent.jar="$PWD/guest-image/agent/target/headnode-agent.jar" -Dheadnode.agent.launcher="$PWD/bin/headnode-agent" \
-  -cp "tests/storm/target/classes:$(cat "$cp_file")" io.headnode.storm.StormBench "$nodes" "$kernel" "$initrd" "$deadline"
+  -cp "tests/storm/target/classes:$(cat "$cp_file")" io.headnode.storm.StormBench "$nodes" "$kernel" "$initrd" "$deadline" "$storms"

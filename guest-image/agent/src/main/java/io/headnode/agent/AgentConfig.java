@@ -27,7 +27,7 @@ public record AgentConfig(
         Path pxelinuxDir, Path syslinuxModulesDir, Path memdisk, Path shimFile, Path grubNetbootFile, Path grubModulesDir,
         String ip, String dhcpd, String tftpd, String radvd, String nft, String mount, Path dhcpdLeases, Path dhcpdPidFile,
         Path sshHostKeyDir, Path authorizedKeys,
-        boolean manageNetwork, boolean manageFirewall, boolean runServices) {
+        boolean manageNetwork, boolean manageFirewall, boolean runServices, Path imageMount) {
 
     public static final Path DEFAULT_FILE = Path.of("/etc/headnode/agent.conf");
 
@@ -39,6 +39,7 @@ public record AgentConfig(
         Objects.requireNonNull(runDir, "run-dir is null");
         Objects.requireNonNull(sshHostKeyDir, "ssh-host-key-dir is null");
         Objects.requireNonNull(authorizedKeys, "authorized-keys is null");
+        Objects.requireNonNull(imageMount, "image-mount is null");
         requireInterface(privateInterface, "private-interface");
         requireInterface(publicInterface, "public-interface");
         if (httpPort < 1 || httpPort > 65535) {
@@ -129,7 +130,9 @@ public record AgentConfig(
             Map.entry("authorized-keys", "/root/.ssh/authorized_keys"),
             Map.entry("manage-network", "true"),
             Map.entry("manage-firewall", "true"),
-            Map.entry("run-services", "true")));
+            Map.entry("run-services", "true"),
+            // the host's image catalog, the second 9p share (read-only), served as /images/NAME
+            Map.entry("image-mount", io.headnode.contract.ImageCatalog.GUEST_MOUNT.toString())));
 
     static AgentConfig fromMap(Map<String, String> given) {
         Map<String, String> v = new TreeMap<>(DEFAULTS);
@@ -146,7 +149,7 @@ public record AgentConfig(
                 v.get("ip"), v.get("dhcpd"), v.get("tftpd"), v.get("radvd"), v.get("nft"), v.get("mount"),
                 path(v, "dhcpd-leases"), path(v, "dhcpd-pid-file"),
                 path(v, "ssh-host-key-dir"), path(v, "authorized-keys"),
-                bool(v, "manage-network"), bool(v, "manage-firewall"), bool(v, "run-services"));
+                bool(v, "manage-network"), bool(v, "manage-firewall"), bool(v, "run-services"), path(v, "image-mount"));
     }
 
     private static boolean bool(Map<String, String> v, String key) {

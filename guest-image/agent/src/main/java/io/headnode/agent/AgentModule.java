@@ -31,6 +31,8 @@ import io.headnode.agent.net.ServiceDaemons;
 import io.headnode.agent.power.PowerSettingsWatch;
 import io.headnode.agent.render.Templates;
 import io.headnode.agent.share.ShareMounter;
+import io.headnode.agent.apply.ImageShareStep;
+import io.headnode.contract.ImageCatalog;
 import io.headnode.agent.share.ShareReader;
 import io.headnode.agent.ssh.AuthorizedKeysStep;
 import io.headnode.agent.ssh.HostKeys;
@@ -128,10 +130,12 @@ public final class AgentModule extends AbstractModule {
     @Singleton
     ApplyPipeline applyPipeline(AgentConfig c, Templates templates, NetworkSetup network, AddressBook addresses, DhcpBackend dhcp,
                                 TftpTree tftp, ServiceDaemons daemons, Installs installs, Firewall firewall,
-                                Neighbours neighbours, AgentMetrics metrics, SshAccessWatch ssh) {
+                                Neighbours neighbours, AgentMetrics metrics, SshAccessWatch ssh, CommandRunner runner, Clock clock) {
         DhcpStep dhcpStep = new DhcpStep(c, addresses, dhcp);
         return new ApplyPipeline(List.of(new ProfileStep(c, templates), new NetworkStep(c, network), dhcpStep, new TftpStep(tftp),
                 new DaemonsStep(daemons), new InstallsStep(installs, dhcpStep), new HttpStep(c, installs, neighbours, metrics),
+                new ImageShareStep(new ShareMounter(runner, ImageCatalog.MOUNT_TAG, ImageShareStep.MOUNT_OPTIONS, c.mount(), c.imageMount(), c.mountInfo(), clock),
+                        c.imageMount(), c.mountShare()),
                 new FirewallStep(c, firewall), new AuthorizedKeysStep(c.authorizedKeys(), ssh)),
                 STEP_BACKOFF);
     }

@@ -54,7 +54,9 @@ class ShareFileCapsTest {
     void anInstallRequestHoldsAtMost4096Lines() throws Exception {
         assertThat(InstallRequest.parse("requests/r.install", "r", lines(4096, ShareFileCapsTest::mac)).macs()).hasSize(4096);
         assertThatThrownBy(() -> InstallRequest.parse("requests/r.install", "r", lines(50_000, ShareFileCapsTest::mac)))
-                .hasMessage("requests/r.install:4097: more than 4096 entries (lines that are not blank or a comment)");
+                .hasMessage("requests/r.install:4099: more than 4098 entries (lines that are not blank or a comment)");
+        assertThatThrownBy(() -> InstallRequest.parse("requests/r.install", "r", lines(4097, ShareFileCapsTest::mac)))
+                .hasMessage("requests/r.install:4097: mac: more than 4096 MACs");
         assertThatThrownBy(() -> InstallRequest.parse("requests/r.install", "r", new byte[InstallRequest.MAX_BYTES + 1]))
                 .hasMessage("requests/r.install: file: larger than 1048576 bytes");
     }

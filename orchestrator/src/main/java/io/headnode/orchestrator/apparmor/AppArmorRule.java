@@ -30,6 +30,7 @@ public final class AppArmorRule {
     static final String BEGIN = "# BEGIN headnode share rule (managed by headnode; do not edit)";
     static final String END = "# END headnode share rule";
     private static final String DEFAULT_ROOT = "/var/lib/headnode-config";
+    private static final String DEFAULT_IMAGES = "/var/lib/headnode-images";
     private static final Pattern LOCAL_INCLUDE = Pattern.compile("(?m)^\\s*#?include\\s+(if\\s+exists\\s+)?<local/abstractions/libvirt-qemu>");
     private final HostConfig config;
     private final CommandRunner runner;
@@ -61,10 +62,12 @@ public final class AppArmorRule {
             if (!line.isBlank() && !line.strip().startsWith("#")) {
                 String l = line.strip();
                 int sp = l.lastIndexOf(' ');
-                String path = l.substring(0, sp).replace(DEFAULT_ROOT, config.shareRoot().toString());
+                String path = l.substring(0, sp);
+                path = path.startsWith(DEFAULT_IMAGES) ? config.imageDir() + path.substring(DEFAULT_IMAGES.length())
+                        : path.replace(DEFAULT_ROOT, config.shareRoot().toString());
                 if (path.matches(".*[\\s\"].*")) {
                     if (path.contains("\"")) {
-                        throw new IOException("share-root " + config.shareRoot() + " cannot be written into an AppArmor rule");
+                        throw new IOException("share-root " + config.shareRoot() + " or image-dir " + config.imageDir() + " cannot be written into an AppArmor rule");
                     }
                     path = "\"" + path + "\"";
                 }

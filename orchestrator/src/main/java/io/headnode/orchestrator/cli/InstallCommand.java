@@ -1,6 +1,11 @@
 package io.headnode.orchestrator.cli;
 
 import io.headnode.contract.AtomicFiles;
+import io.headnode.contract.ImageCatalog;
+import io.headnode.contract.ImageName;
+import io.headnode.contract.TargetDisk;
+import io.headnode.orchestrator.images.ImageStore;
+import java.util.Optional;
 import io.headnode.contract.InstallRequest;
 import io.headnode.contract.MacAddress;
 import io.headnode.contract.MachineList;
@@ -52,6 +57,11 @@ public final class InstallCommand implements Callable<Integer> {
             description = "with --wait: give up after INTERVAL (e.g. 30m; default 1h); exit 1")
     Duration timeout;
 
+    @Option(names = "--image", paramLabel = "NAME", description = "deploy this image of the catalog (headnode images list) with the image profile")
+    String image;
+    @Option(names = "--target-disk", paramLabel = "DEVICE", description = "with --image: the disk to write (a /dev path; default: the node's first disk)")
+    String targetDisk;
+
     @ArgGroup(exclusive = true, multiplicity = "1")
     Target target;
 
@@ -89,7 +99,23 @@ public final class InstallCommand implements Callable<Integer> {
         }
         Instant requestedAt = Instant.now();
         String id = STAMP.format(requestedAt) + "-" + UUID.randomUUID().toString().substring(0, 8);
-        InstallRequest request = new InstallRequest(id, target.all, macs);
+        Optional<ImageName> imageName = Optional.ofNullable(image).map(ImagesCommand::name);
+        Optional<TargetDisk> disk;
+        try {
+            disk = Optional.ofNullable(targetDisk).map(TargetDisk::parse);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        if (disk.isPresent() && imageName.isEmpty()) {
+            throw new UsageException("--target-disk needs --image");
+        }
+        if (imageName.isPresent()) {
+            ImageCatalog catalog = root.get(ImageStore.class).catalog();
+            if (catalog.read(imageName.get()).isEmpty()) {
+                throw new UsageException("no image " + imageName.get() + " in " + catalog.root() + " (headnode images list)");
+            }
+        }
+        InstallRequest request = new InstallRequest(id, target.all, macs, imageName, disk);
         Path file = share.requests().resolve(request.fileName());
         AtomicFiles.write(file, request.render(), null);
         PrintWriter out = cmd.commandLine().getOut();

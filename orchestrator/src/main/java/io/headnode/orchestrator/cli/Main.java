@@ -9,7 +9,7 @@ public final class Main {
     /** Every subcommand of {@code headnode}, in help order: add new ones here. */
     public static final List<Class<?>> SUBCOMMANDS = List.of(CreateCommand.class, DeleteCommand.class, ListCommand.class,
             ShowCommand.class, MachinesCommand.class, CredentialsCommand.class, ConfigCommand.class, InstallCommand.class,
-            ReconcileCommand.class, SshKeysCommand.class, SshCommand.class, HostsCommand.class, DrainCommand.class);
+            ReconcileCommand.class, SshKeysCommand.class, SshCommand.class, HostsCommand.class, DrainCommand.class, ImagesCommand.class);
 
     private Main() {
     }

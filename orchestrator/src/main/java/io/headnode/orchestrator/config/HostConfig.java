@@ -24,11 +24,12 @@ import java.util.regex.Pattern;
  * @param defaultVcpus      vcpus when create gives no --vcpus
  * @param metricsAddress    where {@code reconcile --every} serves /metrics: HOST:PORT or none (127.0.0.1:9848)
  * @param cluster           cluster mode (ZooKeeper); {@link ClusterConfig#NONE} is the embedded single host
+ * @param imageDir          the image catalog, one for every head node, exported read-only to each (/var/lib/headnode-images)
  */
 public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path apparmorParser, String connect,
                          String bridgePrefix, String publicBridge, List<String> networkCommandPrefix, String qemuUser,
                          String domainType, Path defaultImage, int defaultMemoryMib, int defaultVcpus, String metricsAddress,
-                         ClusterConfig cluster) {
+                         ClusterConfig cluster, Path imageDir) {
     private static final Pattern IFNAME_PREFIX = Pattern.compile("[A-Za-z][A-Za-z0-9_-]{0,10}");
     private static final Pattern IFNAME = Pattern.compile("[A-Za-z][A-Za-z0-9_.-]{0,14}");
 
@@ -64,6 +65,23 @@ public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path a
         Objects.requireNonNull(metricsAddress, "metrics-address is null");
         MetricsAddress.parse(metricsAddress);
         Objects.requireNonNull(cluster, "cluster is null");
+        Objects.requireNonNull(imageDir, "image-dir is null");
+        absolute("image-dir", imageDir);
+    }
+
+    /** With the image catalog beside the share root ({@code <share-root>/../headnode-images}). */
+    public HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path apparmorParser, String connect,
+                      String bridgePrefix, String publicBridge, List<String> networkCommandPrefix, String qemuUser,
+                      String domainType, Path defaultImage, int defaultMemoryMib, int defaultVcpus, String metricsAddress,
+                      ClusterConfig cluster) {
+        this(stateDir, shareRoot, apparmorDir, apparmorParser, connect, bridgePrefix, publicBridge, networkCommandPrefix,
+                qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, metricsAddress, cluster, defaultImageDir(shareRoot));
+    }
+
+    /** {@code <share-root>/../headnode-images}: /var/lib/headnode-images for the default share root. */
+    public static Path defaultImageDir(Path shareRoot) {
+        Objects.requireNonNull(shareRoot, "share-root is null");
+        return shareRoot.toAbsolutePath().resolveSibling("headnode-images");
     }
 
     /** Without cluster settings: the embedded single host. */
@@ -96,11 +114,11 @@ public record HostConfig(Path stateDir, Path shareRoot, Path apparmorDir, Path a
 
     public HostConfig withConnect(String uri) {
         return new HostConfig(stateDir, shareRoot, apparmorDir, apparmorParser, uri, bridgePrefix, publicBridge,
-                networkCommandPrefix, qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, metricsAddress, cluster);
+                networkCommandPrefix, qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, metricsAddress, cluster, imageDir);
     }
 
     public HostConfig withCluster(ClusterConfig c) {
         return new HostConfig(stateDir, shareRoot, apparmorDir, apparmorParser, connect, bridgePrefix, publicBridge,
-                networkCommandPrefix, qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, metricsAddress, c);
+                networkCommandPrefix, qemuUser, domainType, defaultImage, defaultMemoryMib, defaultVcpus, metricsAddress, c, imageDir);
     }
 }

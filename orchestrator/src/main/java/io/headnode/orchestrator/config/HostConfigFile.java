@@ -21,7 +21,7 @@ public final class HostConfigFile {
     public static final Set<String> KEYS = Set.of("state-dir", "share-root", "apparmor-dir", "apparmor-parser", "connect",
             "bridge-prefix", "public-bridge", "network-command-prefix", "qemu-user", "domain-type", "default-image",
             "default-memory-mib", "default-vcpus", "metrics-address", "cluster", "cluster-secret-file", "cluster-host",
-            "headnode-limit", "cluster-session-timeout-ms");
+            "headnode-limit", "cluster-session-timeout-ms", "image-dir");
 
     private HostConfigFile() {
     }
@@ -67,6 +67,7 @@ public final class HostConfigFile {
         int memory = f.get("default-memory-mib", KvValues::wholeNumber, d.defaultMemoryMib());
         int vcpus = f.get("default-vcpus", KvValues::wholeNumber, d.defaultVcpus());
         String metrics = f.text("metrics-address").orElse(d.metricsAddress());
+        Path imageDir = f.get("image-dir", KvValues::path, HostConfig.defaultImageDir(shareRoot));
         ClusterConfig dc = d.cluster();
         String cluster = f.text("cluster").orElse(dc.connect());
         Path secret = f.get("cluster-secret-file", KvValues::path, dc.secretFile());
@@ -75,7 +76,7 @@ public final class HostConfigFile {
         int session = f.get("cluster-session-timeout-ms", KvValues::wholeNumber, dc.sessionTimeoutMs());
         return f.build(() -> new HostConfig(stateDir, shareRoot, apparmorDir, apparmorParser, connect, bridgePrefix, publicBridge,
                 prefix, qemuUser, domainType, image, memory, vcpus, metrics,
-                new ClusterConfig(cluster, secret, host, limit, session)));
+                new ClusterConfig(cluster, secret, host, limit, session), imageDir));
     }
 
     /** A config file that cannot be used; the message is one line naming file, line and key. */

@@ -16,6 +16,8 @@ import io.headnode.common.libvirt.LazyHypervisor;
 import io.headnode.orchestrator.net.IpRouteVlanNetwork;
 import io.headnode.orchestrator.net.VlanNetwork;
 import java.time.Clock;
+import io.headnode.orchestrator.images.ImageReferences;
+import io.headnode.orchestrator.images.ImageStore;
 import java.util.List;
 import java.util.Objects;
 
@@ -80,5 +82,17 @@ public final class HostModule extends AbstractModule {
     @Singleton
     OverlayDisk overlayDisk(@Named("local") CommandRunner runner) {
         return new OverlayDisk(runner);
+    }
+
+    @Provides
+    @Singleton
+    ImageStore imageStore(HostConfig c, OverlayDisk qemuImg, @Named("local") CommandRunner runner, Clock clock) {
+        return new ImageStore(c.imageDir(), qemuImg, runner, clock);
+    }
+
+    @Provides
+    @Singleton
+    ImageReferences imageReferences(HostConfig c, Clock clock) {
+        return new ImageReferences(c.shareRoot(), clock);
     }
 }

@@ -17,7 +17,8 @@ import java.util.Optional;
 
 /**
  * Step 2: the share directory exists (before the domain is defined) and QEMU can read it and its files (modes repaired,
- * content never touched); a re-created one restarts a running domain.
+ * content never touched); a re-created one restarts a running domain. The same for the image catalog directory, the
+ * second (read-only, shared by every head node) share.
  */
 public final class ShareStep implements Step {
     private final ShareDirectory share;
@@ -54,6 +55,12 @@ public final class ShareStep implements Step {
         }
         if (!share.hasConfig(vlan)) {
             actions.add(new WriteDefaultConfig(share.layout(vlan).config(), vlan));
+        }
+        Path images = share.imageDirectory();
+        switch (share.state(images)) {
+            case MISSING -> actions.add(new CreateDirectory(images));
+            case NOT_READABLE -> actions.add(new MakeReadable(images, share.qemuUserName()));
+            case READY -> { }
         }
         if (actions.stream().anyMatch(CreateDirectory.class::isInstance)) {
             // a running QEMU still exports the deleted directory: restart it onto the new one

@@ -61,6 +61,8 @@ public final class DomainRenderer {
         c.put("publicBridge", x(spec.publicBridge()));
         c.put("shareDir", x(paths.shareDir(spec.vlan()).toString()));
         c.put("shareTag", x(ShareLayout.MOUNT_TAG));
+        c.put("imageDir", x(paths.config().imageDir().toString()));
+        c.put("imageTag", x(io.headnode.contract.ImageCatalog.MOUNT_TAG));
         c.put("consoleLog", x(paths.consoleLog(spec.vlan()).toString()));
         c.put("statusSocket", x(paths.statusSocket(spec.vlan()).toString()));
         c.put("statusChannel", x(HeadnodePaths.STATUS_CHANNEL));

@@ -47,6 +47,14 @@ public final class ShareDirectory {
         return List.of(config.shareRoot(), paths.shareDir(vlan));
     }
 
+    /**
+     * The image catalog (image-dir): one for every head node, exported read-only to each as the second share, so it
+     * must exist and be readable by QEMU's user before a domain starts. Its content belongs to {@code headnode images}.
+     */
+    public Path imageDirectory() {
+        return config.imageDir();
+    }
+
     /** How a share directory is now. */
     public enum DirectoryState {
         MISSING,

@@ -49,7 +49,8 @@ class AppArmorRuleTest {
 
     @Test
     void ruleComesFromTheApparmorModuleWithTheConfiguredRoot() throws Exception {
-        assertThat(rule.ruleText()).isEqualTo("\"" + tmp.resolve("share root") + "/**\" r,\n");
+        assertThat(rule.ruleText()).isEqualTo("\"" + tmp.resolve("share root") + "/**\" r,\n"
+                + tmp.resolve("headnode-images") + "/ r,\n" + tmp.resolve("headnode-images") + "/** r,\n");
     }
 
     @Test

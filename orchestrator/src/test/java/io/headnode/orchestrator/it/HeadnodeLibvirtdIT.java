@@ -92,7 +92,8 @@ class HeadnodeLibvirtdIT {
             assertThat(live.type()).isEqualTo("qemu");
             assertThat(live.nics()).extracting(DomainShape.Nic::bridge).containsExactly("br-vlan101", PUBLIC);
             assertThat(live.nics()).extracting(DomainShape.Nic::mac).containsExactly("02:48:4e:00:00:65", "02:48:4e:01:00:65");
-            assertThat(live.shares()).containsExactly(new DomainShape.Share(host.shareDir(FRESH_VLAN).toString(), "/etc/moc", "mapped", true));
+            assertThat(live.shares()).containsExactly(new DomainShape.Share(host.shareDir(FRESH_VLAN).toString(), "/etc/moc", "mapped", true),
+                    new DomainShape.Share(host.config.imageDir().toString(), "headnode-images", "mapped", true));
             assertThat(live.disks()).extracting(DomainShape.Disk::file).containsExactly(host.overlay(FRESH_VLAN).toString());
             assertThat(Command.check("qemu-img", "info", "-U", host.overlay(FRESH_VLAN).toString()).stdout()).contains("backing file: " + image);
             List<String> taps = taps(FRESH_DOMAIN);
@@ -152,7 +153,8 @@ class HeadnodeLibvirtdIT {
         givenConvergedHeadNode();
         Files.writeString(host.localInclude(), "");
         convergesInOnePass("write the share rule into " + host.localInclude());
-        assertThat(Files.readString(host.localInclude())).containsOnlyOnce("/** r,");
+        assertThat(Files.readString(host.localInclude())).containsOnlyOnce(host.config.shareRoot() + "/** r,")
+                .containsOnlyOnce(host.config.imageDir() + "/** r,");
     }
 
     @Test

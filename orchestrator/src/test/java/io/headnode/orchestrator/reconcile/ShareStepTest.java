@@ -51,7 +51,7 @@ class ShareStepTest {
         StepContext ctx = new StepContext(TestSpecs.spec(100));
         Plan p = new ShareStep(share).plan(ctx);
         assertThat(p.actions()).containsExactly(new CreateDirectory(root), new CreateDirectory(dir),
-                new WriteDefaultConfig(dir.resolve("headnode.conf"), new Vlan(100)));
+                new WriteDefaultConfig(dir.resolve("headnode.conf"), new Vlan(100)), new CreateDirectory(tmp.resolve("headnode-images")));
         assertThat(ctx.restartNeeded()).as("a running QEMU exports the deleted directory").isTrue();
         assertThat(root).doesNotExist();
         apply(p);
@@ -65,11 +65,13 @@ class ShareStepTest {
     @Test
     void anUnreadableDirectoryIsMadeReadableWithoutARestart() throws Exception {
         Files.createDirectories(dir);
+        Files.createDirectories(tmp.resolve("headnode-images"));
+        Files.setPosixFilePermissions(tmp.resolve("headnode-images"), PosixFilePermissions.fromString("rwx------"));
         Files.writeString(dir.resolve("headnode.conf"), "vlan = 100\n");
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         StepContext ctx = new StepContext(TestSpecs.spec(100));
         Plan p = new ShareStep(share).plan(ctx);
-        assertThat(p.actions()).containsExactly(new MakeReadable(dir, "libvirt-qemu"));
+        assertThat(p.actions()).containsExactly(new MakeReadable(dir, "libvirt-qemu"), new MakeReadable(tmp.resolve("headnode-images"), "libvirt-qemu"));
         assertThat(p.actions().get(0).describe()).isEqualTo("make " + dir + " readable by libvirt-qemu (mode 0755)");
         assertThat(ctx.restartNeeded()).isFalse();
         apply(p);
@@ -79,6 +81,7 @@ class ShareStepTest {
     @Test
     void shareFilesQemuCannotReadGetTheirModesBackAndKeepTheirContent() throws Exception {
         Files.createDirectories(dir.resolve("requests"));
+        Files.createDirectories(tmp.resolve("headnode-images"));
         Files.writeString(dir.resolve("headnode.conf"), "vlan = 100\n");
         Files.writeString(dir.resolve("machines.txt"), "52:54:00:aa:00:01 10.0.0.1\n");
         Files.writeString(dir.resolve("requests/r1.install"), "x\n");

@@ -18,7 +18,8 @@ import java.util.Map;
  * </ol>
  * After each install storm it checks that every node is installed and every per-MAC config gone, and reads the
  * agent's peak RSS (VmHWM, reset before each storm). Prints the figures, one line each, and exits 1 on any error.
- * Arguments: {@code [nodes=1000] [kernel MiB=10] [initrd MiB=60] [deadline s=900]}.
+ * Arguments: {@code [nodes=1000] [kernel MiB=10] [initrd MiB=60] [deadline s=900] [storms=dhcp,light,full,bulk]}; the
+ * last one picks storms to run (e.g. {@code light} alone, to profile it); the ratios need full and bulk.
  */
 public final class StormBench {
     private StormBench() {
@@ -29,6 +30,7 @@ public final class StormBench {
         long kernel = (args.length > 1 ? Long.parseLong(args[1]) : 10) << 20;
         long initrd = (args.length > 2 ? Long.parseLong(args[2]) : 60) << 20;
         Duration deadline = Duration.ofSeconds(args.length > 3 ? Long.parseLong(args[3]) : 900);
+        java.util.Set<String> storms = java.util.Set.of((args.length > 4 ? args[4] : "dhcp,light,full,bulk").split(","));
         Path jar = Path.of(System.getProperty("headnode.agent.jar", "guest-image/agent/target/headnode-agent.jar")).toAbsolutePath();
         Path launcher = Path.of(System.getProperty("headnode.agent.launcher", "bin/headnode-agent")).toAbsolutePath();
         List<String> failures = new ArrayList<>();
@@ -36,17 +38,28 @@ public final class StormBench {
         String load = java.nio.file.Files.readString(Path.of("/proc/loadavg")).strip();
         try (StormLab lab = StormLab.create(new StormLab.Config(nodes, kernel, initrd, jar, launcher))) {
             say("lab ready: " + nodes + " nodes, kernel " + (kernel >> 20) + " MiB, initrd " + (initrd >> 20) + " MiB; load before: " + load);
-            Map<String, Object> dhcp = check(lab.storm(StormRun.Mode.DHCP, 80, deadline), failures);
-            say("dhcp only: " + dhcp);
-
-            Storm light = installStorm(lab, StormRun.Mode.LIGHT, deadline, failures);
-            say("light storm: " + light.figures());
-            Storm full = installStorm(lab, StormRun.Mode.FULL, deadline, failures);
-            say("full storm: " + full.figures());
-
-            Map<String, Object> ngx = check(lab.storm(StormRun.Mode.BULK, StormLab.NGINX_PORT, deadline,
-                    "--kernel", "/centos/vmlinuz", "--initrd", "/centos/initrd.img"), failures);
-            say("nginx bulk: " + ngx);
+            Map<String, Object> none = Map.of("seconds", 0.0);
+            Map<String, Object> dhcp = none;
+            if (storms.contains("dhcp")) {
+                dhcp = check(lab.storm(StormRun.Mode.DHCP, 80, deadline), failures);
+                say("dhcp only: " + dhcp);
+            }
+            Storm light = new Storm(none, 0);
+            if (storms.contains("light")) {
+                light = installStorm(lab, StormRun.Mode.LIGHT, deadline, failures);
+                say("light storm: " + light.figures());
+            }
+            Storm full = new Storm(none, 0);
+            if (storms.contains("full")) {
+                full = installStorm(lab, StormRun.Mode.FULL, deadline, failures);
+                say("full storm: " + full.figures());
+            }
+            Map<String, Object> ngx = none;
+            if (storms.contains("bulk")) {
+                ngx = check(lab.storm(StormRun.Mode.BULK, StormLab.NGINX_PORT, deadline,
+                        "--kernel", "/centos/vmlinuz", "--initrd", "/centos/initrd.img"), failures);
+                say("nginx bulk: " + ngx);
+            }
             if (!lab.agentAlive()) {
                 failures.add("the agent died");
             }
@@ -55,7 +68,7 @@ public final class StormBench {
             figures.put("nodes", nodes);
             figures.put("whole storm s", fullS);
             figures.put("nginx alone (same bytes, same clients) s", nginxS);
-            figures.put("storm / nginx", Math.round(fullS / nginxS * 100) / 100.0 + " (target <= 1.5)");
+            figures.put("storm / nginx", nginxS == 0 ? "-" : Math.round(fullS / nginxS * 100) / 100.0 + " (target <= 1.5)");
             figures.put("storm without bulk s", seconds(light.figures()) + " (target <= 10)");
             figures.put("dhcpd answers/s (DHCP only; OFFER+ACK)", dhcp.get("dhcpAnswersPerSecond") + " (" + dhcp.get("dhcpAnswers")
                     + " answers, " + dhcp.get("dhcpResends") + " resends, " + dhcp.get("seconds") + " s for all leases)");

@@ -15,7 +15,7 @@ import java.util.Map;
 /**
  * The load generator, run inside the client namespace (it binds DHCP's port 68 and each node's address there):
  * {@code StormMain --nodes FILE --server IP [--mode full|light|dhcp|bulk] [--port 80] [--kernel /p --initrd /p]
- * [--kernel-bytes N --initrd-bytes N] [--deadline-s 600] [--dhcp-window 64] [--tftp-threads 32] [--arch 0]}.
+ * [--kernel-bytes N --initrd-bytes N] [--deadline-s 600] [--dhcp-window 64] [--tftp-threads 256] [--tftp-blksize 1408 (512: no option)] [--arch 0]}.
  * FILE has one node per line: {@code MAC ADDRESS}. Prints one JSON line with the figures; exit 0 only with no error.
  */
 public final class StormMain {
@@ -30,7 +30,8 @@ public final class StormMain {
         StormRun.Settings s = new StormRun.Settings(StormRun.Mode.valueOf(a.getOrDefault("mode", "full").toUpperCase()),
                 InetAddress.getByName(required(a, "server")), Integer.parseInt(a.getOrDefault("port", "80")),
                 a.get("kernel"), a.get("initrd"), Long.parseLong(a.getOrDefault("kernel-bytes", "0")), Long.parseLong(a.getOrDefault("initrd-bytes", "0")),
-                Integer.parseInt(a.getOrDefault("dhcp-window", "64")), Integer.parseInt(a.getOrDefault("tftp-threads", "32")),
+                Integer.parseInt(a.getOrDefault("dhcp-window", "64")), Integer.parseInt(a.getOrDefault("tftp-threads", "256")),
+                Integer.parseInt(a.getOrDefault("tftp-blksize", Integer.toString(TftpFetcher.BLKSIZE))),
                 Integer.parseInt(a.getOrDefault("arch", "0")), Duration.ofSeconds(Long.parseLong(a.getOrDefault("deadline-s", "600"))));
         Map<String, Object> result = new StormRun(s).run(nodes);
         System.out.println(new ObjectMapper().writeValueAsString(result));

@@ -44,7 +44,7 @@ public final class StormRun {
 
     /** Settings of one run. */
     public record Settings(Mode mode, InetAddress server, int httpPort, String kernel, String initrd, long kernelBytes, long initrdBytes,
-                           int dhcpWindow, int tftpThreads, int arch, Duration deadline) {
+                           int dhcpWindow, int tftpThreads, int tftpBlksize, int arch, Duration deadline) {
         public Settings {
             Objects.requireNonNull(mode, "mode is null");
             Objects.requireNonNull(server, "server is null");
@@ -71,7 +71,7 @@ public final class StormRun {
     public Map<String, Object> run(List<Node> nodes) throws Exception {
         InetSocketAddress http = new InetSocketAddress(settings.server(), settings.httpPort());
         ExecutorService tftpPool = Executors.newFixedThreadPool(settings.tftpThreads());
-        TftpFetcher tftp = new TftpFetcher(Duration.ofSeconds(2));
+        TftpFetcher tftp = new TftpFetcher(Duration.ofSeconds(2), settings.tftpBlksize());
         DhcpClients.Stats dhcpStats = new DhcpClients.Stats(0, 0, 0);
         long start;
         long end;

@@ -4,6 +4,7 @@ import io.headnode.agent.AgentConfig;
 import io.headnode.agent.http.AgentRoutes;
 import io.headnode.agent.http.HttpLimits;
 import io.headnode.agent.http.HttpServer;
+import io.headnode.agent.http.ImageFiles;
 import io.headnode.agent.metrics.AgentMetrics;
 import io.headnode.agent.metrics.MetricsRoutes;
 import io.headnode.agent.http.StaticFiles;
@@ -17,7 +18,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
-/** The HTTP server (tftpboot files, kickstarts, install callbacks), listening on the private address only; moved when it changes. */
+/** The HTTP server (tftpboot files, kickstarts, install callbacks, the image catalog), listening on the private address only; moved when it changes. */
 public final class HttpStep implements ApplyStep {
     private final AgentConfig config;
     private final InstallEndpoints installs;
@@ -54,7 +55,7 @@ public final class HttpStep implements ApplyStep {
         close();
         try {
             server = new HttpServer(new InetSocketAddress(ip, config.httpPort()), config.httpThreads(), HttpLimits.defaults(config.httpRequestTimeout()),
-                    new MetricsRoutes(metrics, new AgentRoutes(new StaticFiles(config.tftpRoot()), installs, neighbours)), metrics::httpAnswered);
+                    new MetricsRoutes(metrics, new AgentRoutes(new StaticFiles(config.tftpRoot()), new ImageFiles(config.imageMount()), installs, neighbours)), metrics::httpAnswered);
             bound = want;
             return StepResult.of(List.of("listening on " + want));
         } catch (IOException e) {

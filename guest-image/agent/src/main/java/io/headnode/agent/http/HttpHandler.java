@@ -1,6 +1,7 @@
 package io.headnode.agent.http;
 
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executor;
 
 /**
  * Turns a request into a response. Called on the server's handler threads, never on an I/O thread, so it may block
@@ -16,5 +17,13 @@ public interface HttpHandler {
      */
     default CompletableFuture<HttpResponse> handleAsync(HttpRequest request) {
         return CompletableFuture.completedFuture(handle(request));
+    }
+
+    /**
+     * As {@link #handleAsync(HttpRequest)}; work that follows a wait (e.g. rendering a kickstart once the neighbour
+     * table has answered) runs on {@code work}, the server's handler threads, not on the thread that ended the wait.
+     */
+    default CompletableFuture<HttpResponse> handleAsync(HttpRequest request, Executor work) {
+        return handleAsync(request);
     }
 }

@@ -17,7 +17,8 @@ import java.util.Objects;
  * @param maxRequestsInProgress requests partly received at once, over all connections (one more: 503); from one
  *                              address at most a sixteenth of it, so slow senders at one address cannot take all
  * @param requestTimeout        a whole request must arrive within this, counted from when the server is ready for it;
- *                              a connection that neither reads nor makes write progress for this long is closed too
+ *                              an answer none of whose bytes move for this long is cut (the client stopped reading).
+ *                              No clock runs while the server itself holds a request (queued, or its route waiting)
  * @param handlerThreads        threads that run the route handler, off the I/O threads (a handler may block on disk)
  */
 public record HttpLimits(int maxConnections, int maxPerAddress, int maxRequestLine, int maxHeaderBytes, int maxHeaderLines,

@@ -4,22 +4,19 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpResponseEncoder;
-import io.netty.handler.timeout.IdleStateHandler;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Objects;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.IntConsumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Sets up each accepted connection: closes it at once beyond the connection caps, else builds its pipeline: idle
- * timer (reads and write progress), request decoder (limits on request line and headers, one request at a time,
- * requests in progress),
- * response encoder, body aggregator (limit on the body), route dispatcher. Any channel whose remote address is an
- * {@link InetSocketAddress} (the server's TCP connections; an in-process channel in the request fuzz test).
+ * Sets up each accepted connection: closes it at once beyond the connection caps, else builds its pipeline: request
+ * decoder (limits on request line and headers, one request at a time, requests in progress), response encoder, body
+ * aggregator (limit on the body), route dispatcher (request deadline and send-stall limit). Any channel whose remote
+ * address is an {@link InetSocketAddress} (the server's TCP connections; an in-process channel in the request fuzz test).
  */
 final class HttpPipeline extends ChannelInitializer<Channel> {
     private static final Logger LOG = LoggerFactory.getLogger(HttpPipeline.class);
@@ -54,7 +51,6 @@ final class HttpPipeline extends ChannelInitializer<Channel> {
                 .setMaxInitialLineLength(limits.maxRequestLine())
                 .setMaxHeaderSize(limits.maxHeaderBytes()), inProgress, limits.maxHeaderLines());
         ch.pipeline().addLast(
-                new IdleStateHandler(true, 0, 0, limits.requestTimeout().toMillis(), TimeUnit.MILLISECONDS),
                 decoder,
                 new HttpResponseEncoder(),
                 new BodyAggregator(limits.maxBody()),

@@ -31,6 +31,22 @@ public record HttpResponse(int status, String contentType, byte[] body, Path fil
         return new HttpResponse(status, contentType, null, file, offset, length, total, false);
     }
 
+    /**
+     * A whole file of {@code size} bytes (200), or the part a {@code Range} header asks for (206; 416 when it cannot
+     * be satisfied), as {@link ByteRange} reads it.
+     */
+    public static HttpResponse ranged(String contentType, Path file, long size, String rangeHeader) {
+        ByteRange range = ByteRange.parse(rangeHeader, size);
+        if (range == ByteRange.UNSATISFIABLE) {
+            return new HttpResponse(416, "text/plain; charset=utf-8", ("range not satisfiable; size " + size + "\n").getBytes(StandardCharsets.UTF_8),
+                    null, 0, 0, size, false);
+        }
+        if (range != null) {
+            return file(206, contentType, file, range.start(), range.length(), size);
+        }
+        return file(200, contentType, file, 0, size, size);
+    }
+
     public long contentLength() {
         return body != null ? body.length : length;
     }

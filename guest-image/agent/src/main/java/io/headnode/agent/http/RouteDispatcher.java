@@ -3,6 +3,7 @@ package io.headnode.agent.http;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelOutboundBuffer;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.FullHttpRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -11,7 +12,6 @@ import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.TooLongHttpContentException;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.channels.FileChannel;
@@ -34,8 +34,16 @@ import org.slf4j.LoggerFactory;
  * The last handler of a connection. It takes one complete request at a time, runs the route handler on the handler
  * executor (never on an I/O thread: a handler may write and fsync), writes the answer on the I/O thread, and lets the
  * next request in only when that answer is sent, so answers keep their order and a pipelining client costs one
- * request. While it waits for a request, the request deadline runs; an idle event (no reads, no write progress)
- * closes the connection.
+ * request. A connection is in one of three phases, each with its own clock:
+ * <ul>
+ *   <li>waiting for a request: the whole request must arrive within the request timeout (slow senders and idle
+ *       keep-alive connections are closed);</li>
+ *   <li>the server holds the request (queued for a handler thread, the route running or waiting, e.g. a callback
+ *       for the disk): no timer; the server's own time is never held against the client (in a storm, requests queue
+ *       for the handler threads, and an idle timer closed such connections unanswered). Routes bound their own waits;</li>
+ *   <li>sending the answer: closed only when no byte of it moves for the request timeout (a client that stopped
+ *       reading); a slow transfer in progress is never cut by a deadline.</li>
+ * </ul>
  */
 final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest> {
     private static final Logger LOG = LoggerFactory.getLogger(RouteDispatcher.class);
@@ -95,7 +103,7 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
     private void handle(ChannelHandlerContext ctx, HttpRequest request, boolean head, boolean keepAlive) {
         CompletableFuture<HttpResponse> answer;
         try {
-            answer = handler.handleAsync(request);
+            answer = handler.handleAsync(request, executor);
         } catch (RuntimeException e) {
             answer = CompletableFuture.failedFuture(e);
         }
@@ -137,6 +145,9 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
         boolean closeAfter = close || r.close();
         answered.accept(r.status());
         ChannelFuture sent = ResponseWriter.write(ctx, r, file, head, closeAfter);
+        if (!sent.isDone()) {
+            watchSend(ctx, sent, new SendProgress(ctx));
+        }
         sent.addListener(f -> {
             if (!f.isSuccess()) {
                 LOG.debug("sending to {} failed: {}", peer(ctx), f.cause().toString());
@@ -159,20 +170,57 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
         }
     }
 
+    /**
+     * While {@code sent} is not done: every request timeout, closes the connection if not one byte of the answer moved
+     * since the last look (the client stopped reading). Bytes count as moved when the socket took them.
+     */
+    private void watchSend(ChannelHandlerContext ctx, ChannelFuture sent, SendProgress progress) {
+        ctx.executor().schedule(() -> {
+            if (sent.isDone() || !ctx.channel().isActive()) {
+                return;
+            }
+            if (!progress.moved()) {
+                LOG.debug("closing connection from {}: its answer made no progress for {} ms", peer(ctx), requestTimeoutNanos / 1_000_000);
+                ctx.close();
+                return;
+            }
+            watchSend(ctx, sent, progress);
+        }, requestTimeoutNanos, TimeUnit.NANOSECONDS);
+    }
+
+    /** What of the answer is still to send, as the channel's outbound buffer tells it; used on the I/O thread only. */
+    private static final class SendProgress {
+        private final ChannelHandlerContext ctx;
+        private Object current;
+        private long progress;
+        private long pending;
+
+        SendProgress(ChannelHandlerContext ctx) {
+            this.ctx = ctx;
+            moved();
+        }
+
+        /** True if the socket took bytes since the last call. */
+        boolean moved() {
+            ChannelOutboundBuffer buf = ctx.channel().unsafe().outboundBuffer();
+            if (buf == null) {
+                return true;   // closing
+            }
+            Object c = buf.current();
+            long p = buf.currentProgress();
+            long n = buf.totalPendingWriteBytes();
+            boolean moved = c != current || p != progress || n != pending;
+            current = c;
+            progress = p;
+            pending = n;
+            return moved;
+        }
+    }
+
     private void cancelDeadline() {
         if (deadline != null) {
             deadline.cancel(false);
             deadline = null;
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            LOG.debug("closing stalled connection from {}", peer(ctx));
-            ctx.close();
-        } else {
-            ctx.fireUserEventTriggered(evt);
         }
     }
 

@@ -41,16 +41,7 @@ public final class StaticFiles {
         } catch (IOException e) {
             return HttpResponse.text(404, "not found\n");
         }
-        ByteRange range = ByteRange.parse(req.header("range"), size);
-        String type = contentType(file);
-        if (range == ByteRange.UNSATISFIABLE) {
-            return new HttpResponse(416, "text/plain; charset=utf-8", ("range not satisfiable; size " + size + "\n").getBytes(StandardCharsets.UTF_8),
-                    null, 0, 0, size, false);
-        }
-        if (range != null) {
-            return HttpResponse.file(206, type, file, range.start(), range.length(), size);
-        }
-        return HttpResponse.file(200, type, file, 0, size, size);
+        return HttpResponse.ranged(contentType(file), file, size, req.header("range"));
     }
 
     /** The regular file the path names inside the root, or null; IllegalArgumentException for a malformed path. */

@@ -26,7 +26,9 @@ public interface InstallEndpoints {
      * (403 wrong address or token, 409 no install in progress). An accepted callback completes with 200 only once
      * the new state is on disk and pxelinux.cfg has been synced with it (the per-MAC config removed; should that
      * fail, the health says so and the next sync retries); 503 if the state cannot be saved (the install then stays
-     * active, so the installer may retry).
+     * active, so the installer may retry). A caller that stops waiting completes the returned future itself (e.g.
+     * with a 503 of its own): the completion is then undone (the install stays active, its config returns if it was
+     * already removed), so an installer told anything but 200 can always retry with the same token.
      */
     CompletableFuture<Answer> callback(MacAddress mac, String source, String token);
 }

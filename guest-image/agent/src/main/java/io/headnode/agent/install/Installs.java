@@ -202,17 +202,33 @@ public final class Installs implements InstallEndpoints {
                     ? new Answer(409, "no install in progress\n") : FORBIDDEN);
         }
         Callback.Accepted accepted = (Callback.Accepted) a.transition().decision();
-        return afterDurable(a).handle((v, e) -> {
-            try (var c = MDC.putCloseable("mac", mac.value())) {
-                if (e == null) {
-                    LOG.info("{} installed; its next boot goes to the local disk", mac);
-                    return new Answer(200, "ok\n");
+        // the answer is decided once: 200 when the save lands first; if the caller completes the future itself first
+        // (it stopped waiting and answered something else), the completion is undone, so no installer is told "not
+        // recorded" of a completion that is then recorded (its retry would get 409)
+        CompletableFuture<Answer> answer = new CompletableFuture<>();
+        Answer recorded = new Answer(200, "ok\n");
+        Answer notRecorded = new Answer(503, "cannot record the callback\n");
+        answer.whenComplete((r, e) -> {
+            if (r != recorded && r != notRecorded) {   // identity: completed by the caller, not here
+                try (var c = MDC.putCloseable("mac", mac.value())) {
+                    LOG.warn("install callback for {} answered {} before its state was saved: undone, the install stays active "
+                            + "and the installer's retry completes it", mac, r == null ? e.toString() : r.status());
                 }
-                LOG.error("install callback for {} not recorded: {}; the install stays active", mac, e.toString());
                 revert(accepted);
-                return new Answer(503, "cannot record the callback\n");
             }
         });
+        afterDurable(a).whenComplete((v, e) -> {
+            try (var c = MDC.putCloseable("mac", mac.value())) {
+                if (e != null) {
+                    LOG.error("install callback for {} not recorded: {}; the install stays active", mac, e.toString());
+                    revert(accepted);
+                    answer.complete(notRecorded);
+                } else if (answer.complete(recorded)) {
+                    LOG.info("{} installed; its next boot goes to the local disk", mac);
+                }
+            }
+        });
+        return answer;
     }
 
     /** Each listed machine's state for the status, in machines.txt order. */

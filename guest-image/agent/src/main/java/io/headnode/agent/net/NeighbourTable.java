@@ -3,13 +3,19 @@ package io.headnode.agent.net;
 import io.headnode.common.iproute.IpRoute;
 import io.headnode.common.iproute.Neighbour;
 import io.headnode.contract.MacAddress;
+import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.Executors;
 import java.util.function.Supplier;
 
 /**
@@ -17,18 +23,23 @@ import java.util.function.Supplier;
  * {@link IpRoute}. Reads are shared, never stale: a question is answered from a read that started after it was
  * asked; questions asked while a read runs share the next one. So at most one {@code ip} process runs at a time,
  * and under a storm of kickstarts and callbacks the number of reads stays well under the number of questions
- * (each read answers all the questions that queued behind the previous one). Blocks the caller for up to one read in
- * flight plus its own: call it on a route handler thread, never on an HTTP I/O thread.
+ * (each read answers all the questions that queued behind the previous one). The reads run on a thread of the
+ * table's own; a question asked with {@link #macOfAsync} holds no thread while it waits. (The HTTP routes asked with
+ * {@link #macOf} and so blocked one of the 4 handler threads each: a read then answered at most 4 questions, and in a
+ * 300-node storm kickstarts and callbacks queued for seconds behind one {@code ip} process after another.)
  */
 public final class NeighbourTable implements Neighbours {
     private record Read(Map<String, MacAddress> table, RuntimeException failure) {
     }
 
+    private record Question(String address, CompletableFuture<Optional<MacAddress>> answer) {
+    }
+
     private final Supplier<List<Neighbour>> reader;
+    private final Executor readerThread = Executors.newSingleThreadExecutor(new DefaultThreadFactory("neighbour-table", true));
     private final Object lock = new Object();
-    private long started;
-    private long done;
-    private Read last;
+    private List<Question> waiting = new ArrayList<>();
+    private boolean reading;
 
     public NeighbourTable(IpRoute ip, String dev) {
         this(() -> ip.neighbours(dev));
@@ -41,44 +52,54 @@ public final class NeighbourTable implements Neighbours {
 
     @Override
     public Optional<MacAddress> macOf(String address) {
-        Read r = readStartedAfterNow();
-        if (r.failure() != null) {
-            throw r.failure();
+        try {
+            return macOfAsync(address).join();
+        } catch (CompletionException e) {
+            throw e.getCause() instanceof RuntimeException r ? r : e;
         }
-        return Optional.ofNullable(r.table().get(canonical(address)));
     }
 
-    private Read readStartedAfterNow() {
+    @Override
+    public CompletableFuture<Optional<MacAddress>> macOfAsync(String address) {
+        Question q = new Question(canonical(address), new CompletableFuture<>());
+        boolean start;
         synchronized (lock) {
-            long need = started + 1;
-            while (done < need) {
-                if (started == done) {
-                    started++;
-                    break;
+            waiting.add(q);
+            start = !reading;
+            reading = true;
+        }
+        if (start) {
+            readerThread.execute(this::readWhileAsked);
+        }
+        return q.answer();
+    }
+
+    /** On the reader thread: one read for all the questions asked before it starts, again while more were asked. */
+    private void readWhileAsked() {
+        while (true) {
+            List<Question> batch;
+            synchronized (lock) {
+                if (waiting.isEmpty()) {
+                    reading = false;
+                    return;
                 }
-                try {
-                    lock.wait();
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new IllegalStateException("interrupted while waiting for the neighbour table", e);
+                batch = waiting;
+                waiting = new ArrayList<>();
+            }
+            Read r;
+            try {
+                r = new Read(index(reader.get()), null);
+            } catch (RuntimeException e) {
+                r = new Read(Map.of(), e);
+            }
+            for (Question q : batch) {
+                if (r.failure() != null) {
+                    q.answer().completeExceptionally(r.failure());
+                } else {
+                    q.answer().complete(Optional.ofNullable(r.table().get(q.address())));
                 }
             }
-            if (done >= need) {
-                return last;
-            }
         }
-        Read r;
-        try {
-            r = new Read(index(reader.get()), null);
-        } catch (RuntimeException e) {
-            r = new Read(Map.of(), e);
-        }
-        synchronized (lock) {
-            last = r;
-            done = started;
-            lock.notifyAll();
-        }
-        return r;
     }
 
     private static Map<String, MacAddress> index(List<Neighbour> entries) {

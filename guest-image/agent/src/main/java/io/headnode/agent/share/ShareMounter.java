@@ -17,8 +17,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Mounts the host's 9p share (tag /etc/moc, read-only, trans=virtio) at the configured mount point, retrying
- * with backoff (replaces the seed's rc.local workaround for the boot-order race). "Already mounted" is success.
+ * Mounts a host 9p share read-only (trans=virtio) at a mount point, retrying with backoff (replaces the seed's
+ * rc.local workaround for the boot-order race). "Already mounted" is success. Two shares: the VLAN's (tag /etc/moc)
+ * and the image catalog (tag headnode-images).
  * A share that was mounted and is gone (unmounted under the running agent) is logged once and mounted again at once.
  * The backoff runs on the injected clock; a retry further ahead than the longest backoff means the clock was set
  * back, and counts as due.
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
 public final class ShareMounter {
     private static final Logger LOG = LoggerFactory.getLogger(ShareMounter.class);
     private final CommandRunner runner;
+    private final String tag;
+    private final String options;
     private final String mountBinary;
     private final Path mountPoint;
     private final Path mountInfo;
@@ -36,8 +39,16 @@ public final class ShareMounter {
     private Duration backoff = Duration.ofSeconds(1);
     private String lastError = "";
 
+    /** The VLAN's share (tag {@link ShareLayout#MOUNT_TAG}). */
     public ShareMounter(CommandRunner runner, String mountBinary, Path mountPoint, Path mountInfo, Clock clock) {
+        this(runner, ShareLayout.MOUNT_TAG, "", mountBinary, mountPoint, mountInfo, clock);
+    }
+
+    /** A share under {@code tag}, with {@code extraOptions} after ro,trans=virtio,version=9p2000.L (e.g. {@code msize=524288}). */
+    public ShareMounter(CommandRunner runner, String tag, String extraOptions, String mountBinary, Path mountPoint, Path mountInfo, Clock clock) {
         this.runner = Objects.requireNonNull(runner, "runner is null");
+        this.tag = Objects.requireNonNull(tag, "tag is null");
+        this.options = "ro,trans=virtio,version=9p2000.L" + (extraOptions.isEmpty() ? "" : "," + extraOptions);
         this.mountBinary = Objects.requireNonNull(mountBinary, "mountBinary is null");
         this.mountPoint = Objects.requireNonNull(mountPoint, "mountPoint is null");
         this.mountInfo = Objects.requireNonNull(mountInfo, "mountInfo is null");
@@ -52,7 +63,7 @@ public final class ShareMounter {
         }
         if (wasMounted) {
             LOG.warn("share {} is no longer mounted at {}; the last good configuration stays in force; mounting it again",
-                    ShareLayout.MOUNT_TAG, mountPoint);
+                    tag, mountPoint);
             wasMounted = false;
             nextTry = Instant.EPOCH;
             backoff = Duration.ofSeconds(1);
@@ -68,14 +79,14 @@ public final class ShareMounter {
         }
         Optional<String> problem = mount();
         if (problem.isEmpty() || isMounted()) {
-            LOG.info("share {} mounted read-only at {}", ShareLayout.MOUNT_TAG, mountPoint);
+            LOG.info("share {} mounted read-only at {}", tag, mountPoint);
             backoff = Duration.ofSeconds(1);
             lastError = "";
             wasMounted = isMounted();
             return true;
         }
         if (!problem.get().equals(lastError)) {
-            LOG.warn("cannot mount share {} at {} ({}); retrying with backoff", ShareLayout.MOUNT_TAG, mountPoint, problem.get());
+            LOG.warn("cannot mount share {} at {} ({}); retrying with backoff", tag, mountPoint, problem.get());
         }
         lastError = problem.get();
         nextTry = now.plus(backoff);
@@ -86,8 +97,8 @@ public final class ShareMounter {
     /** Runs mount; why it failed, if it did. */
     private Optional<String> mount() {
         try {
-            CommandResult r = runner.run(List.of(mountBinary, "-t", "9p", "-o", "ro,trans=virtio,version=9p2000.L",
-                    ShareLayout.MOUNT_TAG, mountPoint.toString()), Duration.ofSeconds(15));
+            CommandResult r = runner.run(List.of(mountBinary, "-t", "9p", "-o", options,
+                    tag, mountPoint.toString()), Duration.ofSeconds(15));
             return r.ok() ? Optional.empty() : Optional.of(r.describe());
         } catch (CommandException e) {
             return Optional.of(e.getMessage());

@@ -103,4 +103,19 @@ class AgentRoutesTest {
         assertThat(routes(root).handle(post("/boot-default/01-01-00-5e-00-00-01", "10.0.0.2")).status()).isEqualTo(404);
         assertThat(calls).isEmpty();
     }
+
+    @Test
+    void aNoCloudSeedCountsOnlyItsUserDataAsTheKickstart(@TempDir Path root) {
+        table.put("10.0.5.2", NODE);
+        HttpResponse meta = routes(root).handle(get("/ks/01-52-54-00-aa-00-0a/meta-data", "10.0.5.2"));
+        assertThat(meta.status()).isEqualTo(200);
+        assertThat(new String(meta.body(), StandardCharsets.UTF_8)).isEqualTo("instance-id: headnode-01-52-54-00-aa-00-0a\n");
+        assertThat(routes(root).handle(get("/ks/01-52-54-00-aa-00-0a/vendor-data", "10.0.5.2")).status()).isEqualTo(200);
+        assertThat(calls).as("meta-data and vendor-data count no boot attempt").isEmpty();
+        assertThat(routes(root).handle(get("/ks/01-52-54-00-aa-00-0a/user-data", "10.0.5.2")).status()).isEqualTo(200);
+        assertThat(calls).containsExactly("kickstart 52:54:00:aa:00:0a 10.0.5.2");
+        assertThat(routes(root).handle(get("/ks/01-52-54-00-aa-00-0a/network-config", "10.0.5.2")).status()).isEqualTo(404);
+        table.put("10.0.5.2", INTRUDER);
+        assertThat(routes(root).handle(get("/ks/01-52-54-00-aa-00-0a/meta-data", "10.0.5.2")).status()).isEqualTo(403);
+    }
 }

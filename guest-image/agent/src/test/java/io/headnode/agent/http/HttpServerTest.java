@@ -256,6 +256,62 @@ class HttpServerTest {
         return s;
     }
 
+    /**
+     * A request the server itself takes longer than the request timeout to answer (queued behind others for the
+     * handler threads in a storm, or a callback waiting for the disk) is answered: no timer runs while the server
+     * holds a request. The storm saw such connections closed unanswered (the idle timer counted the server's own time).
+     */
+    @Test
+    void anAnswerThatTakesLongerThanTheRequestTimeoutIsStillSent() throws Exception {
+        java.util.concurrent.CompletableFuture<HttpResponse> later = new java.util.concurrent.CompletableFuture<>();
+        try (HttpServer slow = new HttpServer(new InetSocketAddress("127.0.0.1", 0), 1, Duration.ofMillis(300), new HttpHandler() {
+            @Override
+            public HttpResponse handle(HttpRequest req) {
+                return later.join();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<HttpResponse> handleAsync(HttpRequest req) {
+                return later;
+            }
+        }); Socket s = new Socket("127.0.0.1", slow.address().getPort())) {
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("GET /x HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n".getBytes(StandardCharsets.ISO_8859_1));
+            // five request timeouts pass while the answer is not there yet
+            java.util.concurrent.CompletableFuture.delayedExecutor(1500, java.util.concurrent.TimeUnit.MILLISECONDS)
+                    .execute(() -> later.complete(HttpResponse.text(200, "late\n")));
+            assertThat(readAll(s.getInputStream())).startsWith("HTTP/1.1 200").endsWith("late\n");
+        }
+    }
+
+    /**
+     * A slow but steady reader (one of a thousand clients sharing a link) gets the whole download although it takes
+     * about eight times the stall limit (the request timeout, 300 ms here): its bytes keep moving, and neither the
+     * request deadline nor the stall limit may cut a transfer in progress.
+     */
+    @Test
+    void aSlowSteadyReaderGetsTheWholeDownload() throws Exception {
+        try (HttpServer strict = new HttpServer(new InetSocketAddress("127.0.0.1", 0), 1, Duration.ofMillis(300), new StaticFiles(dir)::serve);
+             Socket s = new Socket()) {
+            s.setReceiveBufferSize(32 << 10);
+            s.connect(strict.address());
+            s.setSoTimeout(5000);
+            s.getOutputStream().write("GET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\nRange: bytes=0-786431\r\n\r\n"
+                    .getBytes(StandardCharsets.ISO_8859_1));
+            InputStream in = s.getInputStream();
+            ByteArrayOutputStream got = new ByteArrayOutputStream();
+            byte[] buf = new byte[16 << 10];
+            int n;
+            while ((n = in.read(buf)) > 0) {   // ~320 KiB/s: 768 KiB in ~2.5 s
+                got.write(buf, 0, n);
+                Thread.sleep(50);
+            }
+            String text = got.toString(StandardCharsets.ISO_8859_1);
+            assertThat(text).startsWith("HTTP/1.1 206");
+            assertThat(got.size() - text.indexOf("\r\n\r\n") - 4).isEqualTo(786432);
+        }
+    }
+
     /** The install callback waits for the disk: such an answer holds no handler thread (there are 4) while it waits. */
     @Test
     void answersThatComeLaterHoldNoHandlerThread() throws Exception {

@@ -323,6 +323,31 @@ class InstallsTest {
         assertThat(disk.pending()).isZero();
     }
 
+    /**
+     * A caller that stops waiting (the HTTP route answers 503 when the save takes too long) completes the callback's
+     * future itself: then the completion must not be recorded, or the installer, told 503, retries and gets 409 while
+     * the node is in fact installed (seen in the 1,000-node storm). The install stays active and the retry succeeds.
+     */
+    @Test
+    void aCallbackWhoseCallerGaveUpWaitingIsNotRecordedAndItsRetrySucceeds() throws Exception {
+        Installs i = installs();
+        String token = installing(i);
+
+        CompletableFuture<Answer> first = i.callback(A, ADDR_A, token);
+        assertThat(first.complete(new Answer(503, "cannot record the callback\n"))).isTrue();   // the route gave up
+        disk.runAll();
+        assertThat(state(i, A)).isEqualTo(MachineState.INSTALLING);
+        assertThat(saved()).doesNotContain("INSTALLED");
+        assertThat(pxe.exists(A)).isTrue();
+
+        CompletableFuture<Answer> retry = i.callback(A, ADDR_A, token);
+        disk.runAll();
+        assertThat(retry).isCompletedWithValue(new Answer(200, "ok\n"));
+        assertThat(saved()).contains("INSTALLED");
+        assertThat(pxe.exists(A)).isFalse();
+        assertThat(disk.pending()).isZero();
+    }
+
     @Test
     void aStateThatCannotBeSavedRefusesTheCallbackKeepsTheInstallAndRecovers() throws Exception {
         Installs i = installs();

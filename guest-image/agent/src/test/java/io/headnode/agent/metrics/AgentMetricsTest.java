@@ -121,4 +121,36 @@ public class AgentMetricsTest {
                 "dhcp", new FirewallCounters.Count(2000, 600000), "tftp", new FirewallCounters.Count(1000, 50000)));
     }
 
+
+    /**
+     * The metrics wrapper keeps the routes' answers asynchronous: a route that answers later (the callback waits for
+     * the disk, kickstart and callback for the neighbour table) gets its future passed on, not joined on a handler
+     * thread (it was: the 4 handler threads blocked in AgentRoutes.handle, and a 300-node storm's kickstarts queued
+     * for 10 s), and a late refusal is still counted.
+     */
+    @Test
+    void routesThatAnswerLaterAreNotWaitedForAndTheirRefusalsAreCounted() {
+        AgentMetrics m = new AgentMetrics(List::of, Map::of);
+        java.util.concurrent.CompletableFuture<HttpResponse> later = new java.util.concurrent.CompletableFuture<>();
+        MetricsRoutes routes = new MetricsRoutes(m, new io.headnode.agent.http.HttpHandler() {
+            @Override
+            public HttpResponse handle(io.headnode.agent.http.HttpRequest req) {
+                return later.join();
+            }
+
+            @Override
+            public java.util.concurrent.CompletableFuture<HttpResponse> handleAsync(io.headnode.agent.http.HttpRequest req) {
+                return later;
+            }
+        });
+        var request = new io.headnode.agent.http.HttpRequest("POST", "/boot-default/01-52-54-00-aa-00-01", Map.of(), new byte[0], "10.0.5.2");
+        // asked on another thread, so that a wrapper that waits fails the test instead of hanging it
+        var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> routes.handleAsync(request))
+                .completeOnTimeout(null, 5, TimeUnit.SECONDS).join();
+        assertThat(answer).as("handleAsync returned without waiting for the route").isNotNull().isNotDone();
+        later.complete(HttpResponse.text(409, "no install in progress\n"));
+        assertThat(answer).isCompleted();
+        assertThat(answer.join().status()).isEqualTo(409);
+        assertThat(new String(m.scrape(), StandardCharsets.UTF_8)).contains("headnode_agent_callback_rejects_total{reason=\"no_install_in_progress\"} 1.0");
+    }
 }

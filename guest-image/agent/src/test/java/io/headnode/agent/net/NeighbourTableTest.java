@@ -99,6 +99,37 @@ class NeighbourTableTest {
         assertThat(overlap).containsOnly(1);
     }
 
+    /**
+     * A storm's questions hold no thread while they wait: a thousand asked during one read (no thread of the caller's
+     * blocked) are all answered by the next read, one for them all.
+     */
+    @Test
+    void aThousandAsynchronousQuestionsDuringAReadShareTheNextOne() throws Exception {
+        CountDownLatch firstStarted = new CountDownLatch(1);
+        CompletableFuture<Void> releaseFirst = new CompletableFuture<>();
+        AtomicInteger reads = new AtomicInteger();
+        NeighbourTable t = new NeighbourTable(() -> {
+            if (reads.incrementAndGet() == 1) {
+                firstStarted.countDown();
+                releaseFirst.join();
+            }
+            return List.of(entry("10.0.5.2", "52:54:00:aa:00:02", "REACHABLE"));
+        });
+        CompletableFuture<Optional<MacAddress>> first = t.macOfAsync("10.0.5.2");
+        assertThat(firstStarted.await(10, TimeUnit.SECONDS)).isTrue();
+        List<CompletableFuture<Optional<MacAddress>>> later = new ArrayList<>();
+        for (int i = 0; i < 1000; i++) {
+            later.add(t.macOfAsync(i % 2 == 0 ? "10.0.5.2" : "10.0.5.3"));
+        }
+        assertThat(later).noneMatch(CompletableFuture::isDone);
+        releaseFirst.complete(null);
+        assertThat(first.get(10, TimeUnit.SECONDS)).contains(MacAddress.parse("52:54:00:aa:00:02"));
+        for (int i = 0; i < later.size(); i++) {
+            assertThat(later.get(i).get(10, TimeUnit.SECONDS)).isEqualTo(i % 2 == 0 ? Optional.of(MacAddress.parse("52:54:00:aa:00:02")) : Optional.empty());
+        }
+        assertThat(reads).hasValue(2);
+    }
+
     @Test
     void aFailedReadFailsItsQuestionsAndTheNextQuestionReadsAgain() {
         AtomicInteger reads = new AtomicInteger();
