@@ -183,7 +183,10 @@ public final class InstallMachine {
                     List.of(new Notice(Level.INFO, mac.value(), mac + " power-cycled into the installer (" + outcome.detail() + ")")), null);
         }
         String failure = outcome.kind() + ": " + outcome.detail();
-        boolean transientFailure = outcome.kind() == PowerOutcome.Kind.TIMED_OUT || outcome.kind() == PowerOutcome.Kind.UNREACHABLE;
+        // only a BMC that never took the command is retried on a timer: a TIMED_OUT cycle may have been applied (power-on
+        // accepted, only its confirmation late), and cycling a node again while it boots breaks its install (seen in the
+        // e2e under load: ipmitool answered late, the node was already in PXE, the retry reset it)
+        boolean transientFailure = outcome.kind() == PowerOutcome.Kind.UNREACHABLE;
         if (transientFailure && n.state() == InstallState.REQUESTED) {
             int retries = n.powerRetries();
             if (retries >= POWER_RETRY_DELAYS.size()) {

@@ -220,10 +220,10 @@ class InstallsTest {
     }
 
     @Test
-    void aPowerCycleThatTimedOutIsRetriedAfter30And60And120SecondsThenTheInstallFailsWithTheReason() throws Exception {
-        Installs i = requestedWith(PowerOutcome.Kind.TIMED_OUT);
+    void anUnreachableBmcIsRetriedAfter30And60And120SecondsThenTheInstallFailsWithTheReason() throws Exception {
+        Installs i = requestedWith(PowerOutcome.Kind.UNREACHABLE);
         assertThat(tickAfter(i, 0)).isEqualTo(1);
-        assertThat(i.machines().get(0).detail()).contains("power cycle failed", "TIMED_OUT", "retry 1 of 3 in 30 s");
+        assertThat(i.machines().get(0).detail()).contains("power cycle failed", "UNREACHABLE", "retry 1 of 3 in 30 s");
         assertThat(tickAfter(i, 29)).isEqualTo(1);
         assertThat(tickAfter(i, 1)).isEqualTo(2);
         assertThat(i.machines().get(0).detail()).contains("retry 2 of 3 in 60 s");
@@ -235,7 +235,7 @@ class InstallsTest {
         assertThat(tickAfter(i, 1)).isEqualTo(4);
         MachineStatus a = i.machines().get(0);
         assertThat(a.state()).isEqualTo(MachineState.FAILED);
-        assertThat(a.detail()).isEqualTo("power cycle failed 4 times (TIMED_OUT: fake cycle)");
+        assertThat(a.detail()).isEqualTo("power cycle failed 4 times (UNREACHABLE: fake cycle)");
         assertThat(pxe.exists(A)).isFalse();
         assertThat(saved()).contains("power cycle failed 4 times");
         assertThat(tickAfter(i, 600)).isEqualTo(4);
@@ -254,8 +254,17 @@ class InstallsTest {
     }
 
     @Test
-    void aNodeThatFetchesItsKickstartAfterACycleTimedOutIsNotCycledAgain() throws Exception {
-        Installs i = requestedWith(PowerOutcome.Kind.TIMED_OUT);   // the BMC answered late, but the node did reboot
+    void aCycleThatTimedOutIsNotRetriedOnATimerSinceItMayHaveBeenApplied() throws Exception {
+        Installs i = requestedWith(PowerOutcome.Kind.TIMED_OUT);   // the BMC answered late, but the node may be booting
+        for (int n = 0; n < 10; n++) {
+            assertThat(tickAfter(i, 60)).isEqualTo(1);
+        }
+        assertThat(state(i, A)).isEqualTo(MachineState.REQUESTED);
+    }
+
+    @Test
+    void aNodeThatFetchesItsKickstartAfterAFailedCycleIsNotCycledAgain() throws Exception {
+        Installs i = requestedWith(PowerOutcome.Kind.UNREACHABLE);   // the node rebooted anyway (e.g. by hand)
         token(i.kickstart(A, ADDR_A));
         disk.runAll();
         assertThat(tickAfter(i, 30)).isEqualTo(1);
@@ -275,7 +284,7 @@ class InstallsTest {
 
     @Test
     void aWallClockSetBackDoesNotHoldAPowerRetryForTheLengthOfTheJump() throws Exception {
-        Installs i = requestedWith(PowerOutcome.Kind.TIMED_OUT);
+        Installs i = requestedWith(PowerOutcome.Kind.UNREACHABLE);
         clock.advance(Duration.ofHours(-1));
         assertThat(tickAfter(i, 0)).isEqualTo(2);
         assertThat(tickAfter(i, 59)).isEqualTo(2);
