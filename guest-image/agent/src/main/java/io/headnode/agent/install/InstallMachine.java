@@ -7,6 +7,7 @@ import io.headnode.contract.InstallRequest;
 import io.headnode.contract.MacAddress;
 import io.headnode.contract.Machine;
 import io.headnode.power.PowerOutcome;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -79,6 +80,14 @@ public final class InstallMachine {
         }
     }
 
+    /**
+     * The waits before the power cycles retried after a BMC that timed out or was unreachable; once they are used up
+     * and the last try failed too, the install ends {@code failed}. A refused cycle is not retried on a timer (a BMC
+     * may lock an account out after repeated bad logins): it waits for new power settings.
+     */
+    public static final List<Duration> POWER_RETRY_DELAYS = List.of(Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120));
+    private static final Duration LONGEST_POWER_RETRY_DELAY = Duration.ofSeconds(120);
+
     private final Supplier<String> tokens;
 
     /** @param tokens new one-time install tokens ({@link Tokens#newToken} in production) */
@@ -147,7 +156,10 @@ public final class InstallMachine {
         return new Transition<>(new InstallBook(book.doneRequests(), nodes), effects, null);
     }
 
-    /** Periodic: installs past their deadline end; pending power cycles (also those a restart interrupted) are asked for again. */
+    /**
+     * Periodic: installs past their deadline end; pending power cycles (also those a restart interrupted) are asked
+     * for again, and so are failed ones whose retry is due ({@link #POWER_RETRY_DELAYS}).
+     */
     public Transition<Void> tick(InstallBook book, InstallSite site, Instant now) {
         Map<String, NodeInstall> nodes = new TreeMap<>(book.nodes());
         List<InstallEffect> effects = new ArrayList<>();
@@ -169,6 +181,14 @@ public final class InstallMachine {
                         + " min without a callback; it boots its disk again"));
             } else if (n.powerPending()) {
                 site.machine(MacAddress.parse(n.mac())).ifPresent(m -> effects.add(new PowerCycle(m, n.requestId())));
+            } else if (n.state() == InstallState.REQUESTED && n.powerRetryAt() != null && powerRetryDue(n.powerRetryAt(), now)) {
+                // (a node that fetched its kickstart meanwhile is installing: a cycle that timed out may have happened after all)
+                site.machine(MacAddress.parse(n.mac())).ifPresent(m -> {
+                    String what = "power cycle retry " + n.powerRetries() + " of " + POWER_RETRY_DELAYS.size();
+                    nodes.put(n.mac(), n.withPower(true, n.state(), now, what + " pending").withPowerRetry(n.powerRetries(), null));
+                    effects.add(new Notice(Level.INFO, n.mac(), what + " of " + n.mac()));
+                    effects.add(new PowerCycle(m, n.requestId()));
+                });
             }
         }
         return new Transition<>(new InstallBook(book.doneRequests(), nodes), effects, null);
@@ -187,7 +207,7 @@ public final class InstallMachine {
                 continue;
             }
             site.machine(MacAddress.parse(n.mac())).ifPresent(m -> {
-                nodes.put(n.mac(), n.withPower(true, InstallState.REQUESTED, now, "power settings changed; power cycle pending"));
+                nodes.put(n.mac(), n.withPower(true, InstallState.REQUESTED, now, "power settings changed; power cycle pending").withPowerRetry(0, null));
                 effects.add(new Notice(Level.INFO, n.mac(), "power settings changed: power cycle of " + n.mac() + " tried again"));
                 effects.add(new PowerCycle(m, n.requestId()));
             });
@@ -202,13 +222,38 @@ public final class InstallMachine {
             return new Transition<>(book, List.of(), null);
         }
         if (outcome.succeeded()) {
-            return new Transition<>(book.with(n.withPower(false, InstallState.INSTALLING, now, "power-cycled: " + outcome.detail())),
+            return new Transition<>(book.with(n.withPower(false, InstallState.INSTALLING, now, "power-cycled: " + outcome.detail()).withPowerRetry(0, null)),
                     List.of(new Notice(Level.INFO, mac.value(), mac + " power-cycled into the installer (" + outcome.detail() + ")")), null);
         }
-        String why = "power cycle failed (" + outcome.kind() + ": " + outcome.detail() + "); installs at its next network boot";
-        return new Transition<>(book.with(n.withPower(false, n.state(), now, why)),
+        String failure = outcome.kind() + ": " + outcome.detail();
+        // only a BMC that never took the command is retried on a timer: a TIMED_OUT cycle may have been applied (power-on
+        // accepted, only its confirmation late), and cycling a node again while it boots breaks its install (seen in the
+        // e2e under load: ipmitool answered late, the node was already in PXE, the retry reset it)
+        boolean transientFailure = outcome.kind() == PowerOutcome.Kind.UNREACHABLE;
+        if (transientFailure && n.state() == InstallState.REQUESTED) {
+            int retries = n.powerRetries();
+            if (retries >= POWER_RETRY_DELAYS.size()) {
+                String why = "power cycle failed " + (retries + 1) + " times (" + failure + ")";
+                return new Transition<>(book.with(n.withPower(false, InstallState.FAILED, now, why)),
+                        List.of(new Notice(Level.ERROR, mac.value(), "install of " + mac + " ended: " + why)), null);
+            }
+            Duration wait = POWER_RETRY_DELAYS.get(retries);
+            String why = "power cycle failed (" + failure + "); retry " + (retries + 1) + " of " + POWER_RETRY_DELAYS.size() + " in "
+                    + wait.toSeconds() + " s; installs at its next network boot";
+            return new Transition<>(book.with(n.withPower(false, n.state(), now, why).withPowerRetry(retries + 1, now.plus(wait))),
+                    List.of(new Notice(Level.ERROR, mac.value(), "power cycle of " + mac + " failed: " + failure + "; retry " + (retries + 1)
+                            + " of " + POWER_RETRY_DELAYS.size() + " in " + wait.toSeconds() + " s")), null);
+        }
+        String after = outcome.kind() == PowerOutcome.Kind.REFUSED ? "tried again when credentials.conf or headnode.conf changes; " : "";
+        String why = "power cycle failed (" + failure + "); " + after + "installs at its next network boot";
+        return new Transition<>(book.with(n.withPower(false, n.state(), now, why).withPowerRetry(n.powerRetries(), null)),
                 List.of(new Notice(Level.ERROR, mac.value(), "power cycle of " + mac + " failed: " + outcome.kind() + " " + outcome.detail()
-                        + "; it installs at its next network boot")), null);
+                        + "; " + after + "it installs at its next network boot")), null);
+    }
+
+    /** Due at its time; one further ahead than the longest wait means the wall clock went back, and counts as due. */
+    private static boolean powerRetryDue(Instant at, Instant now) {
+        return !now.isBefore(at) || at.isAfter(now.plus(LONGEST_POWER_RETRY_DELAY));
     }
 
     /** A kickstart fetch ({@code GET /ks/...}) from {@code source}: counts one boot attempt of an active install. */

@@ -202,6 +202,95 @@ class InstallsTest {
         assertThat(pxe.exists(A)).isTrue();
     }
 
+    /** Installs with A requested, its first power cycle answered {@code answer} (and so are all later ones until the test says otherwise). */
+    Installs requestedWith(PowerOutcome.Kind answer) throws Exception {
+        power.cycleAnswer = answer;
+        Installs i = installs();
+        i.request(req("r1", A));
+        disk.runAll();
+        return i;
+    }
+
+    /** Ticks, moving the fake clock {@code seconds} first; returns how many cycles the power service has seen. */
+    long tickAfter(Installs i, long seconds) {
+        clock.advance(Duration.ofSeconds(seconds));
+        i.tick();
+        disk.runAll();
+        return power.calls().stream().filter(c -> c.startsWith("cycle ")).count();
+    }
+
+    @Test
+    void anUnreachableBmcIsRetriedAfter30And60And120SecondsThenTheInstallFailsWithTheReason() throws Exception {
+        Installs i = requestedWith(PowerOutcome.Kind.UNREACHABLE);
+        assertThat(tickAfter(i, 0)).isEqualTo(1);
+        assertThat(i.machines().get(0).detail()).contains("power cycle failed", "UNREACHABLE", "retry 1 of 3 in 30 s");
+        assertThat(tickAfter(i, 29)).isEqualTo(1);
+        assertThat(tickAfter(i, 1)).isEqualTo(2);
+        assertThat(i.machines().get(0).detail()).contains("retry 2 of 3 in 60 s");
+        assertThat(tickAfter(i, 59)).isEqualTo(2);
+        assertThat(tickAfter(i, 1)).isEqualTo(3);
+        assertThat(tickAfter(i, 119)).isEqualTo(3);
+        assertThat(state(i, A)).isEqualTo(MachineState.REQUESTED);
+        assertThat(pxe.exists(A)).isTrue();
+        assertThat(tickAfter(i, 1)).isEqualTo(4);
+        MachineStatus a = i.machines().get(0);
+        assertThat(a.state()).isEqualTo(MachineState.FAILED);
+        assertThat(a.detail()).isEqualTo("power cycle failed 4 times (UNREACHABLE: fake cycle)");
+        assertThat(pxe.exists(A)).isFalse();
+        assertThat(saved()).contains("power cycle failed 4 times");
+        assertThat(tickAfter(i, 600)).isEqualTo(4);
+    }
+
+    @Test
+    void anUnreachableBmcIsRetriedAndASuccessfulRetryMovesTheInstallOnAlsoAfterARestart() throws Exception {
+        Installs i = requestedWith(PowerOutcome.Kind.UNREACHABLE);
+        assertThat(i.machines().get(0).detail()).contains("UNREACHABLE", "retry 1 of 3 in 30 s");
+        Installs restarted = installs();   // the schedule is in installs.json
+        power.cycleAnswer = PowerOutcome.Kind.DONE;
+        assertThat(tickAfter(restarted, 10)).isEqualTo(1);
+        assertThat(tickAfter(restarted, 20)).isEqualTo(2);
+        assertThat(state(restarted, A)).isEqualTo(MachineState.INSTALLING);
+        assertThat(tickAfter(restarted, 600)).isEqualTo(2);
+    }
+
+    @Test
+    void aCycleThatTimedOutIsNotRetriedOnATimerSinceItMayHaveBeenApplied() throws Exception {
+        Installs i = requestedWith(PowerOutcome.Kind.TIMED_OUT);   // the BMC answered late, but the node may be booting
+        for (int n = 0; n < 10; n++) {
+            assertThat(tickAfter(i, 60)).isEqualTo(1);
+        }
+        assertThat(state(i, A)).isEqualTo(MachineState.REQUESTED);
+    }
+
+    @Test
+    void aNodeThatFetchesItsKickstartAfterAFailedCycleIsNotCycledAgain() throws Exception {
+        Installs i = requestedWith(PowerOutcome.Kind.UNREACHABLE);   // the node rebooted anyway (e.g. by hand)
+        token(i.kickstart(A, ADDR_A));
+        disk.runAll();
+        assertThat(tickAfter(i, 30)).isEqualTo(1);
+        assertThat(tickAfter(i, 600)).isEqualTo(1);
+        assertThat(state(i, A)).isEqualTo(MachineState.INSTALLING);
+    }
+
+    @Test
+    void aRefusedPowerCycleIsNotRetriedOnATimer() throws Exception {
+        Installs i = requestedWith(PowerOutcome.Kind.REFUSED);
+        for (int n = 0; n < 20; n++) {
+            assertThat(tickAfter(i, 60)).isEqualTo(1);
+        }
+        assertThat(i.machines().get(0).detail()).contains("REFUSED", "tried again when credentials.conf or headnode.conf changes");
+        assertThat(state(i, A)).isEqualTo(MachineState.REQUESTED);
+    }
+
+    @Test
+    void aWallClockSetBackDoesNotHoldAPowerRetryForTheLengthOfTheJump() throws Exception {
+        Installs i = requestedWith(PowerOutcome.Kind.UNREACHABLE);
+        clock.advance(Duration.ofHours(-1));
+        assertThat(tickAfter(i, 0)).isEqualTo(2);
+        assertThat(tickAfter(i, 59)).isEqualTo(2);
+        assertThat(tickAfter(i, 1)).isEqualTo(3);
+    }
+
     @Test
     void theDeadlineEndsAnInstallOnTheTickAfterIt() throws Exception {
         Installs i = installs();
