@@ -364,7 +364,9 @@ class LabEndToEndIT {
             assertThat(status.path("services").path("dhcpd").path("detail").asText()).isEqualTo("running");
 
             // converged: a change pushed on the host afterwards reaches the agent through the mounted-again share
-            assertThat(headnode.check("ssh-keys", "push", "--vlan", "100", key + ".pub", second + ".pub")).contains("2 keys, written");
+            Path both = keys.resolve("both.pub");
+            Files.writeString(both, Files.readString(Path.of(key + ".pub")) + Files.readString(Path.of(second + ".pub")));
+            assertThat(headnode.check("ssh-keys", "push", "--vlan", "100", both.toString())).contains("2 keys, written");
             await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
                     .until(() -> agentStatus(headnode).path("services").path("ssh-keys").path("detail").asText().equals("2 keys"));
             return String.format("fault 9p unmounted: mounted again %.1f s after the umount; whole case %.1f s", remounted, seconds(t0));
