@@ -23,6 +23,10 @@ CACHE="${HEADNODE_IMAGE_CACHE:-/var/cache/headnode/image}"
 AGENT_DEB="${HEADNODE_AGENT_DEB:-}"
 DEBUG="${HEADNODE_IMAGE_DEBUG:-0}"   # 1: root may log in on the serial console without a password
 SUITE=bookworm
+# The netboot GRUB's suite: Debian 13's signed GRUB 2.12 has `http` built in (Debian 12's 2.06 has not, and may load
+# no module under Secure Boot); see docs/design/uefi-boot.md, section 12.
+GRUB_SUITE=trixie
+GRUB_NET_DIR=/usr/lib/headnode/grub-$GRUB_SUITE
 print_dir=0
 force=0
 while [ $# -gt 0 ]; do
@@ -56,7 +60,7 @@ fi
 # Hash of everything that determines the result.
 input_hash() {
   {
-    echo "suite=$SUITE mirror=$MIRROR debug=$DEBUG"
+    echo "suite=$SUITE grub-suite=$GRUB_SUITE mirror=$MIRROR debug=$DEBUG"
     (cd "$HERE" && find . -type f ! -name '*.md' -print0 | sort -z | xargs -0 sha256sum)
     (cd "$HERE" && find . -type l -printf '%p -> %l\n' | sort)
     echo "agent $(sha256sum < "$AGENT_DEB")"
@@ -112,20 +116,42 @@ BUSYBOX="$WORK/busybox/bin/busybox"
 # sgdisk for the deploy ramdisk (deploy/build-ramdisk.sh copies it out with its libraries)
 for d in "$WORK"/debs/gdisk_*.deb "$WORK"/debs/libpopt0_*.deb; do dpkg-deb --fsys-tarfile "$d" | tar -x --keep-directory-symlink -C "$ROOT"; done
 
-# 2b. UEFI network boot (docs/design/uefi-boot.md): Debian's Microsoft-signed shim, its signed GRUB netboot and disk
-#     images and GRUB's http module, unpacked from their packages (not installed: no grub-install, nothing in /boot)
-#     to the paths the agent copies them from into its tftpboot tree.
-step "fetching shim-signed, grub-efi-amd64-signed, grub-efi-amd64-bin"
+# 2b. UEFI network boot (docs/design/uefi-boot.md, sections 9 and 12): Debian 12's Microsoft-signed shim and its
+#     signed GRUB disk image (the lab's ESP), unpacked from their packages (not installed: no grub-install, nothing in
+#     /boot); and, as the netboot GRUB every UEFI node gets, Debian 13's signed grubnetx64 (GRUB 2.12: `http` is built
+#     in, so Secure Boot nodes too load kernel and initrd over HTTP; its SBAT grub,7 passes shim 16.1's grub,5).
+step "fetching shim-signed, grub-efi-amd64-signed"
 mkdir -p "$WORK/efi-debs"
-chroot "$ROOT" sh -c "cd /tmp && apt-get -q download shim-signed grub-efi-amd64-signed grub-efi-amd64-bin" > "$WORK/download-efi.log" 2>&1 \
+chroot "$ROOT" sh -c "cd /tmp && apt-get -q download shim-signed grub-efi-amd64-signed" > "$WORK/download-efi.log" 2>&1 \
   || { cat "$WORK/download-efi.log" >&2; exit 1; }
 mv "$ROOT"/tmp/*.deb "$WORK/efi-debs/"
 for d in "$WORK"/efi-debs/*.deb; do dpkg-deb -x "$d" "$WORK/efi"; done
 EFI_SHIM=usr/lib/shim/shimx64.efi.signed
-EFI_GRUBNET=usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed
 EFI_GRUBDISK=usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed
-EFI_HTTPMOD=usr/lib/grub/x86_64-efi/http.mod
-for f in $EFI_SHIM $EFI_GRUBNET $EFI_HTTPMOD; do install -D -m 0644 "$WORK/efi/$f" "$ROOT/$f"; done
+install -D -m 0644 "$WORK/efi/$EFI_SHIM" "$ROOT/$EFI_SHIM"
+# Debian 13's grub-efi-amd64-signed, one package from trixie/main through apt with a private configuration inside
+# the chroot (its own sources list, lists, cache and status; the chroot's and the build host's apt state untouched):
+# apt checks the InRelease signature against Debian's archive keyring and the .deb against the signed Packages
+# file. Not installed: only grubnetx64.efi.signed is taken, with its provenance beside it (and in the manifest).
+step "fetching grub-efi-amd64-signed from $GRUB_SUITE"
+A=/tmp/apt-$GRUB_SUITE
+mkdir -p "$ROOT$A"/{lists/partial,cache/archives/partial,parts,debs}
+: > "$ROOT$A/status"
+echo "deb [signed-by=/usr/share/keyrings/debian-archive-keyring.gpg] $MIRROR $GRUB_SUITE main" > "$ROOT$A/sources.list"
+printf 'Dir::Etc::sourcelist "%s/sources.list"; Dir::Etc::sourceparts "%s/parts"; Dir::State::Lists "%s/lists";\nDir::State::status "%s/status"; Dir::Cache "%s/cache"; APT::Sandbox::User "root";\n' \
+  "$A" "$A" "$A" "$A" "$A" > "$ROOT$A/apt.conf"
+chroot "$ROOT" env APT_CONFIG="$A/apt.conf" sh -c "apt-get -q update && cd $A/debs && apt-get -q download grub-efi-amd64-signed" \
+  > "$WORK/download-grub-$GRUB_SUITE.log" 2>&1 || { cat "$WORK/download-grub-$GRUB_SUITE.log" >&2; exit 1; }
+GRUB_DEB="$(ls "$ROOT$A"/debs/grub-efi-amd64-signed_*.deb)"
+mkdir -p "$WORK/efi-$GRUB_SUITE"
+dpkg-deb -x "$GRUB_DEB" "$WORK/efi-$GRUB_SUITE"
+EFI_GRUBNET="$GRUB_NET_DIR/grubnetx64.efi.signed"   # the agent's default grub-netboot-file
+install -D -m 0644 "$WORK/efi-$GRUB_SUITE/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed" "$ROOT$EFI_GRUBNET"
+GRUB_PROVENANCE="grub-efi-amd64-signed $(dpkg-deb -f "$GRUB_DEB" Version) ($GRUB_SUITE, $MIRROR) deb-sha256=$(sha256sum < "$GRUB_DEB" | cut -d' ' -f1)"
+GRUB_PROVENANCE="$GRUB_PROVENANCE grubnetx64-sha256=$(sha256sum < "$ROOT$EFI_GRUBNET" | cut -d' ' -f1)"
+echo "$GRUB_PROVENANCE" > "$ROOT$GRUB_NET_DIR/PROVENANCE"
+rm -rf "${ROOT:?}$A"
+step "netboot GRUB: $GRUB_PROVENANCE"
 
 # 3. Configuration files of the image
 step "configuring"
@@ -262,6 +288,7 @@ echo "root=/dev/vda rootfstype=ext4 console=ttyS0,115200 net.ifnames=0 quiet" > 
   echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "build-seconds=$(( $(date +%s) - START ))"
   echo "suite=$SUITE"
+  echo "netboot-grub=$GRUB_PROVENANCE"
   echo "mirror=$MIRROR"
   echo "kernel=$KVER"
   echo "packages=$PACKAGES"

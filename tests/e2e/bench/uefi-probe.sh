@@ -3,7 +3,8 @@
 # namespace (bridge + dhcpd + in.tftpd + python3 http.server + tcpdump) and print the timings.
 #
 #   tests/e2e/bench/uefi-probe.sh [--firmware bios|uefi|secureboot] [--scenario NAME] [--keep DIR] [--timeout S]
-#        [--libvirt] [--nic-rom none|default] [--http python|agent] [--grub DIR] [--kernel FILE] [--install-missing]
+#        [--libvirt] [--nic-rom none|default] [--http python|agent] [--grub DIR] [--kernel FILE] [--boot pxe|http]
+#        [--install-missing]
 #
 # --libvirt: the node is a libvirt domain (<domain type='qemu'>, the XML of docs/design/uefi-boot.md, checked
 #   with virt-xml-validate) run by a private libvirtd + virtlogd in the namespace (libvirt's paths bind-mounted
@@ -16,6 +17,8 @@
 #   packages, e.g. DIR = usr/lib/grub of Debian 13's grub-efi-amd64-signed + grub-efi-amd64-bin unpacked with
 #   dpkg-deb -x (docs/design/uefi-boot.md, section 12).
 # --kernel FILE: the `kernel` scenario boots FILE (a signed vmlinuz) instead of Debian 12's linux-image-amd64.
+# --boot http: UEFI HTTP boot for any scenario (OVMF's PXE boot options off, as the httpboot scenario does), e.g.
+#   `--scenario kernel --boot http --grub DIR`: shim and GRUB over HTTP, then GRUB's config, per-MAC config and kernel.
 #
 # Scenarios (default: prompt):
 #   prompt     boot to the GRUB config (UEFI) or the PXELINUX banner (BIOS) and stop: boot-loader timing
@@ -54,6 +57,7 @@ NICROM=none        # none: OVMF's own virtio-net driver (romfile=); default: QEM
 HTTPD=python       # python: python3 -m http.server; agent: the agent's HTTP server (headnode-agent serve)
 KERNEL=""          # empty: Debian 12's signed kernel (apt-get download); else this vmlinuz
 GRUBDIR=""         # empty: Debian 12's GRUB (/usr/lib/grub); else a directory with x86_64-efi-signed/ (and x86_64-efi/)
+HTTPBOOT=0         # 1: UEFI HTTP boot (fw_cfg switches OVMF's PXE off); the httpboot scenario sets it
 while [ $# -gt 0 ]; do
     case "$1" in
         --firmware) FIRMWARE=$2; shift 2 ;;
@@ -65,6 +69,7 @@ while [ $# -gt 0 ]; do
         --libvirt) LIBVIRT=1; shift ;;
         --http) HTTPD=$2; shift 2 ;;
         --grub) GRUBDIR=$(readlink -f "$2"); shift 2 ;;
+        --boot) case "$2" in pxe) HTTPBOOT=0 ;; http) HTTPBOOT=1 ;; *) echo "--boot pxe|http" >&2; exit 2 ;; esac; shift 2 ;;
         --kernel) KERNEL=$(readlink -f "$2"); shift 2 ;;
         -h|--help) sed -n '2,44p' "$0"; exit 0 ;;
         *) echo "unknown argument: $1" >&2; exit 2 ;;
@@ -333,7 +338,7 @@ PIDS+=($!)
 printf 'interface br0 {\n  AdvSendAdvert on;\n  AdvDefaultLifetime 0;\n  MinRtrAdvInterval 3;\n  MaxRtrAdvInterval 10;\n};\n' >"$WORK/radvd.conf"
 "${NSX[@]}" radvd -n -C "$WORK/radvd.conf" -p "$WORK/radvd.pid" -m stderr >"$WORK/radvd.log" 2>&1 &
 PIDS+=($!)
-"${NSX[@]}" tcpdump -i br0 -n -U -s 0 -w "$WORK/net.pcap" udp or tcp port 80 >"$WORK/tcpdump.log" 2>&1 &
+"${NSX[@]}" tcpdump -i br0 -n -U --immediate-mode -Z root -s 0 -w "$WORK/net.pcap" udp or tcp port 80 >"$WORK/tcpdump.log" 2>&1 &
 PIDS+=($!)
 for i in $(seq 150); do   # wait for the listeners (the agent's JVM needs a few seconds)
     "${NSX[@]}" ss -lnu | grep -q "$ADDR:69" && "${NSX[@]}" ss -lnt | grep -q "$ADDR:80" && \
@@ -391,7 +396,8 @@ secureboot)
         -drive if=pflash,format=raw,unit=1,file="$WORK/vars.fd"
         -device virtio-net-pci,netdev=n0,mac=$MAC$ROMOPT,bootindex=1) ;;
 esac
-[ "$SCENARIO" = httpboot ] && Q+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
+[ "$SCENARIO" = httpboot ] && HTTPBOOT=1
+[ $HTTPBOOT = 1 ] && Q+=(-fw_cfg name=opt/org.tianocore/IPv4PXESupport,string=n
                                  -fw_cfg name=opt/org.tianocore/IPv6PXESupport,string=n)
 [ -n "$DISK" ] && Q+=(-drive if=none,id=d0,format=raw,file="$DISK" -device virtio-blk-pci,drive=d0,bootindex=2)
 
@@ -411,7 +417,7 @@ esac
 if [ $LIBVIRT = 1 ]; then
     command -v libvirtd >/dev/null && command -v virt-xml-validate >/dev/null ||
         { echo "--libvirt needs libvirt-daemon-system and libvirt-clients" >&2; exit 2; }
-    [ "$SCENARIO" = httpboot ] && { echo "--libvirt: httpboot not wired (fw_cfg needs <sysinfo type='fwcfg'>)" >&2; exit 2; }
+    [ $HTTPBOOT = 1 ] && { echo "--libvirt: httpboot not wired (fw_cfg needs <sysinfo type='fwcfg'>)" >&2; exit 2; }
     chmod 755 "$WORK"   # qemu runs as libvirt-qemu
     L=$WORK/libvirt
     mkdir -p "$L"/{etc,run,lib,log,cache,sock}

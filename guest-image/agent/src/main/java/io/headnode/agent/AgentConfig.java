@@ -24,7 +24,7 @@ public record AgentConfig(
         String privateInterface, String publicInterface,
         Path statusPort, Duration pollInterval, Duration statusInterval,
         int httpPort, int httpThreads, Duration httpRequestTimeout,
-        Path pxelinuxDir, Path syslinuxModulesDir, Path memdisk, Path shimFile, Path grubNetbootFile, Path grubModulesDir,
+        Path pxelinuxDir, Path syslinuxModulesDir, Path memdisk, Path shimFile, Path grubNetbootFile,
         String ip, String dhcpd, String tftpd, String radvd, String nft, String mount, Path dhcpdLeases, Path dhcpdPidFile,
         Path sshHostKeyDir, Path authorizedKeys,
         boolean manageNetwork, boolean manageFirewall, boolean runServices, Path imageMount) {
@@ -112,10 +112,10 @@ public record AgentConfig(
             Map.entry("pxelinux-dir", "/usr/lib/PXELINUX"),
             Map.entry("syslinux-modules-dir", "/usr/lib/syslinux/modules/bios"),
             Map.entry("memdisk", "/usr/lib/syslinux/memdisk"),
-            // UEFI: Debian's signed shim (shim-signed) and GRUB netboot image (grub-efi-amd64-signed), GRUB's modules
+            // UEFI: Debian 12's signed shim (shim-signed), and Debian 13's signed GRUB netboot image (grub-efi-amd64-signed
+            // from trixie, `http` built in), where the image build puts it (docs/design/uefi-boot.md, section 12)
             Map.entry("shim-file", "/usr/lib/shim/shimx64.efi.signed"),
-            Map.entry("grub-netboot-file", "/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed"),
-            Map.entry("grub-modules-dir", "/usr/lib/grub/x86_64-efi"),
+            Map.entry("grub-netboot-file", "/usr/lib/headnode/grub-trixie/grubnetx64.efi.signed"),
             Map.entry("ip", "/usr/sbin/ip"),
             Map.entry("dhcpd", "/usr/sbin/dhcpd"),
             Map.entry("tftpd", "/usr/sbin/in.tftpd"),
@@ -145,7 +145,7 @@ public record AgentConfig(
                 path(v, "status-port"), Duration.ofMillis(num(v, "poll-interval-ms")), Duration.ofMillis(num(v, "status-interval-ms")),
                 whole(v, "http-port"), whole(v, "http-threads"), Duration.ofMillis(num(v, "http-request-timeout-ms")),
                 path(v, "pxelinux-dir"), path(v, "syslinux-modules-dir"), path(v, "memdisk"),
-                path(v, "shim-file"), path(v, "grub-netboot-file"), path(v, "grub-modules-dir"),
+                path(v, "shim-file"), path(v, "grub-netboot-file"),
                 v.get("ip"), v.get("dhcpd"), v.get("tftpd"), v.get("radvd"), v.get("nft"), v.get("mount"),
                 path(v, "dhcpd-leases"), path(v, "dhcpd-pid-file"),
                 path(v, "ssh-host-key-dir"), path(v, "authorized-keys"),

@@ -62,8 +62,8 @@ class LabEndToEndIT {
         Path cache = Path.of(System.getProperty("headnode.imageCache", "/var/cache/headnode/image"));
         StringWriter transcript = new StringWriter();
         PrintWriter out = new PrintWriter(new Tee(transcript), true);
-        // one BIOS, one UEFI and one Secure Boot node through one head node (issue 9)
-        LabSettings settings = new LabSettings(dir, ns, VLAN, 3, cache, LabFirmware.MIXED);
+        // one BIOS, one UEFI, one Secure Boot and one UEFI HTTP boot node through one head node (issue 9)
+        LabSettings settings = new LabSettings(dir, ns, VLAN, 4, cache, LabFirmware.MIXED);
         FirmwareNodes uefi = new FirmwareNodes(settings, ns, HEAD);
         Lab lab = new Lab(settings, out);
         HeadnodeCli headnode = new HeadnodeCli(settings.orchestratorConfig());
@@ -97,6 +97,8 @@ class LabEndToEndIT {
                 if (!probeAddress.get() && NetworkNamespace.existing(ns).map(NetworkNamespace::links).orElse(List.of()).contains(bridge)) {
                     Command.check("ip", "-n", ns, "addr", "add", PROBE + "/24", "dev", bridge);
                     probeAddress.set(true);
+                    Files.createDirectories(Path.of("target"));
+                    uefi.startCapture(bridge, Path.of("target/e2e-vlan100.pcap").toAbsolutePath());
                 }
                 if (probeAddress.get() && perMacConfig.get() == null && transcript.toString().contains("headnode install")) {
                     CommandResult r = inNs(ns, "curl", "-sS", "--max-time", "3", "tftp://" + HEAD + "/" + perMacName);
@@ -111,6 +113,7 @@ class LabEndToEndIT {
             });
             Lab.UpResult result = up.get();
             bg.shutdown();
+            uefi.stopCapture();
             String text = transcript.toString();
             String headConsole = console(dir.resolve("state/console/headnode-vlan100.log"));
             String nodeConsole = console(settings.nodeConsole(1));
@@ -132,7 +135,7 @@ class LabEndToEndIT {
             // 2. The node is powered on by the agent's IPMI driver through the node's BMC (the lab only defined it),
             //    gets its fixed address from the head node's dhcpd, fetches pxelinux.0 and its per-MAC config over
             //    TFTP, the installer over HTTP.
-            assertThat(result.nodeStatesBeforeInstall()).as("the lab defines nodes but never starts them").containsOnly(RunState.SHUTOFF).hasSize(3);
+            assertThat(result.nodeStatesBeforeInstall()).as("the lab defines nodes but never starts them").containsOnly(RunState.SHUTOFF).hasSize(4);
             assertThat(Files.readString(settings.bmcDir().resolve("node1.log"))).as("the node's BMC log")
                     .contains("lab-bmc: " + settings.nodeName(1) + ": boot device network requested")
                     .contains("lab-bmc: " + settings.nodeName(1) + ": power on");
@@ -172,15 +175,22 @@ class LabEndToEndIT {
             timings.add(String.format("node: power-on to PXELINUX banner %s; install cycle (install request to disk marker) %.1f s",
                     pxeBannerSeconds(text, settings.nodeName(1)), result.nodesDoneAt().get(0) - result.agentReadyAt()));
 
-            // 4b. The UEFI and the Secure Boot node (shim + GRUB from the same head node), and GRUB's default config.
+            // 4b. The UEFI, the Secure Boot and the UEFI HTTP boot node (shim + GRUB from the same head node, kernel and
+            //     initrd over HTTP), and GRUB's default config.
             assertThat(uefi.defaultGrubConfig()).contains("configfile \"$prefix/grub.cfg-01-", "chainloader /EFI/BOOT/BOOTX64.EFI");
+            java.util.Map<String, String> addresses = new java.util.HashMap<>();
+            for (JsonNode m : status.path("machines")) {
+                addresses.put(m.path("mac").asText().toLowerCase(java.util.Locale.ROOT), m.path("address").asText());
+            }
             for (int i : uefi.uefiNodes()) {
-                uefi.assertInstalled(i, console(settings.nodeConsole(i)), result.nodes().get(i - 1));
+                String address = addresses.get(settings.nodeMac(i));
+                assertThat(address).as("node %d's address in the agent's status %s", i, addresses).isNotBlank();
+                uefi.assertInstalled(i, console(settings.nodeConsole(i)), result.nodes().get(i - 1), headConsole, address);
                 timings.add(String.format("node %d (%s): power-on to GRUB's install config %s; install cycle %.1f s", i,
                         settings.nodeFirmware(i).word(), stageSeconds(text, settings.nodeName(i), NodeProgress.GRUB),
                         result.nodesDoneAt().get(i - 1) - result.agentReadyAt()));
             }
-            assertThat(machinesInstalled(headnode)).as("the agent says every node is installed").isEqualTo(3);
+            assertThat(machinesInstalled(headnode)).as("the agent says every node is installed").isEqualTo(4);
             // 4c. ssh: an admin's key pushed through the share, login with the reported host keys, no passwords, only tcp/22
             timings.add(sshIntoTheHeadNode(headnode, settings, ns));
             // 4d. Faults on the running head node (issue 13): the 9p share unmounted under the agent, then the head
@@ -217,7 +227,8 @@ class LabEndToEndIT {
             timings.add(String.format("whole test: %.1f s", seconds(t0)));
         } finally {
             Files.createDirectories(Path.of("target"));
-            for (Path log : List.of(settings.nodeConsole(1), settings.nodeConsole(2), settings.nodeConsole(3),
+            uefi.stopCapture();
+            for (Path log : List.of(settings.nodeConsole(1), settings.nodeConsole(2), settings.nodeConsole(3), settings.nodeConsole(4),
                     dir.resolve("state/console/headnode-vlan100.log"))) {
                 if (Files.exists(log)) {
                     Files.copy(log, Path.of("target/e2e-" + log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);

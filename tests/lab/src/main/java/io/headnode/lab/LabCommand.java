@@ -36,7 +36,7 @@ public final class LabCommand implements Runnable {
             description = "virtual bare-metal nodes, 1.." + LabSettings.MAX_NODES + " (default: ${DEFAULT-VALUE})")
     int nodes;
     @Option(names = "--firmware", defaultValue = "bios", scope = ScopeType.INHERIT,
-            description = "the nodes' firmware: bios, uefi, secureboot or mixed (BIOS, UEFI, Secure Boot in turn) (default: ${DEFAULT-VALUE})")
+            description = "the nodes' firmware: bios, uefi, secureboot, httpboot (UEFI HTTP boot, Secure Boot on) or mixed (BIOS, UEFI, Secure Boot, HTTP boot in turn) (default: ${DEFAULT-VALUE})")
     String firmware;
     @Option(names = "--image-cache", defaultValue = "/var/cache/headnode/image", scope = ScopeType.INHERIT,
             description = "image cache (default: ${DEFAULT-VALUE})")

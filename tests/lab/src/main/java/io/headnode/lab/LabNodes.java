@@ -53,6 +53,7 @@ final class LabNodes {
         LabFirmware firmware = settings.nodeFirmware(i);
         c.put("memoryMib", firmware.uefi() ? UEFI_MEMORY_MIB : MEMORY_MIB);
         c.put("firmware", firmware);
+        c.put("pxeOff", LabFirmware.PXE_OFF);
         c.put("vars", settings.nodeVars(i).toString());
         c.put("mac", settings.nodeMac(i));
         c.put("vlanBridge", vlanBridge);

@@ -16,7 +16,7 @@ import java.util.regex.Pattern;
  * @param vlan       the head node's VLAN
  * @param nodes      number of lab nodes (1..4)
  * @param imageCache where build-image.sh caches images (shared by labs and CI)
- * @param firmware   the nodes' firmware ({@link LabFirmware#MIXED}: BIOS, UEFI, Secure Boot in turn)
+ * @param firmware   the nodes' firmware ({@link LabFirmware#MIXED}: BIOS, UEFI, Secure Boot, HTTP boot in turn)
  */
 public record LabSettings(Path dir, String namespace, Vlan vlan, int nodes, Path imageCache, LabFirmware firmware) {
     private static final Pattern NAME = Pattern.compile("[a-z][a-z0-9]{0,11}");

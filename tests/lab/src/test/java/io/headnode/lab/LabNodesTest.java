@@ -34,14 +34,15 @@ class LabNodesTest {
     }
 
     @Test
-    void mixedFirmwareGivesBiosUefiAndSecureBootDomainsThatValidate() throws Exception {
-        LabSettings s = new LabSettings(Path.of("/var/lib/headnode-lab"), "hnlab", new Vlan(100), 3, Path.of("/cache"), LabFirmware.MIXED);
-        assertThat(List.of(s.nodeFirmware(1), s.nodeFirmware(2), s.nodeFirmware(3)))
-                .containsExactly(LabFirmware.BIOS, LabFirmware.UEFI, LabFirmware.SECUREBOOT);
+    void mixedFirmwareGivesBiosUefiSecureBootAndHttpBootDomainsThatValidate() throws Exception {
+        LabSettings s = new LabSettings(Path.of("/var/lib/headnode-lab"), "hnlab", new Vlan(100), 4, Path.of("/cache"), LabFirmware.MIXED);
+        assertThat(List.of(s.nodeFirmware(1), s.nodeFirmware(2), s.nodeFirmware(3), s.nodeFirmware(4)))
+                .containsExactly(LabFirmware.BIOS, LabFirmware.UEFI, LabFirmware.SECUREBOOT, LabFirmware.HTTPBOOT);
         LabNodes nodes = new LabNodes(s, RUNNER);
         String bios = nodes.render(1, "br-vlan100");
         String uefi = nodes.render(2, "br-vlan100");
         String sb = nodes.render(3, "br-vlan100");
+        String http = nodes.render(4, "br-vlan100");
         assertThat(bios).contains("machine='pc'", "<bios useserial='yes'/>").doesNotContain("OVMF", "<smm");
         assertThat(uefi).contains("machine='q35'", "<loader readonly='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.fd</loader>",
                 "<nvram template='/usr/share/OVMF/OVMF_VARS_4M.fd'>/var/lib/headnode-lab/nodes/node2_VARS.fd</nvram>",
@@ -49,16 +50,26 @@ class LabNodesTest {
         assertThat(sb).contains("<loader readonly='yes' secure='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.secboot.fd</loader>",
                 "<nvram template='/usr/share/OVMF/OVMF_VARS_4M.ms.fd'>/var/lib/headnode-lab/nodes/node3_VARS.fd</nvram>",
                 "<smm state='on'/>");
+        assertThat(sb).doesNotContain("sysinfo", "IPv4PXESupport");
+        // HTTP boot: the Secure Boot firmware with OVMF's PXE boot options switched off through fw_cfg
+        assertThat(http).contains("<loader readonly='yes' secure='yes' type='pflash'>/usr/share/OVMF/OVMF_CODE_4M.secboot.fd</loader>",
+                "<nvram template='/usr/share/OVMF/OVMF_VARS_4M.ms.fd'>/var/lib/headnode-lab/nodes/node4_VARS.fd</nvram>", "<smm state='on'/>",
+                "<sysinfo type='fwcfg'>\n    <entry name='opt/org.tianocore/IPv4PXESupport'>n</entry>\n"
+                        + "    <entry name='opt/org.tianocore/IPv6PXESupport'>n</entry>\n  </sysinfo>\n", "<rom enabled='no'/>");
+        assertThat(http.indexOf("<sysinfo")).isGreaterThan(http.indexOf("</os>"));
         assertThat(sb.indexOf("<boot order='1'/>")).as("network first").isGreaterThan(sb.indexOf("<interface"));
         assertThat(sb.indexOf("<boot order='2'/>")).as("then the disk").isLessThan(sb.indexOf("<interface")).isPositive();
-        for (String xml : List.of(uefi, sb)) {
+        for (String xml : List.of(uefi, sb, http)) {
             Path f = tmp.resolve("node.xml");
             Files.writeString(f, xml);
             CommandResult v = RUNNER.run(List.of("virt-xml-validate", f.toString(), "domain"), Duration.ofSeconds(30));
             assertThat(v.exitCode()).as(v.stdout() + v.stderr()).isZero();
         }
         assertThat(LabFirmware.of("secureboot")).isEqualTo(LabFirmware.SECUREBOOT);
+        assertThat(LabFirmware.of("httpboot")).isEqualTo(LabFirmware.HTTPBOOT);
+        assertThat(LabFirmware.HTTPBOOT.uefi()).isTrue();
+        assertThat(List.of(LabFirmware.MIXED.forNode(5), LabFirmware.MIXED.forNode(8))).containsExactly(LabFirmware.BIOS, LabFirmware.HTTPBOOT);
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> LabFirmware.of("arm"))
-                .hasMessageContaining("bios, uefi, secureboot, mixed");
+                .hasMessageContaining("bios, uefi, secureboot, httpboot, mixed");
     }
 }

@@ -148,11 +148,15 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
         }
         boolean closeAfter = close || r.close();
         answered.accept(r.status());
+        long started = System.nanoTime();
         ChannelFuture sent = ResponseWriter.write(ctx, r, file, head, closeAfter);
         if (!sent.isDone()) {
             watchSend(ctx, sent, new SendProgress(ctx));
         }
         sent.addListener(f -> {
+            if (file != null) {
+                logFileAnswer(ctx, r, f.isSuccess(), started);
+            }
             if (!f.isSuccess()) {
                 LOG.debug("sending to {} failed: {}", peer(ctx), f.cause().toString());
                 ctx.close();
@@ -162,6 +166,19 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
                 nextRequest(ctx);
             }
         });
+    }
+
+    /**
+     * The access record of a file answer (boot loaders, kernels, initrds, images: a few per node and install), when it
+     * was sent or given up: which file, to whom, how much and how long. How a node booted can be told from it.
+     */
+    private static void logFileAnswer(ChannelHandlerContext ctx, HttpResponse r, boolean complete, long started) {
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        if (complete) {
+            LOG.info("http: sent {} to {}: status {}, {} bytes in {} ms", r.file(), peer(ctx), r.status(), r.length(), ms);
+        } else {
+            LOG.info("http: sending {} to {} stopped after {} ms (status {}, {} bytes to send)", r.file(), peer(ctx), ms, r.status(), r.length());
+        }
     }
 
     private void nextRequest(ChannelHandlerContext ctx) {

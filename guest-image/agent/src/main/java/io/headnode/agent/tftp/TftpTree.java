@@ -18,10 +18,10 @@ import org.slf4j.LoggerFactory;
 /**
  * The tftpboot tree for both firmware families. BIOS, from Debian's syslinux paths: pxelinux.0 (and lpxelinux.0), the
  * modules pxelinux needs, memdisk, and pxelinux.cfg/default booting the local disk. UEFI, from Debian's signed
- * packages: shimx64.efi (shim-signed), grubx64.efi (grub-efi-amd64-signed's grubnetx64), GRUB's http module for nodes
- * without Secure Boot, and grub/grub.cfg, which loads a node's per-MAC config or boots its local disk. Files are
- * copied only when their content differs. A missing UEFI file is reported apart from the BIOS ones: BIOS nodes keep
- * working without it.
+ * packages: shimx64.efi (Debian 12's shim-signed), grubx64.efi (Debian 13's grub-efi-amd64-signed grubnetx64, which has
+ * {@code http} built in: kernel and initrd come over HTTP under Secure Boot too), and grub/grub.cfg, which loads a
+ * node's per-MAC config or boots its local disk. Files are copied only when their content differs. A missing UEFI
+ * file is reported apart from the BIOS ones: BIOS nodes keep working without it.
  */
 public final class TftpTree {
     private static final Logger LOG = LoggerFactory.getLogger(TftpTree.class);
@@ -69,8 +69,10 @@ public final class TftpTree {
         copied += writeIfChanged(config.pxelinuxCfg().resolve("default"), "pxelinux-default.vm");
         List<String> uefi = new ArrayList<>();
         copied += copy(config.shimFile(), root.resolve(BootFiles.SHIM), uefi, "shim-signed");
-        copied += copy(config.grubNetbootFile(), root.resolve(BootFiles.GRUB), uefi, "grub-efi-amd64-signed");
-        copied += copy(config.grubModulesDir().resolve("http.mod"), root.resolve(BootFiles.GRUB_HTTP_MOD), uefi, "grub-efi-amd64-bin");
+        copied += copy(config.grubNetbootFile(), root.resolve(BootFiles.GRUB), uefi, "grub-efi-amd64-signed from Debian 13");
+        if (Files.deleteIfExists(root.resolve(BootFiles.STALE_GRUB_HTTP_MOD))) {
+            copied++;
+        }
         copied += writeIfChanged(root.resolve(BootFiles.GRUB_CFG), "grub-default.vm");
         if (copied > 0) {
             LOG.info("tftpboot tree {}: {} files updated", root, copied);

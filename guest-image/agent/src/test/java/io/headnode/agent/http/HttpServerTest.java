@@ -89,6 +89,35 @@ class HttpServerTest {
     }
 
     @Test
+    void eachFileSentIsRecordedWithItsClientSizeAndStatusAndNothingElseIs() throws Exception {
+        ch.qos.logback.classic.Logger logger = (ch.qos.logback.classic.Logger) org.slf4j.LoggerFactory.getLogger(RouteDispatcher.class);
+        ch.qos.logback.core.read.ListAppender<ch.qos.logback.classic.spi.ILoggingEvent> log = new ch.qos.logback.core.read.ListAppender<>();
+        log.start();
+        ch.qos.logback.classic.Level level = logger.getLevel();
+        logger.setLevel(ch.qos.logback.classic.Level.INFO);   // the tests' logback config logs WARN and above
+        logger.addAppender(log);
+        try (Socket s = connect()) {
+            s.setSoTimeout(1500);
+            String r = send(s, "HEAD /big.bin HTTP/1.1\r\nHost: x\r\n\r\nGET /echo HTTP/1.1\r\nHost: x\r\n\r\n"
+                    + "GET /big.bin HTTP/1.1\r\nHost: x\r\nRange: bytes=10-19\r\n\r\nGET /big.bin HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n");
+            assertThat(r).contains("HTTP/1.1 206").endsWith(new String(big, StandardCharsets.ISO_8859_1).substring(big.length - 100));
+            await().atMost(Duration.ofSeconds(5)).until(() -> log.list.size() >= 2);
+        } finally {
+            logger.detachAppender(log);
+            logger.setLevel(level);
+        }
+        Path file = dir.resolve("big.bin").toRealPath();
+        assertThat(log.list).extracting(ch.qos.logback.classic.spi.ILoggingEvent::getFormattedMessage)
+                .as("one line per file answer with a body (the HEAD and the text answer have none)")
+                .hasSize(2)
+                .satisfiesExactly(
+                        l -> assertThat(l).matches("http: sent " + java.util.regex.Pattern.quote(file.toString()) + " to 127\\.0\\.0\\.1: status 206, 10 bytes in \\d+ ms"),
+                        l -> assertThat(l).matches("http: sent " + java.util.regex.Pattern.quote(file.toString()) + " to 127\\.0\\.0\\.1: status 200, "
+                                + big.length + " bytes in \\d+ ms"));
+        assertThat(log.list).allSatisfy(e -> assertThat(e.getLevel()).isEqualTo(ch.qos.logback.classic.Level.INFO));
+    }
+
+    @Test
     void malformedOversizedAndChunkedRequestsAreRefusedAndClosed() throws Exception {
         try (Socket s = connect()) {
             assertThat(send(s, "GARBAGE\r\n\r\n")).startsWith("HTTP/1.1 400");

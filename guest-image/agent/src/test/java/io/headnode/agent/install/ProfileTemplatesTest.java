@@ -56,7 +56,7 @@ class ProfileTemplatesTest {
                     .contains("http://10.0.5.1:80/ks/01-52-54-00-00-00-0a").doesNotContain("##", "#set", "${", "$!");
         }
         assertThat(pxe).contains("kernel " + profile + "/vmlinuz\n", "ipappend 2");
-        assertThat(grub).contains("linux (http,10.0.5.1)/" + profile + "/vmlinuz ", "linux (tftp,10.0.5.1)/" + profile + "/vmlinuz ");
+        assertThat(grub).contains("linux (http,10.0.5.1)/" + profile + "/vmlinuz ").doesNotContain("tftp");
         assertThat(answer).contains("token=" + TOKEN, CALLBACK, "52:54:00:00:00:0a", "node-52-54-00-00-00-0a").doesNotContain("##", "#set", "${");
     }
 

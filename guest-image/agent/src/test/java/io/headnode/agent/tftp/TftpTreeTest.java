@@ -14,7 +14,7 @@ import org.junit.jupiter.api.io.TempDir;
 class TftpTreeTest {
     static AgentConfig config(Path dir) throws Exception {
         Path pkg = Files.createDirectories(dir.resolve("pkg"));
-        for (String f : new String[] {"pxelinux.0", "lpxelinux.0", "memdisk", "shimx64.efi.signed", "grubnetx64.efi.signed", "http.mod"}) {
+        for (String f : new String[] {"pxelinux.0", "lpxelinux.0", "memdisk", "shimx64.efi.signed", "grubnetx64.efi.signed"}) {
             Files.writeString(pkg.resolve(f), "content of " + f);
         }
         for (String m : TftpTree.MODULES) {
@@ -22,7 +22,7 @@ class TftpTreeTest {
         }
         return TestConfigs.rootedIn(dir, "pxelinux-dir", pkg.toString(), "syslinux-modules-dir", pkg.toString(),
                 "memdisk", pkg.resolve("memdisk").toString(), "shim-file", pkg.resolve("shimx64.efi.signed").toString(),
-                "grub-netboot-file", pkg.resolve("grubnetx64.efi.signed").toString(), "grub-modules-dir", pkg.toString());
+                "grub-netboot-file", pkg.resolve("grubnetx64.efi.signed").toString());
     }
 
     @Test
@@ -36,7 +36,7 @@ class TftpTreeTest {
         assertThat(root.resolve("pxelinux.0")).hasContent("content of pxelinux.0");
         assertThat(root.resolve("shimx64.efi")).hasContent("content of shimx64.efi.signed");
         assertThat(root.resolve("grubx64.efi")).hasContent("content of grubnetx64.efi.signed");
-        assertThat(root.resolve("grub/x86_64-efi/http.mod")).hasContent("content of http.mod");
+        assertThat(root.resolve("grub/x86_64-efi")).doesNotExist();
         String cfg = Files.readString(root.resolve("grub/grub.cfg"));
         // GRUB's own variables pass through Velocity untouched
         assertThat(cfg).contains("\"$net_default_mac\"", "configfile \"$prefix/grub.cfg-01-$m1-$m2-$m3-$m4-$m5-$m6\"",
@@ -51,14 +51,27 @@ class TftpTreeTest {
         AgentConfig c = config(dir);
         Path shim = c.shimFile();
         Files.delete(shim);
-        Files.delete(c.grubModulesDir().resolve("http.mod"));
+        Files.delete(c.grubNetbootFile());
         TftpTree.Result r = new TftpTree(c, new Templates(null)).build();
         assertThat(r.complete()).isTrue();
         assertThat(r.uefiComplete()).isFalse();
         assertThat(r.uefiProblems()).containsExactly(shim + " is missing (install shim-signed)",
-                c.grubModulesDir().resolve("http.mod") + " is missing (install grub-efi-amd64-bin)");
+                c.grubNetbootFile() + " is missing (install grub-efi-amd64-signed from Debian 13)");
         assertThat(c.tftpRoot().resolve("pxelinux.0")).exists();
-        assertThat(c.tftpRoot().resolve("grubx64.efi")).exists();
+        assertThat(c.tftpRoot().resolve("grubx64.efi")).doesNotExist();
+    }
+
+    @Test
+    void theGrub206HttpModuleOfAnOlderTreeIsRemoved(@TempDir Path dir) throws Exception {
+        AgentConfig c = config(dir);
+        Path stale = c.tftpRoot().resolve("grub/x86_64-efi/http.mod");
+        Files.createDirectories(stale.getParent());
+        Files.writeString(stale, "GRUB 2.06 module");
+        TftpTree tree = new TftpTree(c, new Templates(null));
+        assertThat(tree.build().uefiComplete()).isTrue();
+        assertThat(stale).doesNotExist();
+        assertThat(c.tftpRoot().resolve("grubx64.efi")).hasContent("content of grubnetx64.efi.signed");
+        assertThat(tree.build().updated()).isZero();
     }
 
     @Test
