@@ -85,7 +85,7 @@ class LabEndToEndIT {
             // lab up, in the background, while this thread watches from outside
             ExecutorService bg = Executors.newSingleThreadExecutor();
             Future<Lab.UpResult> up = bg.submit(() -> lab.up(new Lab.UpOptions(Optional.empty(), Optional.of(image), Optional.empty(), true,
-                    Duration.ofMinutes(12))));
+                    Duration.ofMinutes(16))));
             String bridge = "br-vlan" + VLAN.id();
             String mac = settings.nodeMac(1);
             String perMacName = "pxelinux.cfg/01-" + mac.replace(':', '-');
@@ -93,7 +93,8 @@ class LabEndToEndIT {
             // TFTP once the install was requested (it is gone after the callback)
             AtomicBoolean probeAddress = new AtomicBoolean();
             AtomicReference<String> perMacConfig = new AtomicReference<>();
-            await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofMillis(300)).until(() -> {
+            // four TCG guests and the head node share 2 cores: 16 min for lab up (five to six on a quiet machine)
+            await().atMost(Duration.ofMinutes(19)).pollInterval(Duration.ofMillis(300)).until(() -> {
                 if (!probeAddress.get() && NetworkNamespace.existing(ns).map(NetworkNamespace::links).orElse(List.of()).contains(bridge)) {
                     Command.check("ip", "-n", ns, "addr", "add", PROBE + "/24", "dev", bridge);
                     probeAddress.set(true);
