@@ -145,7 +145,7 @@ chroot "$ROOT" env APT_CONFIG="$A/apt.conf" sh -c "apt-get -q update && cd $A/de
 GRUB_DEB="$(ls "$ROOT$A"/debs/grub-efi-amd64-signed_*.deb)"
 mkdir -p "$WORK/efi-$GRUB_SUITE"
 dpkg-deb -x "$GRUB_DEB" "$WORK/efi-$GRUB_SUITE"
-EFI_GRUBNET="$GRUB_NET_DIR/grubnetx64.efi.signed"   # the agent's default grub-netboot-file
+EFI_GRUBNET="$GRUB_NET_DIR/grubnetx64.efi.signed"   # the agent's grub-netboot-file (set in agent.conf, step 4)
 install -D -m 0644 "$WORK/efi-$GRUB_SUITE/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed" "$ROOT$EFI_GRUBNET"
 GRUB_PROVENANCE="grub-efi-amd64-signed $(dpkg-deb -f "$GRUB_DEB" Version) ($GRUB_SUITE, $MIRROR) deb-sha256=$(sha256sum < "$GRUB_DEB" | cut -d' ' -f1)"
 GRUB_PROVENANCE="$GRUB_PROVENANCE grubnetx64-sha256=$(sha256sum < "$ROOT$EFI_GRUBNET" | cut -d' ' -f1)"
@@ -178,6 +178,10 @@ chroot "$ROOT" dpkg -i /tmp/headnode-agent.deb > "$WORK/agent-deb.log" 2>&1 || {
 rm -f "$ROOT/tmp/headnode-agent.deb"
 [ -L "$ROOT/etc/systemd/system/multi-user.target.wants/headnode-agent.service" ] || { log "headnode-agent.service is not enabled"; exit 1; }
 step "agent package $(basename "$AGENT_DEB") installed"
+# The agent serves Debian 13's netboot GRUB (2b), not the one at the package path (its default); agent.conf, the
+# package's conffile, lists every key commented out, so this line is the only setting of the key.
+echo "grub-netboot-file = $EFI_GRUBNET" >> "$ROOT/etc/headnode/agent.conf"
+[ "$(grep -c '^grub-netboot-file' "$ROOT/etc/headnode/agent.conf")" = 1 ] || { log "agent.conf: grub-netboot-file set more than once"; exit 1; }
 
 # 4b. A class-data-sharing archive of the agent's classes (JVM start is the longest part of the boot under TCG):
 #     one training run of the agent in the chroot, on a throw-away share, touching nothing (no network, firewall,

@@ -112,10 +112,10 @@ public record AgentConfig(
             Map.entry("pxelinux-dir", "/usr/lib/PXELINUX"),
             Map.entry("syslinux-modules-dir", "/usr/lib/syslinux/modules/bios"),
             Map.entry("memdisk", "/usr/lib/syslinux/memdisk"),
-            // UEFI: Debian 12's signed shim (shim-signed), and Debian 13's signed GRUB netboot image (grub-efi-amd64-signed
-            // from trixie, `http` built in), where the image build puts it (docs/design/uefi-boot.md, section 12)
+            // UEFI: Debian's signed shim (shim-signed) and GRUB netboot image (grub-efi-amd64-signed) at the packages' paths;
+            // the image sets grub-netboot-file to Debian 13's (`http` built in; docs/design/uefi-boot.md, section 13)
             Map.entry("shim-file", "/usr/lib/shim/shimx64.efi.signed"),
-            Map.entry("grub-netboot-file", "/usr/lib/headnode/grub-trixie/grubnetx64.efi.signed"),
+            Map.entry("grub-netboot-file", "/usr/lib/grub/x86_64-efi-signed/grubnetx64.efi.signed"),
             Map.entry("ip", "/usr/sbin/ip"),
             Map.entry("dhcpd", "/usr/sbin/dhcpd"),
             Map.entry("tftpd", "/usr/sbin/in.tftpd"),
