@@ -51,7 +51,8 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
     public Set<Vlan> vlans() throws IOException {
         Set<Vlan> out = new TreeSet<>();
         for (Vlan v : specs.vlans()) {
-            if (readOrNull(v) != null && readOrNull(v).present()) {
+            HeadnodeSpec spec = readOrNull(v);
+            if (spec != null && spec.present()) {
                 out.add(v);
             }
         }
@@ -61,7 +62,16 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
     @Override
     public Set<Vlan> running() throws IOException {
         Set<Vlan> out = new TreeSet<>();
+        Set<String> defined;
+        try {
+            defined = new HashSet<>(hypervisor.domainNames()); // one listing: no per-VLAN "no domain" error
+        } catch (RuntimeException e) {
+            return out; // libvirt failed: nothing runs as far as the fleet is told
+        }
         for (Vlan v : vlans()) {
+            if (!defined.contains(HeadnodePaths.domainName(v))) {
+                continue;
+            }
             try {
                 if (hypervisor.state(HeadnodePaths.domainName(v)) == io.headnode.common.libvirt.RunState.RUNNING) {
                     out.add(v);
