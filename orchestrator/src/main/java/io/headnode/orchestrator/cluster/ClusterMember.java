@@ -290,6 +290,7 @@ public final class ClusterMember implements AutoCloseable {
         if (state != State.CONNECTED || !initialized) {
             return;
         }
+        decide(); // first: the leader's placing does not wait for this host's own confirmations (ZooKeeper round trips)
         long t0 = System.nanoTime();
         try {
             FleetSnapshot fleet = snapshot();
@@ -333,7 +334,6 @@ public final class ClusterMember implements AutoCloseable {
         } catch (Exception e) {
             log.warn("cluster pass failed (the next change or the periodic pass retries): {}", e.toString());
         }
-        decide();
     }
 
     private void refreshRegistration(int placed) throws Exception {

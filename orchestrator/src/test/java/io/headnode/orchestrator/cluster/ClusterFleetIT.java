@@ -63,12 +63,7 @@ class ClusterFleetIT {
 
         Host(String name) throws IOException {
             id = new HostId(name);
-            Path root = dir.resolve(name);
-            Files.createDirectories(root.resolve("state/specs"));
-            Files.createDirectories(root.resolve("share"));
-            config = new HostConfig(root.resolve("state"), root.resolve("share"), root.resolve("apparmor"),
-                    Path.of("/usr/sbin/apparmor_parser"), "test:///default", "br-vlan", "br0", List.of(),
-                    System.getProperty("user.name"), "qemu", root.resolve("img.qcow2"), 256, 1);
+            config = ClusterFixtures.hostConfig(dir, name);
             local = new LocalShareHeadnodes(new SpecStore(config), new ShareDirectory(new HeadnodePaths(config), config), new FakeHypervisor());
         }
 
@@ -125,7 +120,7 @@ class ClusterFleetIT {
     @BeforeAll
     static void fleet() throws Exception {
         zk = ZooKeeperEnsemble.start(dir.resolve("zk"), 3);
-        admin = ClusterConnection.open(new ClusterConfig(zk.connectString(), Path.of("/etc/headnode/cluster.secret"), "", 10, SESSION_MS), SECRET);
+        admin = ClusterFixtures.admin(zk, SECRET, SESSION_MS);
         store = new ClusterStore(admin);
         store.ensureLayout();
         for (String name : List.of("hv1", "hv2", "hv3")) {
@@ -137,19 +132,7 @@ class ClusterFleetIT {
 
     @AfterAll
     static void stop() {
-        hosts.forEach(h -> {
-            try {
-                h.stop();
-            } catch (RuntimeException e) {
-                // already stopped
-            }
-        });
-        if (admin != null) {
-            admin.close();
-        }
-        if (zk != null) {
-            zk.close();
-        }
+        ClusterFixtures.stopAll(hosts.stream().map(h -> (Runnable) h::stop).toList(), admin, zk);
     }
 
     static void declare(int vlan) throws Exception {

@@ -68,12 +68,7 @@ class ClusterImagesIT {
     record Member(HostId id, CuratorFramework client, ClusterMember member, ImageCatalog catalog) {
         static Member start(String name) throws Exception {
             HostId id = new HostId(name);
-            Path root = dir.resolve(name);
-            Files.createDirectories(root.resolve("state/specs"));
-            Files.createDirectories(root.resolve("share"));
-            HostConfig config = new HostConfig(root.resolve("state"), root.resolve("share"), root.resolve("apparmor"),
-                    Path.of("/usr/sbin/apparmor_parser"), "test:///default", "br-vlan", "br0", List.of(),
-                    System.getProperty("user.name"), "qemu", root.resolve("img.qcow2"), 256, 1);
+            HostConfig config = ClusterFixtures.hostConfig(dir, name);
             ClusterConfig c = new ClusterConfig(zk.connectString(), Path.of("/etc/headnode/cluster.secret"), name, 10, SESSION_MS);
             CuratorFramework client = ClusterConnection.open(c, SECRET);
             LocalShareHeadnodes local = new LocalShareHeadnodes(new SpecStore(config), new ShareDirectory(new HeadnodePaths(config), config), new FakeHypervisor());
@@ -96,7 +91,7 @@ class ClusterImagesIT {
     @BeforeAll
     static void fleet() throws Exception {
         zk = ZooKeeperEnsemble.start(dir.resolve("zk"), 3);
-        admin = ClusterConnection.open(new ClusterConfig(zk.connectString(), Path.of("/etc/headnode/cluster.secret"), "", 10, SESSION_MS), SECRET);
+        admin = ClusterFixtures.admin(zk, SECRET, SESSION_MS);
         store = new ClusterStore(admin);
         store.ensureLayout();
         for (String name : List.of("hv1", "hv2")) {
@@ -121,19 +116,7 @@ class ClusterImagesIT {
 
     @AfterAll
     static void stop() {
-        members.forEach(m -> {
-            try {
-                m.stop();
-            } catch (RuntimeException e) {
-                // already stopped
-            }
-        });
-        if (admin != null) {
-            admin.close();
-        }
-        if (zk != null) {
-            zk.close();
-        }
+        ClusterFixtures.stopAll(members.stream().map(m -> (Runnable) m::stop).toList(), admin, zk);
     }
 
     static TestHost.Run cli(String... args) {
