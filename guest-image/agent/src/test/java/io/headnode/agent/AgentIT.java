@@ -73,6 +73,8 @@ class AgentIT {
     static NetworkNamespace intruder;
     static Daemon agent;
     static Path conf;
+    /** The running agent's state dir (where it publishes status.json). */
+    static volatile Path stateDir;
     static byte[] kernel;
 
     @BeforeAll
@@ -117,6 +119,7 @@ class AgentIT {
         Files.createDirectories(dir.resolve("ssh"));
         Command.check("ssh-keygen", "-q", "-N", "", "-t", "ed25519", "-C", "agent-it", "-f", dir.resolve("ssh/ssh_host_ed25519_key").toString());
         conf = dir.resolve("agent.conf");
+        stateDir = dir.resolve("state");
         Files.writeString(conf, String.join("\n",
                 "share-mount = " + share, "mount-share = false", "state-dir = " + dir.resolve("state"),
                 "tftp-root = " + dir.resolve("tftpboot"), "dhcp-dir = " + dir.resolve("dhcp"), "run-dir = " + dir.resolve("run"),
@@ -158,6 +161,20 @@ class AgentIT {
 
     static void startAgent() {
         startAgent(conf);
+    }
+
+    /**
+     * Stops the agent and starts it with {@code config}, whose state dir is {@code state}; returns once the new process
+     * has published a ready status (its status.json is removed first, so an old agent's last status cannot pass for
+     * the new one's).
+     */
+    static void restartAgent(Path config, Path state) throws Exception {
+        int before = starts();
+        agent.close();
+        stateDir = state;
+        Files.deleteIfExists(state.resolve("status.json"));
+        startAgent(config);
+        awaitTrue(Duration.ofSeconds(40), () -> starts() == before + 1 && status().path("ready").asBoolean(false), AgentIT::statusText);
     }
 
     static void startAgent(Path config) {
@@ -498,19 +515,20 @@ class AgentIT {
                 .replace("dhcpd-leases = " + dir.resolve("state/dhcpd.leases"), "dhcpd-leases = " + dir.resolve("state-successor/dhcpd.leases")));
         assertThat(Files.readString(successor)).contains("state-successor", "tftpboot-successor");
         try {
-            startAgent(successor);
-            awaitTrue(Duration.ofSeconds(40), () -> status().path("ready").asBoolean(false)
-                    && machine(MAC_FAILOVER).path("state").asText().matches("requested|installing"), AgentIT::statusText);
+            restartAgent(successor, dir.resolve("state-successor"));
+            // the successor ran the request from the share itself (its own per-MAC config) and serves HTTP
+            awaitTrue(Duration.ofSeconds(10), () -> machine(MAC_FAILOVER).path("state").asText().matches("requested|installing")
+                    && Files.exists(dir.resolve("tftpboot-successor/pxelinux.cfg/" + pxeName(MAC_FAILOVER))), AgentIT::statusText);
             clientAs(MAC_FAILOVER, node);
             String url = "http://" + SERVER + "/boot-default/" + pxeName(MAC_FAILOVER);
-            assertThat(code(node, "-X", "POST", "--data", "token=" + "A".repeat(43), url)).isEqualTo("403");
+            awaitTrue(Duration.ofSeconds(10), () -> code(node, "-X", "POST", "--data", "token=" + "A".repeat(43), url).equals("403"),
+                    () -> "a forged token is not refused: " + statusText());
             // the installer that booted from the lost head node calls back to the successor with its token
             assertThat(code(node, "-X", "POST", "--data", "token=" + token, url)).isEqualTo("200");
             awaitTrue(Duration.ofSeconds(5), () -> machine(MAC_FAILOVER).path("state").asText().equals("installed"), AgentIT::statusText);
             assertThat(code(node, "-X", "POST", "--data", "token=" + token, url)).isEqualTo("409");
         } finally {
-            agent.close();
-            startAgent();   // the original head node (its own state dir) for the other cases
+            restartAgent(conf, dir.resolve("state"));   // the original head node (its own state dir) for the other cases
         }
     }
 
@@ -733,7 +751,7 @@ class AgentIT {
     }
 
     static String statusText() {
-        return readOr(dir.resolve("state/status.json"));
+        return readOr(stateDir.resolve("status.json"));
     }
 
     static JsonNode status() {
