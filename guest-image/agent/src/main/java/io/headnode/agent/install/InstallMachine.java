@@ -42,7 +42,7 @@ public final class InstallMachine {
         }
 
         public boolean changed(InstallBook before) {
-            return !book.equals(before);
+            return book != before && !book.equals(before);
         }
     }
 

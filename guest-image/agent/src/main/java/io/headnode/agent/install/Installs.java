@@ -292,6 +292,14 @@ public final class Installs implements InstallEndpoints {
         flush();
     }
 
+    /** Whether the state still asks for {@code p}: its install is the one that asked, active, with a cycle pending. */
+    private boolean wantsCycle(PowerCycle p) {
+        synchronized (lock) {
+            NodeInstall n = book.node(p.machine().mac().value());
+            return n != null && n.active() && n.powerPending() && p.requestId().equals(n.requestId());
+        }
+    }
+
     private InstallSite site() {
         synchronized (lock) {
             return site;
@@ -326,7 +334,7 @@ public final class Installs implements InstallEndpoints {
             }
         }
         if (!cycles.isEmpty()) {
-            afterDurable(a).thenRun(() -> cycles.forEach(p -> power.cycle(p.machine(), p.requestId(), this::powerDone)));
+            afterDurable(a).thenRun(() -> cycles.forEach(p -> power.cycle(p.machine(), p.requestId(), () -> wantsCycle(p), this::powerDone)));
         }
         return a;
     }
