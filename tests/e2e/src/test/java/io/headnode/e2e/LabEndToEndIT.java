@@ -576,8 +576,8 @@ class LabEndToEndIT {
         return JSON.createObjectNode();
     }
 
-    /** The deploy ramdisk's phase times from a console ("written 21 s, sha256 107 s, grow 6 s"). */
-    private static String phases(String console) {
+    /** The deploy ramdisk's phase times from a console ("written 21 s, sha256 107 s, grow 6 s"); DeployRamdiskIT uses it too. */
+    static String phases(String console) {
         List<String> p = new ArrayList<>();
         Matcher m = DEPLOY_PHASE.matcher(console);
         while (m.find()) {
