@@ -93,8 +93,8 @@ class FleetFailoverIT {
     void theLeaderPlacesTheVlanAndItsHeadNodeServesFromThatHostOnly() throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> fleet.hosts.stream().allMatch(h -> fleet.registered(h.id)));
         long t0 = System.nanoTime();
-        String image = fleet.admin.check("create", "--vlan", "100", "--image", image.toString(), "--memory", Integer.toString(HEADNODE_MIB));
-        assertThat(image).contains("declared in the fleet");
+        String created = fleet.admin.check("create", "--vlan", "100", "--image", image.toString(), "--memory", Integer.toString(HEADNODE_MIB));
+        assertThat(created).contains("declared in the fleet");
         fleet.admin.check("config", "push", "--vlan", "100", fleet.rack.headnodeConf().toString());
         fleet.admin.check("credentials", "push", "--vlan", "100", fleet.rack.credentials().toString());
         // the lab node, and the partition case's DHCP probe (never powered: no BMC answers on its port)
