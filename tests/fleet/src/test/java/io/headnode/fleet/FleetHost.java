@@ -137,7 +137,8 @@ final class FleetHost implements AutoCloseable {
         }
         serviceStarts++;
         String java = ProcessHandle.current().info().command().orElse("java");
-        service = Daemon.start("headnode-" + id, dir.resolve("service-" + serviceStarts + ".log"), List.of(java,
+        // env execs java (the PID stays the service's); INFO shows the cluster's decisions in the log
+        service = Daemon.start("headnode-" + id, dir.resolve("service-" + serviceStarts + ".log"), List.of("env", "HEADNODE_LOG_LEVEL=INFO", java,
                 "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 "io.headnode.orchestrator.cli.Main", "--config", config.toString(), "reconcile", "--every", EVERY.toSeconds() + "s"));
     }
