@@ -50,6 +50,7 @@ public final class ClusterMember implements AutoCloseable {
     /** What the member is doing, for logs and {@code hosts list}. */
     public enum State { STARTING, CONNECTED, SUSPENDED, QUORUM_LOST_KEEPING, FENCED, CLOSED }
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final ClusterStore store;
     private final HostId me;
     private final LocalHeadnodes local;
@@ -249,7 +250,13 @@ public final class ClusterMember implements AutoCloseable {
                 }
                 MDC.put("vlan", Integer.toString(v.id()));
                 try {
-                    if (local.apply(v, spec.get(), fleet.shareFiles(v))) {
+                    Map<String, byte[]> files = fleet.shareFiles(v);
+                    if (!files.containsKey(io.headnode.contract.InstallKey.FILE_NAME)) {
+                        // a VLAN declared before install keys existed: one key for the fleet, made once in ZooKeeper
+                        files = new java.util.TreeMap<>(files);
+                        files.put(io.headnode.contract.InstallKey.FILE_NAME, store.ensureInstallKey(v, RANDOM));
+                    }
+                    if (local.apply(v, spec.get(), files)) {
                         log.info("VLAN {}: desired state from the fleet written here (epoch {})", v, mine.get(v));
                         changed.accept(v);
                     }

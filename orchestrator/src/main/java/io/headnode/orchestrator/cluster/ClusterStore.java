@@ -95,6 +95,26 @@ public final class ClusterStore {
         return put(sharePath(vlan, file), content);
     }
 
+    /**
+     * The VLAN's install key ({@code install.key}, issue 11): the one in ZooKeeper, or a new random one created now when
+     * there is none. Create-only, so two writers racing (the CLI's {@code create}, a host mirroring an older VLAN) end
+     * with one key. It carries the digest ACL like every node.
+     */
+    public byte[] ensureInstallKey(Vlan vlan, java.security.SecureRandom random) throws Exception {
+        String path = sharePath(vlan, io.headnode.contract.InstallKey.FILE_NAME);
+        Optional<byte[]> existing = get(path);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        try {
+            zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT)
+                    .forPath(path, io.headnode.contract.InstallKey.generate(random).render());
+        } catch (KeeperException.NodeExistsException e) {
+            // another writer was first: its key stands
+        }
+        return get(path).orElseThrow(() -> new IllegalStateException(path + " vanished right after it was created"));
+    }
+
     public boolean removeShareFile(Vlan vlan, String file) throws Exception {
         return deleteTree(sharePath(vlan, file));
     }

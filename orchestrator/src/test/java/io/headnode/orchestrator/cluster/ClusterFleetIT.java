@@ -184,6 +184,10 @@ class ClusterFleetIT {
             Host h = placedOn(v);
             int vlan = v;
             await().atMost(Duration.ofSeconds(5)).until(() -> localSpec(h, vlan));
+            // the VLAN's install key: made once in ZooKeeper by the placed host (declare() wrote none), mirrored as a secret
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(h.shareFile(vlan, "install.key")));
+            assertThat(Files.readAllBytes(h.shareFile(vlan, "install.key"))).isEqualTo(store.shareFiles(new Vlan(vlan)).get("install.key"));
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(h.shareFile(vlan, "install.key")))).isEqualTo("rw-------");
             for (Host o : hosts) {
                 if (o != h) {
                     assertThat(localSpec(o, vlan)).isFalse();
@@ -248,6 +252,10 @@ class ClusterFleetIT {
     void aDeadHostsVlansAreReplacedAfterTheGraceOnly() throws Exception {
         Host dead = placedOn(102);
         List<Vlan> itsVlans = store.placements().entrySet().stream().filter(e -> e.getValue().host().equals(dead.id)).map(Map.Entry::getKey).toList();
+        Map<Vlan, byte[]> keys = new java.util.HashMap<>();
+        for (Vlan v : itsVlans) {
+            keys.put(v, Files.readAllBytes(dead.shareFile(v.id(), "install.key")));
+        }
         long t0 = System.nanoTime();
         dead.stop();
         hosts.remove(dead);
@@ -265,6 +273,9 @@ class ClusterFleetIT {
             Host h = placedOn(v.id());
             await().atMost(Duration.ofSeconds(5)).until(() -> localSpec(h, v.id()));
             assertThat(store.placement(v).orElseThrow().epoch()).isGreaterThan(1);
+            // the new host's head node derives the same install tokens: the same key as on the dead host
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(h.shareFile(v.id(), "install.key")));
+            assertThat(Files.readAllBytes(h.shareFile(v.id(), "install.key"))).isEqualTo(keys.get(v));
         }
     }
 

@@ -91,4 +91,21 @@ class ClusterStoreTest {
             assertThatThrownBy(() -> new ClusterStore(wrong).shareFiles(v)).isInstanceOf(KeeperException.NoAuthException.class);
         }
     }
+
+    @Test
+    void theInstallKeyIsCreatedOnceAndIsNotReadableWithoutTheFleetsDigest() throws Exception {
+        Vlan v = new Vlan(300);
+        byte[] first = store.ensureInstallKey(v, new java.security.SecureRandom());
+        assertThat(io.headnode.contract.InstallKey.parse("install.key", first).bytes()).hasSize(32);
+        assertThat(store.ensureInstallKey(v, new java.security.SecureRandom())).as("never replaced").isEqualTo(first);
+        assertThat(store.shareFiles(v)).containsOnlyKeys("install.key");
+        try (CuratorFramework anonymous = CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100))) {
+            anonymous.start();
+            anonymous.blockUntilConnected();
+            String path = "/" + ClusterConnection.NAMESPACE + ClusterStore.sharePath(v, "install.key");
+            assertThatThrownBy(() -> anonymous.getData().forPath(path)).isInstanceOf(KeeperException.NoAuthException.class);
+        }
+        store.removeSpec(v);
+        assertThat(store.shareFiles(v)).isEmpty();
+    }
 }

@@ -183,7 +183,9 @@ public final class StormLab implements AutoCloseable {
         Files.writeString(n.resolve("nginx.conf"), String.join("\n",
                 "worker_processes 2;", "daemon off;", "pid " + n.resolve("nginx.pid") + ";", "error_log " + n.resolve("error.log") + ";",
                 "events { worker_connections 4096; }",
-                "http {", "  access_log off;", "  sendfile on;", "  tcp_nopush on;",
+                // send_timeout as the agent's send-stall timeout (HttpLimits: 120 s; nginx's default 60 s closed 10 of 1,000
+                // slow readers mid-initrd in the quiet full-size run): both servers give a stalled reader the same time
+                "http {", "  access_log off;", "  sendfile on;", "  tcp_nopush on;", "  send_timeout 120s;",
                 "  client_body_temp_path " + n.resolve("body") + ";", "  proxy_temp_path " + n.resolve("proxy") + ";",
                 "  fastcgi_temp_path " + n.resolve("fastcgi") + ";", "  uwsgi_temp_path " + n.resolve("uwsgi") + ";",
                 "  scgi_temp_path " + n.resolve("scgi") + ";",

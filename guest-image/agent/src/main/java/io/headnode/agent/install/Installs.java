@@ -121,8 +121,19 @@ public final class Installs implements InstallEndpoints {
     /** Takes in a newly applied share and the fixed addresses of its machines: installs of nodes no longer listed end. */
     public void update(ShareSnapshot snapshot, Map<MacAddress, String> fixedAddresses) {
         InstallSite s = new InstallSite(snapshot, fixedAddresses);
+        InstallSite previous;
         synchronized (lock) {
+            previous = site;
             site = s;
+        }
+        boolean keyed = snapshot.installKey().isPresent();
+        if (previous == null || previous.snapshot().installKey().isPresent() != keyed) {
+            if (keyed) {
+                LOG.info("install tokens are derived from the share's install.key: any head node of this VLAN can check them");
+            } else {
+                LOG.warn("the share has no install.key: install tokens are random, and a head node that takes this VLAN over "
+                        + "cannot check them");
+            }
         }
         apply(b -> machine.siteChanged(b, s, clock.instant()));
         scheduleFlush();
@@ -292,6 +303,14 @@ public final class Installs implements InstallEndpoints {
         flush();
     }
 
+    /** Whether the state still asks for {@code p}: its install is the one that asked, active, with a cycle pending. */
+    private boolean wantsCycle(PowerCycle p) {
+        synchronized (lock) {
+            NodeInstall n = book.node(p.machine().mac().value());
+            return n != null && n.active() && n.powerPending() && p.requestId().equals(n.requestId());
+        }
+    }
+
     private InstallSite site() {
         synchronized (lock) {
             return site;
@@ -326,7 +345,7 @@ public final class Installs implements InstallEndpoints {
             }
         }
         if (!cycles.isEmpty()) {
-            afterDurable(a).thenRun(() -> cycles.forEach(p -> power.cycle(p.machine(), p.requestId(), this::powerDone)));
+            afterDurable(a).thenRun(() -> cycles.forEach(p -> power.cycle(p.machine(), p.requestId(), () -> wantsCycle(p), this::powerDone)));
         }
         return a;
     }

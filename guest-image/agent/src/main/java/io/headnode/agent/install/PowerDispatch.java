@@ -11,6 +11,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.function.BooleanSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -18,7 +19,9 @@ import org.slf4j.MDC;
 /**
  * Carries out {@link InstallEffect.PowerCycle}: PXE as the next boot device (best effort), then a power cycle,
  * through {@link PowerService} on its own executor (BMC calls take seconds). At most one cycle per machine is in
- * flight; asking again meanwhile does nothing. The outcome goes to the given callback.
+ * flight; asking again meanwhile does nothing, and an ask that arrives after a cycle ended is checked against the
+ * state first ({@code wanted}): a late ask must not cycle a node whose cycle just failed or succeeded. The outcome goes
+ * to the given callback.
  */
 public final class PowerDispatch {
     /** How a power cycle ended. */
@@ -36,9 +39,17 @@ public final class PowerDispatch {
         this.executor = Objects.requireNonNull(executor, "executor is null");
     }
 
-    /** Starts a cycle of {@code machine} for request {@code requestId} unless one is in flight. */
-    public void cycle(Machine machine, String requestId, Done done) {
+    /**
+     * Starts a cycle of {@code machine} for request {@code requestId} unless one is in flight or {@code wanted} says
+     * the state no longer asks for one. {@code wanted} is read after this machine is marked in flight, and a cycle's
+     * outcome is in the state before its mark is cleared: so no ask, however late, starts a cycle the state has settled.
+     */
+    public void cycle(Machine machine, String requestId, BooleanSupplier wanted, Done done) {
         if (!inFlight.add(machine.mac())) {
+            return;
+        }
+        if (!wanted.getAsBoolean()) {
+            inFlight.remove(machine.mac());
             return;
         }
         try {

