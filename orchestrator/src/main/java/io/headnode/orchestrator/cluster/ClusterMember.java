@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
@@ -65,6 +67,8 @@ public final class ClusterMember implements AutoCloseable {
     private final CuratorCache cache;
     private final LeaderLatch latch;
     private final AtomicBoolean pending = new AtomicBoolean();
+    /** Counted down once the cache holds the whole tree ({@link CuratorCacheListener#initialized}). */
+    private final java.util.concurrent.CountDownLatch primed = new java.util.concurrent.CountDownLatch(1);
     private PersistentNode registration;
     private volatile State state = State.STARTING;
     private ScheduledFuture<?> fenceTimer;
@@ -210,7 +214,10 @@ public final class ClusterMember implements AutoCloseable {
         }
     }
 
-    /** Registers, joins the election, starts watching; returns at once (work happens on the member's thread). */
+    /**
+     * Registers, joins the election, starts watching; returns once the mirror of the fleet is loaded and the first
+     * pass has made the local desired state what the fleet places here (later work happens on the member's thread).
+     */
     public void start() throws Exception {
         store.ensureLayout();
         CuratorFramework zk = store.client();
@@ -231,6 +238,7 @@ public final class ClusterMember implements AutoCloseable {
             public void initialized() {
                 initialized = true;
                 log.info("fleet cache loaded: reconciling and placing from it");
+                primed.countDown();
                 trigger();
                 triggerImages();
             }
@@ -245,7 +253,13 @@ public final class ClusterMember implements AutoCloseable {
         // the leader also re-decides on a short tick: a lost host's grace ends without any ZooKeeper event
         worker.scheduleWithFixedDelay(this::decide, 500, 500, TimeUnit.MILLISECONDS);
         log.info("host {} joined the fleet at {}", me, connect);
-        trigger();
+        // the first pass waits for the whole mirror: an empty cache would remove (and later rebuild) every head node
+        // here, and the service's first pass would start head nodes from local specs the fleet may have moved away
+        long wait = 2L * sessionTimeoutMs;
+        if (!primed.await(wait, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("ZooKeeper's data did not load within " + wait + " ms: not starting");
+        }
+        worker.submit(this::pass).get(wait, TimeUnit.MILLISECONDS);
     }
 
     public State state() {

@@ -58,6 +58,7 @@ class ClusterFleetIT {
         final HostConfig config;
         final LocalShareHeadnodes local;
         final AtomicInteger fences = new AtomicInteger();
+        final AtomicInteger removals = new AtomicInteger();
         CuratorFramework client;
         ClusterMember member;
 
@@ -101,6 +102,7 @@ class ClusterFleetIT {
 
         @Override
         public void remove(Vlan vlan) throws IOException {
+            removals.incrementAndGet();
             local.remove(vlan);
         }
 
@@ -335,5 +337,28 @@ class ClusterFleetIT {
         } finally {
             relays.forEach(io.headnode.testing.TcpRelay::close);
         }
+    }
+
+    @Test
+    @Order(8)
+    void aRestartedMemberHasMirroredTheFleetWhenStartReturnsAndRemovedOnlyWhatMovedAway() throws Exception {
+        Map<Vlan, Placement> placements = store.placements();
+        Host h = hosts.stream().filter(x -> !x.id.name().equals("hv4") && placements.values().stream().anyMatch(p -> p.host().equals(x.id)))
+                .findFirst().orElseThrow();
+        Vlan elsewhere = placements.entrySet().stream().filter(e -> !e.getValue().host().equals(h.id)).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
+        Set<Vlan> mine = new java.util.TreeSet<>(placements.entrySet().stream().filter(e -> e.getValue().host().equals(h.id))
+                .map(Map.Entry::getKey).toList());
+        h.stop();
+        // a stale local spec, as on a host that ran this VLAN before it moved
+        h.local.apply(elsewhere, SpecCodec.render(TestSpecs.spec(elsewhere.id())), Map.of());
+        int removals = h.removals.get();
+        h.start(); // back well inside the leader's grace: its placements stay
+        // start() returns after the first pass over the whole mirror: the stale VLAN is gone and nothing of its own was
+        // removed (a pass over a cache still loading would have removed them all, to rebuild them later)
+        assertThat(h.vlans()).containsExactlyInAnyOrderElementsOf(mine);
+        assertThat(h.removals.get() - removals).isEqualTo(1);
+        assertThat(store.placements().entrySet().stream().filter(e -> e.getValue().host().equals(h.id)).map(Map.Entry::getKey))
+                .containsExactlyInAnyOrderElementsOf(mine);
     }
 }
