@@ -14,9 +14,11 @@
 # No loop mounts: debootstrap into a directory, mkfs.ext4 -d into a raw file, qemu-img convert to qcow2.
 set -euo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-[ "$(id -u)" = 0 ] || { echo "build-image: must run as root (debootstrap, chroot)" >&2; exit 2; }
-
 HERE="$(cd "$(dirname "$0")" && pwd)"
+HN_PROG=build-image
+. "$HERE/lib.sh"
+hn_require_root
+
 REPO="$(cd "$HERE/../.." && pwd)"
 CACHE="${HEADNODE_IMAGE_CACHE:-/var/cache/headnode/image}"
 # the agent, its launcher, unit, modules-load file and agent.conf: the headnode-agent package (guest-image/agent-deb)
@@ -27,21 +29,7 @@ SUITE=bookworm
 # no module under Secure Boot); see docs/design/uefi-boot.md, section 12.
 GRUB_SUITE=trixie
 GRUB_NET_DIR=/usr/lib/headnode/grub-$GRUB_SUITE
-print_dir=0
-force=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --print-dir) print_dir=1 ;;
-    --force) force=1 ;;
-    --cache) CACHE="$2"; shift ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
-    *) echo "build-image: unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift
-done
-
-log() { echo "build-image: $*" >&2; }
-. "$HERE/lib.sh"
+hn_build_args 2,14 "$@"
 MIRROR="$(hn_mirror)"
 
 # The agent is part of the image: build its package from this checkout when it is not there yet (a fresh clone) or
@@ -68,43 +56,16 @@ input_hash() {
 }
 HASH="$(input_hash)"
 OUT="$CACHE/$HASH"
-if [ "$print_dir" = 1 ]; then echo "$OUT"; exit 0; fi
-if [ "$force" = 0 ] && [ -f "$OUT/manifest" ]; then
-  log "cached: $OUT (inputs unchanged)"
-  echo "$OUT"
-  exit 0
-fi
-
-mkdir -p "$CACHE/debs"
-exec 9>"$CACHE/.lock"
-flock 9
-if [ "$force" = 0 ] && [ -f "$OUT/manifest" ]; then log "cached: $OUT (built meanwhile)"; echo "$OUT"; exit 0; fi
-
-START=$(date +%s)
-WORK="$(mktemp -d /var/tmp/headnode-image.XXXXXX)"
-cleanup() {
-  # debootstrap mounts proc/sys in the target while it runs; never leave them behind
-  for m in $(awk -v w="$WORK" '$2 ~ "^"w {print $2}' /proc/mounts | sort -r); do umount -l "$m" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-ROOT="$WORK/root"
-step() { log "[$(( $(date +%s) - START ))s] $*"; }
+hn_cache_or_lock
+hn_workdir headnode-image
 
 # 1. The root filesystem
-PACKAGES="$(grep -v -e '^#' -e '^[[:space:]]*$' "$HERE/packages.txt" | paste -sd, -)"
-step "debootstrap $SUITE from $MIRROR with $PACKAGES"
-debootstrap --variant=minbase --cache-dir="$CACHE/debs" --include="$PACKAGES" "$SUITE" "$ROOT" "$MIRROR" \
-  > "$WORK/debootstrap.log" 2>&1 || { tail -30 "$WORK/debootstrap.log" >&2; exit 1; }
+hn_debootstrap "$HERE/packages.txt"
 
 # 2. Kernel and busybox-static: unpacked, not installed (no 35 MB initramfs-tools initrd to build and boot).
-KPKG="$(chroot "$ROOT" apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')"
-[ -n "$KPKG" ] || { log "cannot resolve linux-image-amd64"; exit 1; }
+hn_kernel_package
 step "fetching $KPKG, busybox-static, gdisk and libpopt0"
-mkdir -p "$WORK/debs"
-chroot "$ROOT" sh -c "cd /tmp && apt-get -q download $KPKG busybox-static gdisk libpopt0" > "$WORK/download.log" 2>&1 \
-  || { cat "$WORK/download.log" >&2; exit 1; }
-mv "$ROOT"/tmp/*.deb "$WORK/debs/"
+hn_download "$WORK/debs" "$KPKG" busybox-static gdisk libpopt0
 # --keep-directory-symlink: the root is usr-merged, /lib must stay a symlink
 dpkg-deb --fsys-tarfile "$WORK"/debs/linux-image-*.deb | tar -x --keep-directory-symlink -C "$ROOT"
 KVER="$(ls "$ROOT/lib/modules" | head -1)"
@@ -121,10 +82,7 @@ for d in "$WORK"/debs/gdisk_*.deb "$WORK"/debs/libpopt0_*.deb; do dpkg-deb --fsy
 #     /boot); and, as the netboot GRUB every UEFI node gets, Debian 13's signed grubnetx64 (GRUB 2.12: `http` is built
 #     in, so Secure Boot nodes too load kernel and initrd over HTTP; its SBAT grub,7 passes shim 16.1's grub,5).
 step "fetching shim-signed, grub-efi-amd64-signed"
-mkdir -p "$WORK/efi-debs"
-chroot "$ROOT" sh -c "cd /tmp && apt-get -q download shim-signed grub-efi-amd64-signed" > "$WORK/download-efi.log" 2>&1 \
-  || { cat "$WORK/download-efi.log" >&2; exit 1; }
-mv "$ROOT"/tmp/*.deb "$WORK/efi-debs/"
+hn_download "$WORK/efi-debs" shim-signed grub-efi-amd64-signed
 for d in "$WORK"/efi-debs/*.deb; do dpkg-deb -x "$d" "$WORK/efi"; done
 EFI_SHIM=usr/lib/shim/shimx64.efi.signed
 EFI_GRUBDISK=usr/lib/grub/x86_64-efi-signed/grubx64.efi.signed
@@ -209,9 +167,7 @@ fi
 
 # 5. Trim what an appliance never reads
 step "trimming"
-rm -rf "$ROOT"/var/cache/apt/* "$ROOT"/var/lib/apt/lists/* "$ROOT"/usr/share/doc/* "$ROOT"/usr/share/man/* \
-       "$ROOT"/usr/share/info/* "$ROOT"/var/log/*.log "$ROOT"/var/cache/debconf/*-old "$ROOT"/tmp/*
-find "$ROOT/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} +
+hn_trim_root
 # Kernel modules no head node can use under libvirt
 rm -rf "$ROOT/lib/modules/$KVER/kernel/drivers/"{gpu,media,infiniband,net/wireless,net/ethernet/mellanox,bluetooth,staging,isdn,sound} \
        "$ROOT/lib/modules/$KVER/kernel/sound"
@@ -225,13 +181,10 @@ mkdir -p "$STAGE"
 make_initramfs() { # name init-script modules-file extra-files...
   local name="$1" init="$2" mods="$3"; shift 3
   local d="$WORK/initramfs-$name"
-  mkdir -p "$d"/{bin,dev,proc,sys,etc,tmp,newroot,lib/modules/"$KVER"}
-  cp "$BUSYBOX" "$d/bin/busybox"
-  for a in $("$BUSYBOX" --list); do [ "$a" = busybox ] || ln -sf busybox "$d/bin/$a"; done
-  install -m 0755 "$init" "$d/init"
+  hn_initramfs_tree "$d" "$BUSYBOX" "$init"
   hn_copy_modules "$ROOT" "$KVER" "$d" "$mods"
   while [ $# -gt 0 ]; do install -D -m "$3" "$1" "$d/$2"; shift 3; done
-  (cd "$d" && find . | sort | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -6) > "$STAGE/$name"
+  hn_pack_initramfs "$d" "$BUSYBOX" "$STAGE/$name"
 }
 step "initramfs for the head node"
 make_initramfs initrd.img "$HERE/initramfs/init" "$HERE/initramfs/modules"
@@ -288,14 +241,8 @@ chmod 0644 "$STAGE"/*
 
 echo "root=/dev/vda rootfstype=ext4 console=ttyS0,115200 net.ifnames=0 quiet" > "$STAGE/cmdline"
 {
-  echo "hash=$HASH"
-  echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "build-seconds=$(( $(date +%s) - START ))"
-  echo "suite=$SUITE"
+  hn_manifest_head
   echo "netboot-grub=$GRUB_PROVENANCE"
-  echo "mirror=$MIRROR"
-  echo "kernel=$KVER"
-  echo "packages=$PACKAGES"
   echo "agent-deb=$(basename "$AGENT_DEB") $(sha256sum < "$AGENT_DEB" | cut -c1-16)"
   echo "agent-jar=$(sha256sum < "$ROOT/usr/share/headnode/headnode-agent.jar" | cut -c1-16)"
   echo "rootfs-mb=$USED_MB"
@@ -303,13 +250,7 @@ echo "root=/dev/vda rootfstype=ext4 console=ttyS0,115200 net.ifnames=0 quiet" > 
     echo "size.$f=$(stat -c %s "$STAGE/$f")"
   done
 } > "$STAGE/manifest"
-rm -rf "$OUT"
-mv "$STAGE" "$OUT"
-ln -sfn "$HASH" "$CACHE/latest"
-# Keep the newest HEADNODE_IMAGE_KEEP images (default 3): older ones may still back a head node's overlay, so
-# this is deliberately not "keep only the newest".
-for old in $(ls -1dt "$CACHE"/[0-9a-f]*[0-9a-f] 2>/dev/null | grep -E '/[0-9a-f]{16}$' | tail -n +"$(( ${HEADNODE_IMAGE_KEEP:-3} + 1 ))"); do
-  rm -rf "$old" && step "pruned old image $old"
-done
+# Keep the newest HEADNODE_IMAGE_KEEP images (default 3): older ones may still back a head node's overlay.
+hn_publish "$STAGE" "${HEADNODE_IMAGE_KEEP:-3}"
 step "done: $OUT"
 echo "$OUT"

@@ -20,25 +20,14 @@
 # No loop mounts: debootstrap into a directory, mkfs.ext4 -d and mformat/mcopy into partition files, dd into the disk.
 set -euo pipefail
 export PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin
-[ "$(id -u)" = 0 ] || { echo "build-node-image: must run as root (debootstrap, chroot)" >&2; exit 2; }
-
 HERE="$(cd "$(dirname "$0")" && pwd)"
+HN_PROG=build-node-image
+. "$HERE/lib.sh"
+hn_require_root
+
 CACHE="${HEADNODE_NODE_IMAGE_CACHE:-/var/cache/headnode/node-image}"
 SUITE=bookworm
-print_dir=0
-force=0
-while [ $# -gt 0 ]; do
-  case "$1" in
-    --print-dir) print_dir=1 ;;
-    --force) force=1 ;;
-    --cache) CACHE="$2"; shift ;;
-    -h|--help) sed -n '2,22p' "$0"; exit 0 ;;
-    *) echo "build-node-image: unknown argument $1" >&2; exit 2 ;;
-  esac
-  shift
-done
-log() { echo "build-node-image: $*" >&2; }
-. "$HERE/lib.sh"
+hn_build_args 2,22 "$@"
 MIRROR="$(hn_mirror)"
 input_hash() {
   {
@@ -49,37 +38,17 @@ input_hash() {
 }
 HASH="$(input_hash)"
 OUT="$CACHE/$HASH"
-if [ "$print_dir" = 1 ]; then echo "$OUT"; exit 0; fi
-if [ "$force" = 0 ] && [ -f "$OUT/manifest" ]; then log "cached: $OUT (inputs unchanged)"; echo "$OUT"; exit 0; fi
-mkdir -p "$CACHE/debs"
-exec 9>"$CACHE/.lock"
-flock 9
-if [ "$force" = 0 ] && [ -f "$OUT/manifest" ]; then log "cached: $OUT (built meanwhile)"; echo "$OUT"; exit 0; fi
+hn_cache_or_lock
+hn_workdir headnode-node-image
 
-START=$(date +%s)
-WORK="$(mktemp -d /var/tmp/headnode-node-image.XXXXXX)"
-cleanup() {
-  for m in $(awk -v w="$WORK" '$2 ~ "^"w {print $2}' /proc/mounts | sort -r); do umount -l "$m" 2>/dev/null || true; done
-  rm -rf "$WORK"
-}
-trap cleanup EXIT
-ROOT="$WORK/root"
-step() { log "[$(( $(date +%s) - START ))s] $*"; }
-
-PACKAGES="$(grep -v -e '^#' -e '^[[:space:]]*$' "$HERE/node/packages.txt" | paste -sd, -)"
-step "debootstrap $SUITE from $MIRROR with $PACKAGES"
-debootstrap --variant=minbase --cache-dir="$CACHE/debs" --include="$PACKAGES" "$SUITE" "$ROOT" "$MIRROR" \
-  > "$WORK/debootstrap.log" 2>&1 || { tail -30 "$WORK/debootstrap.log" >&2; exit 1; }
+hn_debootstrap "$HERE/node/packages.txt"
 
 # Kernel (Debian's signed image), busybox-static, gdisk (for the deploy ramdisk), the boot loaders: unpacked, not
 # installed (no initramfs-tools, no grub-install)
-KPKG="$(chroot "$ROOT" apt-cache depends linux-image-amd64 | awk '/Depends: linux-image-/ {print $2; exit}')"
-[ -n "$KPKG" ] || { log "cannot resolve linux-image-amd64"; exit 1; }
+hn_kernel_package
 step "fetching $KPKG, busybox-static, gdisk, syslinux, shim-signed, grub-efi-amd64-signed"
-chroot "$ROOT" sh -c "cd /tmp && apt-get -q download $KPKG busybox-static gdisk libpopt0 syslinux syslinux-common shim-signed grub-efi-amd64-signed" \
-  > "$WORK/download.log" 2>&1 || { cat "$WORK/download.log" >&2; exit 1; }
-mkdir -p "$WORK/debs" "$WORK/x"
-mv "$ROOT"/tmp/*.deb "$WORK/debs/"
+hn_download "$WORK/debs" "$KPKG" busybox-static gdisk libpopt0 syslinux syslinux-common shim-signed grub-efi-amd64-signed
+mkdir -p "$WORK/x"
 dpkg-deb --fsys-tarfile "$WORK"/debs/linux-image-*.deb | tar -x --keep-directory-symlink -C "$ROOT"
 KVER="$(ls "$ROOT/lib/modules" | head -1)"
 rm -f "$ROOT/boot/System.map-$KVER"
@@ -123,19 +92,14 @@ cp "$ROOT/boot/vmlinuz-$KVER" "$STAGE/vmlinuz"
 
 step "node initramfs"
 I="$WORK/initramfs"
-mkdir -p "$I"/{bin,dev,proc,sys,etc,newroot}
-cp "$BUSYBOX" "$I/bin/busybox"
-for a in $("$BUSYBOX" --list); do [ "$a" = busybox ] || ln -sf busybox "$I/bin/$a"; done
-install -m 0755 "$HERE/node/initramfs-init" "$I/init"
+hn_initramfs_tree "$I" "$BUSYBOX" "$HERE/node/initramfs-init"
 hn_copy_modules "$ROOT" "$KVER" "$I" "$HERE/node/modules"
-(cd "$I" && find . | sort | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -6) > "$WORK/initrd.img"
+hn_pack_initramfs "$I" "$BUSYBOX" "$WORK/initrd.img"
 
 step "trimming"
 cp "$ROOT/boot/vmlinuz-$KVER" "$WORK/vmlinuz"
 rm -f "$ROOT/boot/vmlinuz-$KVER" "$ROOT/boot/initrd.img-$KVER"   # both boot from the ESP (below)
-rm -rf "$ROOT"/var/cache/apt/* "$ROOT"/var/lib/apt/lists/* "$ROOT"/usr/share/doc/* "$ROOT"/usr/share/man/* \
-       "$ROOT"/usr/share/info/* "$ROOT"/var/log/*.log "$ROOT"/var/cache/debconf/*-old "$ROOT"/tmp/*
-find "$ROOT/usr/share/locale" -mindepth 1 -maxdepth 1 ! -name 'locale.alias' -exec rm -rf {} +
+hn_trim_root
 
 # The disk: partition files first, then the GPT around them
 CMDLINE="root=LABEL=hn-root console=tty0 console=ttyS0,115200 net.ifnames=0"
@@ -194,21 +158,12 @@ mv "$DISK" "$STAGE/debian-12-node.raw"
 qemu-img convert -f raw -O qcow2 "$STAGE/debian-12-node.raw" "$STAGE/debian-12-node.qcow2"
 chmod 0644 "$STAGE"/*
 {
-  echo "hash=$HASH"
-  echo "built=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-  echo "build-seconds=$(( $(date +%s) - START ))"
-  echo "suite=$SUITE"
-  echo "mirror=$MIRROR"
-  echo "kernel=$KVER"
-  echo "packages=$PACKAGES"
+  hn_manifest_head
   echo "rootfs-mb=$USED_MB"
   echo "cmdline=$CMDLINE"
   for f in debian-12-node.raw debian-12-node.qcow2 vmlinuz deploy-initrd.img; do echo "size.$f=$(stat -c %s "$STAGE/$f")"; done
   echo "sha256.debian-12-node.raw=$(sha256sum < "$STAGE/debian-12-node.raw" | cut -d' ' -f1)"
 } > "$STAGE/manifest"
-rm -rf "$OUT"
-mv "$STAGE" "$OUT"
-ln -sfn "$HASH" "$CACHE/latest"
-for old in $(ls -1dt "$CACHE"/[0-9a-f]*[0-9a-f] 2>/dev/null | grep -E '/[0-9a-f]{16}$' | tail -n +3); do rm -rf "$old"; done
+hn_publish "$STAGE" 2
 step "done: $OUT"
 echo "$OUT"

@@ -11,10 +11,8 @@ HERE="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$1" KVER="$2" BUSYBOX="$3" OUT="$4"
 d="$(mktemp -d /var/tmp/headnode-deploy.XXXXXX)"
 trap 'rm -rf "$d"' EXIT
-mkdir -p "$d"/{bin,sbin,dev,proc,sys,etc,tmp,target,lib/modules/"$KVER"}
-cp "$BUSYBOX" "$d/bin/busybox"
-for a in $("$BUSYBOX" --list); do [ "$a" = busybox ] || ln -sf busybox "$d/bin/$a"; done
-install -m 0755 "$HERE/init" "$d/init"
+hn_initramfs_tree "$d" "$BUSYBOX" "$HERE/init"
+mkdir -p "$d"/{sbin,target}
 install -m 0755 "$HERE/../payload/udhcpc.script" "$d/etc/udhcpc.script"
 hn_copy_modules "$ROOT" "$KVER" "$d" "$HERE/modules"
 # Programs busybox lacks, with their libraries and the dynamic loader (paths as in ROOT: usr-merged there, so
@@ -35,4 +33,4 @@ for p in sgdisk e2fsck resize2fs; do
   done
 done
 cp "$d/lib/x86_64-linux-gnu/ld-linux-x86-64.so.2" "$d/lib/ld-linux-x86-64.so.2" 2>/dev/null || true
-(cd "$d" && find . | sort | "$BUSYBOX" cpio -o -H newc 2>/dev/null | gzip -6) > "$OUT"
+hn_pack_initramfs "$d" "$BUSYBOX" "$OUT"

@@ -50,14 +50,19 @@ class AgentIT {
     static final String MAC_BMC = "52:54:00:aa:00:06";
     /** An install whose node's address a second host takes over. */
     static final String MAC_TAKEOVER = "52:54:00:aa:00:08";
+    /** An install in flight when its head node is replaced by one with an empty state dir (issue 11). */
+    static final String MAC_FAILOVER = "52:54:00:aa:00:0a";
+    /** The share's install.key: 32 bytes 0x40..0x5f. */
+    static final String INSTALL_KEY = "404142434445464748494a4b4c4d4e4f505152535455565758595a5b5c5d5e5f";
     /** The second host on the VLAN (the intruder namespace's MAC). */
     static final String INTRUDER_MAC = "52:54:00:ee:00:01";
     static final String UNLISTED = "52:54:00:bb:00:09";
     static final String SERVER = "10.100.0.1";
     static final String OTHER = "10.100.0.50";
     static final String BASELINE_MACHINES = String.join("", MAC1 + " 127.0.0.1:9\n", MAC_TFTP + " 127.0.0.1:9\n", MAC_KS + " 127.0.0.1:9\n",
-            MAC_CALLBACK + " 127.0.0.1:9\n", MAC_SPOOL + " 127.0.0.1:9\n", MAC_BMC + " 127.0.0.1:9623\n", MAC_TAKEOVER + " 127.0.0.1:9\n");
-    static final int BASELINE_COUNT = 7;
+            MAC_CALLBACK + " 127.0.0.1:9\n", MAC_SPOOL + " 127.0.0.1:9\n", MAC_BMC + " 127.0.0.1:9623\n", MAC_TAKEOVER + " 127.0.0.1:9\n",
+            MAC_FAILOVER + " 127.0.0.1:9\n");
+    static final int BASELINE_COUNT = 8;
     static final ObjectMapper JSON = new ObjectMapper();
     static final AtomicInteger REQUESTS = new AtomicInteger();
 
@@ -68,6 +73,8 @@ class AgentIT {
     static NetworkNamespace intruder;
     static Daemon agent;
     static Path conf;
+    /** The running agent's state dir (where it publishes status.json). */
+    static volatile Path stateDir;
     static byte[] kernel;
 
     @BeforeAll
@@ -101,6 +108,8 @@ class AgentIT {
         Files.writeString(share.resolve("headnode.conf"), "vlan = 100\nprivate-address = 10.100.0.1/24\nbmc-address = 10.100.1.1/24\n"
                 + "power-driver = amt\ninstall-attempts = 3\ninstall-deadline = 60\n");
         Files.writeString(share.resolve("machines.txt"), BASELINE_MACHINES);
+        Files.writeString(share.resolve("install.key"), INSTALL_KEY + "\n");
+        Files.setPosixFilePermissions(share.resolve("install.key"), PosixFilePermissions.fromString("rw-------"));
         Path tftp = Files.createDirectories(dir.resolve("tftpboot/centos"));
         kernel = new byte[1 << 20];
         new Random(42).nextBytes(kernel);
@@ -110,6 +119,7 @@ class AgentIT {
         Files.createDirectories(dir.resolve("ssh"));
         Command.check("ssh-keygen", "-q", "-N", "", "-t", "ed25519", "-C", "agent-it", "-f", dir.resolve("ssh/ssh_host_ed25519_key").toString());
         conf = dir.resolve("agent.conf");
+        stateDir = dir.resolve("state");
         Files.writeString(conf, String.join("\n",
                 "share-mount = " + share, "mount-share = false", "state-dir = " + dir.resolve("state"),
                 "tftp-root = " + dir.resolve("tftpboot"), "dhcp-dir = " + dir.resolve("dhcp"), "run-dir = " + dir.resolve("run"),
@@ -150,8 +160,26 @@ class AgentIT {
     }
 
     static void startAgent() {
+        startAgent(conf);
+    }
+
+    /**
+     * Stops the agent and starts it with {@code config}, whose state dir is {@code state}; returns once the new process
+     * has published a ready status (its status.json is removed first, so an old agent's last status cannot pass for
+     * the new one's).
+     */
+    static void restartAgent(Path config, Path state) throws Exception {
+        int before = starts();
+        agent.close();
+        stateDir = state;
+        Files.deleteIfExists(state.resolve("status.json"));
+        startAgent(config);
+        awaitTrue(Duration.ofSeconds(40), () -> starts() == before + 1 && status().path("ready").asBoolean(false), AgentIT::statusText);
+    }
+
+    static void startAgent(Path config) {
         // through the launcher, with its production JVM options (-Xmx48m ...)
-        agent = hn.start("agent", dir.resolve("agent.log"), "env", "HEADNODE_AGENT_JAR=" + jar(), launcher(), "run", "--config", conf.toString());
+        agent = hn.start("agent", dir.resolve("agent.log"), "env", "HEADNODE_AGENT_JAR=" + jar(), launcher(), "run", "--config", config.toString());
     }
 
     static String launcher() {
@@ -465,6 +493,46 @@ class AgentIT {
     }
 
     @Test
+    void anInstallInFlightIsCompletedThroughAHeadNodeThatStartsWithAnEmptyStateDir() throws Exception {
+        writeShareFile(dir.resolve("share/requests/failover-1.install"), MAC_FAILOVER + "\n");
+        awaitTrue(Duration.ofSeconds(10), () -> Files.exists(pxeConfig(MAC_FAILOVER)), AgentIT::statusText);
+        String node = address(MAC_FAILOVER);
+        clientAs(MAC_FAILOVER, node);
+        String token = token(curl(node, "-fsS", "http://" + SERVER + "/ks/" + pxeName(MAC_FAILOVER)).stdout());
+        // HMAC-SHA256 under the share's key, computed here independently of the agent's code
+        javax.crypto.Mac hmac = javax.crypto.Mac.getInstance("HmacSHA256");
+        hmac.init(new javax.crypto.spec.SecretKeySpec(java.util.HexFormat.of().parseHex(INSTALL_KEY), "HmacSHA256"));
+        String expected = java.util.Base64.getUrlEncoder().withoutPadding().encodeToString(hmac.doFinal(
+                ("headnode-install-token-v1\ncallback\n" + MAC_FAILOVER + "\nfailover-1").getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        assertThat(token).isEqualTo(expected);
+
+        // the head node is lost with its disk; its successor reads the same share with an empty state dir and tftpboot
+        agent.close();
+        Path successor = dir.resolve("agent-successor.conf");
+        Files.writeString(successor, Files.readString(conf)
+                .replace("state-dir = " + dir.resolve("state"), "state-dir = " + dir.resolve("state-successor"))
+                .replace("tftp-root = " + dir.resolve("tftpboot"), "tftp-root = " + dir.resolve("tftpboot-successor"))
+                .replace("dhcpd-leases = " + dir.resolve("state/dhcpd.leases"), "dhcpd-leases = " + dir.resolve("state-successor/dhcpd.leases")));
+        assertThat(Files.readString(successor)).contains("state-successor", "tftpboot-successor");
+        try {
+            restartAgent(successor, dir.resolve("state-successor"));
+            // the successor ran the request from the share itself (its own per-MAC config) and serves HTTP
+            awaitTrue(Duration.ofSeconds(10), () -> machine(MAC_FAILOVER).path("state").asText().matches("requested|installing")
+                    && Files.exists(dir.resolve("tftpboot-successor/pxelinux.cfg/" + pxeName(MAC_FAILOVER))), AgentIT::statusText);
+            clientAs(MAC_FAILOVER, node);
+            String url = "http://" + SERVER + "/boot-default/" + pxeName(MAC_FAILOVER);
+            awaitTrue(Duration.ofSeconds(10), () -> code(node, "-X", "POST", "--data", "token=" + "A".repeat(43), url).equals("403"),
+                    () -> "a forged token is not refused: " + statusText());
+            // the installer that booted from the lost head node calls back to the successor with its token
+            assertThat(code(node, "-X", "POST", "--data", "token=" + token, url)).isEqualTo("200");
+            awaitTrue(Duration.ofSeconds(5), () -> machine(MAC_FAILOVER).path("state").asText().equals("installed"), AgentIT::statusText);
+            assertThat(code(node, "-X", "POST", "--data", "token=" + token, url)).isEqualTo("409");
+        } finally {
+            restartAgent(conf, dir.resolve("state"));   // the original head node (its own state dir) for the other cases
+        }
+    }
+
+    @Test
     void anInstallPowerCyclesTheNodeThroughItsBmc() throws Exception {
         // a real BMC simulator (OpenIPMI ipmi_sim) on the head node's loopback, driven by the power module over ipmitool
         Path sim = Files.createDirectories(dir.resolve("bmc"));
@@ -683,7 +751,7 @@ class AgentIT {
     }
 
     static String statusText() {
-        return readOr(dir.resolve("state/status.json"));
+        return readOr(stateDir.resolve("status.json"));
     }
 
     static JsonNode status() {

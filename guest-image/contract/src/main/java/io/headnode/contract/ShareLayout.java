@@ -34,6 +34,11 @@ public record ShareLayout(Path root) {
         return root.resolve(AuthorizedKeys.FILE_NAME);
     }
 
+    /** The VLAN's install-token key ({@link InstallKey}); mode 0600. Absent from shares written before issue 11. */
+    public Path installKey() {
+        return root.resolve(InstallKey.FILE_NAME);
+    }
+
     public Path requests() {
         return root.resolve(InstallRequest.DIRECTORY);
     }

@@ -64,6 +64,7 @@ public final class CreateCommand implements Callable<Integer> {
                 cmd.commandLine().getOut().print(new String(io.headnode.orchestrator.spec.SpecCodec.render(spec), java.nio.charset.StandardCharsets.UTF_8));
             } else {
                 boolean written = cluster.get().putSpec(vlan, io.headnode.orchestrator.spec.SpecCodec.render(spec));
+                cluster.get().ensureInstallKey(vlan, new java.security.SecureRandom());   // once per VLAN (issue 11)
                 cmd.commandLine().getOut().println("vlan " + vlan + ": declared in the fleet" + (written ? "" : " (unchanged)")
                         + "; headnode show --vlan " + vlan + " names its host once placed");
             }

@@ -5,9 +5,17 @@ import io.headnode.contract.ImageEntry;
 import io.headnode.contract.ImageName;
 import io.headnode.orchestrator.images.ImageReferences;
 import io.headnode.orchestrator.images.ImageStore;
+import io.headnode.orchestrator.cluster.ClusterStore;
+import io.headnode.orchestrator.cluster.FleetImage;
+import io.headnode.orchestrator.cluster.FleetImages;
+import io.headnode.orchestrator.cluster.HostId;
+import io.headnode.orchestrator.cluster.HostRecord;
 import java.io.PrintWriter;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -18,7 +26,10 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code headnode images add|list|rm}: the host's image catalog (image-dir), one copy of each image for every head
- * node, exported to each read-only; {@code headnode install --image NAME} deploys one.
+ * node, exported to each read-only; {@code headnode install --image NAME} deploys one. In cluster mode the catalog is
+ * the fleet's ({@code /images} in ZooKeeper, {@link FleetImage}): {@code add} records the entry with FILE as the
+ * source every host copies from, {@code list} shows which hosts hold each image, {@code rm} removes the entry and
+ * every host its copy.
  */
 @Command(name = "images", mixinStandardHelpOptions = true, description = "Manage the image catalog that head nodes serve to their nodes.",
         subcommands = {ImagesCommand.Add.class, ImagesCommand.ListImages.class, ImagesCommand.Remove.class})
@@ -61,6 +72,10 @@ public final class ImagesCommand implements Callable<Integer> {
         public Integer call() throws Exception {
             ImageName n = name(name != null ? name : defaultName(file));
             PrintWriter out = parent.cmd.commandLine().getOut();
+            var cluster = parent.root.cluster();
+            if (cluster.isPresent()) {
+                return addToFleet(cluster.get(), n, out, parent.cmd.commandLine().getErr());
+            }
             try {
                 ImageEntry e = parent.root.get(ImageStore.class).add(file, n);
                 out.println("image " + e.name() + " added: " + e.sourceFormat() + (e.sourceFormat().equals("raw") ? "" : " converted to raw") + ", "
@@ -72,6 +87,48 @@ public final class ImagesCommand implements Callable<Integer> {
                 err.println("headnode images add: " + e.getMessage());
                 err.flush();
                 return 1;
+            }
+        }
+
+        /**
+         * Computes the entry the way every host will (detect, convert a qcow2 to raw, hash) in a temporary catalog
+         * beside the image dir, records it with FILE's absolute path as the source, and drops the temporary copy: every
+         * host's service, this one's too, copies the image from the source into its own catalog.
+         */
+        private int addToFleet(ClusterStore store, ImageName n, PrintWriter out, PrintWriter err) throws Exception {
+            Path source = file.toAbsolutePath().normalize();
+            if (store.image(n).isPresent()) {
+                err.println("headnode images add: image " + n + " is in the fleet's catalog already (zookeeper:" + ClusterStore.imagePath(n)
+                        + "); headnode images rm " + n + " first");
+                err.flush();
+                return 1;
+            }
+            ImageStore local = parent.root.get(ImageStore.class);
+            Path dir = local.catalog().root().toAbsolutePath().getParent();
+            Files.createDirectories(dir);
+            Path tmp = Files.createTempDirectory(dir, ".headnode-images-add-");
+            try {
+                ImageEntry e = local.in(tmp).add(source, n);
+                if (!store.addImage(new FleetImage(e, source))) {
+                    err.println("headnode images add: image " + n + " was added to the fleet meanwhile; not replaced");
+                    err.flush();
+                    return 1;
+                }
+                out.println("image " + e.name() + " recorded in the fleet (zookeeper:" + ClusterStore.imagePath(n) + "): " + e.sourceFormat()
+                        + (e.sourceFormat().equals("raw") ? "" : " converted to raw") + ", " + e.size() + " bytes (" + size(e.size()) + "), sha256 "
+                        + e.sha256() + "; every host copies it from " + source + " (headnode images list shows which hold it)");
+                out.flush();
+                return 0;
+            } catch (ImageStore.ImageException e) {
+                err.println("headnode images add: " + e.getMessage());
+                err.flush();
+                return 1;
+            } finally {
+                try (java.util.stream.Stream<Path> s = Files.walk(tmp)) {
+                    for (Path p : s.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                        Files.deleteIfExists(p);
+                    }
+                }
             }
         }
 
@@ -90,6 +147,10 @@ public final class ImagesCommand implements Callable<Integer> {
 
         @Override
         public Integer call() throws Exception {
+            var cluster = parent.root.cluster();
+            if (cluster.isPresent()) {
+                return listFleet(cluster.get());
+            }
             ImageCatalog.Listing l = parent.root.get(ImageStore.class).catalog().list();
             PrintWriter out = parent.cmd.commandLine().getOut();
             TextTable t = TextTable.of("NAME", "SIZE", "BYTES", "FROM", "ADDED", "SHA256");
@@ -106,6 +167,41 @@ public final class ImagesCommand implements Callable<Integer> {
             l.errors().forEach(e -> err.println("headnode images list: " + e.getMessage()));
             err.flush();
             return l.errors().isEmpty() ? 0 : 1;
+        }
+
+        /** The fleet's catalog, with how many live hosts hold each image and why the others do not. */
+        private int listFleet(ClusterStore store) throws Exception {
+            FleetImages images = store.images();
+            Map<HostId, HostRecord> hosts = store.hosts();
+            PrintWriter out = parent.cmd.commandLine().getOut();
+            TextTable t = TextTable.of("NAME", "SIZE", "BYTES", "FROM", "ADDED", "SHA256", "HOSTS", "SOURCE");
+            for (FleetImage f : images.images().values()) {
+                ImageEntry e = f.entry();
+                t.row(e.name(), size(e.size()), e.size(), e.sourceFormat(), e.added().map(Object::toString).orElse("-"), e.sha256(),
+                        hostsColumn(e.name(), hosts), f.source());
+            }
+            if (t.size() == 0) {
+                out.println("no images in the fleet's catalog");
+            } else {
+                t.print(out, "");
+            }
+            out.flush();
+            PrintWriter err = parent.cmd.commandLine().getErr();
+            images.errors().forEach(e -> err.println("headnode images list: " + e.getMessage()));
+            err.flush();
+            return images.errors().isEmpty() ? 0 : 1;
+        }
+
+        /** {@code 3/3}, or {@code 2/3 (hv2: no-source)}: live hosts holding it, of all live hosts. */
+        static String hostsColumn(ImageName name, Map<HostId, HostRecord> hosts) {
+            List<String> missing = new ArrayList<>();
+            hosts.forEach((h, r) -> {
+                String why = r.imagesMissing().get(name);
+                if (why != null) {
+                    missing.add(h + ": " + why);
+                }
+            });
+            return (hosts.size() - missing.size()) + "/" + hosts.size() + (missing.isEmpty() ? "" : " (" + String.join(", ", missing) + ")");
         }
     }
 
@@ -124,7 +220,9 @@ public final class ImagesCommand implements Callable<Integer> {
             ImageName n = name(name);
             PrintWriter out = parent.cmd.commandLine().getOut();
             PrintWriter err = parent.cmd.commandLine().getErr();
-            List<ImageReferences.Use> uses = parent.root.get(ImageReferences.class).activeUses(n);
+            var cluster = parent.root.cluster();
+            List<ImageReferences.Use> uses = cluster.isPresent() ? cluster.get().imageUses(n, parent.root.get(java.time.Clock.class).instant())
+                    : parent.root.get(ImageReferences.class).activeUses(n);
             for (ImageReferences.Use u : uses) {
                 err.println((force ? "warning: " : "") + "image " + n + " is named by install request " + u.requestId() + " of VLAN " + u.vlan()
                         + " (" + u.file() + "), which may run until " + u.until());
@@ -135,6 +233,16 @@ public final class ImagesCommand implements Callable<Integer> {
                 return 1;
             }
             err.flush();
+            if (cluster.isPresent()) {
+                if (!cluster.get().removeImage(n)) {
+                    err.println("headnode images rm: no image " + n + " in the fleet's catalog");
+                    err.flush();
+                    return 1;
+                }
+                out.println("image " + n + " removed from the fleet's catalog; every host removes its copy");
+                out.flush();
+                return 0;
+            }
             if (!parent.root.get(ImageStore.class).remove(n)) {
                 err.println("headnode images rm: no image " + n);
                 err.flush();

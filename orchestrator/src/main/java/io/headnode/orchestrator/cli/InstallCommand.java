@@ -78,10 +78,22 @@ public final class InstallCommand implements Callable<Integer> {
             throw new UsageException("--timeout needs --wait");
         }
         ShareLayout share = root.get(ShareDirectory.class).layout(vlan);
-        if (!Files.exists(share.machines())) {
-            throw new UsageException("VLAN " + vlan + " has no machines.txt (" + share.machines() + "): push one first");
+        var cluster = root.cluster();
+        MachineList listed;
+        if (cluster.isPresent()) {
+            // cluster mode: machines.txt and the request live in the fleet's store; the placed host writes them into its share
+            String machinesName = share.root().relativize(share.machines()).toString();
+            byte[] machines = cluster.get().shareFiles(vlan).get(machinesName);
+            if (machines == null) {
+                throw new UsageException("VLAN " + vlan + " has no machines.txt in the fleet: push one first (headnode machines push)");
+            }
+            listed = MachineList.parse("zookeeper:" + io.headnode.orchestrator.cluster.ClusterStore.sharePath(vlan, machinesName), machines);
+        } else {
+            if (!Files.exists(share.machines())) {
+                throw new UsageException("VLAN " + vlan + " has no machines.txt (" + share.machines() + "): push one first");
+            }
+            listed = MachineList.parse(share.machines().toString(), Files.readAllBytes(share.machines()));
         }
-        MachineList listed = MachineList.parse(share.machines().toString(), Files.readAllBytes(share.machines()));
         List<MacAddress> macs = new ArrayList<>();
         if (!target.all) {
             for (String m : target.macs) {
@@ -117,9 +129,15 @@ public final class InstallCommand implements Callable<Integer> {
         }
         InstallRequest request = new InstallRequest(id, target.all, macs, imageName, disk);
         Path file = share.requests().resolve(request.fileName());
-        AtomicFiles.write(file, request.render(), null);
         PrintWriter out = cmd.commandLine().getOut();
-        out.println("install request " + id + " written to " + file);
+        if (cluster.isPresent()) {
+            String name = share.root().relativize(file).toString();
+            cluster.get().putShareFile(vlan, name, request.render());
+            out.println("install request " + id + " written to zookeeper " + io.headnode.orchestrator.cluster.ClusterStore.sharePath(vlan, name));
+        } else {
+            AtomicFiles.write(file, request.render(), null);
+            out.println("install request " + id + " written to " + file);
+        }
         out.flush();
         if (!await) {
             return 0;

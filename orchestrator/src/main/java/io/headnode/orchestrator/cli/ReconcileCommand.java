@@ -117,6 +117,8 @@ public final class ReconcileCommand implements Callable<Integer> {
             vlans.forEach(v -> sockets.put(v, paths.statusSocket(v)));
             return io.headnode.orchestrator.status.AgentStatuses.read(sockets, Duration.ofSeconds(2), java.time.Instant.now());
         }, Duration.ofSeconds(5));
+        member.mirrorImages(new io.headnode.orchestrator.cluster.FleetImageMirror(root.get(io.headnode.orchestrator.images.ImageStore.class)),
+                Duration.ofSeconds(30));
         member.start();
         return member;
     }

@@ -18,7 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
+import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
@@ -48,6 +50,7 @@ public final class ClusterMember implements AutoCloseable {
     /** What the member is doing, for logs and {@code hosts list}. */
     public enum State { STARTING, CONNECTED, SUSPENDED, QUORUM_LOST_KEEPING, FENCED, CLOSED }
 
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
     private final ClusterStore store;
     private final HostId me;
     private final LocalHeadnodes local;
@@ -64,6 +67,8 @@ public final class ClusterMember implements AutoCloseable {
     private final CuratorCache cache;
     private final LeaderLatch latch;
     private final AtomicBoolean pending = new AtomicBoolean();
+    /** Counted down once the cache holds the whole tree ({@link CuratorCacheListener#initialized}). */
+    private final java.util.concurrent.CountDownLatch primed = new java.util.concurrent.CountDownLatch(1);
     private PersistentNode registration;
     private volatile State state = State.STARTING;
     private ScheduledFuture<?> fenceTimer;
@@ -71,6 +76,15 @@ public final class ClusterMember implements AutoCloseable {
     private byte[] registered = new byte[0];
     private final PlacementConfirmations confirmations;
     private volatile Map<Vlan, Long> reported = Map.of();
+    /** Set once the cache holds the whole tree: before, an empty or partial view must neither remove nor place. */
+    private volatile boolean initialized;
+    private volatile Duration lastPass = Duration.ZERO;
+    /** The leader's own placement writes its cache has not shown yet (empty = removed): read-your-writes. */
+    private final Map<Vlan, java.util.Optional<Placement>> unseen = new java.util.HashMap<>();
+    private final ScheduledExecutorService images;
+    private final AtomicBoolean imagesPending = new AtomicBoolean();
+    private FleetImageMirror mirror;
+    private volatile Map<io.headnode.contract.ImageName, String> imagesMissing = Map.of();
 
     public ClusterMember(ClusterStore store, HostId me, String connect, int sessionTimeoutMs, LocalHeadnodes local,
                          Supplier<HostCapacity> capacity, List<String> bridges, Consumer<Vlan> changed, Placer placer,
@@ -93,6 +107,11 @@ public final class ClusterMember implements AutoCloseable {
         });
         this.installs = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "headnode-installs-" + me);
+            t.setDaemon(true);
+            return t;
+        });
+        this.images = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "headnode-images-" + me);
             t.setDaemon(true);
             return t;
         });
@@ -151,12 +170,79 @@ public final class ClusterMember implements AutoCloseable {
         }
     }
 
-    /** Registers, joins the election, starts watching; returns at once (work happens on the member's thread). */
+    /**
+     * Before {@link #start}: keep this host's image catalog equal to the fleet's ({@link FleetImageMirror}) on every
+     * change under {@code /images} and every {@code every}; on its own thread, since copying an image can take
+     * minutes. What is missing here goes into the host's record ({@code images-missing}).
+     */
+    public void mirrorImages(FleetImageMirror m, Duration every) {
+        this.mirror = Objects.requireNonNull(m, "mirror is null");
+        images.scheduleWithFixedDelay(this::triggerImages, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    private void triggerImages() {
+        if (mirror != null && imagesPending.compareAndSet(false, true)) {
+            images.execute(() -> {
+                imagesPending.set(false);
+                mirrorImagesOnce();
+            });
+        }
+    }
+
+    /** One round of {@link #mirrorImages}; only while connected with a complete cache (never from a partial view). */
+    private void mirrorImagesOnce() {
+        if (state != State.CONNECTED || !initialized) {
+            return;
+        }
+        try {
+            FleetImages fleet = snapshot().images();
+            fleet.errors().forEach(e -> log.warn("fleet image catalog: {}", e.getMessage()));
+            java.util.Set<io.headnode.contract.ImageName> copying = mirror.toCopy(fleet);
+            if (!copying.isEmpty()) {
+                Map<io.headnode.contract.ImageName, String> now = new java.util.TreeMap<>(imagesMissing);
+                copying.forEach(n -> now.put(n, FleetImageMirror.COPYING));
+                imagesMissing = Map.copyOf(now);
+                trigger();
+            }
+            Map<io.headnode.contract.ImageName, String> missing = mirror.sync(fleet);
+            if (!missing.equals(imagesMissing)) {
+                imagesMissing = Map.copyOf(missing);
+                trigger(); // registers the new list
+            }
+        } catch (Exception e) {
+            log.warn("mirroring the fleet's images failed (retried): {}", e.toString());
+        }
+    }
+
+    /**
+     * Registers, joins the election, starts watching; returns once the mirror of the fleet is loaded and the first
+     * pass has made the local desired state what the fleet places here (later work happens on the member's thread).
+     */
     public void start() throws Exception {
         store.ensureLayout();
         CuratorFramework zk = store.client();
         zk.getConnectionStateListenable().addListener((client, s) -> worker.execute(() -> onConnection(s)));
-        cache.listenable().addListener((type, oldData, data) -> trigger());
+        String imagesPrefix = "/" + ClusterConnection.NAMESPACE + ClusterStore.IMAGES + "/";
+        cache.listenable().addListener(new org.apache.curator.framework.recipes.cache.CuratorCacheListener() {
+            @Override
+            public void event(Type type, org.apache.curator.framework.recipes.cache.ChildData oldData,
+                              org.apache.curator.framework.recipes.cache.ChildData data) {
+                trigger();
+                String path = (data != null ? data : oldData).getPath();
+                if (path.startsWith(imagesPrefix) || path.startsWith(ClusterStore.IMAGES + "/")) {
+                    triggerImages();
+                }
+            }
+
+            @Override
+            public void initialized() {
+                initialized = true;
+                log.info("fleet cache loaded: reconciling and placing from it");
+                primed.countDown();
+                trigger();
+                triggerImages();
+            }
+        });
         cache.start();
         registered = record();
         registration = new PersistentNode(zk, CreateMode.EPHEMERAL, false, ClusterStore.hostPath(me), registered);
@@ -167,7 +253,13 @@ public final class ClusterMember implements AutoCloseable {
         // the leader also re-decides on a short tick: a lost host's grace ends without any ZooKeeper event
         worker.scheduleWithFixedDelay(this::decide, 500, 500, TimeUnit.MILLISECONDS);
         log.info("host {} joined the fleet at {}", me, connect);
-        trigger();
+        // the first pass waits for the whole mirror: an empty cache would remove (and later rebuild) every head node
+        // here, and the service's first pass would start head nodes from local specs the fleet may have moved away
+        long wait = 2L * sessionTimeoutMs;
+        if (!primed.await(wait, TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("ZooKeeper's data did not load within " + wait + " ms: not starting");
+        }
+        worker.submit(this::pass).get(wait, TimeUnit.MILLISECONDS);
     }
 
     public State state() {
@@ -180,6 +272,16 @@ public final class ClusterMember implements AutoCloseable {
 
     public HostId host() {
         return me;
+    }
+
+    /** How long this host's last pass (fleet cache -> local specs and shares, registration) took. */
+    public Duration lastPassDuration() {
+        return lastPass;
+    }
+
+    /** The fleet's images this host does not hold (with why), as last registered. */
+    public Map<io.headnode.contract.ImageName, String> imagesMissing() {
+        return imagesMissing;
     }
 
     /** Asks for a pass soon; several asks before it runs give one pass. */
@@ -200,9 +302,11 @@ public final class ClusterMember implements AutoCloseable {
 
     /** Makes the local desired state what ZooKeeper places here; nothing while not connected. */
     private void pass() {
-        if (state != State.CONNECTED) {
+        if (state != State.CONNECTED || !initialized) {
             return;
         }
+        decide(); // first: the leader's placing does not wait for this host's own confirmations (ZooKeeper round trips)
+        long t0 = System.nanoTime();
         try {
             FleetSnapshot fleet = snapshot();
             // only placements whose epoch this host confirmed with ZooKeeper itself (a stale cache starts nothing)
@@ -225,7 +329,13 @@ public final class ClusterMember implements AutoCloseable {
                 }
                 MDC.put("vlan", Integer.toString(v.id()));
                 try {
-                    if (local.apply(v, spec.get(), fleet.shareFiles(v))) {
+                    Map<String, byte[]> files = fleet.shareFiles(v);
+                    if (!files.containsKey(io.headnode.contract.InstallKey.FILE_NAME)) {
+                        // a VLAN declared before install keys existed: one key for the fleet, made once in ZooKeeper
+                        files = new java.util.TreeMap<>(files);
+                        files.put(io.headnode.contract.InstallKey.FILE_NAME, store.ensureInstallKey(v, RANDOM));
+                    }
+                    if (local.apply(v, spec.get(), files)) {
                         log.info("VLAN {}: desired state from the fleet written here (epoch {})", v, mine.get(v));
                         changed.accept(v);
                     }
@@ -241,10 +351,10 @@ public final class ClusterMember implements AutoCloseable {
                 }
             }
             refreshRegistration(mine.size());
+            lastPass = Duration.ofNanos(System.nanoTime() - t0);
         } catch (Exception e) {
             log.warn("cluster pass failed (the next change or the periodic pass retries): {}", e.toString());
         }
-        decide();
     }
 
     private void refreshRegistration(int placed) throws Exception {
@@ -256,7 +366,7 @@ public final class ClusterMember implements AutoCloseable {
             }
         }
         reported = runningHere;
-        byte[] now = new HostRecord(capacity.get(), bridges, placed, runningHere).encode();
+        byte[] now = new HostRecord(capacity.get(), bridges, placed, runningHere, imagesMissing).encode();
         if (!Arrays.equals(now, registered)) {
             registration.setData(now);
             registered = now;
@@ -276,20 +386,32 @@ public final class ClusterMember implements AutoCloseable {
                 log.debug("registration refresh failed (retried): {}", e.toString());
             }
         }
-        if (state != State.CONNECTED || !latch.hasLeadership()) {
+        if (state != State.CONNECTED || !initialized || !latch.hasLeadership()) {
+            unseen.clear();
             return;
         }
         try {
-            for (FleetPlanner.Write w : planner.decide(snapshot(), clock.instant())) {
+            FleetSnapshot cached = snapshot();
+            Map<Vlan, Placement> cachedPlacements = cached.placements();
+            unseen.entrySet().removeIf(e -> e.getValue().equals(java.util.Optional.ofNullable(cachedPlacements.get(e.getKey()))));
+            FleetSnapshot fleet = unseen.isEmpty() ? cached : cached.withPlacements(unseen);
+            List<FleetPlanner.Write> writes = planner.decide(fleet, clock.instant());
+            if (writes.isEmpty()) {
+                return;
+            }
+            Map<Vlan, java.util.Optional<Placement>> known = fleet.placements().entrySet().stream()
+                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> java.util.Optional.of(e.getValue())));
+            store.writePlacements(writes, known);
+            for (FleetPlanner.Write w : writes) {
+                unseen.put(w.vlan(), java.util.Optional.ofNullable(w.placement()));
                 if (w.placement() == null) {
-                    store.removePlacement(w.vlan());
                     log.info("VLAN {}: placement removed ({})", w.vlan(), w.reason());
                 } else {
-                    store.putPlacement(w.vlan(), w.placement());
                     log.info("VLAN {}: placed on {} epoch {} ({})", w.vlan(), w.placement().host(), w.placement().epoch(), w.reason());
                 }
             }
         } catch (Exception e) {
+            unseen.clear(); // what was written is read back from ZooKeeper by the cache
             log.warn("placing failed (retried on the next tick): {}", e.toString());
         }
     }
@@ -327,6 +449,7 @@ public final class ClusterMember implements AutoCloseable {
                     fenceTimer.cancel(false);
                 }
                 if (state != State.CLOSED) {
+                    unseen.clear();
                     confirmations.forgetAll(); // the cache may be behind the leader: confirm every epoch again
                     if (state == State.QUORUM_LOST_KEEPING) {
                         log.info("ZooKeeper quorum is back: placing and reconciling again");
@@ -391,6 +514,7 @@ public final class ClusterMember implements AutoCloseable {
         state = State.CLOSED;
         worker.shutdownNow();
         installs.shutdownNow();
+        images.shutdownNow();
         try {
             latch.close();
         } catch (Exception e) {

@@ -29,6 +29,8 @@ public final class ClusterStore {
     public static final String LEADER = "/leader";
     public static final String DRAIN = "/drain";
     public static final String INSTALLS = "/installs";
+    /** The fleet's image catalog: {@code /images/NAME.image} ({@link FleetImage}). */
+    public static final String IMAGES = "/images";
     /** Far below ZooKeeper's 1 MiB node limit; every share file has a smaller cap of its own in the contract. */
     public static final int MAX_NODE_BYTES = 512 * 1024;
     private static final Pattern SHARE_FILE = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9._-]{0,127}(/[A-Za-z0-9_][A-Za-z0-9._-]{0,127})?");
@@ -45,7 +47,7 @@ public final class ClusterStore {
 
     /** Creates the top-level nodes (idempotent). */
     public void ensureLayout() throws Exception {
-        for (String p : List.of(SPECS, SHARE, PLACEMENTS, HOSTS, DRAIN, INSTALLS)) {
+        for (String p : List.of(SPECS, SHARE, PLACEMENTS, HOSTS, DRAIN, INSTALLS, IMAGES)) {
             try {
                 zk.create().creatingParentContainersIfNeeded().forPath(p);
             } catch (KeeperException.NodeExistsException e) {
@@ -93,6 +95,26 @@ public final class ClusterStore {
     /** Writes one share file ({@code machines.txt}, {@code requests/x.install}, ...); false when unchanged. */
     public boolean putShareFile(Vlan vlan, String file, byte[] content) throws Exception {
         return put(sharePath(vlan, file), content);
+    }
+
+    /**
+     * The VLAN's install key ({@code install.key}, issue 11): the one in ZooKeeper, or a new random one created now when
+     * there is none. Create-only, so two writers racing (the CLI's {@code create}, a host mirroring an older VLAN) end
+     * with one key. It carries the digest ACL like every node.
+     */
+    public byte[] ensureInstallKey(Vlan vlan, java.security.SecureRandom random) throws Exception {
+        String path = sharePath(vlan, io.headnode.contract.InstallKey.FILE_NAME);
+        Optional<byte[]> existing = get(path);
+        if (existing.isPresent()) {
+            return existing.get();
+        }
+        try {
+            zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT)
+                    .forPath(path, io.headnode.contract.InstallKey.generate(random).render());
+        } catch (KeeperException.NodeExistsException e) {
+            // another writer was first: its key stands
+        }
+        return get(path).orElseThrow(() -> new IllegalStateException(path + " vanished right after it was created"));
     }
 
     public boolean removeShareFile(Vlan vlan, String file) throws Exception {
@@ -171,6 +193,80 @@ public final class ClusterStore {
         }
     }
 
+    // ---- the image catalog
+
+    public static String imagePath(io.headnode.contract.ImageName name) {
+        return IMAGES + "/" + FleetImage.nodeName(name);
+    }
+
+    /** Records an image in the fleet's catalog; false (nothing written) when the name is taken already. */
+    public boolean addImage(FleetImage image) throws Exception {
+        byte[] data = image.encode();
+        if (data.length > MAX_NODE_BYTES) {
+            throw new IllegalArgumentException(imagePath(image.name()) + ": " + data.length + " bytes, more than " + MAX_NODE_BYTES);
+        }
+        try {
+            zk.create().creatingParentContainersIfNeeded().withMode(CreateMode.PERSISTENT).forPath(imagePath(image.name()), data);
+            return true;
+        } catch (KeeperException.NodeExistsException e) {
+            return false;
+        }
+    }
+
+    public boolean removeImage(io.headnode.contract.ImageName name) throws Exception {
+        return deleteTree(imagePath(name));
+    }
+
+    public Optional<FleetImage> image(io.headnode.contract.ImageName name) throws Exception {
+        Optional<byte[]> d = get(imagePath(name));
+        return d.isEmpty() ? Optional.empty() : Optional.of(FleetImage.decode("zookeeper:" + imagePath(name), d.get()));
+    }
+
+    /** The fleet's images by name, and one error per node that does not decode (such a node is left out). */
+    public FleetImages images() throws Exception {
+        Map<String, byte[]> nodes = new TreeMap<>();
+        for (String n : children(IMAGES)) {
+            get(IMAGES + "/" + n).ifPresent(d -> nodes.put(n, d));
+        }
+        return FleetImages.decode(nodes);
+    }
+
+    /**
+     * The install requests across the fleet that may still use {@code image}: like a single host's
+     * {@link io.headnode.orchestrator.images.ImageReferences}, with the request node's mtime for the file's.
+     */
+    public List<io.headnode.orchestrator.images.ImageReferences.Use> imageUses(io.headnode.contract.ImageName image, java.time.Instant now) throws Exception {
+        List<io.headnode.orchestrator.images.ImageReferences.Use> uses = new ArrayList<>();
+        for (Vlan v : specVlans()) {
+            String dir = SHARE + "/" + v.id() + "/" + io.headnode.contract.InstallRequest.DIRECTORY;
+            List<String> names = children(dir);
+            if (names.isEmpty()) {
+                continue;
+            }
+            String conf = SHARE + "/" + v.id() + "/" + io.headnode.contract.HeadnodeConfig.FILE_NAME;
+            java.time.Duration deadline = io.headnode.orchestrator.images.ImageReferences.deadline("zookeeper:" + conf, get(conf), v);
+            for (String name : names) {
+                if (!name.endsWith(io.headnode.contract.InstallRequest.SUFFIX)) {
+                    continue;
+                }
+                Stat st = new Stat();
+                byte[] data;
+                try {
+                    data = zk.getData().storingStatIn(st).forPath(dir + "/" + name);
+                } catch (KeeperException.NoNodeException e) {
+                    continue;
+                }
+                java.time.Instant until = java.time.Instant.ofEpochMilli(st.getMtime()).plus(deadline);
+                if (until.isAfter(now)) {
+                    String id = name.substring(0, name.length() - io.headnode.contract.InstallRequest.SUFFIX.length());
+                    io.headnode.orchestrator.images.ImageReferences.use(image, v, id, java.nio.file.Path.of("zookeeper:" + dir + "/" + name), data, until)
+                            .ifPresent(uses::add);
+                }
+            }
+        }
+        return uses;
+    }
+
     // ---- placements
 
     public static String placementPath(Vlan vlan) {
@@ -179,6 +275,44 @@ public final class ClusterStore {
 
     public void putPlacement(Vlan vlan, Placement placement) throws Exception {
         put(placementPath(vlan), placement.encode());
+    }
+
+    /** Placement writes per ZooKeeper transaction: far below the 1 MiB request limit (a placement is ~20 bytes). */
+    static final int BATCH = 500;
+
+    /**
+     * Writes the leader's decisions in transactions of up to {@link #BATCH} operations (one round trip each instead of
+     * two per placement): a create where {@code known} (the leader's view) has no placement, a setData where it has
+     * one, a delete for a removal. A transaction refused because the view was stale (a node already there, or gone)
+     * is written again one placement at a time.
+     */
+    public void writePlacements(List<FleetPlanner.Write> writes, Map<Vlan, Optional<Placement>> known) throws Exception {
+        for (int i = 0; i < writes.size(); i += BATCH) {
+            List<FleetPlanner.Write> batch = writes.subList(i, Math.min(writes.size(), i + BATCH));
+            List<org.apache.curator.framework.api.transaction.CuratorOp> ops = new ArrayList<>();
+            for (FleetPlanner.Write w : batch) {
+                String path = placementPath(w.vlan());
+                boolean exists = known.getOrDefault(w.vlan(), Optional.empty()).isPresent();
+                if (w.placement() == null) {
+                    ops.add(zk.transactionOp().delete().forPath(path));
+                } else if (exists) {
+                    ops.add(zk.transactionOp().setData().forPath(path, w.placement().encode()));
+                } else {
+                    ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(path, w.placement().encode()));
+                }
+            }
+            try {
+                zk.transaction().forOperations(ops);
+            } catch (KeeperException.NodeExistsException | KeeperException.NoNodeException e) {
+                for (FleetPlanner.Write w : batch) {
+                    if (w.placement() == null) {
+                        removePlacement(w.vlan());
+                    } else {
+                        putPlacement(w.vlan(), w.placement());
+                    }
+                }
+            }
+        }
     }
 
     public void removePlacement(Vlan vlan) throws Exception {

@@ -15,8 +15,34 @@ import java.util.TreeSet;
  * not slow down as the fleet grows.
  */
 public record FleetSnapshot(Map<String, byte[]> nodes) {
+    /** Sorted, so one VLAN's or one parent's nodes are a range: a host's pass costs its own VLANs, not a scan each. */
     public FleetSnapshot {
-        nodes = Map.copyOf(nodes);
+        nodes = java.util.Collections.unmodifiableNavigableMap(new java.util.TreeMap<>(nodes));
+    }
+
+    private java.util.NavigableMap<String, byte[]> sorted() {
+        return (java.util.NavigableMap<String, byte[]>) nodes;
+    }
+
+    /** The nodes under {@code prefix} (which ends in '/'), as a range of the sorted map. */
+    private java.util.SortedMap<String, byte[]> under(String prefix) {
+        return sorted().subMap(prefix, true, prefix + Character.MAX_VALUE, false);
+    }
+
+    /**
+     * This snapshot with placements replaced (an empty Optional removes one): the leader's own writes that its
+     * cache has not delivered yet, so its next decision does not place a VLAN again from a stale view.
+     */
+    public FleetSnapshot withPlacements(Map<Vlan, Optional<Placement>> written) {
+        java.util.TreeMap<String, byte[]> copy = new java.util.TreeMap<>(nodes);
+        written.forEach((v, p) -> {
+            if (p.isPresent()) {
+                copy.put(ClusterStore.placementPath(v), p.get().encode());
+            } else {
+                copy.remove(ClusterStore.placementPath(v));
+            }
+        });
+        return new FleetSnapshot(copy);
     }
 
     public Set<Vlan> specVlans() {
@@ -31,13 +57,11 @@ public record FleetSnapshot(Map<String, byte[]> nodes) {
     public Map<String, byte[]> shareFiles(Vlan vlan) {
         String prefix = ClusterStore.SHARE + "/" + vlan.id() + "/";
         Map<String, byte[]> out = new TreeMap<>();
-        nodes.forEach((path, data) -> {
-            if (path.startsWith(prefix)) {
-                String rel = path.substring(prefix.length());
-                // requests/ is a directory even while empty (a container node before its first child or after the last)
-                if (!isParent(path) && !rel.equals(io.headnode.contract.InstallRequest.DIRECTORY)) {
-                    out.put(rel, data);
-                }
+        under(prefix).forEach((path, data) -> {
+            String rel = path.substring(prefix.length());
+            // requests/ is a directory even while empty (a container node before its first child or after the last)
+            if (!isParent(path) && !rel.equals(io.headnode.contract.InstallRequest.DIRECTORY)) {
+                out.put(rel, data);
             }
         });
         return out;
@@ -68,6 +92,15 @@ public record FleetSnapshot(Map<String, byte[]> nodes) {
         return out;
     }
 
+    /** The fleet's image catalog ({@code /images/NAME.image}). */
+    public FleetImages images() {
+        Map<String, byte[]> out = new TreeMap<>();
+        for (String name : childNames(ClusterStore.IMAGES)) {
+            out.put(name, nodes.get(ClusterStore.IMAGES + "/" + name));
+        }
+        return FleetImages.decode(out);
+    }
+
     /** Hosts an admin asked to drain ({@code headnode drain --host H}: {@code /drain/<host>}). */
     public Set<HostId> draining() {
         Set<HostId> out = new TreeSet<>();
@@ -83,14 +116,15 @@ public record FleetSnapshot(Map<String, byte[]> nodes) {
 
     private boolean isParent(String path) {
         String p = path + "/";
-        return nodes.keySet().stream().anyMatch(k -> k.startsWith(p));
+        String next = sorted().ceilingKey(p);
+        return next != null && next.startsWith(p);
     }
 
     private Set<String> childNames(String parent) {
         Set<String> out = new TreeSet<>();
         String prefix = parent + "/";
-        for (String path : nodes.keySet()) {
-            if (path.startsWith(prefix) && path.indexOf('/', prefix.length()) < 0) {
+        for (String path : under(prefix).keySet()) {
+            if (path.indexOf('/', prefix.length()) < 0) {
                 out.add(path.substring(prefix.length()));
             }
         }

@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.TreeMap;
+import io.headnode.contract.ImageName;
 import io.headnode.contract.Vlan;
 
 /**
@@ -17,8 +18,11 @@ import io.headnode.contract.Vlan;
  * confirmed ({@code headnodes = <vlan>@<epoch> ...}: the leader's drain and {@code headnode list} read it). Encoded
  * as {@code key = value} lines.
  */
-public record HostRecord(HostCapacity capacity, List<String> bridges, int running, Map<Vlan, Long> headnodes) {
-    private static final Set<String> KEYS = Set.of("free-memory-mib", "headnode-limit", "draining", "bridges", "running", "headnodes");
+public record HostRecord(HostCapacity capacity, List<String> bridges, int running, Map<Vlan, Long> headnodes,
+                         Map<ImageName, String> imagesMissing) {
+    private static final Set<String> KEYS = Set.of("free-memory-mib", "headnode-limit", "draining", "bridges", "running", "headnodes",
+            "images-missing");
+    private static final java.util.regex.Pattern REASON = java.util.regex.Pattern.compile("[a-z][a-z0-9-]{0,31}");
 
     public HostRecord {
         Objects.requireNonNull(capacity, "capacity is null");
@@ -32,6 +36,16 @@ public record HostRecord(HostCapacity capacity, List<String> bridges, int runnin
                 throw new IllegalArgumentException("headnodes: epoch " + e + " is below 1");
             }
         });
+        imagesMissing = java.util.Collections.unmodifiableMap(new TreeMap<>(imagesMissing));
+        imagesMissing.values().forEach(r -> {
+            if (!REASON.matcher(r).matches()) {
+                throw new IllegalArgumentException("images-missing: reason '" + r + "' is not a word like no-source");
+            }
+        });
+    }
+
+    public HostRecord(HostCapacity capacity, List<String> bridges, int running, Map<Vlan, Long> headnodes) {
+        this(capacity, bridges, running, headnodes, Map.of());
     }
 
     public HostRecord(HostCapacity capacity, List<String> bridges, int running) {
@@ -54,7 +68,10 @@ public record HostRecord(HostCapacity capacity, List<String> bridges, int runnin
                 + "bridges = " + String.join(" ", bridges) + "\n"
                 + "running = " + running + "\n"
                 + "headnodes = " + String.join(" ", headnodes.entrySet().stream().map(e -> e.getKey().id() + "@" + e.getValue()).toList())
-                + "\n").getBytes(StandardCharsets.UTF_8);
+                + "\n"
+                + (imagesMissing.isEmpty() ? "" : "images-missing = "
+                        + String.join(" ", imagesMissing.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList()) + "\n"))
+                .getBytes(StandardCharsets.UTF_8);
     }
 
     public static HostRecord decode(HostId host, String path, byte[] data) throws KvException {
@@ -66,7 +83,23 @@ public record HostRecord(HostCapacity capacity, List<String> bridges, int runnin
         List<String> bridges = f.get("bridges", KvValues::words, List.of());
         int running = f.get("running", KvValues::wholeNumber, 0);
         Map<Vlan, Long> headnodes = f.get("headnodes", HostRecord::headnodes, Map.of());
-        return f.build(() -> new HostRecord(new HostCapacity(host, free, limit, draining), bridges, running, headnodes));
+        Map<ImageName, String> missing = f.get("images-missing", HostRecord::imagesMissing, Map.of());
+        return f.build(() -> new HostRecord(new HostCapacity(host, free, limit, draining), bridges, running, headnodes, missing));
+    }
+
+    private static Map<ImageName, String> imagesMissing(String value) {
+        Map<ImageName, String> out = new TreeMap<>();
+        for (String w : value.strip().split("\\s+")) {
+            if (w.isEmpty()) {
+                continue;
+            }
+            int colon = w.indexOf(':');
+            if (colon < 0 || !REASON.matcher(w.substring(colon + 1)).matches()) {
+                throw new IllegalArgumentException("'" + w + "' is not <image>:<reason>");
+            }
+            out.put(ImageName.parse(w.substring(0, colon)), w.substring(colon + 1));
+        }
+        return out;
     }
 
     private static Map<Vlan, Long> headnodes(String value) {

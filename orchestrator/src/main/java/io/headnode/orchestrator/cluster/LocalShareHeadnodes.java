@@ -27,7 +27,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The host side of cluster mode: a VLAN placed here gets the same local spec file and share files as a single host's
- * CLI writes ({@link SpecStore}, the share directory, credentials 0600 through {@link ShareDirectory#writeSecret}),
+ * CLI writes ({@link SpecStore}, the share directory, credentials and install.key 0600 through
+ * {@link ShareDirectory#writeSecret}),
  * so the unchanged reconcile pipeline builds its head node. Share files ZooKeeper no longer holds are removed
  * (headnode.conf stays: the share step writes a default one). Fencing destroys every head node at once and marks
  * the specs absent, so no reconcile pass starts them again (the delete steps undefine them) until ZooKeeper places
@@ -51,7 +52,8 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
     public Set<Vlan> vlans() throws IOException {
         Set<Vlan> out = new TreeSet<>();
         for (Vlan v : specs.vlans()) {
-            if (readOrNull(v) != null && readOrNull(v).present()) {
+            HeadnodeSpec spec = readOrNull(v);
+            if (spec != null && spec.present()) {
                 out.add(v);
             }
         }
@@ -61,7 +63,16 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
     @Override
     public Set<Vlan> running() throws IOException {
         Set<Vlan> out = new TreeSet<>();
+        Set<String> defined;
+        try {
+            defined = new HashSet<>(hypervisor.domainNames()); // one listing: no per-VLAN "no domain" error
+        } catch (RuntimeException e) {
+            return out; // libvirt failed: nothing runs as far as the fleet is told
+        }
         for (Vlan v : vlans()) {
+            if (!defined.contains(HeadnodePaths.domainName(v))) {
+                continue;
+            }
             try {
                 if (hypervisor.state(HeadnodePaths.domainName(v)) == io.headnode.common.libvirt.RunState.RUNNING) {
                     out.add(v);
@@ -103,7 +114,7 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
                 Files.delete(target.getParent()); // a file where a directory belongs (an older mirror): replace it
             }
             Files.createDirectories(target.getParent());
-            if (target.equals(layout.credentials())) {
+            if (target.equals(layout.credentials()) || target.equals(layout.installKey())) {
                 changed |= share.writeSecret(target, f.getValue());
             } else {
                 changed |= AtomicFiles.writeIfChanged(target, f.getValue());

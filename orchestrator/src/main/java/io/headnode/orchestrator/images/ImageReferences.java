@@ -67,14 +67,7 @@ public final class ImageReferences {
                         }
                         String name = f.getFileName().toString();
                         String id = name.substring(0, name.length() - InstallRequest.SUFFIX.length());
-                        try {
-                            InstallRequest r = InstallRequest.parse(f.toString(), id, Files.readAllBytes(f));
-                            if (r.image().filter(image::equals).isPresent()) {
-                                uses.add(new Use(vlan, id, f, until));
-                            }
-                        } catch (ShareFormatException | IllegalArgumentException e) {
-                            // the agent refuses it too: it uses nothing
-                        }
+                        use(image, vlan, id, f, Files.readAllBytes(f), until).ifPresent(uses::add);
                     }
                 }
             }
@@ -85,9 +78,34 @@ public final class ImageReferences {
 
     private static Duration deadline(ShareLayout layout, Vlan vlan) {
         try {
-            return HeadnodeConfig.parse(layout.config().toString(), Files.readAllBytes(layout.config())).installDeadline();
-        } catch (IOException | ShareFormatException e) {
+            return deadline(layout.config().toString(), java.util.Optional.of(Files.readAllBytes(layout.config())), vlan);
+        } catch (IOException e) {
             return HeadnodeConfig.defaults(vlan).installDeadline();
         }
+    }
+
+    /** The VLAN's install deadline from its headnode.conf (the default when it is missing or refused). */
+    public static Duration deadline(String label, java.util.Optional<byte[]> headnodeConf, Vlan vlan) {
+        try {
+            if (headnodeConf.isPresent()) {
+                return HeadnodeConfig.parse(label, headnodeConf.get()).installDeadline();
+            }
+        } catch (ShareFormatException e) {
+            // the agent falls back too
+        }
+        return HeadnodeConfig.defaults(vlan).installDeadline();
+    }
+
+    /** The use of one request (id, content, deadline end) if it names the image; a refused request uses nothing. */
+    public static java.util.Optional<Use> use(ImageName image, Vlan vlan, String id, Path file, byte[] content, Instant until) {
+        try {
+            InstallRequest r = InstallRequest.parse(file.toString(), id, content);
+            if (r.image().filter(image::equals).isPresent()) {
+                return java.util.Optional.of(new Use(vlan, id, file, until));
+            }
+        } catch (ShareFormatException | IllegalArgumentException e) {
+            // the agent refuses it too: it uses nothing
+        }
+        return java.util.Optional.empty();
     }
 }

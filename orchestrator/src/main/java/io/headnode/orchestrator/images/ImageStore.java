@@ -55,6 +55,11 @@ public final class ImageStore {
         this.clock = Objects.requireNonNull(clock, "clock is null");
     }
 
+    /** The same tools over another directory (e.g. a temporary one, to compute an entry without keeping it here). */
+    public ImageStore in(Path dir) {
+        return new ImageStore(dir, qemuImg, runner, clock);
+    }
+
     public ImageCatalog catalog() {
         return catalog;
     }

@@ -6,6 +6,7 @@ import io.headnode.orchestrator.reconcile.action.CreateDirectory;
 import io.headnode.orchestrator.reconcile.action.MakeFileReadable;
 import io.headnode.orchestrator.reconcile.action.MakeReadable;
 import io.headnode.orchestrator.reconcile.action.WriteDefaultConfig;
+import io.headnode.orchestrator.reconcile.action.WriteInstallKey;
 import io.headnode.orchestrator.share.ShareDirectory;
 import jakarta.inject.Inject;
 import java.io.IOException;
@@ -17,7 +18,8 @@ import java.util.Optional;
 
 /**
  * Step 2: the share directory exists (before the domain is defined) and QEMU can read it and its files (modes repaired,
- * content never touched); a re-created one restarts a running domain. The same for the image catalog directory, the
+ * content never touched), with a headnode.conf and the VLAN's install.key (made once, never replaced); a re-created one
+ * restarts a running domain. The same for the image catalog directory, the
  * second (read-only, shared by every head node) share.
  */
 public final class ShareStep implements Step {
@@ -55,6 +57,9 @@ public final class ShareStep implements Step {
         }
         if (!share.hasConfig(vlan)) {
             actions.add(new WriteDefaultConfig(share.layout(vlan).config(), vlan));
+        }
+        if (!share.hasInstallKey(vlan)) {
+            actions.add(new WriteInstallKey(share.layout(vlan).installKey(), share));
         }
         Path images = share.imageDirectory();
         switch (share.state(images)) {

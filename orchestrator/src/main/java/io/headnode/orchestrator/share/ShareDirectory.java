@@ -73,8 +73,9 @@ public final class ShareDirectory {
 
     /**
      * The share's regular files (top level and requests/) that QEMU's user could not read, each with the mode that
-     * repairs it: 0600 for credentials.conf when that user owns it (its documented mode), else 0644. Symlinks and
-     * other non-regular entries are left alone (the agent refuses them).
+     * repairs it: 0600 for the secret files (credentials.conf, install.key) when that user owns it (their documented
+     * mode), else 0644; an install.key QEMU's user does not own is never made world-readable (it is left for the
+     * agent to report). Symlinks and other non-regular entries are left alone (the agent refuses them).
      */
     public Map<Path, Set<PosixFilePermission>> unreadableFiles(Vlan vlan) throws IOException {
         Map<Path, Set<PosixFilePermission>> repairs = new TreeMap<>();
@@ -91,10 +92,13 @@ public final class ShareDirectory {
                     }
                     Set<PosixFilePermission> perms = Files.getPosixFilePermissions(f, LinkOption.NOFOLLOW_LINKS);
                     boolean ownedByQemu = qemu != null && Files.getOwner(f, LinkOption.NOFOLLOW_LINKS).equals(qemu);
-                    if (f.equals(layout.credentials()) && ownedByQemu) {
+                    boolean secret = f.equals(layout.credentials()) || f.equals(layout.installKey());
+                    if (secret && ownedByQemu) {
                         if (!perms.contains(PosixFilePermission.OWNER_READ)) {
                             repairs.put(f, MakeFileReadable.SECRET);
                         }
+                    } else if (f.equals(layout.installKey())) {
+                        continue;
                     } else if (!perms.contains(PosixFilePermission.OTHERS_READ) && !(ownedByQemu && perms.contains(PosixFilePermission.OWNER_READ))) {
                         repairs.put(f, MakeFileReadable.PLAIN);
                     }
@@ -108,6 +112,11 @@ public final class ShareDirectory {
     public Optional<Path> requestsDirectory(Vlan vlan) {
         Path r = layout(vlan).requests();
         return Files.isDirectory(r, LinkOption.NOFOLLOW_LINKS) ? Optional.of(r) : Optional.empty();
+    }
+
+    /** Whether the share of {@code vlan} has an install.key (any kind of entry: a wrong one is the agent's to refuse). */
+    public boolean hasInstallKey(Vlan vlan) {
+        return Files.exists(layout(vlan).installKey(), LinkOption.NOFOLLOW_LINKS);
     }
 
     /** Whether the share of {@code vlan} has a headnode.conf. */

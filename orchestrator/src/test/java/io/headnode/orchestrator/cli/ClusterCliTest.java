@@ -139,6 +139,47 @@ class ClusterCliTest {
     }
 
     @Test
+    void imagesAddListAndRmUseTheFleetsCatalog() throws Exception {
+        Path raw = dir.resolve("src/disk.img");
+        Files.createDirectories(raw.getParent());
+        byte[] data = new byte[1 << 20];
+        new java.util.Random(5).nextBytes(data);
+        Files.write(raw, data);
+        String sha = java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256").digest(data));
+        TestHost.Run added = cli("images", "add", raw.toString(), "--name", "deb");
+        assertThat(added.exitCode()).as(added.toString()).isZero();
+        assertThat(added.out()).contains("image deb recorded in the fleet", "sha256 " + sha, "every host copies it from " + raw);
+        io.headnode.orchestrator.cluster.FleetImage f = store.image(new io.headnode.contract.ImageName("deb")).orElseThrow();
+        assertThat(f.entry().sha256().hex()).isEqualTo(sha);
+        assertThat(f.source()).isEqualTo(raw);
+        try (var left = Files.list(config.imageDir().getParent())) { // the entry was computed in a temp catalog, dropped again
+            assertThat(left.map(p -> p.getFileName().toString())).noneMatch(n -> n.startsWith(".headnode-images-add-"));
+        }
+        assertThat(config.imageDir().resolve("deb.image")).doesNotExist(); // the service copies it, like on every host
+        assertThat(cli("images", "add", raw.toString(), "--name", "deb").err()).contains("in the fleet's catalog already");
+
+        HostRecord hv2 = new HostRecord(new HostCapacity(new HostId("hv2"), 8192, 10, false), List.of("br0"), 0, java.util.Map.of(),
+                java.util.Map.of(new io.headnode.contract.ImageName("deb"), "no-source"));
+        HostRecord hv3 = new HostRecord(new HostCapacity(new HostId("hv3"), 8192, 10, false), List.of("br0"), 0);
+        zk.create().withMode(CreateMode.EPHEMERAL).forPath(ClusterStore.hostPath(hv2.host()), hv2.encode());
+        zk.create().withMode(CreateMode.EPHEMERAL).forPath(ClusterStore.hostPath(hv3.host()), hv3.encode());
+        TestHost.Run list = cli("images", "list");
+        assertThat(list.exitCode()).as(list.toString()).isZero();
+        assertThat(list.out()).containsPattern("deb +1.0 MiB +1048576 +raw +\\S+ +" + sha + " +1/2 \\(hv2: no-source\\) +" + raw);
+
+        store.putSpec(new Vlan(3), "x".getBytes(StandardCharsets.UTF_8));
+        store.putShareFile(new Vlan(3), "requests/r1.install", "image = deb\nall\n".getBytes(StandardCharsets.UTF_8));
+        TestHost.Run refused = cli("images", "rm", "deb");
+        assertThat(refused.exitCode()).isEqualTo(1);
+        assertThat(refused.err()).contains("image deb is named by install request r1 of VLAN 3").contains("refused");
+        TestHost.Run rm = cli("images", "rm", "deb", "--force");
+        assertThat(rm.exitCode()).as(rm.toString()).isZero();
+        assertThat(rm.out()).contains("removed from the fleet's catalog");
+        assertThat(store.images().images()).isEmpty();
+        assertThat(cli("images", "list").out()).contains("no images in the fleet's catalog");
+    }
+
+    @Test
     void theServiceJoinsTheFleetAndBuildsWhatTheLeaderPlacesOnIt() throws Exception {
         Path image = dir.resolve("base.qcow2");
         io.headnode.testing.Command.check("qemu-img", "create", "-q", "-f", "qcow2", image.toString(), "16M");

@@ -58,17 +58,13 @@ class ClusterFleetIT {
         final HostConfig config;
         final LocalShareHeadnodes local;
         final AtomicInteger fences = new AtomicInteger();
+        final AtomicInteger removals = new AtomicInteger();
         CuratorFramework client;
         ClusterMember member;
 
         Host(String name) throws IOException {
             id = new HostId(name);
-            Path root = dir.resolve(name);
-            Files.createDirectories(root.resolve("state/specs"));
-            Files.createDirectories(root.resolve("share"));
-            config = new HostConfig(root.resolve("state"), root.resolve("share"), root.resolve("apparmor"),
-                    Path.of("/usr/sbin/apparmor_parser"), "test:///default", "br-vlan", "br0", List.of(),
-                    System.getProperty("user.name"), "qemu", root.resolve("img.qcow2"), 256, 1);
+            config = ClusterFixtures.hostConfig(dir, name);
             local = new LocalShareHeadnodes(new SpecStore(config), new ShareDirectory(new HeadnodePaths(config), config), new FakeHypervisor());
         }
 
@@ -106,6 +102,7 @@ class ClusterFleetIT {
 
         @Override
         public void remove(Vlan vlan) throws IOException {
+            removals.incrementAndGet();
             local.remove(vlan);
         }
 
@@ -125,7 +122,7 @@ class ClusterFleetIT {
     @BeforeAll
     static void fleet() throws Exception {
         zk = ZooKeeperEnsemble.start(dir.resolve("zk"), 3);
-        admin = ClusterConnection.open(new ClusterConfig(zk.connectString(), Path.of("/etc/headnode/cluster.secret"), "", 10, SESSION_MS), SECRET);
+        admin = ClusterFixtures.admin(zk, SECRET, SESSION_MS);
         store = new ClusterStore(admin);
         store.ensureLayout();
         for (String name : List.of("hv1", "hv2", "hv3")) {
@@ -137,19 +134,7 @@ class ClusterFleetIT {
 
     @AfterAll
     static void stop() {
-        hosts.forEach(h -> {
-            try {
-                h.stop();
-            } catch (RuntimeException e) {
-                // already stopped
-            }
-        });
-        if (admin != null) {
-            admin.close();
-        }
-        if (zk != null) {
-            zk.close();
-        }
+        ClusterFixtures.stopAll(hosts.stream().map(h -> (Runnable) h::stop).toList(), admin, zk);
     }
 
     static void declare(int vlan) throws Exception {
@@ -182,6 +167,10 @@ class ClusterFleetIT {
             Host h = placedOn(v);
             int vlan = v;
             await().atMost(Duration.ofSeconds(5)).until(() -> localSpec(h, vlan));
+            // the VLAN's install key: made once in ZooKeeper by the placed host (declare() wrote none), mirrored as a secret
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(h.shareFile(vlan, "install.key")));
+            assertThat(Files.readAllBytes(h.shareFile(vlan, "install.key"))).isEqualTo(store.shareFiles(new Vlan(vlan)).get("install.key"));
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(h.shareFile(vlan, "install.key")))).isEqualTo("rw-------");
             for (Host o : hosts) {
                 if (o != h) {
                     assertThat(localSpec(o, vlan)).isFalse();
@@ -246,6 +235,10 @@ class ClusterFleetIT {
     void aDeadHostsVlansAreReplacedAfterTheGraceOnly() throws Exception {
         Host dead = placedOn(102);
         List<Vlan> itsVlans = store.placements().entrySet().stream().filter(e -> e.getValue().host().equals(dead.id)).map(Map.Entry::getKey).toList();
+        Map<Vlan, byte[]> keys = new java.util.HashMap<>();
+        for (Vlan v : itsVlans) {
+            keys.put(v, Files.readAllBytes(dead.shareFile(v.id(), "install.key")));
+        }
         long t0 = System.nanoTime();
         dead.stop();
         hosts.remove(dead);
@@ -263,6 +256,9 @@ class ClusterFleetIT {
             Host h = placedOn(v.id());
             await().atMost(Duration.ofSeconds(5)).until(() -> localSpec(h, v.id()));
             assertThat(store.placement(v).orElseThrow().epoch()).isGreaterThan(1);
+            // the new host's head node derives the same install tokens: the same key as on the dead host
+            await().atMost(Duration.ofSeconds(5)).until(() -> Files.exists(h.shareFile(v.id(), "install.key")));
+            assertThat(Files.readAllBytes(h.shareFile(v.id(), "install.key"))).isEqualTo(keys.get(v));
         }
     }
 
@@ -341,5 +337,28 @@ class ClusterFleetIT {
         } finally {
             relays.forEach(io.headnode.testing.TcpRelay::close);
         }
+    }
+
+    @Test
+    @Order(8)
+    void aRestartedMemberHasMirroredTheFleetWhenStartReturnsAndRemovedOnlyWhatMovedAway() throws Exception {
+        Map<Vlan, Placement> placements = store.placements();
+        Host h = hosts.stream().filter(x -> !x.id.name().equals("hv4") && placements.values().stream().anyMatch(p -> p.host().equals(x.id)))
+                .findFirst().orElseThrow();
+        Vlan elsewhere = placements.entrySet().stream().filter(e -> !e.getValue().host().equals(h.id)).map(Map.Entry::getKey)
+                .findFirst().orElseThrow();
+        Set<Vlan> mine = new java.util.TreeSet<>(placements.entrySet().stream().filter(e -> e.getValue().host().equals(h.id))
+                .map(Map.Entry::getKey).toList());
+        h.stop();
+        // a stale local spec, as on a host that ran this VLAN before it moved
+        h.local.apply(elsewhere, SpecCodec.render(TestSpecs.spec(elsewhere.id())), Map.of());
+        int removals = h.removals.get();
+        h.start(); // back well inside the leader's grace: its placements stay
+        // start() returns after the first pass over the whole mirror: the stale VLAN is gone and nothing of its own was
+        // removed (a pass over a cache still loading would have removed them all, to rebuild them later)
+        assertThat(h.vlans()).containsExactlyInAnyOrderElementsOf(mine);
+        assertThat(h.removals.get() - removals).isEqualTo(1);
+        assertThat(store.placements().entrySet().stream().filter(e -> e.getValue().host().equals(h.id)).map(Map.Entry::getKey))
+                .containsExactlyInAnyOrderElementsOf(mine);
     }
 }

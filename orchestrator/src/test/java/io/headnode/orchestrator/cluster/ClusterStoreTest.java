@@ -7,6 +7,9 @@ import io.headnode.contract.Vlan;
 import io.headnode.orchestrator.config.ClusterConfig;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.CuratorFrameworkFactory;
 import org.apache.curator.retry.RetryOneTime;
@@ -43,6 +46,30 @@ class ClusterStoreTest {
 
     static byte[] b(String s) {
         return s.getBytes(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void placementsAreWrittenInTransactionsAndAStaleViewFallsBackToOneByOne() throws Exception {
+        List<FleetPlanner.Write> writes = new java.util.ArrayList<>();
+        for (int v = 1000; v < 1000 + ClusterStore.BATCH + 20; v++) {
+            writes.add(new FleetPlanner.Write(new Vlan(v), new Placement(new HostId("hv1"), 1), "new"));
+        }
+        store.writePlacements(writes, Map.of());
+        assertThat(store.placement(new Vlan(1000))).contains(new Placement(new HostId("hv1"), 1));
+        assertThat(store.placement(new Vlan(1000 + ClusterStore.BATCH + 19))).isPresent();
+        // a view that misses an existing placement (create refused) and one that has a removed one (setData refused)
+        store.writePlacements(List.of(new FleetPlanner.Write(new Vlan(1000), new Placement(new HostId("hv2"), 2), "moved"),
+                new FleetPlanner.Write(new Vlan(1001), null, "deleted")), Map.of());
+        store.writePlacements(List.of(new FleetPlanner.Write(new Vlan(1002), new Placement(new HostId("hv3"), 2), "moved"),
+                new FleetPlanner.Write(new Vlan(999), new Placement(new HostId("hv3"), 1), "new")),
+                Map.of(new Vlan(999), Optional.of(new Placement(new HostId("hv9"), 1)), new Vlan(1002), Optional.of(new Placement(new HostId("hv1"), 1))));
+        assertThat(store.placement(new Vlan(1000))).contains(new Placement(new HostId("hv2"), 2));
+        assertThat(store.placement(new Vlan(1001))).isEmpty();
+        assertThat(store.placement(new Vlan(1002))).contains(new Placement(new HostId("hv3"), 2));
+        assertThat(store.placement(new Vlan(999))).contains(new Placement(new HostId("hv3"), 1));
+        for (int v = 999; v < 1000 + ClusterStore.BATCH + 20; v++) {
+            store.removePlacement(new Vlan(v));
+        }
     }
 
     @Test
@@ -90,5 +117,22 @@ class ClusterStoreTest {
         try (CuratorFramework wrong = ClusterConnection.open(config(server.getConnectString()), new ClusterSecret("not-the-fleets-secret-0000"))) {
             assertThatThrownBy(() -> new ClusterStore(wrong).shareFiles(v)).isInstanceOf(KeeperException.NoAuthException.class);
         }
+    }
+
+    @Test
+    void theInstallKeyIsCreatedOnceAndIsNotReadableWithoutTheFleetsDigest() throws Exception {
+        Vlan v = new Vlan(300);
+        byte[] first = store.ensureInstallKey(v, new java.security.SecureRandom());
+        assertThat(io.headnode.contract.InstallKey.parse("install.key", first).bytes()).hasSize(32);
+        assertThat(store.ensureInstallKey(v, new java.security.SecureRandom())).as("never replaced").isEqualTo(first);
+        assertThat(store.shareFiles(v)).containsOnlyKeys("install.key");
+        try (CuratorFramework anonymous = CuratorFrameworkFactory.newClient(server.getConnectString(), new RetryOneTime(100))) {
+            anonymous.start();
+            anonymous.blockUntilConnected();
+            String path = "/" + ClusterConnection.NAMESPACE + ClusterStore.sharePath(v, "install.key");
+            assertThatThrownBy(() -> anonymous.getData().forPath(path)).isInstanceOf(KeeperException.NoAuthException.class);
+        }
+        store.removeSpec(v);
+        assertThat(store.shareFiles(v)).isEmpty();
     }
 }

@@ -51,12 +51,15 @@ class LocalShareHeadnodesTest {
     @Test
     void writesSpecAndShareExactlyOnceAndRemovesWhatZooKeeperDropped() throws Exception {
         byte[] spec = SpecCodec.render(TestSpecs.spec(100));
-        Map<String, byte[]> files = Map.of("machines.txt", b("m\n"), "credentials.conf", b("c\n"), "requests/a.install", b("r\n"));
+        Map<String, byte[]> files = Map.of("machines.txt", b("m\n"), "credentials.conf", b("c\n"), "requests/a.install", b("r\n"),
+                "install.key", b("k\n"));
         assertThat(local.apply(v, spec, files)).isTrue();
         assertThat(local.apply(v, spec, files)).isFalse();
         assertThat(local.vlans()).containsExactly(v);
         assertThat(share("requests/a.install")).hasContent("r");
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(share("credentials.conf")))).isEqualTo("rw-------");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(share("install.key")))).isEqualTo("rw-------");
+        assertThat(Files.getOwner(share("install.key")).getName()).isEqualTo(Files.getOwner(share("credentials.conf")).getName());
         Files.writeString(share("headnode.conf"), "written by the share step\n");
 
         assertThat(local.apply(v, spec, Map.of("machines.txt", b("m2\n")))).isTrue();

@@ -12,6 +12,9 @@ import io.headnode.orchestrator.reconcile.action.DeleteTree;
 import io.headnode.orchestrator.reconcile.action.MakeFileReadable;
 import io.headnode.orchestrator.reconcile.action.MakeReadable;
 import io.headnode.orchestrator.reconcile.action.WriteDefaultConfig;
+import io.headnode.orchestrator.reconcile.action.WriteInstallKey;
+import io.headnode.contract.InstallKey;
+import java.security.SecureRandom;
 import io.headnode.orchestrator.render.DomainRendererTest;
 import io.headnode.orchestrator.share.ShareDirectory;
 import io.headnode.orchestrator.spec.HeadnodePaths;
@@ -51,7 +54,8 @@ class ShareStepTest {
         StepContext ctx = new StepContext(TestSpecs.spec(100));
         Plan p = new ShareStep(share).plan(ctx);
         assertThat(p.actions()).containsExactly(new CreateDirectory(root), new CreateDirectory(dir),
-                new WriteDefaultConfig(dir.resolve("headnode.conf"), new Vlan(100)), new CreateDirectory(tmp.resolve("headnode-images")));
+                new WriteDefaultConfig(dir.resolve("headnode.conf"), new Vlan(100)), new WriteInstallKey(dir.resolve("install.key"), share),
+                new CreateDirectory(tmp.resolve("headnode-images")));
         assertThat(ctx.restartNeeded()).as("a running QEMU exports the deleted directory").isTrue();
         assertThat(root).doesNotExist();
         apply(p);
@@ -68,6 +72,7 @@ class ShareStepTest {
         Files.createDirectories(tmp.resolve("headnode-images"));
         Files.setPosixFilePermissions(tmp.resolve("headnode-images"), PosixFilePermissions.fromString("rwx------"));
         Files.writeString(dir.resolve("headnode.conf"), "vlan = 100\n");
+        share.writeSecret(dir.resolve("install.key"), InstallKey.generate(new SecureRandom()).render());
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwx------"));
         StepContext ctx = new StepContext(TestSpecs.spec(100));
         Plan p = new ShareStep(share).plan(ctx);
@@ -84,6 +89,7 @@ class ShareStepTest {
         Files.createDirectories(tmp.resolve("headnode-images"));
         Files.writeString(dir.resolve("headnode.conf"), "vlan = 100\n");
         Files.writeString(dir.resolve("machines.txt"), "52:54:00:aa:00:01 10.0.0.1\n");
+        share.writeSecret(dir.resolve("install.key"), InstallKey.generate(new SecureRandom()).render());
         Files.writeString(dir.resolve("requests/r1.install"), "x\n");
         Files.setPosixFilePermissions(dir.resolve("machines.txt"), PosixFilePermissions.fromString("---------"));
         Files.setPosixFilePermissions(dir.resolve("requests/r1.install"), PosixFilePermissions.fromString("rw-------"));
@@ -102,6 +108,30 @@ class ShareStepTest {
         assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(Path.of("/etc/shadow")))).as("a symlink is not followed")
                 .isNotEqualTo("rw-r--r--");
         assertThat(new ShareStep(share).plan(new StepContext(TestSpecs.spec(100))).actions()).isEmpty();
+    }
+
+    @Test
+    void theInstallKeyIsMadeOnceAsASecretOfQemusUserAndNeverReplaced() throws Exception {
+        apply(new ShareStep(share).plan(new StepContext(TestSpecs.spec(100))));
+        Path key = dir.resolve("install.key");
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
+        assertThat(Files.getOwner(key).getName()).isEqualTo("libvirt-qemu");
+        InstallKey made = InstallKey.parse("install.key", Files.readAllBytes(key));
+        WriteInstallKey again = new WriteInstallKey(key, share);
+        assertThat(again.describe()).isEqualTo("write a new install key " + key + " (mode 0600, owner libvirt-qemu)")
+                .doesNotContain(new String(made.render()).strip());
+        again.apply();   // planned before another writer made one: that one stands
+        assertThat(InstallKey.parse("install.key", Files.readAllBytes(key))).isEqualTo(made);
+        assertThat(new ShareStep(share).plan(new StepContext(TestSpecs.spec(100))).actions()).isEmpty();
+    }
+
+    @Test
+    void anInstallKeyQemusUserDoesNotOwnIsNeverMadeWorldReadable() throws Exception {
+        apply(new ShareStep(share).plan(new StepContext(TestSpecs.spec(100))));
+        Path key = dir.resolve("install.key");
+        Files.setOwner(key, key.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByName("root"));
+        assertThat(new ShareStep(share).plan(new StepContext(TestSpecs.spec(100))).actions()).isEmpty();
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(key))).isEqualTo("rw-------");
     }
 
     @Test

@@ -21,8 +21,6 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -41,7 +39,6 @@ class DeployRamdiskIT {
     private static final Path HOME = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
     private static final Path CACHE = Path.of(System.getProperty("headnode.nodeImageCache", "/var/cache/headnode/node-image"));
     private static final String SERVER = "10.0.2.100";
-    private static final Pattern SECONDS = Pattern.compile("headnode-deploy: (written|sha256 verified|partition \\d+ grown)[^\\n]* in (\\d+) s");
 
     private HttpServer http;
     private Path image;
@@ -84,7 +81,7 @@ class DeployRamdiskIT {
         assertThat(console).contains("headnode-deploy: sha256 verified", "partition 3 grown to the end of /dev/vda",
                 "first-boot seed written (hostname testnode)", "headnode-deploy: callback accepted");
         assertThat(posts).containsExactly("POST /cb token=tok-good&result=ok");
-        timings.add(String.format("deploy of %d MiB: %.1f s from QEMU start to the callback (%s)", size() >> 20, deploySeconds, phases(console)));
+        timings.add(String.format("deploy of %d MiB: %.1f s from QEMU start to the callback (%s)", size() >> 20, deploySeconds, LabEndToEndIT.phases(console)));
 
         // first boot from the disk (SeaBIOS -> syslinux on the ESP -> Debian): login prompt with the hostname, then the report
         long t1 = System.nanoTime();
@@ -123,7 +120,7 @@ class DeployRamdiskIT {
         Command.check("qemu-img", "dd", "-f", "qcow2", "-O", "raw", "bs=1048576", "count=1", "if=" + disk, "of=" + first);
         byte[] head = Files.readAllBytes(first);
         assertThat(head).hasSizeGreaterThan(0).containsOnly((byte) 0);
-        timings.add("corrupted image: " + phases(console));
+        timings.add("corrupted image: " + LabEndToEndIT.phases(console));
         timings.forEach(System.out::println);
     }
 
@@ -191,15 +188,6 @@ class DeployRamdiskIT {
             }
         }
         return m;
-    }
-
-    private static String phases(String console) {
-        List<String> p = new ArrayList<>();
-        Matcher m = SECONDS.matcher(console);
-        while (m.find()) {
-            p.add(m.group(1).replace("partition", "grow").split(" ")[0] + " " + m.group(2) + " s");
-        }
-        return String.join(", ", p);
     }
 
     private static void reply(HttpExchange ex, int status, String body) throws IOException {

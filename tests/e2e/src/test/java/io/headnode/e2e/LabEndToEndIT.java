@@ -6,12 +6,15 @@ import static org.awaitility.Awaitility.await;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.headnode.common.exec.CommandResult;
+import io.headnode.contract.ImageCatalog;
+import io.headnode.contract.ImageName;
 import io.headnode.contract.Vlan;
 import io.headnode.lab.HeadnodeCli;
 import io.headnode.lab.Lab;
 import io.headnode.lab.LabFirmware;
 import io.headnode.lab.LabSettings;
 import io.headnode.lab.NodeProgress;
+import io.headnode.orchestrator.config.HostConfigFile;
 import io.headnode.common.libvirt.RunState;
 import io.headnode.testing.Command;
 import io.headnode.testing.NetworkNamespace;
@@ -50,6 +53,10 @@ class LabEndToEndIT {
     /** The test's own address on the VLAN bridge, inside the lab namespace: a stranger on the VLAN. */
     private static final String PROBE = "10.0.100.250";
     private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Path NODE_IMAGE_CACHE = Path.of(System.getProperty("headnode.nodeImageCache", "/var/cache/headnode/node-image"));
+    /** Where the corrupted-image case flips a byte of the catalog's raw file: 64 MiB in, inside the root filesystem. */
+    private static final long CORRUPT_AT = 64L << 20;
+    private static final Pattern DEPLOY_PHASE = Pattern.compile("headnode-deploy: (written|sha256 verified|partition \\d+ grown)[^\\n]* in (\\d+) s");
 
     @Test
     void headNodeBootsAndInstallsANodeThatThenBootsItsDisk() throws Exception {
@@ -198,6 +205,9 @@ class LabEndToEndIT {
             //     node reset in the middle of node 1's second install
             timings.add(shareUnmountedUnderTheAgent(headnode, settings));
             timings.add(headNodeResetInTheMiddleOfAnInstall(headnode, settings, ns));
+            // 4e. The `image` profile through the head node (issue 10): node 1 gets the Debian node image from the
+            //     catalog; first a corrupted copy (failed, checksum), then the good one (active, login, ssh)
+            timings.add(imageDeployThroughTheHeadNode(headnode, settings, ns));
 
             // 5. headnode delete leaves no domain, overlay or bridge (once the lab's nodes are gone: a bridge
             //    still used by another domain stays, by design); lab down leaves no namespace and no process.
@@ -435,6 +445,161 @@ class LabEndToEndIT {
         assertThat(gone.exitCode()).as("per-MAC config must be gone: %s", gone.stdout()).isNotZero();
         return String.format("fault head node reset mid-install: kickstart fetched %.1f s after the request; callback accepted %.1f s after the reset;"
                 + " whole case %.1f s", fetched, accepted, seconds(t0));
+    }
+
+    /**
+     * The {@code image} profile through the head node (issue 10), on node 1 (BIOS) after the flows above: the Debian
+     * node image (build-node-image.sh, cached by input hash) is added to the host's catalog with {@code headnode images
+     * add}, a fresh admin key is pushed with {@code headnode ssh-keys push}, node 1's disk grows to 2 GiB. Then:
+     * <ol>
+     * <li>one byte of the catalog's raw file flipped after the add: {@code headnode install --image} gives {@code failed}
+     *     with a checksum reason (the ramdisk's callback), the node powered itself off and its disk's first MiB is zeros;</li>
+     * <li>the byte restored, the next install of the same node: the ramdisk writes, verifies, grows and seeds, the node
+     *     boots its disk (SeaBIOS, PXELINUX's localboot, the ESP's syslinux, Debian), its first-boot report makes it
+     *     {@code active} in {@code headnode show --output json}, its console shows {@code <hostname> login:};</li>
+     * <li>from the lab namespace on the VLAN side: ssh with the pushed key runs a command on it; password login is refused.</li>
+     * </ol>
+     * Returns its timing line (with the ramdisk's own phase times).
+     */
+    private static String imageDeployThroughTheHeadNode(HeadnodeCli headnode, LabSettings settings, String ns) throws Exception {
+        long t0 = System.nanoTime();
+        String mac = settings.nodeMac(1);
+        String node = settings.nodeName(1);
+        String hostname = "node-" + mac.substring(9).replace(":", "");
+        Path nodeConsole = settings.nodeConsole(1);
+        CommandResult build = Command.run(Duration.ofMinutes(20), List.of(HOME.resolve("guest-image/image/build-node-image.sh").toString(),
+                "--cache", NODE_IMAGE_CACHE.toString())).orThrow();
+        Path built = Path.of(build.stdout().strip().lines().reduce((a, b) -> b).orElseThrow()).resolve("debian-12-node.raw");
+        double buildSeconds = seconds(t0);
+        Path keys = Files.createTempDirectory("hne2e-image");
+        try {
+            Path key = keys.resolve("id_node");
+            Command.check("ssh-keygen", "-q", "-N", "", "-t", "ed25519", "-C", "e2e-node", "-f", key.toString());
+            assertThat(headnode.check("ssh-keys", "push", "--vlan", "100", key + ".pub")).contains("1 keys, written");
+            assertThat(headnode.check("images", "add", built.toString(), "--name", Lab.NODE_IMAGE)).contains("image " + Lab.NODE_IMAGE + " added");
+            Path raw = new ImageCatalog(HostConfigFile.load(settings.orchestratorConfig(), true).imageDir()).dataFile(new ImageName(Lab.NODE_IMAGE));
+            assertThat(Files.size(raw)).isEqualTo(Files.size(built));
+            // the kickstart carries the share's keys as the agent applied them: wait for this one (the fault case left two)
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> agentStatus(headnode).path("services").path("ssh-keys").path("detail").asText().equals("1 keys"));
+            Command.run("virsh", "-c", settings.localUri(), "destroy", node);
+            Command.check("qemu-img", "resize", "-q", settings.nodeDisk(1).toString(), "2G");
+
+            // 1. one byte flipped in the catalog's copy: failed, with the checksum reason; no bootable disk is left
+            flipByte(raw, CORRUPT_AT);
+            long tf = System.nanoTime();
+            int from = console(nodeConsole).length();
+            headnode.check("install", "--vlan", "100", "--image", Lab.NODE_IMAGE, mac);
+            // under TCG at load 25-55: PXE and ramdisk boot ~80 s, write 66 s, sha256 289 s (docs/benchmarks/deploy.md)
+            await().atMost(Duration.ofMinutes(15)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                String c = since(nodeConsole, from);
+                return c.contains(NodeProgress.DEPLOY_FAILED) || c.contains(NodeProgress.DEPLOY_ACCEPTED);
+            });
+            AtomicReference<JsonNode> failed = new AtomicReference<>();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
+                failed.set(machine(headnode, mac));
+                return List.of("failed", "installed", "active").contains(failed.get().path("state").asText());
+            });
+            double failedSeconds = seconds(tf);
+            await().atMost(Duration.ofMinutes(1)).pollInterval(Duration.ofSeconds(1)).until(() ->
+                    Command.run("virsh", "-c", settings.localUri(), "domstate", node).stdout().strip().equals("shut off"));
+            String bad = since(nodeConsole, from);
+            assertThat(bad).contains("headnode-deploy: FAILED: checksum: sha256 of the written image is", "disk /dev/vda wiped", "failure reported")
+                    .doesNotContain(NodeProgress.DEPLOY_ACCEPTED);
+            assertThat(failed.get().path("state").asText()).as("%s", failed.get()).isEqualTo("failed");
+            assertThat(failed.get().path("detail").asText()).as("%s", failed.get()).contains("checksum");
+            Path first = keys.resolve("first-mib.raw");
+            Command.check("qemu-img", "dd", "-f", "qcow2", "-O", "raw", "bs=1048576", "count=1", "if=" + settings.nodeDisk(1), "of=" + first);
+            assertThat(Files.readAllBytes(first)).as("the failed disk's first MiB").hasSize(1 << 20).containsOnly((byte) 0);
+
+            // 2. the byte restored: the same node's next install succeeds and its OS reports (active)
+            flipByte(raw, CORRUPT_AT);
+            long ti = System.nanoTime();
+            int from2 = console(nodeConsole).length();
+            headnode.check("install", "--vlan", "100", "--image", Lab.NODE_IMAGE, mac);
+            AtomicReference<JsonNode> active = new AtomicReference<>();
+            // install to active took 620 s at load 25-55 (docs/benchmarks/deploy.md)
+            await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofSeconds(3)).until(() -> {
+                active.set(machine(headnode, mac));
+                String state = active.get().path("state").asText();
+                String c = since(nodeConsole, from2);   // until this install's ramdisk ran, "failed" is the last install's
+                return state.equals("active") || c.contains(NodeProgress.DEPLOY_FAILED) || state.equals("failed") && c.contains(NodeProgress.DEPLOY_START);
+            });
+            double activeSeconds = seconds(ti);
+            assertThat(active.get().path("state").asText()).as("%s; console: %s", active.get(), tail(since(nodeConsole, from2))).isEqualTo("active");
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> since(nodeConsole, from2).contains(hostname + " login:"));
+            double loginSeconds = seconds(ti);
+            String good = since(nodeConsole, from2);
+            assertThat(good).contains("headnode-deploy: sha256 verified", "partition 3 grown to the end of /dev/vda",
+                    "1 ssh key(s) for root", "first-boot seed written (hostname " + hostname + ")", NodeProgress.DEPLOY_ACCEPTED);
+            String boot = good.substring(good.indexOf(NodeProgress.DEPLOY_ACCEPTED));
+            // PXELINUX's default config boots the local disk: SeaBIOS -> gptmbr -> the ESP's syslinux -> the signed kernel -> Debian
+            assertThat(boot).contains("PXELINUX 6.04", "SYSLINUX 6.04", "Loading /vmlinuz... ok", "Debian GNU/Linux 12 " + hostname + " ttyS0",
+                    hostname + " login:");
+            assertThat(count(good, NodeProgress.DEPLOY_START)).as("one ramdisk run").isEqualTo(1);
+
+            // 3. ssh from the lab namespace, on the VLAN side, with the key pushed to the share; no password login
+            String address = active.get().path("address").asText();
+            assertThat(address).isEqualTo("10.0.100.2");
+            List<String> opts = List.of("-o", "StrictHostKeyChecking=no", "-o", "UserKnownHostsFile=/dev/null", "-o", "ConnectTimeout=10",
+                    "-o", "BatchMode=yes");
+            AtomicReference<CommandResult> login = new AtomicReference<>();
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(3)).until(() -> {
+                List<String> cmd = new ArrayList<>(List.of("ssh", "-i", key.toString()));
+                cmd.addAll(opts);
+                cmd.addAll(List.of("root@" + address, "hostname; . /etc/os-release; echo $VERSION_ID"));
+                login.set(inNs(ns, cmd.toArray(String[]::new)));
+                return login.get().exitCode() == 0;
+            });
+            assertThat(login.get().stdout().lines().toList()).containsExactly(hostname, "12");
+            List<String> pw = new ArrayList<>(List.of("ssh", "-o", "PreferredAuthentications=password,keyboard-interactive", "-o", "PubkeyAuthentication=no"));
+            pw.addAll(opts);
+            pw.addAll(List.of("root@" + address, "true"));
+            CommandResult password = inNs(ns, pw.toArray(String[]::new));
+            assertThat(password.exitCode()).as(password.stdout() + password.stderr()).isEqualTo(255);
+            assertThat(password.stderr()).contains("Permission denied (publickey)");
+            return String.format("image deploy (node 1, BIOS, %d MiB raw): node image build %.1f s; corrupted: install to failed %.1f s (%s);"
+                            + " good: install to active %.1f s, login prompt at %.1f s (%s); whole case %.1f s",
+                    Files.size(raw) >> 20, buildSeconds, failedSeconds, phases(bad), activeSeconds, loginSeconds, phases(good), seconds(t0));
+        } finally {
+            try (var walk = Files.walk(keys)) {
+                walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /** XORs one byte of {@code file} with 1 (twice restores it). */
+    private static void flipByte(Path file, long at) throws IOException {
+        try (java.io.RandomAccessFile f = new java.io.RandomAccessFile(file.toFile(), "rw")) {
+            f.seek(at);
+            int b = f.read();
+            f.seek(at);
+            f.write(b ^ 0x01);
+        }
+    }
+
+    /** The agent's status of the machine with {@code mac} (an empty object when it is not listed). */
+    private static JsonNode machine(HeadnodeCli headnode, String mac) throws IOException {
+        for (JsonNode m : agentStatus(headnode).path("machines")) {
+            if (m.path("mac").asText().equalsIgnoreCase(mac)) {
+                return m;
+            }
+        }
+        return JSON.createObjectNode();
+    }
+
+    /** The deploy ramdisk's phase times from a console ("written 21 s, sha256 107 s, grow 6 s"); DeployRamdiskIT uses it too. */
+    static String phases(String console) {
+        List<String> p = new ArrayList<>();
+        Matcher m = DEPLOY_PHASE.matcher(console);
+        while (m.find()) {
+            p.add(m.group(1).replace("partition", "grow").split(" ")[0] + " " + m.group(2) + " s");
+        }
+        return String.join(", ", p);
+    }
+
+    private static String tail(String text) {
+        return text.substring(Math.max(0, text.length() - 3000));
     }
 
     /** The console's text from offset {@code from} on (all of it if it got shorter). */

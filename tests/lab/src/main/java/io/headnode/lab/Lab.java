@@ -7,6 +7,7 @@ import io.headnode.orchestrator.cli.TextTable;
 import io.headnode.orchestrator.config.HostConfigFile;
 import io.headnode.common.libvirt.Hypervisor;
 import io.headnode.common.libvirt.RunState;
+import io.headnode.contract.AgentStatus;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import io.headnode.testing.Libvirtd;
 import io.headnode.testing.NetworkNamespace;
@@ -82,9 +83,10 @@ public final class Lab {
 
     /** What {@link #up} saw, with the seconds (since the start of {@code up}) at which each step was reached. */
     public record UpResult(Path image, double imageReadyAt, double headnodeStartedAt, double agentReadyAt,
-                           List<RunState> nodeStatesBeforeInstall, List<NodeProgress> nodes, List<Double> nodesDoneAt) {
+                           List<RunState> nodeStatesBeforeInstall, List<NodeProgress> nodes, List<Double> nodesDoneAt, boolean allActive) {
+        /** Every node booted its disk, and with the `image` profile every node is also {@code active} in the agent's status. */
         public boolean allInstalled() {
-            return nodes.stream().allMatch(p -> p == NodeProgress.BOOTED_FROM_DISK);
+            return allActive && nodes.stream().allMatch(p -> p == NodeProgress.BOOTED_FROM_DISK);
         }
     }
 
@@ -144,22 +146,44 @@ public final class Lab {
             }
         }
         LabWatch.Outcome outcome = new LabWatch.Outcome(List.of(), List.of());
+        boolean active = true;
         if (options.install() && options.nodeImage().isPresent()) {
             Path nodeImage = buildNodeImage(options.nodeImage().get()).resolve(NODE_IMAGE_FILE);
-            log.step("headnode images add " + nodeImage + " --name " + NODE_IMAGE);
-            log.print(cli.check("images", "add", nodeImage.toString(), "--name", NODE_IMAGE));
+            addNodeImage(cli, nodeImage);
             for (int i = 1; i <= settings.nodes(); i++) {
                 runner.check(List.of("qemu-img", "resize", "-q", settings.nodeDisk(i).toString(), IMAGE_DISK_SIZE));
             }
             log.step("node disks grown to " + IMAGE_DISK_SIZE + "; headnode install --vlan " + settings.vlan() + " --image " + NODE_IMAGE + " --all");
             log.print(cli.check("install", "--vlan", settings.vlan().toString(), "--image", NODE_IMAGE, "--all"));
             outcome = watch.nodes(deadline);
+            List<Optional<AgentStatus.MachineState>> states = watch.active(paths, deadline);
+            active = states.stream().allMatch(st -> st.equals(Optional.of(AgentStatus.MachineState.ACTIVE)));
+            log.step(active ? "all " + settings.nodes() + " node(s) active: their OS reported" : "not every node is active: " + states);
         } else if (options.install()) {
             log.step("headnode install --vlan " + settings.vlan() + " --all");
             log.print(cli.check("install", "--vlan", settings.vlan().toString(), "--all"));
             outcome = watch.nodes(deadline);
         }
-        return new UpResult(image, imageAt, headnodeAt, agentAt, before, outcome.progress(), outcome.doneAt());
+        return new UpResult(image, imageAt, headnodeAt, agentAt, before, outcome.progress(), outcome.doneAt(), active);
+    }
+
+    /** {@code headnode images add}; an image of that name already in the catalog (a second {@code up}) is kept when its sha256 is the same. */
+    private void addNodeImage(HeadnodeCli cli, Path nodeImage) {
+        HeadnodeCli.Result list = cli.run("images", "list");
+        // build-node-image.sh's manifest has the image's sha256 ("sha256.debian-12-node.raw=...")
+        String key = "sha256." + NODE_IMAGE_FILE + "=";
+        String sha = read(nodeImage.resolveSibling("manifest")).lines().filter(l -> l.startsWith(key)).map(l -> l.substring(key.length()).strip())
+                .findFirst().orElse("no sha256 in the manifest");
+        if (list.exitCode() == 0 && list.out().lines().anyMatch(l -> l.startsWith(NODE_IMAGE + " ") && l.contains(sha))) {
+            log.step("image " + NODE_IMAGE + " already in the catalog (same sha256)");
+            return;
+        }
+        if (list.exitCode() == 0 && list.out().lines().anyMatch(l -> l.startsWith(NODE_IMAGE + " "))) {
+            log.step("headnode images rm " + NODE_IMAGE + " (another build)");
+            log.print(cli.check("images", "rm", "--force", NODE_IMAGE));
+        }
+        log.step("headnode images add " + nodeImage + " --name " + NODE_IMAGE);
+        log.print(cli.check("images", "add", nodeImage.toString(), "--name", NODE_IMAGE));
     }
 
     /** The node image's name in the lab's catalog, its file in build-node-image.sh's output, the nodes' disk size for it. */

@@ -91,6 +91,43 @@ final class LabWatch {
         return new Outcome(progress, doneAt);
     }
 
+    /**
+     * For the `image` profile: waits until the agent's status lists every lab node as {@code active} (its OS posted its
+     * first-boot report) or {@code failed}, or the deadline; prints each change. Returns the last state of each node
+     * (empty when the agent did not list it).
+     */
+    List<Optional<AgentStatus.MachineState>> active(HeadnodePaths paths, long deadline) {
+        Path socket = paths.statusSocket(settings.vlan());
+        List<Optional<AgentStatus.MachineState>> states = new ArrayList<>();
+        List<Optional<AgentStatus.MachineState>> printed = new ArrayList<>();
+        for (int i = 1; i <= settings.nodes(); i++) {
+            states.add(Optional.empty());
+            printed.add(Optional.empty());
+        }
+        while (true) {
+            Optional<AgentStatus> s = AgentStatusReader.readFresh(socket, Duration.ofSeconds(12), Instant.now(), AgentStatuses.MAX_AGE);
+            boolean finished = true;
+            for (int i = 1; i <= settings.nodes(); i++) {
+                String mac = settings.nodeMac(i);
+                Optional<AgentStatus.MachineStatus> m = s.flatMap(st -> st.machines().stream()
+                        .filter(x -> x.mac().toString().equalsIgnoreCase(mac)).findFirst());
+                states.set(i - 1, m.map(AgentStatus.MachineStatus::state));
+                if (m.isPresent() && !states.get(i - 1).equals(printed.get(i - 1))) {
+                    log.step("node " + settings.nodeName(i) + ": agent says " + m.get().state().word()
+                            + (m.get().detail().isEmpty() ? "" : " (" + m.get().detail() + ")"));
+                    printed.set(i - 1, states.get(i - 1));
+                }
+                finished &= m.map(x -> x.state() == AgentStatus.MachineState.ACTIVE || x.state() == AgentStatus.MachineState.FAILED).orElse(false);
+            }
+            if (finished || System.nanoTime() > deadline) {
+                log.doneWaiting();
+                return states;
+            }
+            log.waiting("waiting for the agent to report every node active");
+            pause(AGENT_POLL);
+        }
+    }
+
     /** "1 of 2 node(s) done; hnlab-node1: installer running". */
     String summary(NodeProgress[] last) {
         StringBuilder b = new StringBuilder();

@@ -235,6 +235,25 @@ public final class Libvirtd implements AutoCloseable {
         libvirtd.await("exit after SIGKILL", () -> !libvirtd.isAlive(), Duration.ofSeconds(20));
     }
 
+    /**
+     * A fault for failover tests: SIGKILL to every QEMU this libvirtd started (found by the PIDs in its pid files),
+     * as when the host dies; returns the PIDs killed once they are gone.
+     */
+    public List<Long> killQemu() {
+        List<Long> killed = new ArrayList<>();
+        for (long pid : qemuPids()) {
+            Optional<ProcessHandle> p = ProcessHandle.of(pid).filter(h -> h.info().command().orElse("").contains("qemu"));
+            if (p.isPresent()) {
+                Command.run(Duration.ofSeconds(10), List.of("kill", "-KILL", Long.toString(pid)));
+                killed.add(pid);
+            }
+        }
+        for (long pid : killed) {
+            ProcessHandle.of(pid).ifPresent(p -> p.onExit().orTimeout(20, java.util.concurrent.TimeUnit.SECONDS).join());
+        }
+        return killed;
+    }
+
     /** A new libvirtd on the same directories (it finds the running domains again); waits until it answers. */
     public void restartLibvirtd() {
         try {

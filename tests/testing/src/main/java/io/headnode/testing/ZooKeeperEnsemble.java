@@ -38,6 +38,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     private final Path workDir;
     private final List<Member> members;
     private final Daemon[] running;
+    private final int tickMillis;
 
     private record Member(int id, Path dir, int clientPort, int quorumPort, int electionPort) {
         Path config() {
@@ -45,14 +46,26 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         }
     }
 
-    private ZooKeeperEnsemble(Path workDir, List<Member> members) {
+    private ZooKeeperEnsemble(Path workDir, List<Member> members, int tickMillis) {
         this.workDir = workDir;
         this.members = members;
         this.running = new Daemon[members.size()];
+        this.tickMillis = tickMillis;
     }
 
     /** Starts {@code size} members (3 for a real quorum) under {@code workDir}; returns once every member serves. */
     public static ZooKeeperEnsemble start(Path workDir, int size) {
+        return start(workDir, size, TICK_MILLIS);
+    }
+
+    /**
+     * As {@link #start(Path, int)} with another tick: sessions may last 2 to 20 ticks (a benchmark under load wants
+     * longer sessions than the failover tests' 0.4-4 s).
+     */
+    public static ZooKeeperEnsemble start(Path workDir, int size, int tickMillis) {
+        if (tickMillis < 50 || tickMillis > 2_000) {
+            throw new IllegalArgumentException("tick must be 50..2000 ms, not " + tickMillis);
+        }
         if (size < 1 || size > 7) {
             throw new IllegalArgumentException("ensemble size must be 1..7, not " + size);
         }
@@ -64,7 +77,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         List<Member> members = IntStream.range(0, size)
                 .mapToObj(i -> new Member(i + 1, dir.resolve("member-" + (i + 1)), ports[3 * i], ports[3 * i + 1], ports[3 * i + 2]))
                 .toList();
-        ZooKeeperEnsemble e = new ZooKeeperEnsemble(dir, members);
+        ZooKeeperEnsemble e = new ZooKeeperEnsemble(dir, members, tickMillis);
         Cleanup.register(e);
         try {
             for (Member m : members) {
@@ -87,7 +100,7 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
             Files.writeString(m.dir().resolve("data/myid"), m.id() + "\n");
             List<String> lines = new ArrayList<>(List.of(
                     "# written by io.headnode.testing.ZooKeeperEnsemble",
-                    "tickTime=" + TICK_MILLIS,
+                    "tickTime=" + tickMillis,
                     "initLimit=20",
                     "syncLimit=5",
                     "dataDir=" + m.dir().resolve("data"),

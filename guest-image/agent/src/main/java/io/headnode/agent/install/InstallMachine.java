@@ -90,12 +90,23 @@ public final class InstallMachine {
 
     private final Supplier<String> tokens;
 
-    /** @param tokens new one-time install tokens ({@link Tokens#newToken} in production) */
+    /**
+     * @param tokens random one-time install tokens ({@link Tokens#newToken} in production), used only while the share
+     *               has no install.key; with one, each token is derived from it ({@link Tokens#derive})
+     */
     public InstallMachine(Supplier<String> tokens) {
         this.tokens = Objects.requireNonNull(tokens, "tokens is null");
     }
 
-    /** Runs a request once: every listed target becomes requested with a new token and a pending power cycle. */
+    /**
+     * The token of {@code purpose} for the install of {@code mac} by request {@code requestId}: derived from the share's
+     * install key, so any head node of the VLAN computes the same one; random when the share has none.
+     */
+    private String token(InstallSite site, MacAddress mac, String requestId, Tokens.Purpose purpose) {
+        return site.snapshot().installKey().map(k -> Tokens.derive(k, purpose, mac, requestId)).orElseGet(tokens);
+    }
+
+    /** Runs a request once: every listed target becomes requested with its token and a pending power cycle. */
     public Transition<RequestOutcome> request(InstallBook book, InstallSite site, InstallRequest r, Instant now) {
         return request(book, site, r, Optional.empty(), now);
     }
@@ -131,11 +142,13 @@ public final class InstallMachine {
                     new RequestOutcome(true, List.copyOf(targets.keySet())));
         }
         for (Machine m : targets.values()) {
+            String token = token(site, m.mac(), r.id(), Tokens.Purpose.CALLBACK);
             nodes.put(m.mac().value(), r.image().isEmpty()
-                    ? new NodeInstall(m.mac().value(), InstallState.REQUESTED, r.id(), tokens.get(), now, now, 0, true,
+                    ? new NodeInstall(m.mac().value(), InstallState.REQUESTED, r.id(), token, now, now, 0, true,
                             "install requested; power cycle pending")
-                    : new NodeInstall(m.mac().value(), InstallState.REQUESTED, r.id(), tokens.get(), now, now, 0, true,
-                            "image " + image.get().name() + " requested; power cycle pending", image.get(), tokens.get()));
+                    : new NodeInstall(m.mac().value(), InstallState.REQUESTED, r.id(), token, now, now, 0, true,
+                            "image " + image.get().name() + " requested; power cycle pending", image.get(),
+                            token(site, m.mac(), r.id(), Tokens.Purpose.REPORT)));
         }
         effects.add(new Notice(Level.INFO, null, "install request " + r.id() + ": " + targets.size() + " machine(s)"));
         targets.values().forEach(m -> effects.add(new PowerCycle(m, r.id())));

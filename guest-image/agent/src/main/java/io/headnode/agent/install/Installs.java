@@ -121,8 +121,19 @@ public final class Installs implements InstallEndpoints {
     /** Takes in a newly applied share and the fixed addresses of its machines: installs of nodes no longer listed end. */
     public void update(ShareSnapshot snapshot, Map<MacAddress, String> fixedAddresses) {
         InstallSite s = new InstallSite(snapshot, fixedAddresses);
+        InstallSite previous;
         synchronized (lock) {
+            previous = site;
             site = s;
+        }
+        boolean keyed = snapshot.installKey().isPresent();
+        if (previous == null || previous.snapshot().installKey().isPresent() != keyed) {
+            if (keyed) {
+                LOG.info("install tokens are derived from the share's install.key: any head node of this VLAN can check them");
+            } else {
+                LOG.warn("the share has no install.key: install tokens are random, and a head node that takes this VLAN over "
+                        + "cannot check them");
+            }
         }
         apply(b -> machine.siteChanged(b, s, clock.instant()));
         scheduleFlush();

@@ -3,6 +3,7 @@ package io.headnode.agent.share;
 import io.headnode.contract.AuthorizedKeys;
 import io.headnode.contract.FileStamp;
 import io.headnode.contract.HeadnodeConfig;
+import io.headnode.contract.InstallKey;
 import io.headnode.contract.MachineList;
 import io.headnode.contract.ShareFileReader;
 import io.headnode.contract.ShareFormatException;
@@ -13,7 +14,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reads headnode.conf, machines.txt and (optional) authorized_keys from the share under the contract's complete-read rule
+ * Reads headnode.conf, machines.txt and (optional) authorized_keys and install.key from the share under the contract's complete-read rule
  * ({@link ShareFileReader}: regular files in the share, size-capped, unchanged while read, ending with a newline).
  * Bad content is reported as file:line: field: problem.
  */
@@ -24,6 +25,7 @@ public final class ShareReader {
     private Optional<FileStamp> confStamp = Optional.empty();
     private Optional<FileStamp> machinesStamp = Optional.empty();
     private Optional<FileStamp> keysStamp = Optional.empty();
+    private Optional<FileStamp> installKeyStamp = Optional.empty();
     private ShareReading lastValid;
 
     public ShareReader(ShareLayout layout) {
@@ -36,8 +38,9 @@ public final class ShareReader {
         Optional<FileStamp> conf = FileStamp.of(layout.config());
         Optional<FileStamp> machines = FileStamp.of(layout.machines());
         Optional<FileStamp> keys = FileStamp.of(layout.authorizedKeys());
+        Optional<FileStamp> installKey = FileStamp.of(layout.installKey());
         if (lastValid != null && conf.isPresent() && machines.isPresent() && conf.equals(confStamp) && machines.equals(machinesStamp)
-                && keys.equals(keysStamp)) {
+                && keys.equals(keysStamp) && installKey.equals(installKeyStamp)) {
             return lastValid;
         }
         ShareReading r = readNow();
@@ -46,6 +49,7 @@ public final class ShareReader {
         confStamp = conf;
         machinesStamp = machines;
         keysStamp = keys;
+        installKeyStamp = installKey;
         return r;
     }
 
@@ -70,7 +74,9 @@ public final class ShareReader {
             Optional<byte[]> keys = files.read(layout.authorizedKeys(), AuthorizedKeys.FILE_NAME, AuthorizedKeys.MAX_BYTES);
             Optional<AuthorizedKeys> authorized = keys.isEmpty() ? Optional.empty()
                     : Optional.of(AuthorizedKeys.parse(AuthorizedKeys.FILE_NAME, keys.get()));
-            return ShareReading.valid(new ShareSnapshot(config, list, authorized));
+            Optional<byte[]> key = files.read(layout.installKey(), InstallKey.FILE_NAME, InstallKey.MAX_BYTES);
+            Optional<InstallKey> installKey = key.isEmpty() ? Optional.empty() : Optional.of(InstallKey.parse(InstallKey.FILE_NAME, key.get()));
+            return ShareReading.valid(new ShareSnapshot(config, list, authorized, installKey));
         } catch (ShareFormatException e) {
             return ShareReading.invalid(e.getMessage());
         } catch (IOException e) {

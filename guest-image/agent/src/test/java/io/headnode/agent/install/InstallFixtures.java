@@ -2,12 +2,14 @@ package io.headnode.agent.install;
 
 import io.headnode.agent.share.ShareSnapshot;
 import io.headnode.contract.HeadnodeConfig;
+import io.headnode.contract.InstallKey;
 import io.headnode.contract.InstallRequest;
 import io.headnode.contract.MacAddress;
 import io.headnode.contract.MachineList;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Supplier;
 
@@ -34,6 +36,12 @@ public final class InstallFixtures {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The same share with the VLAN's install.key. */
+    public static ShareSnapshot snapshot(InstallKey key, MacAddress... macs) {
+        ShareSnapshot s = snapshot(macs);
+        return new ShareSnapshot(s.config(), s.machines(), s.authorizedKeys(), Optional.of(key));
     }
 
     static InstallSite site() {

@@ -78,4 +78,20 @@ class ShareReaderTest {
         Files.writeString(dir.resolve("machines.txt"), "");
         assertThat(new ShareReader(new ShareLayout(dir)).read().kind()).isEqualTo(ShareReading.Kind.VALID);
     }
+
+    @Test
+    void theInstallKeyIsReadWhenPresentAndABadOneNamesFileLineAndField(@TempDir Path dir) throws Exception {
+        Files.writeString(dir.resolve("headnode.conf"), CONF);
+        Files.writeString(dir.resolve("machines.txt"), "52:54:00:00:00:0a 10.1.0.1\n");
+        ShareReader reader = new ShareReader(new ShareLayout(dir));
+        assertThat(reader.read().snapshot().orElseThrow().installKey()).isEmpty();
+        String hex = "ab".repeat(32);
+        Files.writeString(dir.resolve("install.key"), hex + "\n");
+        assertThat(reader.read().snapshot().orElseThrow().installKey())
+                .hasValue(io.headnode.contract.InstallKey.of(java.util.HexFormat.of().parseHex(hex)));
+        Files.writeString(dir.resolve("install.key"), "# key\nab\n");
+        ShareReading bad = reader.read();
+        assertThat(bad.kind()).isEqualTo(ShareReading.Kind.INVALID);
+        assertThat(bad.problem()).isEqualTo("install.key:2: install-key: expected 64 hex digits (32 bytes), found 2 characters");
+    }
 }

@@ -10,7 +10,7 @@ import java.io.IOException;
  * record here.
  */
 public sealed interface Action permits CreateBridge, SetLinkUp, CreateVlanLink, AddPort, DeleteLink,
-        CreateDirectory, MakeReadable, MakeFileReadable, WriteDefaultConfig, DeleteTree, WriteAppArmorRule, CreateOverlay, RemoveOverlay,
+        CreateDirectory, MakeReadable, MakeFileReadable, WriteDefaultConfig, WriteInstallKey, DeleteTree, WriteAppArmorRule, CreateOverlay, RemoveOverlay,
         DefineDomain, RedefineDomain, SetAutostart, StartDomain, RestartDomain, ResumeDomain, StopDomain, UndefineDomain,
         ForgetSpec {
     /** What it changes, as one line of a plan ("create bridge br-vlan100"). */
