@@ -67,7 +67,10 @@ public final class ClusterMember implements AutoCloseable {
     private final CuratorCache cache;
     private final LeaderLatch latch;
     private final AtomicBoolean pending = new AtomicBoolean();
-    /** Counted down once the cache holds the whole tree ({@link CuratorCacheListener#initialized}). */
+    /**
+     * Counted down once the cache holds the whole tree ({@link CuratorCacheListener#initialized}): before, an empty or
+     * partial view must neither remove nor place ({@link #loaded}).
+     */
     private final java.util.concurrent.CountDownLatch primed = new java.util.concurrent.CountDownLatch(1);
     private PersistentNode registration;
     private volatile State state = State.STARTING;
@@ -76,8 +79,6 @@ public final class ClusterMember implements AutoCloseable {
     private byte[] registered = new byte[0];
     private final PlacementConfirmations confirmations;
     private volatile Map<Vlan, Long> reported = Map.of();
-    /** Set once the cache holds the whole tree: before, an empty or partial view must neither remove nor place. */
-    private volatile boolean initialized;
     private volatile Duration lastPass = Duration.ZERO;
     /** The leader's own placement writes its cache has not shown yet (empty = removed): read-your-writes. */
     private final Map<Vlan, java.util.Optional<Placement>> unseen = new java.util.HashMap<>();
@@ -191,7 +192,7 @@ public final class ClusterMember implements AutoCloseable {
 
     /** One round of {@link #mirrorImages}; only while connected with a complete cache (never from a partial view). */
     private void mirrorImagesOnce() {
-        if (state != State.CONNECTED || !initialized) {
+        if (state != State.CONNECTED || !loaded()) {
             return;
         }
         try {
@@ -236,7 +237,6 @@ public final class ClusterMember implements AutoCloseable {
 
             @Override
             public void initialized() {
-                initialized = true;
                 log.info("fleet cache loaded: reconciling and placing from it");
                 primed.countDown();
                 trigger();
@@ -260,6 +260,11 @@ public final class ClusterMember implements AutoCloseable {
             throw new IllegalStateException("ZooKeeper's data did not load within " + wait + " ms: not starting");
         }
         worker.submit(this::pass).get(wait, TimeUnit.MILLISECONDS);
+    }
+
+    /** Whether the cache holds the whole tree. */
+    private boolean loaded() {
+        return primed.getCount() == 0;
     }
 
     public State state() {
@@ -302,7 +307,7 @@ public final class ClusterMember implements AutoCloseable {
 
     /** Makes the local desired state what ZooKeeper places here; nothing while not connected. */
     private void pass() {
-        if (state != State.CONNECTED || !initialized) {
+        if (state != State.CONNECTED || !loaded()) {
             return;
         }
         decide(); // first: the leader's placing does not wait for this host's own confirmations (ZooKeeper round trips)
@@ -386,7 +391,7 @@ public final class ClusterMember implements AutoCloseable {
                 log.debug("registration refresh failed (retried): {}", e.toString());
             }
         }
-        if (state != State.CONNECTED || !initialized || !latch.hasLeadership()) {
+        if (state != State.CONNECTED || !loaded() || !latch.hasLeadership()) {
             unseen.clear();
             return;
         }

@@ -65,11 +65,12 @@ public final class PxeSync {
                 removed += remove(MacAddress.parse(old.mac()));   // gone from the book
                 old = before.hasNext() ? before.next() : null;
             }
-            boolean same = old != null && old.mac().equals(n.mac()) && (old == n || old.equals(n));
+            NodeInstall was = null;   // n's record in the previous book, if it had one
             if (old != null && old.mac().equals(n.mac())) {
+                was = old;
                 old = before.hasNext() ? before.next() : null;
             }
-            if (same) {
+            if (was == n || n.equals(was)) {
                 continue;
             }
             MacAddress mac = MacAddress.parse(n.mac());
