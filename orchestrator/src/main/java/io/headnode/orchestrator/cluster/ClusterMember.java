@@ -322,8 +322,8 @@ public final class ClusterMember implements AutoCloseable {
                 }
 
                 @Override
-                public java.util.Optional<Placement> read(Vlan vlan) throws Exception {
-                    return store.placement(vlan);
+                public Map<Vlan, java.util.Optional<Placement>> read(Set<Vlan> vlans) throws Exception {
+                    return store.placements(vlans);
                 }
             });
             Set<Vlan> here = local.vlans();
