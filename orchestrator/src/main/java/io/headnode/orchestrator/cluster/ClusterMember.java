@@ -4,7 +4,6 @@ import io.headnode.contract.Vlan;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.AbstractMap;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -18,9 +17,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.cache.ChildData;
-import org.apache.curator.framework.recipes.cache.CuratorCache;
-import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
@@ -33,7 +29,9 @@ import org.slf4j.MDC;
  * One host's part in the fleet (issue 11): registers the host (an ephemeral node, kept by Curator's
  * {@link PersistentNode}), runs for leader ({@link LeaderLatch}; the leader writes placements with a
  * {@link FleetPlanner}), and keeps this host's local desired state equal to what ZooKeeper places on it
- * ({@link LocalHeadnodes}): on every change the local cache ({@link CuratorCache}) reports, and in a periodic pass.
+ * ({@link LocalHeadnodes}): on every change its caches report, and in a periodic pass. It caches the small subtrees
+ * ({@link FleetCaches}: placements, hosts, drain marks, images) and the specs and shares of its own VLANs only
+ * ({@link VlanCaches}); while it leads, also the list of spec names ({@link SpecNames}).
  *
  * <p>Fencing: while the connection is {@code SUSPENDED} nothing is changed; a session timeout later (the server
  * may have expired the session by then) it asks the members ({@link QuorumProbe}): none answers, it is cut off and
@@ -64,14 +62,11 @@ public final class ClusterMember implements AutoCloseable {
     private final FleetPlanner planner;
     private final ScheduledExecutorService worker;
     private final ScheduledExecutorService installs;
-    private final CuratorCache cache;
+    private final FleetCaches caches;
+    private final VlanCaches vlanCaches;
+    private final SpecNames specNames;
     private final LeaderLatch latch;
     private final AtomicBoolean pending = new AtomicBoolean();
-    /**
-     * Counted down once the cache holds the whole tree ({@link CuratorCacheListener#initialized}): before, an empty or
-     * partial view must neither remove nor place ({@link #loaded}).
-     */
-    private final java.util.concurrent.CountDownLatch primed = new java.util.concurrent.CountDownLatch(1);
     private PersistentNode registration;
     private volatile State state = State.STARTING;
     private ScheduledFuture<?> fenceTimer;
@@ -117,7 +112,9 @@ public final class ClusterMember implements AutoCloseable {
             return t;
         });
         CuratorFramework zk = store.client();
-        this.cache = CuratorCache.build(zk, "/");
+        this.caches = new FleetCaches(zk);
+        this.vlanCaches = new VlanCaches(zk, this::trigger);
+        this.specNames = new SpecNames(zk, this::trigger);
         this.latch = new LeaderLatch(zk, ClusterStore.LEADER, me.name());
         this.confirmations = new PlacementConfirmations(me);
     }
@@ -196,7 +193,7 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         try {
-            FleetImages fleet = snapshot().images();
+            FleetImages fleet = caches.images();
             fleet.errors().forEach(e -> log.warn("fleet image catalog: {}", e.getMessage()));
             java.util.Set<io.headnode.contract.ImageName> copying = mirror.toCopy(fleet);
             if (!copying.isEmpty()) {
@@ -223,27 +220,24 @@ public final class ClusterMember implements AutoCloseable {
         store.ensureLayout();
         CuratorFramework zk = store.client();
         zk.getConnectionStateListenable().addListener((client, s) -> worker.execute(() -> onConnection(s)));
-        String imagesPrefix = "/" + ClusterConnection.NAMESPACE + ClusterStore.IMAGES + "/";
-        cache.listenable().addListener(new org.apache.curator.framework.recipes.cache.CuratorCacheListener() {
+        caches.start(new FleetCaches.Events() {
             @Override
-            public void event(Type type, org.apache.curator.framework.recipes.cache.ChildData oldData,
-                              org.apache.curator.framework.recipes.cache.ChildData data) {
+            public void changed() {
                 trigger();
-                String path = (data != null ? data : oldData).getPath();
-                if (path.startsWith(imagesPrefix) || path.startsWith(ClusterStore.IMAGES + "/")) {
-                    triggerImages();
-                }
             }
 
             @Override
-            public void initialized() {
-                log.info("fleet cache loaded: reconciling and placing from it");
-                primed.countDown();
+            public void imagesChanged() {
+                triggerImages();
+            }
+
+            @Override
+            public void loaded() {
+                log.info("placements, hosts, drain marks and images loaded: reconciling and placing from them");
                 trigger();
                 triggerImages();
             }
         });
-        cache.start();
         registered = record();
         registration = new PersistentNode(zk, CreateMode.EPHEMERAL, false, ClusterStore.hostPath(me), registered);
         registration.start();
@@ -253,18 +247,29 @@ public final class ClusterMember implements AutoCloseable {
         // the leader also re-decides on a short tick: a lost host's grace ends without any ZooKeeper event
         worker.scheduleWithFixedDelay(this::decide, 500, 500, TimeUnit.MILLISECONDS);
         log.info("host {} joined the fleet at {}", me, connect);
-        // the first pass waits for the whole mirror: an empty cache would remove (and later rebuild) every head node
+        // the first pass waits for the loaded caches: an empty cache would remove (and later rebuild) every head node
         // here, and the service's first pass would start head nodes from local specs the fleet may have moved away
         long wait = 2L * sessionTimeoutMs;
-        if (!primed.await(wait, TimeUnit.MILLISECONDS)) {
+        if (!caches.awaitLoaded(wait)) {
             throw new IllegalStateException("ZooKeeper's data did not load within " + wait + " ms: not starting");
+        }
+        worker.submit(this::pass).get(wait, TimeUnit.MILLISECONDS); // removes what moved away, opens this host's VLANs' caches
+        if (!vlanCaches.awaitPrimed(wait)) {
+            log.warn("the specs and shares of this host's VLANs did not all load within {} ms: they are written once loaded", wait);
         }
         worker.submit(this::pass).get(wait, TimeUnit.MILLISECONDS);
     }
 
-    /** Whether the cache holds the whole tree. */
+    /** Whether the small subtrees are loaded whole. */
     private boolean loaded() {
-        return primed.getCount() == 0;
+        return caches.loaded();
+    }
+
+    /** Every node path this member caches now, relative to the chroot (for tests). */
+    Set<String> cachedPaths() {
+        Set<String> out = new java.util.TreeSet<>(caches.paths());
+        out.addAll(vlanCaches.paths());
+        return out;
     }
 
     public State state() {
@@ -299,12 +304,6 @@ public final class ClusterMember implements AutoCloseable {
         }
     }
 
-    private FleetSnapshot snapshot() {
-        return FleetSnapshot.of(() -> cache.stream()
-                .map(d -> (Map.Entry<String, byte[]>) new AbstractMap.SimpleImmutableEntry<>(d.getPath(), d.getData()))
-                .iterator());
-    }
-
     /** Makes the local desired state what ZooKeeper places here; nothing while not connected. */
     private void pass() {
         if (state != State.CONNECTED || !loaded()) {
@@ -313,28 +312,33 @@ public final class ClusterMember implements AutoCloseable {
         decide(); // first: the leader's placing does not wait for this host's own confirmations (ZooKeeper round trips)
         long t0 = System.nanoTime();
         try {
-            FleetSnapshot fleet = snapshot();
+            Map<Vlan, Placement> placedHere = caches.placementsOn(me);
+            vlanCaches.retain(placedHere.keySet()); // caches the specs and shares of these VLANs, drops the others'
             // only placements whose epoch this host confirmed with ZooKeeper itself (a stale cache starts nothing)
-            Map<Vlan, Long> mine = confirmations.confirm(fleet.placements(), new PlacementConfirmations.Source() {
+            Map<Vlan, Long> mine = confirmations.confirm(placedHere, new PlacementConfirmations.Source() {
                 @Override
                 public void sync() throws Exception {
                     store.sync();
                 }
 
                 @Override
-                public java.util.Optional<Placement> read(Vlan vlan) throws Exception {
-                    return store.placement(vlan);
+                public Map<Vlan, java.util.Optional<Placement>> read(Set<Vlan> vlans) throws Exception {
+                    return store.placements(vlans);
                 }
             });
             Set<Vlan> here = local.vlans();
             for (Vlan v : mine.keySet()) {
-                var spec = fleet.spec(v);
+                var fleet = vlanCaches.view(v);
+                if (fleet.isEmpty()) {
+                    continue; // its spec and share are still loading: written once they are (never from a partial view)
+                }
+                var spec = fleet.get().spec(v);
                 if (spec.isEmpty()) {
                     continue;
                 }
                 MDC.put("vlan", Integer.toString(v.id()));
                 try {
-                    Map<String, byte[]> files = fleet.shareFiles(v);
+                    Map<String, byte[]> files = fleet.get().shareFiles(v);
                     if (!files.containsKey(io.headnode.contract.InstallKey.FILE_NAME)) {
                         // a VLAN declared before install keys existed: one key for the fleet, made once in ZooKeeper
                         files = new java.util.TreeMap<>(files);
@@ -393,10 +397,15 @@ public final class ClusterMember implements AutoCloseable {
         }
         if (state != State.CONNECTED || !loaded() || !latch.hasLeadership()) {
             unseen.clear();
+            specNames.forget();
             return;
         }
         try {
-            FleetSnapshot cached = snapshot();
+            var names = specNames.current();
+            if (names.isEmpty()) {
+                return; // the leader's first listing of the specs is on its way (it triggers a pass)
+            }
+            FleetSnapshot cached = caches.snapshot(names.get());
             Map<Vlan, Placement> cachedPlacements = cached.placements();
             unseen.entrySet().removeIf(e -> e.getValue().equals(java.util.Optional.ofNullable(cachedPlacements.get(e.getKey()))));
             FleetSnapshot fleet = unseen.isEmpty() ? cached : cached.withPlacements(unseen);
@@ -455,6 +464,7 @@ public final class ClusterMember implements AutoCloseable {
                 }
                 if (state != State.CLOSED) {
                     unseen.clear();
+                    specNames.forget(); // a watch set on an expired session is gone: read the names again
                     confirmations.forgetAll(); // the cache may be behind the leader: confirm every epoch again
                     if (state == State.QUORUM_LOST_KEEPING) {
                         log.info("ZooKeeper quorum is back: placing and reconciling again");
@@ -532,6 +542,7 @@ public final class ClusterMember implements AutoCloseable {
         } catch (Exception e) {
             log.debug("registration close: {}", e.toString());
         }
-        cache.close();
+        vlanCaches.close();
+        caches.close();
     }
 }

@@ -323,6 +323,35 @@ public final class ClusterStore {
         return get(placementPath(vlan)).map(b -> Placement.decode(placementPath(vlan), b));
     }
 
+    /**
+     * The placements of {@code vlans} as ZooKeeper holds them now, read in ZooKeeper multi-reads of up to
+     * {@link #BATCH} (one round trip each, not one per VLAN); one that is missing or does not decode is empty.
+     */
+    public Map<Vlan, Optional<Placement>> placements(java.util.Collection<Vlan> vlans) throws Exception {
+        List<Vlan> all = List.copyOf(vlans);
+        Map<Vlan, Optional<Placement>> out = new TreeMap<>();
+        for (int i = 0; i < all.size(); i += BATCH) {
+            List<Vlan> batch = all.subList(i, Math.min(all.size(), i + BATCH));
+            List<org.apache.zookeeper.Op> ops = new ArrayList<>();
+            for (Vlan v : batch) {
+                ops.add(org.apache.zookeeper.Op.getData(org.apache.curator.utils.ZKPaths.fixForNamespace(zk.getNamespace(), placementPath(v))));
+            }
+            List<org.apache.zookeeper.OpResult> results = zk.getZookeeperClient().getZooKeeper().multi(ops);
+            for (int j = 0; j < batch.size(); j++) {
+                Optional<Placement> p = Optional.empty();
+                if (results.get(j) instanceof org.apache.zookeeper.OpResult.GetDataResult r && r.getData() != null) {
+                    try {
+                        p = Optional.of(Placement.decode(placementPath(batch.get(j)), r.getData()));
+                    } catch (IllegalArgumentException e) {
+                        // a bad placement is as good as none
+                    }
+                }
+                out.put(batch.get(j), p);
+            }
+        }
+        return out;
+    }
+
     /** Every placement; one that does not decode is skipped (and re-placed by the leader). */
     public Map<Vlan, Placement> placements() throws Exception {
         Map<Vlan, Placement> out = new TreeMap<>();

@@ -10,9 +10,9 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 
 /**
- * One consistent-enough read of the fleet's nodes from the member's local cache (Curator's {@code CuratorCache}):
- * paths relative to the chroot mapped to their data. Reading it costs no ZooKeeper round trip, so a host's pass does
- * not slow down as the fleet grows.
+ * One consistent-enough read of nodes from the member's local caches (Curator's {@code CuratorCache}): paths
+ * relative to the chroot mapped to their data. The leader's is of the small subtrees plus the spec names
+ * ({@link FleetCaches#snapshot}); a placed VLAN's is of its own spec and share ({@link VlanCaches}).
  */
 public record FleetSnapshot(Map<String, byte[]> nodes) {
     /** Sorted, so one VLAN's or one parent's nodes are a range: a host's pass costs its own VLANs, not a scan each. */
@@ -147,13 +147,19 @@ public record FleetSnapshot(Map<String, byte[]> nodes) {
     public static FleetSnapshot of(Iterable<Map.Entry<String, byte[]>> entries) {
         Map<String, byte[]> m = new HashMap<>();
         for (Map.Entry<String, byte[]> e : entries) {
-            String p = e.getKey();
-            String ns = "/" + ClusterConnection.NAMESPACE;
-            if (p.startsWith(ns + "/")) {
-                p = p.substring(ns.length());
-            }
-            m.put(p, e.getValue() == null ? new byte[0] : e.getValue());
+            m.put(relative(e.getKey()), e.getValue() == null ? new byte[0] : e.getValue());
         }
         return new FleetSnapshot(m);
+    }
+
+    /** Builds a snapshot from a cache's nodes ({@link #of}). */
+    static FleetSnapshot ofCache(java.util.stream.Stream<org.apache.curator.framework.recipes.cache.ChildData> nodes) {
+        return of(nodes.map(d -> (Map.Entry<String, byte[]>) new java.util.AbstractMap.SimpleImmutableEntry<>(d.getPath(), d.getData()))::iterator);
+    }
+
+    /** A cache's node path relative to the chroot (Curator may report it with the namespace in front). */
+    static String relative(String path) {
+        String ns = "/" + ClusterConnection.NAMESPACE;
+        return path.startsWith(ns + "/") ? path.substring(ns.length()) : path;
     }
 }

@@ -5,7 +5,9 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
+import java.util.TreeSet;
 
 /**
  * The placement epochs this host confirmed with ZooKeeper itself (a {@code sync} and a direct read, not the local
@@ -19,7 +21,8 @@ final class PlacementConfirmations {
     interface Source {
         void sync() throws Exception;
 
-        Optional<Placement> read(Vlan vlan) throws Exception;
+        /** The placements of these VLANs as ZooKeeper holds them now (one round trip). */
+        Map<Vlan, Optional<Placement>> read(Set<Vlan> vlans) throws Exception;
     }
 
     private final HostId me;
@@ -35,7 +38,7 @@ final class PlacementConfirmations {
      */
     Map<Vlan, Long> confirm(Map<Vlan, Placement> cached, Source zk) throws Exception {
         Map<Vlan, Long> out = new TreeMap<>();
-        boolean synced = false;
+        Set<Vlan> toRead = new TreeSet<>();
         for (Map.Entry<Vlan, Placement> e : cached.entrySet()) {
             Vlan v = e.getKey();
             Placement p = e.getValue();
@@ -44,16 +47,17 @@ final class PlacementConfirmations {
             }
             if (Long.valueOf(p.epoch()).equals(confirmed.get(v))) {
                 out.put(v, p.epoch());
-                continue;
+            } else {
+                toRead.add(v);
             }
-            if (!synced) {
-                zk.sync();
-                synced = true;
-            }
-            Optional<Placement> fresh = zk.read(v);
-            if (fresh.isPresent() && fresh.get().host().equals(me)) {
-                out.put(v, fresh.get().epoch());
-            }
+        }
+        if (!toRead.isEmpty()) {
+            zk.sync();
+            zk.read(toRead).forEach((v, fresh) -> {
+                if (fresh.isPresent() && fresh.get().host().equals(me)) {
+                    out.put(v, fresh.get().epoch());
+                }
+            });
         }
         confirmed.clear();
         confirmed.putAll(out);

@@ -361,4 +361,67 @@ class ClusterFleetIT {
         assertThat(store.placements().entrySet().stream().filter(e -> e.getValue().host().equals(h.id)).map(Map.Entry::getKey))
                 .containsExactlyInAnyOrderElementsOf(mine);
     }
+
+    @Test
+    @Order(9)
+    void aHostCachesOnlyItsOwnVlansSpecsAndSharesAndAMovedVlanFollowsItsPlacement() throws Exception {
+        // every host caches the specs and shares of the VLANs placed on it, and nothing of another host's VLANs
+        for (Host h : hosts) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scopedVlans(h)).as("cached by " + h.id).isEqualTo(placedVlans(h)));
+        }
+        Map<Vlan, Placement> placements = store.placements();
+        Host from = hosts.stream().filter(h -> placements.values().stream().anyMatch(p -> p.host().equals(h.id))).findFirst().orElseThrow();
+        Vlan v = placedVlans(from).iterator().next();
+        Host to = hosts.stream().filter(h -> h != from).findFirst().orElseThrow();
+        byte[] content = "52:54:00:00:09:09 10.0.0.99\n".getBytes(StandardCharsets.UTF_8);
+        store.putShareFile(v, "machines.txt", content);
+        await().atMost(Duration.ofSeconds(5)).until(() -> Arrays.equals(readIfExists(from.shareFile(v.id(), "machines.txt")), content));
+        assertThat(from.member.cachedPaths()).contains(ClusterStore.sharePath(v, "machines.txt"), ClusterStore.specPath(v));
+        assertThat(to.member.cachedPaths()).noneMatch(p -> p.startsWith(ClusterStore.SHARE + "/" + v.id() + "/"))
+                .doesNotContain(ClusterStore.specPath(v));
+
+        // moved as the leader moves a VLAN (a new epoch); the leader keeps it there, since its host is live
+        Placement old = store.placement(v).orElseThrow();
+        store.putPlacement(v, new Placement(to.id, old.epoch() + 1));
+        await().atMost(Duration.ofSeconds(10)).until(() -> localSpec(to, v.id())
+                && Arrays.equals(readIfExists(to.shareFile(v.id(), "machines.txt")), content)
+                && Files.exists(to.shareFile(v.id(), "install.key")));
+        assertThat(to.member.cachedPaths()).contains(ClusterStore.sharePath(v, "machines.txt"), ClusterStore.specPath(v));
+        await().atMost(Duration.ofSeconds(10)).until(() -> !localSpec(from, v.id())
+                && from.member.cachedPaths().stream().noneMatch(p -> p.startsWith(ClusterStore.SHARE + "/" + v.id() + "/")
+                        || p.equals(ClusterStore.specPath(v))));
+        assertThat(store.placement(v).orElseThrow()).isEqualTo(new Placement(to.id, old.epoch() + 1));
+        for (Host h : hosts) {
+            await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(scopedVlans(h)).as("cached by " + h.id).isEqualTo(placedVlans(h)));
+        }
+    }
+
+    /** The VLANs placed on {@code h} in ZooKeeper. */
+    static Set<Vlan> placedVlans(Host h) throws Exception {
+        Set<Vlan> out = new java.util.TreeSet<>();
+        store.placements().forEach((v, p) -> {
+            if (p.host().equals(h.id)) {
+                out.add(v);
+            }
+        });
+        return out;
+    }
+
+    /** The VLANs whose spec or share nodes {@code h}'s member caches. */
+    static Set<Vlan> scopedVlans(Host h) {
+        Set<Vlan> out = new java.util.TreeSet<>();
+        for (String p : h.member.cachedPaths()) {
+            for (String top : List.of(ClusterStore.SPECS + "/", ClusterStore.SHARE + "/")) {
+                if (p.startsWith(top)) {
+                    String rest = p.substring(top.length());
+                    out.add(new Vlan(Integer.parseInt(rest.contains("/") ? rest.substring(0, rest.indexOf('/')) : rest)));
+                }
+            }
+        }
+        return out;
+    }
+
+    static byte[] readIfExists(Path file) throws IOException {
+        return Files.exists(file) ? Files.readAllBytes(file) : new byte[0];
+    }
 }

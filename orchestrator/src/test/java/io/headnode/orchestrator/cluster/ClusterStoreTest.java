@@ -48,13 +48,33 @@ class ClusterStoreTest {
         return s.getBytes(StandardCharsets.UTF_8);
     }
 
+    /** {@code count} new placements from VLAN {@code first} on, all {@code p}. */
+    static List<FleetPlanner.Write> newPlacements(int first, int count, Placement p) {
+        List<FleetPlanner.Write> writes = new java.util.ArrayList<>();
+        for (int v = first; v < first + count; v++) {
+            writes.add(new FleetPlanner.Write(new Vlan(v), p, "new"));
+        }
+        return writes;
+    }
+
+    @Test
+    void placementsAreReadInMultiReadsWithMissingAndBadOnesEmpty() throws Exception {
+        List<FleetPlanner.Write> writes = newPlacements(3000, ClusterStore.BATCH + 5, new Placement(new HostId("hv2"), 3));
+        store.writePlacements(writes, Map.of());
+        client.setData().forPath(ClusterStore.placementPath(new Vlan(3001)), b("not a placement"));
+        List<Vlan> asked = new java.util.ArrayList<>(writes.stream().map(FleetPlanner.Write::vlan).toList());
+        asked.add(new Vlan(3999)); // never placed
+        Map<Vlan, Optional<Placement>> read = store.placements(asked);
+        assertThat(read).hasSize(ClusterStore.BATCH + 6);
+        assertThat(read.get(new Vlan(3000))).contains(new Placement(new HostId("hv2"), 3));
+        assertThat(read.get(new Vlan(3000 + ClusterStore.BATCH + 4))).contains(new Placement(new HostId("hv2"), 3));
+        assertThat(read.get(new Vlan(3001))).isEmpty();
+        assertThat(read.get(new Vlan(3999))).isEmpty();
+    }
+
     @Test
     void placementsAreWrittenInTransactionsAndAStaleViewFallsBackToOneByOne() throws Exception {
-        List<FleetPlanner.Write> writes = new java.util.ArrayList<>();
-        for (int v = 1000; v < 1000 + ClusterStore.BATCH + 20; v++) {
-            writes.add(new FleetPlanner.Write(new Vlan(v), new Placement(new HostId("hv1"), 1), "new"));
-        }
-        store.writePlacements(writes, Map.of());
+        store.writePlacements(newPlacements(1000, ClusterStore.BATCH + 20, new Placement(new HostId("hv1"), 1)), Map.of());
         assertThat(store.placement(new Vlan(1000))).contains(new Placement(new HostId("hv1"), 1));
         assertThat(store.placement(new Vlan(1000 + ClusterStore.BATCH + 19))).isPresent();
         // a view that misses an existing placement (create refused) and one that has a removed one (setData refused)

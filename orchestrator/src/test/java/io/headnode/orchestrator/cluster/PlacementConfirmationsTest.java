@@ -13,7 +13,7 @@ class PlacementConfirmationsTest {
     static final HostId HV2 = new HostId("hv2");
     static final Vlan V = new Vlan(100);
 
-    /** ZooKeeper as a map, counting syncs and direct reads. */
+    /** ZooKeeper as a map, counting syncs and direct reads (round trips). */
     final Map<Vlan, Placement> zk = new HashMap<>();
     int syncs;
     int reads;
@@ -24,9 +24,11 @@ class PlacementConfirmationsTest {
         }
 
         @Override
-        public Optional<Placement> read(Vlan vlan) {
+        public Map<Vlan, Optional<Placement>> read(java.util.Set<Vlan> vlans) {
             reads++;
-            return Optional.ofNullable(zk.get(vlan));
+            Map<Vlan, Optional<Placement>> out = new HashMap<>();
+            vlans.forEach(v -> out.put(v, Optional.ofNullable(zk.get(v))));
+            return out;
         }
     };
     final PlacementConfirmations c = new PlacementConfirmations(HV1);
@@ -68,5 +70,17 @@ class PlacementConfirmationsTest {
         assertThat(c.confirm(Map.of(V, new Placement(HV2, 1)), source)).isEmpty();
         assertThat(syncs).isZero();
         assertThat(reads).isZero();
+    }
+
+    @Test
+    void everyVlanToConfirmIsReadInOneRoundTrip() throws Exception {
+        Map<Vlan, Placement> cached = new HashMap<>();
+        for (int v = 1; v <= 100; v++) {
+            zk.put(new Vlan(v), new Placement(v == 7 ? HV2 : HV1, 1));
+            cached.put(new Vlan(v), new Placement(HV1, 1));
+        }
+        assertThat(c.confirm(cached, source)).hasSize(99).doesNotContainKey(new Vlan(7));
+        assertThat(syncs).isEqualTo(1);
+        assertThat(reads).isEqualTo(1);
     }
 }
