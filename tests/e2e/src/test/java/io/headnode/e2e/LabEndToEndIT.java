@@ -70,7 +70,7 @@ class LabEndToEndIT {
         StringWriter transcript = new StringWriter();
         PrintWriter out = new PrintWriter(new Tee(transcript), true);
         // one BIOS, one UEFI, one Secure Boot and one UEFI HTTP boot node through one head node (issue 9)
-        LabSettings settings = new LabSettings(dir, ns, VLAN, 3, cache, LabFirmware.MIXED);
+        LabSettings settings = new LabSettings(dir, ns, VLAN, 4, cache, LabFirmware.MIXED);
         FirmwareNodes uefi = new FirmwareNodes(settings, ns, HEAD);
         Lab lab = new Lab(settings, out);
         HeadnodeCli headnode = new HeadnodeCli(settings.orchestratorConfig());
@@ -143,7 +143,7 @@ class LabEndToEndIT {
             // 2. The node is powered on by the agent's IPMI driver through the node's BMC (the lab only defined it),
             //    gets its fixed address from the head node's dhcpd, fetches pxelinux.0 and its per-MAC config over
             //    TFTP, the installer over HTTP.
-            assertThat(result.nodeStatesBeforeInstall()).as("the lab defines nodes but never starts them").containsOnly(RunState.SHUTOFF).hasSize(3);
+            assertThat(result.nodeStatesBeforeInstall()).as("the lab defines nodes but never starts them").containsOnly(RunState.SHUTOFF).hasSize(4);
             assertThat(Files.readString(settings.bmcDir().resolve("node1.log"))).as("the node's BMC log")
                     .contains("lab-bmc: " + settings.nodeName(1) + ": boot device network requested")
                     .contains("lab-bmc: " + settings.nodeName(1) + ": power on");
@@ -198,7 +198,7 @@ class LabEndToEndIT {
                         settings.nodeFirmware(i).word(), stageSeconds(text, settings.nodeName(i), NodeProgress.GRUB),
                         result.nodesDoneAt().get(i - 1) - result.agentReadyAt()));
             }
-            assertThat(machinesInstalled(headnode)).as("the agent says every node is installed").isEqualTo(3);
+            assertThat(machinesInstalled(headnode)).as("the agent says every node is installed").isEqualTo(4);
             // 4c. ssh: an admin's key pushed through the share, login with the reported host keys, no passwords, only tcp/22
             timings.add(sshIntoTheHeadNode(headnode, settings, ns));
             // 4d. Faults on the running head node (issue 13): the 9p share unmounted under the agent, then the head
@@ -239,7 +239,7 @@ class LabEndToEndIT {
         } finally {
             Files.createDirectories(Path.of("target"));
             uefi.stopCapture();
-            for (Path log : List.of(settings.nodeConsole(1), settings.nodeConsole(2), settings.nodeConsole(3),
+            for (Path log : List.of(settings.nodeConsole(1), settings.nodeConsole(2), settings.nodeConsole(3), settings.nodeConsole(4),
                     dir.resolve("state/console/headnode-vlan100.log"))) {
                 if (Files.exists(log)) {
                     Files.copy(log, Path.of("target/e2e-" + log.getFileName()), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
