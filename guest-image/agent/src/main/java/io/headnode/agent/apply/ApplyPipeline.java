@@ -1,6 +1,7 @@
 package io.headnode.agent.apply;
 
 import io.headnode.agent.share.ShareSnapshot;
+import io.headnode.common.time.WallClockDue;
 import io.headnode.contract.AgentStatus.Health;
 import java.time.Duration;
 import java.time.Instant;
@@ -49,7 +50,7 @@ public final class ApplyPipeline implements AutoCloseable {
      * an hour would hold a failed step for an hour). A jump forward only retries early.
      */
     private boolean waiting(Track t, Instant now) {
-        return now.isBefore(t.retryAt) && !t.retryAt.isAfter(now.plus(backoff));
+        return !WallClockDue.reached(t.retryAt, now, backoff);
     }
 
     /** Runs the steps that are due for {@code share}; true once every step has applied it. */

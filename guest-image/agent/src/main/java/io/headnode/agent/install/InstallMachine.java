@@ -3,6 +3,7 @@ package io.headnode.agent.install;
 import io.headnode.agent.install.InstallEffect.Level;
 import io.headnode.agent.install.InstallEffect.Notice;
 import io.headnode.agent.install.InstallEffect.PowerCycle;
+import io.headnode.common.time.WallClockDue;
 import io.headnode.contract.InstallRequest;
 import io.headnode.contract.MacAddress;
 import io.headnode.contract.Machine;
@@ -266,7 +267,7 @@ public final class InstallMachine {
 
     /** Due at its time; one further ahead than the longest wait means the wall clock went back, and counts as due. */
     private static boolean powerRetryDue(Instant at, Instant now) {
-        return !now.isBefore(at) || at.isAfter(now.plus(LONGEST_POWER_RETRY_DELAY));
+        return WallClockDue.reached(at, now, LONGEST_POWER_RETRY_DELAY);
     }
 
     /** A kickstart fetch ({@code GET /ks/...}) from {@code source}: counts one boot attempt of an active install. */

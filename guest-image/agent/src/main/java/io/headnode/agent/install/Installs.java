@@ -8,6 +8,7 @@ import io.headnode.agent.install.InstallMachine.Report;
 import io.headnode.agent.install.InstallMachine.RequestOutcome;
 import io.headnode.agent.install.InstallMachine.Transition;
 import io.headnode.agent.share.ShareSnapshot;
+import io.headnode.common.time.WallClockDue;
 import io.headnode.contract.AgentStatus.Health;
 import io.headnode.contract.AgentStatus.MachineState;
 import io.headnode.contract.AgentStatus.MachineStatus;
@@ -453,7 +454,7 @@ public final class Installs implements InstallEndpoints {
         try {
             Instant now = clock.instant();
             boolean full = pxeBook == null || pxeSite != s || pxeProblem != null
-                    || (fullPxeCheckDue && !now.isBefore(lastFullPxeSync.plus(FULL_PXE_CHECK)));
+                    || (fullPxeCheckDue && WallClockDue.intervalPassed(lastFullPxeSync, now, FULL_PXE_CHECK));
             PxeSync.Result r = full ? pxe.sync(b, s) : pxe.syncChanged(pxeBook, b, s);
             if (full) {
                 lastFullPxeSync = now;

@@ -3,6 +3,7 @@ package io.headnode.agent.share;
 import io.headnode.common.exec.CommandException;
 import io.headnode.common.exec.CommandResult;
 import io.headnode.common.exec.CommandRunner;
+import io.headnode.common.time.WallClockDue;
 import io.headnode.contract.ShareLayout;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -69,7 +70,7 @@ public final class ShareMounter {
             backoff = Duration.ofSeconds(1);
         }
         Instant now = clock.instant();
-        if (now.isBefore(nextTry) && !nextTry.isAfter(now.plus(MAX_BACKOFF))) {
+        if (!WallClockDue.reached(nextTry, now, MAX_BACKOFF)) {
             return false;
         }
         try {

@@ -1,5 +1,6 @@
 package io.headnode.agent.status;
 
+import io.headnode.common.time.WallClockDue;
 import io.headnode.contract.AgentStatus;
 import io.headnode.contract.AtomicFiles;
 import java.io.FileOutputStream;
@@ -50,7 +51,7 @@ public final class StatusPublisher implements AutoCloseable {
     public synchronized boolean publish(AgentStatus status) {
         AgentStatus unstamped = status.withUpdated(null);
         Instant now = clock.instant();
-        if (unstamped.equals(last) && Duration.between(lastSent, now).compareTo(interval) < 0) {
+        if (unstamped.equals(last) && !WallClockDue.intervalPassed(lastSent, now, interval)) {   // a clock gone back: send
             return false;
         }
         last = unstamped;

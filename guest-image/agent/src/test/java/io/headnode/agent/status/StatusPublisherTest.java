@@ -42,6 +42,21 @@ class StatusPublisherTest {
     }
 
     @Test
+    void aClockThatWentBackDoesNotHoldTheStatusBack(@TempDir Path dir) throws Exception {
+        MutableClock clock = new MutableClock();
+        StatusPublisher p = new StatusPublisher(dir.resolve("no-port"), dir.resolve("status.json"), Duration.ofSeconds(10), clock);
+        assertThat(p.publish(status(true))).isTrue();
+        clock.advance(Duration.ofHours(-1));
+        // before the fix the unchanged status waited for the hour to pass again: the host saw it go stale
+        assertThat(p.publish(status(true))).as("first publish after the jump back").isTrue();
+        assertThat(AgentStatus.parse(Files.readString(dir.resolve("status.json")).strip()).updated()).isEqualTo(clock.instant());
+        assertThat(p.publish(status(true))).as("then the interval counts from the new time").isFalse();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(p.publish(status(true))).isTrue();
+        p.close();
+    }
+
+    @Test
     void aMissingPortIsNotAnError(@TempDir Path dir) {
         StatusPublisher p = new StatusPublisher(dir.resolve("no-port"), dir.resolve("status.json"), Duration.ofSeconds(10), new MutableClock());
         assertThat(p.publish(status(true))).isTrue();

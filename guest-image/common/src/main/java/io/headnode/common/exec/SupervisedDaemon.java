@@ -1,5 +1,6 @@
 package io.headnode.common.exec;
 
+import io.headnode.common.time.WallClockDue;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -65,7 +66,7 @@ public final class SupervisedDaemon {
             daemon = null;
         }
         // a restart further ahead than the longest backoff means the wall clock went back: the backoff has passed
-        if (argv == null || now.isBefore(nextStart) && !nextStart.isAfter(now.plus(MAX_BACKOFF))) {
+        if (argv == null || !WallClockDue.reached(nextStart, now, MAX_BACKOFF)) {
             return false;
         }
         try {
