@@ -42,7 +42,6 @@ public final class HttpStep implements ApplyStep {
     private final Neighbours neighbours;
     private HttpServer server;
     private volatile String bound;
-    private volatile boolean warming;
 
     private final AgentMetrics metrics;
 
@@ -72,16 +71,10 @@ public final class HttpStep implements ApplyStep {
         }
         close();
         try {
-            warming = true;
             server = new HttpServer(new InetSocketAddress(ip, config.httpPort()), config.httpThreads(), HttpLimits.defaults(config.httpRequestTimeout()),
                     new MetricsRoutes(metrics, new AgentRoutes(new StaticFiles(config.tftpRoot()), new ImageFiles(config.imageMount()), installs, neighbours)),
-                    status -> {
-                        if (!warming) {
-                            metrics.httpAnswered(status);
-                        }
-                    });
+                    metrics::httpAnswered);
             HttpWarmUp.Result warm = HttpWarmUp.run(server.address(), WARM_UP, WARM_UP_TIMEOUT);
-            warming = false;
             LOG.info("http: warm-up on {} took {} ms: {}", want, warm.took().toMillis(), warm.answers());
             bound = want;
             return StepResult.of(List.of("listening on " + want));

@@ -20,6 +20,8 @@ import java.util.Objects;
  * failure is reported in the result, and the server serves regardless.
  */
 public final class HttpWarmUp {
+    /** The user agent of the warm-up's requests: the server leaves their answers out of its counts (metrics). */
+    public static final String USER_AGENT = "headnode-agent-warm-up";
     /** The most bytes read of one answer (the warm-up asks for small files; the rest is not read). */
     static final int MAX_BYTES = 1 << 20;
 
@@ -78,7 +80,7 @@ public final class HttpWarmUp {
             s.setSoTimeout(timeoutMs);
             OutputStream out = s.getOutputStream();
             out.write((r.method() + " " + r.path() + " HTTP/1.1\r\nHost: " + server.getAddress().getHostAddress()
-                    + "\r\nUser-Agent: headnode-agent-warm-up\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                    + "\r\nUser-Agent: " + USER_AGENT + "\r\nConnection: close\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
             out.flush();
             InputStream in = s.getInputStream();
             StringBuilder statusLine = new StringBuilder();

@@ -84,19 +84,21 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
         boolean head = req.method().equals(HttpMethod.HEAD);
         if (req.decoderResult().isFailure()) {
             LOG.debug("bad request from {}: {}", peer(ctx), req.decoderResult().cause().toString());
-            respond(ctx, refusal(req.decoderResult().cause()), null, head, true);
+            respond(ctx, refusal(req.decoderResult().cause()), null, head, true, true);
             return;
         }
         if (req.protocolVersion().majorVersion() != 1 || req.headers().getAll(HttpHeaderNames.HOST).size() > 1) {
-            respond(ctx, HttpResponse.fatal(400, "bad request\n"), null, head, true);
+            respond(ctx, HttpResponse.fatal(400, "bad request\n"), null, head, true, true);
             return;
         }
         boolean keepAlive = HttpUtil.isKeepAlive(req);
         HttpRequest request = new HttpRequest(req.method().name(), req.uri(), headers(req), ByteBufUtil.getBytes(req.content()), peer(ctx));
+        // the agent's own warm-up requests are not the nodes' answers: they stay out of the answer counts
+        boolean counted = !HttpWarmUp.USER_AGENT.equals(request.header("user-agent"));
         try {
-            executor.execute(() -> handle(ctx, request, head, keepAlive));
+            executor.execute(() -> handle(ctx, request, head, keepAlive, counted));
         } catch (RejectedExecutionException e) {
-            respond(ctx, HttpResponse.fatal(503, "busy\n"), null, head, true);
+            respond(ctx, HttpResponse.fatal(503, "busy\n"), null, head, true, counted);
         }
     }
 
@@ -104,7 +106,7 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
      * On a handler thread: runs the route; when its answer is there (at once, or later for a route that waits, without
      * holding this thread) opens the file to send and hands the answer to the I/O thread.
      */
-    private void handle(ChannelHandlerContext ctx, HttpRequest request, boolean head, boolean keepAlive) {
+    private void handle(ChannelHandlerContext ctx, HttpRequest request, boolean head, boolean keepAlive, boolean counted) {
         CompletableFuture<HttpResponse> answer;
         try {
             answer = handler.handleAsync(request, executor);
@@ -114,14 +116,14 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
         answer.whenComplete((r, e) -> {
             if (e != null) {
                 LOG.error("handler failed for {} {}: {}", request.method(), request.target(), e.toString());
-                send(ctx, HttpResponse.fatal(500, "internal error\n"), head, keepAlive);
+                send(ctx, HttpResponse.fatal(500, "internal error\n"), head, keepAlive, counted);
             } else {
-                send(ctx, r, head, keepAlive);
+                send(ctx, r, head, keepAlive, counted);
             }
         });
     }
 
-    private void send(ChannelHandlerContext ctx, HttpResponse response, boolean head, boolean keepAlive) {
+    private void send(ChannelHandlerContext ctx, HttpResponse response, boolean head, boolean keepAlive, boolean counted) {
         HttpResponse r = response;
         FileChannel file = null;
         if (r.file() != null && !head && r.length() > 0) {
@@ -134,20 +136,25 @@ final class RouteDispatcher extends SimpleChannelInboundHandler<FullHttpRequest>
         HttpResponse answer = r;
         FileChannel opened = file;
         try {
-            ctx.executor().execute(() -> respond(ctx, answer, opened, head, !keepAlive));
+            ctx.executor().execute(() -> respond(ctx, answer, opened, head, !keepAlive, counted));
         } catch (RejectedExecutionException e) {
             closeQuietly(opened);
         }
     }
 
-    /** On the I/O thread: writes the answer; then closes the connection or lets the next request in. */
-    private void respond(ChannelHandlerContext ctx, HttpResponse r, FileChannel file, boolean head, boolean close) {
+    /**
+     * On the I/O thread: writes the answer (told to {@code answered} when {@code counted}); then closes the connection or
+     * lets the next request in.
+     */
+    private void respond(ChannelHandlerContext ctx, HttpResponse r, FileChannel file, boolean head, boolean close, boolean counted) {
         if (!ctx.channel().isActive()) {
             closeQuietly(file);
             return;
         }
         boolean closeAfter = close || r.close();
-        answered.accept(r.status());
+        if (counted) {
+            answered.accept(r.status());
+        }
         long started = System.nanoTime();
         ChannelFuture sent = ResponseWriter.write(ctx, r, file, head, closeAfter);
         if (!sent.isDone()) {
