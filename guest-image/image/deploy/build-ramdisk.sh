@@ -2,8 +2,9 @@
 # Builds the deploy ramdisk of the `image` install profile (deploy/init) from a Debian root that has the kernel's
 # modules, e2fsprogs and gdisk in it:
 #   deploy/build-ramdisk.sh ROOT KVER BUSYBOX OUT.img
-# busybox-static for the shell and wget/dd/sha256sum; sgdisk, e2fsck and resize2fs with the shared libraries they
-# need, copied from ROOT; the modules listed in deploy/modules with their dependencies. Called by build-image.sh (the
+# busybox-static for the shell and wget/dd; sgdisk, e2fsck and resize2fs, and coreutils' head and sha256sum (the
+# read-back check: busybox's sha256sum took 98 s under TCG for the node image), with the shared libraries they need,
+# copied from ROOT (they replace busybox's applets of the same name); the modules listed in deploy/modules with their dependencies. Called by build-image.sh (the
 # head node serves it as image/initrd.img beside Debian's signed kernel) and build-node-image.sh (for DeployRamdiskIT).
 set -euo pipefail
 HERE="$(cd "$(dirname "$0")" && pwd)"
@@ -20,10 +21,11 @@ hn_copy_modules "$ROOT" "$KVER" "$d" "$HERE/modules"
 ln -s lib "$d/lib64" 2>/dev/null || true
 mkdir -p "$d/lib/x86_64-linux-gnu"
 ln -s . "$d/usr" 2>/dev/null || true
-for p in sgdisk e2fsck resize2fs; do
-  if [ -x "$ROOT/usr/sbin/$p" ]; then p="/usr/sbin/$p"; elif [ -x "$ROOT/sbin/$p" ]; then p="/sbin/$p"; else
-    echo "build-ramdisk: $p missing in $ROOT" >&2; exit 1
-  fi
+for p in sgdisk e2fsck resize2fs head sha256sum; do
+  found=
+  for dir in /usr/sbin /sbin /usr/bin /bin; do [ -x "$ROOT$dir/$p" ] && { found="$dir/$p"; break; }; done
+  [ -n "$found" ] || { echo "build-ramdisk: $p missing in $ROOT" >&2; exit 1; }
+  p="$found"
   rm -f "$d/sbin/${p##*/}" "$d/bin/${p##*/}"
   cp "$ROOT$p" "$d/sbin/"
   if chroot "$ROOT" ldd "$p" | grep 'not found' >&2; then echo "build-ramdisk: $p needs a library missing in $ROOT" >&2; exit 1; fi

@@ -538,14 +538,62 @@ class LabEndToEndIT {
                     hostname + " login:");
             assertThat(count(good, NodeProgress.DEPLOY_START)).as("one ramdisk run").isEqualTo(1);
 
-            // not yet asserted (written, never run green before the session's end): ssh into the deployed node with the
-            // pushed key from the lab namespace, and the refusal of a password login (docs/lab.md)
+            // 3. ssh from the lab namespace on the VLAN side, with the key pushed to the share; no password login
+            String address = active.get().path("address").asText();
+            assertThat(address).as("node 1's address in %s", active.get()).isEqualTo("10.0.100.2");
+            double sshSeconds = sshIntoTheDeployedNode(ns, address, key, hostname, keys);
             return String.format("image deploy (node 1, BIOS, %d MiB raw): node image build %.1f s; corrupted: install to failed %.1f s (%s);"
-                            + " good: install to active %.1f s, login prompt at %.1f s (%s); whole case %.1f s",
-                    Files.size(raw) >> 20, buildSeconds, failedSeconds, phases(bad), activeSeconds, loginSeconds, phases(good), seconds(t0));
+                            + " good: install to active %.1f s, login prompt at %.1f s (%s); ssh with the key answered %.1f s after the"
+                            + " prompt, password refused; whole case %.1f s",
+                    Files.size(raw) >> 20, buildSeconds, failedSeconds, phases(bad), activeSeconds, loginSeconds, phases(good), sshSeconds, seconds(t0));
         } finally {
             try (var walk = Files.walk(keys)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+            }
+        }
+    }
+
+    /**
+     * ssh into the deployed node as an admin on the VLAN does (issue 10): from the lab namespace through the VLAN bridge
+     * (the head node's and the nodes' taps are on it; the test's probe address is on it since {@code lab up}, else one is
+     * added here and removed after), as root with {@code key} (pushed to the share, written by the ramdisk into root's
+     * authorized_keys). Retries until sshd answers (its host keys are made on first boot, after the login prompt may
+     * show), records the host keys it served, runs {@code hostname} and reads {@code VERSION_ID}; then ssh with only
+     * password methods must fail with {@code Permission denied (publickey)}. Returns the seconds until the key login worked.
+     */
+    private static double sshIntoTheDeployedNode(String ns, String address, Path key, String hostname, Path dir) throws Exception {
+        long t0 = System.nanoTime();
+        String bridge = "br-vlan" + VLAN.id();
+        String prefix = address.substring(0, address.lastIndexOf('.') + 1);
+        boolean added = !Command.check("ip", "-n", ns, "-4", "-o", "addr", "show", "dev", bridge).stdout().contains("inet " + prefix);
+        if (added) {
+            Command.check("ip", "-n", ns, "addr", "add", PROBE + "/24", "dev", bridge);
+        }
+        try {
+            Path knownHosts = dir.resolve("node_known_hosts");
+            List<String> base = List.of("ip", "netns", "exec", ns, "ssh", "-F", "none", "-o", "BatchMode=yes", "-o", "ConnectTimeout=15",
+                    "-o", "UserKnownHostsFile=" + knownHosts);
+            List<String> withKey = new ArrayList<>(base);
+            withKey.addAll(List.of("-o", "StrictHostKeyChecking=accept-new", "-o", "IdentitiesOnly=yes", "-i", key.toString(),
+                    "root@" + address, "hostname; . /etc/os-release; echo \"$VERSION_ID\""));
+            AtomicReference<CommandResult> login = new AtomicReference<>();
+            await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofSeconds(3)).until(() -> {
+                login.set(Command.run(Duration.ofSeconds(60), withKey));
+                return login.get().exitCode() == 0;
+            });
+            double seconds = seconds(t0);
+            assertThat(login.get().stdout().strip().lines().toList()).as("%s", login.get().stderr()).containsExactly(hostname, "12");
+            assertThat(Files.readString(knownHosts)).as("the host key sshd served").contains(address + " ssh-ed25519 ");
+            List<String> password = new ArrayList<>(base);
+            password.addAll(List.of("-o", "StrictHostKeyChecking=yes", "-o", "PreferredAuthentications=password,keyboard-interactive",
+                    "-o", "PubkeyAuthentication=no", "root@" + address, "true"));
+            CommandResult refused = Command.run(Duration.ofSeconds(60), password);
+            assertThat(refused.exitCode()).as(refused.stdout() + refused.stderr()).isEqualTo(255);
+            assertThat(refused.stderr()).contains("Permission denied (publickey).");
+            return seconds;
+        } finally {
+            if (added) {
+                Command.run("ip", "-n", ns, "addr", "del", PROBE + "/24", "dev", bridge);
             }
         }
     }
