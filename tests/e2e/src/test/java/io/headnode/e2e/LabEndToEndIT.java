@@ -206,7 +206,8 @@ class LabEndToEndIT {
             timings.add(shareUnmountedUnderTheAgent(headnode, settings));
             timings.add(headNodeResetInTheMiddleOfAnInstall(headnode, settings, ns));
             // 4e. The `image` profile through the head node (issue 10): node 1 gets the Debian node image from the
-            //     catalog; first a corrupted copy (failed, checksum), then the good one (active, login, ssh)
+            //     catalog; first a corrupted copy (failed, checksum), then the good one (active, login, ssh); the Secure
+            //     Boot node gets the good one at the same time (active with Secure Boot on, login, ssh)
             timings.add(imageDeployThroughTheHeadNode(headnode, settings, ns));
 
             // 5. headnode delete leaves no domain, overlay or bridge (once the lab's nodes are gone: a bridge
@@ -458,6 +459,10 @@ class LabEndToEndIT {
      *     boots its disk (SeaBIOS, PXELINUX's localboot, the ESP's syslinux, Debian), its first-boot report makes it
      *     {@code active} in {@code headnode show --output json}, its console shows {@code <hostname> login:};</li>
      * <li>from the lab namespace on the VLAN side: ssh with the pushed key runs a command on it; password login is refused.</li>
+     * <li>the Secure Boot node, installed at the same time as step 2 (two deploys at once through one head node): the
+     *     ramdisk (Debian's signed kernel, started by the head node's shim + GRUB under Secure Boot) writes and verifies
+     *     the image, the node boots its disk's ESP (shim, GRUB, signed kernel) with {@code secureboot: Secure boot
+     *     enabled}, becomes {@code active}, shows its login prompt and takes the same ssh key.</li>
      * </ol>
      * Returns its timing line (with the ramdisk's own phase times).
      */
@@ -484,6 +489,13 @@ class LabEndToEndIT {
                     .until(() -> agentStatus(headnode).path("services").path("ssh-keys").path("detail").asText().equals("1 keys"));
             Command.run("virsh", "-c", settings.localUri(), "destroy", node);
             Command.check("qemu-img", "resize", "-q", settings.nodeDisk(1).toString(), "2G");
+            // the Secure Boot node gets the same image at the same time as node 1's good install (step 4)
+            int sb = secureBootNode(settings);
+            String sbMac = settings.nodeMac(sb);
+            String sbHostname = "node-" + sbMac.substring(9).replace(":", "");
+            Path sbConsole = settings.nodeConsole(sb);
+            Command.run("virsh", "-c", settings.localUri(), "destroy", settings.nodeName(sb));
+            Command.check("qemu-img", "resize", "-q", settings.nodeDisk(sb).toString(), "2G");
 
             // 1. one byte flipped in the catalog's copy: failed, with the checksum reason; no bootable disk is left
             flipByte(raw, CORRUPT_AT);
@@ -517,6 +529,9 @@ class LabEndToEndIT {
             long ti = System.nanoTime();
             int from2 = console(nodeConsole).length();
             headnode.check("install", "--vlan", "100", "--image", Lab.NODE_IMAGE, mac);
+            long ts = System.nanoTime();
+            int sbFrom = console(sbConsole).length();
+            headnode.check("install", "--vlan", "100", "--image", Lab.NODE_IMAGE, sbMac);
             AtomicReference<JsonNode> active = new AtomicReference<>();
             // install to active took 620 s at load 25-55 (docs/benchmarks/deploy.md)
             await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofSeconds(3)).until(() -> {
@@ -542,10 +557,32 @@ class LabEndToEndIT {
             String address = active.get().path("address").asText();
             assertThat(address).as("node 1's address in %s", active.get()).isEqualTo("10.0.100.2");
             double sshSeconds = sshIntoTheDeployedNode(ns, address, key, hostname, keys);
+
+            // 4. the Secure Boot node (OVMF with Microsoft's keys enrolled, shim + GRUB from the head node): the deploy
+            //    ramdisk's signed kernel runs, the image is written and verified, the node boots its disk's ESP (Debian's
+            //    signed shim, GRUB and kernel) with Secure Boot on, reports (active), and takes the same ssh key
+            AtomicReference<JsonNode> sbActive = new AtomicReference<>();
+            await().atMost(Duration.ofMinutes(20)).pollInterval(Duration.ofSeconds(3)).until(() -> {
+                sbActive.set(machine(headnode, sbMac));
+                return sbActive.get().path("state").asText().equals("active") || since(sbConsole, sbFrom).contains(NodeProgress.DEPLOY_FAILED);
+            });
+            double sbActiveSeconds = seconds(ts);
+            assertThat(sbActive.get().path("state").asText()).as("%s; console: %s", sbActive.get(), tail(since(sbConsole, sbFrom))).isEqualTo("active");
+            await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(1)).until(() -> since(sbConsole, sbFrom).contains(sbHostname + " login:"));
+            String sbText = since(sbConsole, sbFrom);
+            assertThat(sbText).contains("headnode-deploy: sha256 verified", "partition 3 grown to the end of /dev/vda",
+                    "first-boot seed written (hostname " + sbHostname + ")", NodeProgress.DEPLOY_ACCEPTED);
+            assertThat(count(sbText, NodeProgress.DEPLOY_START)).as("one ramdisk run on the Secure Boot node").isEqualTo(1);
+            String sbBoot = sbText.substring(sbText.indexOf(NodeProgress.DEPLOY_ACCEPTED));
+            assertThat(sbBoot).contains("headnode node image: booting Debian (UEFI)", "secureboot: Secure boot enabled",
+                    "Debian GNU/Linux 12 " + sbHostname + " ttyS0", sbHostname + " login:");
+            double sbSshSeconds = sshIntoTheDeployedNode(ns, sbActive.get().path("address").asText(), key, sbHostname, keys);
             return String.format("image deploy (node 1, BIOS, %d MiB raw): node image build %.1f s; corrupted: install to failed %.1f s (%s);"
                             + " good: install to active %.1f s, login prompt at %.1f s (%s); ssh with the key answered %.1f s after the"
-                            + " prompt, password refused; whole case %.1f s",
-                    Files.size(raw) >> 20, buildSeconds, failedSeconds, phases(bad), activeSeconds, loginSeconds, phases(good), sshSeconds, seconds(t0));
+                            + " prompt, password refused; Secure Boot node %d at the same time: install to active %.1f s (%s), ssh %.1f s after;"
+                            + " whole case %.1f s",
+                    Files.size(raw) >> 20, buildSeconds, failedSeconds, phases(bad), activeSeconds, loginSeconds, phases(good), sshSeconds,
+                    sb, sbActiveSeconds, phases(sbText), sbSshSeconds, seconds(t0));
         } finally {
             try (var walk = Files.walk(keys)) {
                 walk.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -596,6 +633,16 @@ class LabEndToEndIT {
                 Command.run("ip", "-n", ns, "addr", "del", PROBE + "/24", "dev", bridge);
             }
         }
+    }
+
+    /** The lab's Secure Boot node (OVMF_CODE_4M.secboot.fd, PXE): the mixed lab has exactly one. */
+    private static int secureBootNode(LabSettings settings) {
+        for (int i = 1; i <= settings.nodes(); i++) {
+            if (settings.nodeFirmware(i) == LabFirmware.SECUREBOOT) {
+                return i;
+            }
+        }
+        throw new IllegalStateException("the lab has no Secure Boot node");
     }
 
     /** XORs one byte of {@code file} with 1 (twice restores it). */
