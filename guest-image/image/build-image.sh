@@ -122,7 +122,7 @@ for u in getty-static.service getty@tty1.service isc-dhcp-server.service tftpd-h
 done
 chroot "$ROOT" systemctl enable systemd-networkd.service headnode-share-check.service >/dev/null 2>&1
 # sshd: no two head nodes may share host keys, so the image ships none (the package made some in the chroot);
-# headnode-ssh-keygen.service runs `ssh-keygen -A` on each head node's first boot, before ssh.service.
+# headnode-ssh-keygen.service makes the Ed25519 and ECDSA host keys on each head node's first boot, before ssh.service.
 rm -f "$ROOT"/etc/ssh/ssh_host_*
 chroot "$ROOT" systemctl enable ssh.service headnode-ssh-keygen.service >/dev/null 2>&1
 if [ "$DEBUG" = 1 ]; then chroot "$ROOT" passwd -d root >/dev/null; fi
