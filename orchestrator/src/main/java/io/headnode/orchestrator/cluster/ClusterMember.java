@@ -9,15 +9,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.leader.LeaderLatch;
+import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.CreateMode;
@@ -40,7 +39,13 @@ import org.slf4j.MDC;
  * timeouts in all, then fences. A server's {@code LOST} (session expired) fences at once unless the quorum is lost.
  * The leader waits twice the session timeout before it re-places a vanished host's VLANs.
  *
- * <p>All work runs on one thread ({@code headnode-cluster}), so passes, decisions and fencing never overlap.
+ * <p>Threads ({@link ClusterThreads}): passes and fencing run on the member's thread ({@code headnode-cluster}), so
+ * they never overlap. The leader decides on its own thread ({@code headnode-leader}), so placing never waits behind
+ * this host's own ZooKeeper round trips (confirmations, opening its VLANs' caches): on every change of what it reads
+ * (placements, hosts, drain marks, spec names; coalesced, {@link CoalescingTrigger}) and on a 500 ms tick, which
+ * decides only when something changed or a lost host's grace ends ({@link DecisionGate}). A decision acts only while
+ * this member is connected and leads, and checks both again before each transaction it writes; losing either (or a
+ * reconnect) drops the leader's view (its unseen writes, the spec names), so a new decision starts from ZooKeeper.
  */
 public final class ClusterMember implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterMember.class);
@@ -60,13 +65,15 @@ public final class ClusterMember implements AutoCloseable {
     private final Duration period;
     private final Clock clock;
     private final FleetPlanner planner;
+    private final ClusterThreads threads;
     private final ScheduledExecutorService worker;
-    private final ScheduledExecutorService installs;
+    private final CoalescingTrigger passes;
+    private final CoalescingTrigger decisions;
+    private final DecisionGate gate;
     private final FleetCaches caches;
     private final VlanCaches vlanCaches;
     private final SpecNames specNames;
     private final LeaderLatch latch;
-    private final AtomicBoolean pending = new AtomicBoolean();
     private PersistentNode registration;
     private volatile State state = State.STARTING;
     private ScheduledFuture<?> fenceTimer;
@@ -75,10 +82,9 @@ public final class ClusterMember implements AutoCloseable {
     private final PlacementConfirmations confirmations;
     private volatile Map<Vlan, Long> reported = Map.of();
     private volatile Duration lastPass = Duration.ZERO;
-    /** The leader's own placement writes its cache has not shown yet (empty = removed): read-your-writes. */
+    /** The leader's own placement writes its cache has not shown yet (empty = removed): read-your-writes. Leader thread only. */
     private final Map<Vlan, java.util.Optional<Placement>> unseen = new java.util.HashMap<>();
-    private final ScheduledExecutorService images;
-    private final AtomicBoolean imagesPending = new AtomicBoolean();
+    private final CoalescingTrigger imageRounds;
     private FleetImageMirror mirror;
     private volatile Map<io.headnode.contract.ImageName, String> imagesMissing = Map.of();
 
@@ -96,25 +102,16 @@ public final class ClusterMember implements AutoCloseable {
         this.period = Objects.requireNonNull(period, "period is null");
         this.planner = new FleetPlanner(placer, Duration.ofMillis(2L * sessionTimeoutMs));
         this.clock = Objects.requireNonNull(clock, "clock is null");
-        this.worker = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "headnode-cluster-" + me);
-            t.setDaemon(true);
-            return t;
-        });
-        this.installs = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "headnode-installs-" + me);
-            t.setDaemon(true);
-            return t;
-        });
-        this.images = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "headnode-images-" + me);
-            t.setDaemon(true);
-            return t;
-        });
+        this.gate = new DecisionGate(period);
+        this.threads = new ClusterThreads(me);
+        this.worker = threads.member();
+        this.passes = new CoalescingTrigger(worker, this::pass);
+        this.decisions = new CoalescingTrigger(threads.leader(), this::decide);
+        this.imageRounds = new CoalescingTrigger(threads.images(), this::mirrorImagesOnce);
         CuratorFramework zk = store.client();
         this.caches = new FleetCaches(zk);
         this.vlanCaches = new VlanCaches(zk, this::trigger);
-        this.specNames = new SpecNames(zk, this::trigger);
+        this.specNames = new SpecNames(zk, this::leaderInputChanged);
         this.latch = new LeaderLatch(zk, ClusterStore.LEADER, me.name());
         this.confirmations = new PlacementConfirmations(me);
     }
@@ -131,7 +128,7 @@ public final class ClusterMember implements AutoCloseable {
      */
     public void recordInstalls(StatusSource source, Duration every) {
         Objects.requireNonNull(source, "source is null");
-        installs.scheduleWithFixedDelay(() -> recordInstallsOnce(source), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        threads.installs().scheduleWithFixedDelay(() -> recordInstallsOnce(source), every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** One round of {@link #recordInstalls}; public for tests. */
@@ -175,15 +172,12 @@ public final class ClusterMember implements AutoCloseable {
      */
     public void mirrorImages(FleetImageMirror m, Duration every) {
         this.mirror = Objects.requireNonNull(m, "mirror is null");
-        images.scheduleWithFixedDelay(this::triggerImages, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
+        threads.images().scheduleWithFixedDelay(this::triggerImages, every.toMillis(), every.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     private void triggerImages() {
-        if (mirror != null && imagesPending.compareAndSet(false, true)) {
-            images.execute(() -> {
-                imagesPending.set(false);
-                mirrorImagesOnce();
-            });
+        if (mirror != null) {
+            imageRounds.fire();
         }
     }
 
@@ -224,6 +218,7 @@ public final class ClusterMember implements AutoCloseable {
             @Override
             public void changed() {
                 trigger();
+                leaderInputChanged();
             }
 
             @Override
@@ -235,17 +230,31 @@ public final class ClusterMember implements AutoCloseable {
             public void loaded() {
                 log.info("placements, hosts, drain marks and images loaded: reconciling and placing from them");
                 trigger();
+                leaderInputChanged();
                 triggerImages();
             }
         });
         registered = record();
         registration = new PersistentNode(zk, CreateMode.EPHEMERAL, false, ClusterStore.hostPath(me), registered);
         registration.start();
+        latch.addListener(new LeaderLatchListener() {
+            @Override
+            public void isLeader() {
+                leaderInputChanged();
+            }
+
+            @Override
+            public void notLeader() {
+                forgetLeaderView(); // stops the decisions to come; one in progress checks before each write
+            }
+        }, threads.leader()); // both on the leader's thread
         latch.start();
         state = State.CONNECTED;
         worker.scheduleWithFixedDelay(this::trigger, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
-        // the leader also re-decides on a short tick: a lost host's grace ends without any ZooKeeper event
-        worker.scheduleWithFixedDelay(this::decide, 500, 500, TimeUnit.MILLISECONDS);
+        // a head node placed here may be up now: registered within half a second
+        worker.scheduleWithFixedDelay(this::registerRunning, 500, 500, TimeUnit.MILLISECONDS);
+        // the leader also looks on a short tick: a lost host's grace ends without any ZooKeeper event
+        threads.leader().scheduleWithFixedDelay(decisions::fire, 500, 500, TimeUnit.MILLISECONDS);
         log.info("host {} joined the fleet at {}", me, connect);
         // the first pass waits for the loaded caches: an empty cache would remove (and later rebuild) every head node
         // here, and the service's first pass would start head nodes from local specs the fleet may have moved away
@@ -296,11 +305,14 @@ public final class ClusterMember implements AutoCloseable {
 
     /** Asks for a pass soon; several asks before it runs give one pass. */
     private void trigger() {
-        if (pending.compareAndSet(false, true)) {
-            worker.execute(() -> {
-                pending.set(false);
-                pass();
-            });
+        passes.fire();
+    }
+
+    /** Something the leader reads changed: it decides soon (several changes before it runs give one decision). */
+    private void leaderInputChanged() {
+        gate.changed();
+        if (latch.hasLeadership()) {
+            decisions.fire();
         }
     }
 
@@ -309,7 +321,6 @@ public final class ClusterMember implements AutoCloseable {
         if (state != State.CONNECTED || !loaded()) {
             return;
         }
-        decide(); // first: the leader's placing does not wait for this host's own confirmations (ZooKeeper round trips)
         long t0 = System.nanoTime();
         try {
             Map<Vlan, Placement> placedHere = caches.placementsOn(me);
@@ -386,36 +397,57 @@ public final class ClusterMember implements AutoCloseable {
         return new HostRecord(capacity.get(), bridges, local.vlans().size()).encode();
     }
 
-    /** The leader's part: write the placements the planner asks for. */
-    private void decide() {
+    /** Member thread: registers the head nodes placed here that came up since the last registration. */
+    private void registerRunning() {
         if (state == State.CONNECTED && !reported.keySet().containsAll(confirmations.confirmed().keySet())) {
             try {
-                refreshRegistration(confirmations.confirmed().size()); // a head node placed here may be up now
+                refreshRegistration(confirmations.confirmed().size());
             } catch (Exception e) {
                 log.debug("registration refresh failed (retried): {}", e.toString());
             }
         }
-        if (state != State.CONNECTED || !loaded() || !latch.hasLeadership()) {
-            unseen.clear();
-            specNames.forget();
+    }
+
+    /** Whether this member may place: connected, with loaded caches, and leading. */
+    private boolean leading() {
+        return state == State.CONNECTED && loaded() && latch.hasLeadership();
+    }
+
+    /** Leader thread: forgets what the leader read and wrote (not leading, or reconnected). */
+    private void forgetLeaderView() {
+        unseen.clear();
+        specNames.forget();
+        gate.forget();
+    }
+
+    /** The leader's part (leader thread): write the placements the planner asks for, when something it reads changed. */
+    private void decide() {
+        if (!leading()) {
+            forgetLeaderView();
+            return;
+        }
+        Instant now = clock.instant();
+        long version = gate.version(); // before reading anything: a change from now on makes the next decision due
+        if (!gate.due(version, now)) {
             return;
         }
         try {
             var names = specNames.current();
             if (names.isEmpty()) {
-                return; // the leader's first listing of the specs is on its way (it triggers a pass)
+                return; // the leader's first listing of the specs is on its way (it reports a change)
             }
             FleetSnapshot cached = caches.snapshot(names.get());
             Map<Vlan, Placement> cachedPlacements = cached.placements();
             unseen.entrySet().removeIf(e -> e.getValue().equals(java.util.Optional.ofNullable(cachedPlacements.get(e.getKey()))));
             FleetSnapshot fleet = unseen.isEmpty() ? cached : cached.withPlacements(unseen);
-            List<FleetPlanner.Write> writes = planner.decide(fleet, clock.instant());
+            List<FleetPlanner.Write> writes = planner.decide(fleet, now);
             if (writes.isEmpty()) {
+                gate.decided(version, now, planner.nextGraceEnd());
                 return;
             }
             Map<Vlan, java.util.Optional<Placement>> known = fleet.placements().entrySet().stream()
                     .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> java.util.Optional.of(e.getValue())));
-            store.writePlacements(writes, known);
+            store.writePlacements(writes, known, this::leading);
             for (FleetPlanner.Write w : writes) {
                 unseen.put(w.vlan(), java.util.Optional.ofNullable(w.placement()));
                 if (w.placement() == null) {
@@ -424,6 +456,10 @@ public final class ClusterMember implements AutoCloseable {
                     log.info("VLAN {}: placed on {} epoch {} ({})", w.vlan(), w.placement().host(), w.placement().epoch(), w.reason());
                 }
             }
+            gate.decided(version, now, planner.nextGraceEnd());
+        } catch (ClusterStore.LeadershipLostException e) {
+            forgetLeaderView();
+            log.warn("placing stopped: {}", e.getMessage());
         } catch (Exception e) {
             unseen.clear(); // what was written is read back from ZooKeeper by the cache
             log.warn("placing failed (retried on the next tick): {}", e.toString());
@@ -463,8 +499,8 @@ public final class ClusterMember implements AutoCloseable {
                     fenceTimer.cancel(false);
                 }
                 if (state != State.CLOSED) {
-                    unseen.clear();
-                    specNames.forget(); // a watch set on an expired session is gone: read the names again
+                    // a watch set on an expired session is gone: the leader reads the names again
+                    threads.leader().execute(this::forgetLeaderView);
                     confirmations.forgetAll(); // the cache may be behind the leader: confirm every epoch again
                     if (state == State.QUORUM_LOST_KEEPING) {
                         log.info("ZooKeeper quorum is back: placing and reconciling again");
@@ -472,6 +508,7 @@ public final class ClusterMember implements AutoCloseable {
                     state = State.CONNECTED;
                     suspendedAt = null;
                     trigger();
+                    leaderInputChanged();
                 }
             }
             default -> { }
@@ -527,9 +564,7 @@ public final class ClusterMember implements AutoCloseable {
     @Override
     public void close() {
         state = State.CLOSED;
-        worker.shutdownNow();
-        installs.shutdownNow();
-        images.shutdownNow();
+        threads.close();
         try {
             latch.close();
         } catch (Exception e) {

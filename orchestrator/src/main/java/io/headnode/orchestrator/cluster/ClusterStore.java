@@ -287,7 +287,19 @@ public final class ClusterStore {
      * is written again one placement at a time.
      */
     public void writePlacements(List<FleetPlanner.Write> writes, Map<Vlan, Optional<Placement>> known) throws Exception {
+        writePlacements(writes, known, () -> true);
+    }
+
+    /**
+     * As {@link #writePlacements(List, Map)}, checking {@code stillLeading} before each transaction: a leader that
+     * lost its leadership (or its connection) meanwhile stops with a {@link LeadershipLostException}.
+     */
+    public void writePlacements(List<FleetPlanner.Write> writes, Map<Vlan, Optional<Placement>> known,
+                                java.util.function.BooleanSupplier stillLeading) throws Exception {
         for (int i = 0; i < writes.size(); i += BATCH) {
+            if (!stillLeading.getAsBoolean()) {
+                throw new LeadershipLostException(writes.size() - i);
+            }
             List<FleetPlanner.Write> batch = writes.subList(i, Math.min(writes.size(), i + BATCH));
             List<org.apache.curator.framework.api.transaction.CuratorOp> ops = new ArrayList<>();
             for (FleetPlanner.Write w : batch) {
@@ -468,6 +480,13 @@ public final class ClusterStore {
             return true;
         } catch (KeeperException.NoNodeException e) {
             return false;
+        }
+    }
+
+    /** The leader stopped writing its placements: it no longer leads (or is not connected). */
+    public static final class LeadershipLostException extends Exception {
+        public LeadershipLostException(int unwritten) {
+            super("no longer leading: " + unwritten + " placement writes not made");
         }
     }
 }

@@ -119,6 +119,11 @@ public final class FleetPlanner {
         return out;
     }
 
+    /** When the earliest grace of a lost host ends: the plan may change then without any change in the fleet. */
+    public java.util.Optional<Instant> nextGraceEnd() {
+        return lostSince.values().stream().min(Instant::compareTo).map(t -> t.plus(grace));
+    }
+
     private static long nextEpoch(Map<Vlan, Placement> placements, Vlan v) {
         Placement old = placements.get(v);
         return old == null ? 1 : old.epoch() + 1;

@@ -73,6 +73,20 @@ class ClusterStoreTest {
     }
 
     @Test
+    void aLeaderThatLostItsLeadershipStopsBeforeTheNextTransaction() throws Exception {
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        List<FleetPlanner.Write> writes = newPlacements(2000, ClusterStore.BATCH + 3, new Placement(new HostId("hv1"), 1));
+        assertThatThrownBy(() -> store.writePlacements(writes, Map.of(), () -> asked.incrementAndGet() == 1))
+                .isInstanceOf(ClusterStore.LeadershipLostException.class)
+                .hasMessageContaining("3 placement writes not made");
+        assertThat(store.placement(new Vlan(2000))).isPresent();                         // the first transaction
+        assertThat(store.placement(new Vlan(2000 + ClusterStore.BATCH))).isEmpty();      // not the second
+        for (int v = 2000; v < 2000 + ClusterStore.BATCH; v++) {
+            store.removePlacement(new Vlan(v));
+        }
+    }
+
+    @Test
     void placementsAreWrittenInTransactionsAndAStaleViewFallsBackToOneByOne() throws Exception {
         store.writePlacements(newPlacements(1000, ClusterStore.BATCH + 20, new Placement(new HostId("hv1"), 1)), Map.of());
         assertThat(store.placement(new Vlan(1000))).contains(new Placement(new HostId("hv1"), 1));

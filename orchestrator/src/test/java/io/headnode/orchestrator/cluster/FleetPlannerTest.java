@@ -60,7 +60,9 @@ class FleetPlannerTest {
         apply(planner.decide(fleet(), T0));
         Vlan onHv1 = fleet().placements().entrySet().stream().filter(e -> e.getValue().host().name().equals("hv1")).findFirst().orElseThrow().getKey();
         nodes.remove(ClusterStore.hostPath(new HostId("hv1")));
+        assertThat(planner.nextGraceEnd()).isEmpty();
         assertThat(planner.decide(fleet(), T0.plusSeconds(10))).isEmpty();           // first seen gone: grace starts
+        assertThat(planner.nextGraceEnd()).contains(T0.plusSeconds(30));            // the leader decides again then
         assertThat(planner.decide(fleet(), T0.plusSeconds(29))).isEmpty();           // 19 s into a 20 s grace
         List<FleetPlanner.Write> writes = planner.decide(fleet(), T0.plusSeconds(30));
         assertThat(writes).singleElement().satisfies(w -> {
@@ -68,6 +70,9 @@ class FleetPlannerTest {
             assertThat(w.placement()).isEqualTo(new Placement(new HostId("hv2"), 2));
             assertThat(w.reason()).contains("hv1 lost");
         });
+        apply(writes);
+        planner.decide(fleet(), T0.plusSeconds(31));
+        assertThat(planner.nextGraceEnd()).isEmpty();                                // nothing left to wait for
     }
 
     @Test
