@@ -1,5 +1,6 @@
 package io.headnode.orchestrator.cluster;
 
+import io.headnode.common.time.WallClockDue;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Objects;
@@ -39,9 +40,12 @@ final class DecisionGate {
         return changes.get();
     }
 
-    /** True unless the last decision was made at {@code version} and its deadline (if any) has not come by {@code now}. */
+    /**
+     * True unless the last decision was made at {@code version} and its deadline (if any) has not come by {@code now}.
+     * A deadline further ahead than the safety period means the wall clock went back: due ({@link WallClockDue}).
+     */
     synchronized boolean due(long version, Instant now) {
-        return version != decided || (deadline != null && !now.isBefore(deadline));
+        return version != decided || (deadline != null && WallClockDue.reached(deadline, now, atLeastEvery));
     }
 
     /**

@@ -56,6 +56,13 @@ class DecisionGateTest {
     }
 
     @Test
+    void aWallClockSetBackMakesItDueRatherThanWaitingForTheJump() {
+        gate.decided(gate.version(), T0, Optional.empty());
+        assertThat(gate.due(gate.version(), T0)).as("the deadline exactly one period ahead").isFalse();
+        assertThat(gate.due(gate.version(), T0.minusSeconds(3600))).as("an hour back").isTrue();
+    }
+
+    @Test
     void forgettingMakesItDue() {
         gate.decided(gate.version(), T0, Optional.empty());
         gate.forget(); // leadership lost, or reconnected
