@@ -196,11 +196,17 @@ class GrubHttpClientTest {
      * made progress, and the agent used to close on it, so every download longer than the timeout ended midway and
      * GRUB reported "timeout reading `/lab/vmlinuz'" (docs/design/uefi-boot.md, section 12).
      */
+    /**
+     * The stall timeout of the slow-download case: far above one read's pause (0.1 s), so a scheduling hiccup of the
+     * loaded CI machine is no stall (700 ms failed once at load 9), and a third of the download's eight seconds.
+     */
+    static final Duration STEADY_STALL_TIMEOUT = Duration.ofMillis(2500);
+
     @Test
     void aSlowButSteadyDownloadLongerThanTheStallTimeoutIsNotCut() throws Exception {
         StaticFiles files = new StaticFiles(dir);
         try (HttpServer strict = new HttpServer(new InetSocketAddress("127.0.0.1", 0), 1,
-                HttpLimits.defaults(REQUEST_TIMEOUT).withSendStallTimeout(Duration.ofMillis(700)), files::serve);
+                HttpLimits.defaults(REQUEST_TIMEOUT).withSendStallTimeout(STEADY_STALL_TIMEOUT), files::serve);
              Socket s = new Socket()) {
             s.setReceiveBufferSize(8192);
             s.setSoTimeout(10_000);
@@ -218,7 +224,7 @@ class GrubHttpClientTest {
 
                 @Override
                 public int read(byte[] b, int off, int len) throws java.io.IOException {
-                    if (sinceNap >= 256 << 10) { // ~2.5 MB/s: the whole file takes about four seconds
+                    if (sinceNap >= 128 << 10) { // ~1.3 MB/s: the whole 10 MiB take about eight seconds, 3x the stall timeout
                         sinceNap = 0;
                         try {
                             Thread.sleep(100);
