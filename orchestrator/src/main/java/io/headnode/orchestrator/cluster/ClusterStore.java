@@ -9,6 +9,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
 import org.apache.zookeeper.CreateMode;
@@ -284,18 +285,11 @@ public final class ClusterStore {
      * Writes the leader's decisions in transactions of up to {@link #BATCH} operations (one round trip each instead of
      * two per placement): a create where {@code known} (the leader's view) has no placement, a setData where it has
      * one, a delete for a removal. A transaction refused because the view was stale (a node already there, or gone)
-     * is written again one placement at a time.
-     */
-    public void writePlacements(List<FleetPlanner.Write> writes, Map<Vlan, Optional<Placement>> known) throws Exception {
-        writePlacements(writes, known, () -> true);
-    }
-
-    /**
-     * As {@link #writePlacements(List, Map)}, checking {@code stillLeading} before each transaction: a leader that
+     * is written again one placement at a time. {@code stillLeading} is asked before each transaction: a leader that
      * lost its leadership (or its connection) meanwhile stops with a {@link LeadershipLostException}.
      */
     public void writePlacements(List<FleetPlanner.Write> writes, Map<Vlan, Optional<Placement>> known,
-                                java.util.function.BooleanSupplier stillLeading) throws Exception {
+                                BooleanSupplier stillLeading) throws Exception {
         for (int i = 0; i < writes.size(); i += BATCH) {
             if (!stillLeading.getAsBoolean()) {
                 throw new LeadershipLostException(writes.size() - i);

@@ -60,7 +60,7 @@ class ClusterStoreTest {
     @Test
     void placementsAreReadInMultiReadsWithMissingAndBadOnesEmpty() throws Exception {
         List<FleetPlanner.Write> writes = newPlacements(3000, ClusterStore.BATCH + 5, new Placement(new HostId("hv2"), 3));
-        store.writePlacements(writes, Map.of());
+        store.writePlacements(writes, Map.of(), () -> true);
         client.setData().forPath(ClusterStore.placementPath(new Vlan(3001)), b("not a placement"));
         List<Vlan> asked = new java.util.ArrayList<>(writes.stream().map(FleetPlanner.Write::vlan).toList());
         asked.add(new Vlan(3999)); // never placed
@@ -88,15 +88,15 @@ class ClusterStoreTest {
 
     @Test
     void placementsAreWrittenInTransactionsAndAStaleViewFallsBackToOneByOne() throws Exception {
-        store.writePlacements(newPlacements(1000, ClusterStore.BATCH + 20, new Placement(new HostId("hv1"), 1)), Map.of());
+        store.writePlacements(newPlacements(1000, ClusterStore.BATCH + 20, new Placement(new HostId("hv1"), 1)), Map.of(), () -> true);
         assertThat(store.placement(new Vlan(1000))).contains(new Placement(new HostId("hv1"), 1));
         assertThat(store.placement(new Vlan(1000 + ClusterStore.BATCH + 19))).isPresent();
         // a view that misses an existing placement (create refused) and one that has a removed one (setData refused)
         store.writePlacements(List.of(new FleetPlanner.Write(new Vlan(1000), new Placement(new HostId("hv2"), 2), "moved"),
-                new FleetPlanner.Write(new Vlan(1001), null, "deleted")), Map.of());
+                new FleetPlanner.Write(new Vlan(1001), null, "deleted")), Map.of(), () -> true);
         store.writePlacements(List.of(new FleetPlanner.Write(new Vlan(1002), new Placement(new HostId("hv3"), 2), "moved"),
                 new FleetPlanner.Write(new Vlan(999), new Placement(new HostId("hv3"), 1), "new")),
-                Map.of(new Vlan(999), Optional.of(new Placement(new HostId("hv9"), 1)), new Vlan(1002), Optional.of(new Placement(new HostId("hv1"), 1))));
+                Map.of(new Vlan(999), Optional.of(new Placement(new HostId("hv9"), 1)), new Vlan(1002), Optional.of(new Placement(new HostId("hv1"), 1))), () -> true);
         assertThat(store.placement(new Vlan(1000))).contains(new Placement(new HostId("hv2"), 2));
         assertThat(store.placement(new Vlan(1001))).isEmpty();
         assertThat(store.placement(new Vlan(1002))).contains(new Placement(new HostId("hv3"), 2));
