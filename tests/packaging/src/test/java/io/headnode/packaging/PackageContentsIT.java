@@ -33,7 +33,8 @@ class PackageContentsIT {
 
         Path root = extract(deb);
         String unit = Files.readString(root.resolve("lib/systemd/system/headnode-reconcile.service"));
-        assertThat(unit).contains("Type=notify", "WatchdogSec=", "Restart=on-failure", "ExecStart=/usr/bin/headnode reconcile --every 60s");
+        assertThat(unit).contains("Type=notify", "WatchdogSec=", "Restart=on-failure", "ExecStart=/usr/bin/headnode reconcile --every 60s",
+                "PrivateTmp=yes");
         assertVerifies(root.resolve("lib/systemd/system/headnode-reconcile.service"), "/usr/bin/headnode");
         // the completion is sourced, not run; it completes the subcommands
         String completion = Files.readString(root.resolve("usr/share/bash-completion/completions/headnode"));
