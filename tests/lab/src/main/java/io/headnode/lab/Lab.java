@@ -34,24 +34,14 @@ public final class Lab {
     private final LabSettings settings;
     private final LabLog log;
     private final ProcessCommandRunner runner = new ProcessCommandRunner();
-    private final LabState state;
-    private final LabLibvirt libvirt;
-    private final LabDhcp dhcp;
-    private final LabBmcs bmcs;
-    private final LabNodes nodes;
-    private final LabFiles files;
+    private final LabParts parts;
 
     private static final String BUILD_PREFIX = "build-image: ";
 
     public Lab(LabSettings settings, PrintWriter out) {
         this.settings = Objects.requireNonNull(settings, "settings is null");
         this.log = new LabLog(out);
-        this.state = LabState.load(settings.stateFile());
-        this.libvirt = new LabLibvirt(settings, state);
-        this.dhcp = new LabDhcp(settings, state);
-        this.bmcs = new LabBmcs(settings, state, runner);
-        this.nodes = new LabNodes(settings, runner);
-        this.files = new LabFiles(settings, runner);
+        this.parts = LabParts.of(settings, runner);
     }
 
     /**
@@ -101,13 +91,13 @@ public final class Lab {
         log.step("image " + image);
         mkdirs(settings.dir());
         NetworkNamespace ns = NetworkNamespace.named(settings.namespace());
-        publicBridge(ns);
+        LabParts.publicBridge(ns); // the VLAN bridge is the orchestrator's own
         log.step("namespace " + ns.name() + " with bridge " + LabSettings.PUBLIC_BRIDGE + " (" + LabSettings.HOST_ADDRESS + "/"
                 + LabSettings.PREFIX + "), no uplink");
-        Libvirtd libvirtd = libvirt.start(ns);
+        Libvirtd libvirtd = parts.libvirt().start(ns);
         log.step("libvirtd " + libvirtd.pid() + " at " + libvirtd.uri() + " (unix socket only, no network listener)");
-        dhcp.start(ns);
-        files.writeOrchestratorConfig(image);
+        parts.dhcp().start(ns);
+        parts.files().writeOrchestratorConfig(image);
         HeadnodePaths paths = new HeadnodePaths(loadHostConfig());
         HeadnodeCli cli = new HeadnodeCli(settings.orchestratorConfig());
         log.step("headnode create --vlan " + settings.vlan());
@@ -118,31 +108,31 @@ public final class Lab {
         }
         log.print(cli.check(create.toArray(String[]::new)));
         double headnodeAt = log.elapsed();
-        files.writeShareFiles(bmcs.password());
+        parts.files().writeShareFiles(parts.bmcs().password());
         log.step("headnode config push --vlan " + settings.vlan() + " (power-driver " + LabFiles.POWER_DRIVER + ", install-profile "
                 + LabFiles.INSTALL_PROFILE + ")");
-        log.print(cli.check("config", "push", "--vlan", settings.vlan().toString(), files.headnodeConf().toString()));
+        log.print(cli.check("config", "push", "--vlan", settings.vlan().toString(), parts.files().headnodeConf().toString()));
         log.step("headnode credentials push --vlan " + settings.vlan() + " (driver=" + LabFiles.POWER_DRIVER + " user=" + LabBmcs.USER + ")");
-        log.print(cli.check("credentials", "push", "--vlan", settings.vlan().toString(), files.credentials().toString()));
+        log.print(cli.check("credentials", "push", "--vlan", settings.vlan().toString(), parts.files().credentials().toString()));
         log.step("headnode machines push --vlan " + settings.vlan());
-        log.print(cli.check("machines", "push", "--vlan", settings.vlan().toString(), files.machines().toString()));
-        try (Hypervisor h = libvirt.connect()) {
-            nodes.define(h, paths.vlanBridge(settings.vlan()));
+        log.print(cli.check("machines", "push", "--vlan", settings.vlan().toString(), parts.files().machines().toString()));
+        try (Hypervisor h = parts.libvirt().connect()) {
+            parts.nodes().define(h, paths.vlanBridge(settings.vlan()));
         }
         for (int i = 1; i <= settings.nodes(); i++) {
             log.step("node " + settings.nodeName(i) + " " + settings.nodeMac(i) + " defined (" + settings.nodeFirmware(i).word() + ", network boot, then disk), console " + settings.nodeConsole(i));
-            bmcs.start(ns, i);
-            log.step("BMC of " + settings.nodeName(i) + " at " + settings.bmcAddress(i) + " (IPMI, pid " + bmcs.pid(i).orElse(0L) + ")");
+            parts.bmcs().start(ns, i);
+            log.step("BMC of " + settings.nodeName(i) + " at " + settings.bmcAddress(i) + " (IPMI, pid " + parts.bmcs().pid(i).orElse(0L) + ")");
         }
         long deadline = System.nanoTime() + options.timeout().toNanos();
         log.step("waiting for the head node's agent (console " + paths.consoleLog(settings.vlan()) + ")");
-        LabWatch watch = new LabWatch(settings, nodes, log);
+        LabWatch watch = new LabWatch(settings, parts.nodes(), log);
         double agentAt = watch.agent(paths, deadline);
         log.step("agent ready");
         List<RunState> before = new ArrayList<>();
-        try (Hypervisor h = libvirt.connect()) {
+        try (Hypervisor h = parts.libvirt().connect()) {
             for (int i = 1; i <= settings.nodes(); i++) {
-                before.add(nodes.state(h, i).orElseThrow(() -> new LabException("a lab node vanished before the install")));
+                before.add(parts.nodes().state(h, i).orElseThrow(() -> new LabException("a lab node vanished before the install")));
             }
         }
         LabWatch.Outcome outcome = new LabWatch.Outcome(List.of(), List.of());
@@ -221,29 +211,16 @@ public final class Lab {
         return Path.of(lines.get(lines.size() - 1).strip());
     }
 
-    /** The public bridge with the lab host's address; idempotent. The VLAN bridge is the orchestrator's own. */
-    private void publicBridge(NetworkNamespace ns) {
-        String bridge = LabSettings.PUBLIC_BRIDGE;
-        if (!ns.links().contains(bridge)) {
-            ns.exec("ip", "link", "add", bridge, "type", "bridge");
-        }
-        String addr = LabSettings.HOST_ADDRESS + "/" + LabSettings.PREFIX;
-        if (!ns.exec("ip", "-o", "addr", "show", "dev", bridge).stdout().contains(" " + addr + " ")) {
-            ns.exec("ip", "addr", "add", addr, "dev", bridge);
-        }
-        ns.exec("ip", "link", "set", bridge, "up");
-    }
-
     /** One line per part of the lab; returns true when the lab runs (namespace, libvirtd). */
     public boolean status() {
         Optional<NetworkNamespace> ns = NetworkNamespace.existing(settings.namespace());
         log.line("namespace  %s: %s", settings.namespace(), ns.isPresent() ? "present" : "absent");
-        Optional<Libvirtd> libvirtd = ns.flatMap(libvirt::running);
+        Optional<Libvirtd> libvirtd = ns.flatMap(parts.libvirt()::running);
         log.line("libvirtd   %s", libvirtd.map(l -> "running (pid " + l.pid() + ", virtlogd " + l.virtlogdPid() + ") at " + l.uri())
                 .orElse("not running"));
-        log.line("udhcpd     %s", dhcp.running().map(d -> "running (pid " + d.pid() + ")").orElse("not running"));
+        log.line("udhcpd     %s", parts.dhcp().running().map(d -> "running (pid " + d.pid() + ")").orElse("not running"));
         for (int i = 1; i <= LabSettings.MAX_NODES; i++) {
-            Optional<Long> bmc = bmcs.pid(i);
+            Optional<Long> bmc = parts.bmcs().pid(i);
             if (bmc.isPresent()) {
                 log.line("bmc        %s at %s: running (pid %d)", settings.nodeName(i), settings.bmcAddress(i), bmc.get());
             }
@@ -253,11 +230,11 @@ public final class Lab {
             log.line("head node  (headnode show --vlan %s)", settings.vlan());
             log.print(show.exitCode() == 0 ? show.out() : "head node: " + show.err());
             TextTable table = TextTable.of("NODE", "MAC", "DOMAIN", "PROGRESS (serial console)");
-            try (Hypervisor h = libvirt.connect()) {
+            try (Hypervisor h = parts.libvirt().connect()) {
                 for (int i = 1; i <= LabSettings.MAX_NODES; i++) {
-                    Optional<RunState> s = nodes.state(h, i);
+                    Optional<RunState> s = parts.nodes().state(h, i);
                     if (s.isPresent()) {
-                        table.row(settings.nodeName(i), settings.nodeMac(i), s.get().name().toLowerCase(Locale.ROOT), nodes.progress(i).description());
+                        table.row(settings.nodeName(i), settings.nodeMac(i), s.get().name().toLowerCase(Locale.ROOT), parts.nodes().progress(i).description());
                     }
                 }
             }
@@ -270,19 +247,19 @@ public final class Lab {
     public void down() {
         requireRoot();
         Optional<NetworkNamespace> ns = NetworkNamespace.existing(settings.namespace());
-        Optional<Libvirtd> libvirtd = ns.flatMap(libvirt::running);
-        bmcs.stop();
+        Optional<Libvirtd> libvirtd = ns.flatMap(parts.libvirt()::running);
+        parts.bmcs().stop();
         if (libvirtd.isPresent() && Files.exists(settings.orchestratorConfig())) {
             // nodes first: the orchestrator keeps a VLAN bridge that another domain still uses
-            try (Hypervisor h = libvirt.connect()) {
-                List<String> removed = nodes.remove(h);
+            try (Hypervisor h = parts.libvirt().connect()) {
+                List<String> removed = parts.nodes().remove(h);
                 log.step("nodes removed: " + (removed.isEmpty() ? "none" : String.join(", ", removed)));
             }
             HeadnodeCli.Result r = new HeadnodeCli(settings.orchestratorConfig()).run("delete", "--vlan", settings.vlan().toString(), "--purge");
             log.step("headnode delete --vlan " + settings.vlan() + " --purge: exit " + r.exitCode() + " " + (r.out() + r.err()).strip());
         }
-        libvirtd.ifPresentOrElse(Libvirtd::close, libvirt::stop);
-        dhcp.stop();
+        libvirtd.ifPresentOrElse(Libvirtd::close, parts.libvirt()::stop);
+        parts.dhcp().stop();
         ns.ifPresent(n -> {
             for (long pid : n.pids()) {
                 log.step("killing leftover process " + pid + " " + ProcessHandle.of(pid).flatMap(p -> p.info().command()).orElse("?")

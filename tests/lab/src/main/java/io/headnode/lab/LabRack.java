@@ -20,22 +20,12 @@ public final class LabRack {
     private final LabSettings settings;
     private final PrintWriter out;
     private final ProcessCommandRunner runner = new ProcessCommandRunner();
-    private final LabState state;
-    private final LabLibvirt libvirt;
-    private final LabDhcp dhcp;
-    private final LabBmcs bmcs;
-    private final LabNodes nodes;
-    private final LabFiles files;
+    private final LabParts parts;
 
     public LabRack(LabSettings settings, PrintWriter out) {
         this.settings = Objects.requireNonNull(settings, "settings is null");
         this.out = Objects.requireNonNull(out, "out is null");
-        this.state = LabState.load(settings.stateFile());
-        this.libvirt = new LabLibvirt(settings, state);
-        this.dhcp = new LabDhcp(settings, state);
-        this.bmcs = new LabBmcs(settings, state, runner);
-        this.nodes = new LabNodes(settings, runner);
-        this.files = new LabFiles(settings, runner);
+        this.parts = LabParts.of(settings, runner);
     }
 
     /**
@@ -44,21 +34,18 @@ public final class LabRack {
      */
     public NetworkNamespace up(String vlanBridge) {
         NetworkNamespace ns = NetworkNamespace.named(settings.namespace());
-        String pub = LabSettings.PUBLIC_BRIDGE;
-        ns.exec("ip", "link", "add", pub, "type", "bridge");
-        ns.exec("ip", "addr", "add", LabSettings.HOST_ADDRESS + "/" + LabSettings.PREFIX, "dev", pub);
-        ns.exec("ip", "link", "set", pub, "up");
+        LabParts.publicBridge(ns);
         ns.exec("ip", "link", "add", vlanBridge, "type", "bridge");
         ns.exec("ip", "link", "set", vlanBridge, "up");
-        Libvirtd l = libvirt.start(ns);
+        Libvirtd l = parts.libvirt().start(ns);
         out.println("lab rack: libvirtd " + l.pid() + " in " + ns.name());
-        dhcp.start(ns);
-        files.writeShareFiles(bmcs.password());
-        try (Hypervisor h = libvirt.connect()) {
-            nodes.define(h, vlanBridge);
+        parts.dhcp().start(ns);
+        parts.files().writeShareFiles(parts.bmcs().password());
+        try (Hypervisor h = parts.libvirt().connect()) {
+            parts.nodes().define(h, vlanBridge);
         }
         for (int i = 1; i <= settings.nodes(); i++) {
-            bmcs.start(ns, i);
+            parts.bmcs().start(ns, i);
         }
         out.println("lab rack: " + settings.nodes() + " node(s) on " + vlanBridge + ", BMCs on " + LabSettings.HOST_ADDRESS);
         return ns;
@@ -66,22 +53,22 @@ public final class LabRack {
 
     /** headnode.conf for the nodes' head node (lab profile, IPMI driver), to push with {@code headnode config push}. */
     public Path headnodeConf() {
-        return files.headnodeConf();
+        return parts.files().headnodeConf();
     }
 
     /** credentials.conf (0600) for {@code headnode credentials push}. */
     public Path credentials() {
-        return files.credentials();
+        return parts.files().credentials();
     }
 
     /** machines.txt for {@code headnode machines push}. */
     public Path machines() {
-        return files.machines();
+        return parts.files().machines();
     }
 
     /** How far node {@code i} got, from its serial console. */
     public NodeProgress progress(int i) {
-        return nodes.progress(i);
+        return parts.nodes().progress(i);
     }
 
     /** Node {@code i}'s serial console log as written so far. */
