@@ -15,8 +15,6 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.framework.recipes.leader.LeaderLatch;
-import org.apache.curator.framework.recipes.leader.LeaderLatchListener;
 import org.apache.curator.framework.recipes.nodes.PersistentNode;
 import org.apache.curator.framework.state.ConnectionState;
 import org.apache.zookeeper.CreateMode;
@@ -26,7 +24,7 @@ import org.slf4j.MDC;
 
 /**
  * One host's part in the fleet (issue 11): registers the host (an ephemeral node, kept by Curator's
- * {@link PersistentNode}), runs for leader ({@link LeaderLatch}; the leader writes placements with a
+ * {@link PersistentNode}), runs for leader ({@link LeaderElection}; the leader writes placements with a
  * {@link FleetPlanner}), and keeps this host's local desired state equal to what ZooKeeper places on it
  * ({@link LocalHeadnodes}): on every change its caches report, and in a periodic pass. It caches the small subtrees
  * ({@link FleetCaches}: placements, hosts, drain marks, images) and the specs and shares of its own VLANs only
@@ -73,7 +71,7 @@ public final class ClusterMember implements AutoCloseable {
     private final FleetCaches caches;
     private final VlanCaches vlanCaches;
     private final SpecNames specNames;
-    private final LeaderLatch latch;
+    private final LeaderElection election;
     private PersistentNode registration;
     private volatile State state = State.STARTING;
     private ScheduledFuture<?> fenceTimer;
@@ -112,7 +110,9 @@ public final class ClusterMember implements AutoCloseable {
         this.caches = new FleetCaches(zk);
         this.vlanCaches = new VlanCaches(zk, this::trigger);
         this.specNames = new SpecNames(zk, this::leaderInputChanged);
-        this.latch = new LeaderLatch(zk, ClusterStore.LEADER, me.name());
+        // both listeners on the leader's thread; a lost leadership stops the decisions to come, and one in progress
+        // stops at its next transaction
+        this.election = new LeaderElection(zk, me.name(), threads.leader(), this::leaderInputChanged, this::forgetLeaderView);
         this.confirmations = new PlacementConfirmations(me);
     }
 
@@ -237,18 +237,7 @@ public final class ClusterMember implements AutoCloseable {
         registered = record();
         registration = new PersistentNode(zk, CreateMode.EPHEMERAL, false, ClusterStore.hostPath(me), registered);
         registration.start();
-        latch.addListener(new LeaderLatchListener() {
-            @Override
-            public void isLeader() {
-                leaderInputChanged();
-            }
-
-            @Override
-            public void notLeader() {
-                forgetLeaderView(); // stops the decisions to come; one in progress checks before each write
-            }
-        }, threads.leader()); // both on the leader's thread
-        latch.start();
+        election.start();
         state = State.CONNECTED;
         worker.scheduleWithFixedDelay(this::trigger, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         // a head node placed here may be up now: registered within half a second
@@ -286,7 +275,7 @@ public final class ClusterMember implements AutoCloseable {
     }
 
     public boolean isLeader() {
-        return latch.hasLeadership();
+        return election.leading();
     }
 
     public HostId host() {
@@ -311,7 +300,7 @@ public final class ClusterMember implements AutoCloseable {
     /** Something the leader reads changed: it decides soon (several changes before it runs give one decision). */
     private void leaderInputChanged() {
         gate.changed();
-        if (latch.hasLeadership()) {
+        if (election.leading()) {
             decisions.fire();
         }
     }
@@ -410,7 +399,7 @@ public final class ClusterMember implements AutoCloseable {
 
     /** Whether this member may place: connected, with loaded caches, and leading. */
     private boolean leading() {
-        return state == State.CONNECTED && loaded() && latch.hasLeadership();
+        return state == State.CONNECTED && loaded() && election.leading();
     }
 
     /** Leader thread: forgets what the leader read and wrote (not leading, or reconnected). */
@@ -447,7 +436,12 @@ public final class ClusterMember implements AutoCloseable {
             }
             Map<Vlan, java.util.Optional<Placement>> known = fleet.placements().entrySet().stream()
                     .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> java.util.Optional.of(e.getValue())));
-            store.writePlacements(writes, known, this::leading);
+            var fence = election.fence(this::leading);
+            if (fence.isEmpty()) {
+                forgetLeaderView();
+                return;
+            }
+            store.writePlacements(writes, known, fence.get());
             for (FleetPlanner.Write w : writes) {
                 unseen.put(w.vlan(), java.util.Optional.ofNullable(w.placement()));
                 if (w.placement() == null) {
@@ -460,9 +454,21 @@ public final class ClusterMember implements AutoCloseable {
         } catch (ClusterStore.LeadershipLostException e) {
             forgetLeaderView();
             log.warn("placing stopped: {}", e.getMessage());
+            if (e.electionNodeGone()) {
+                rejoinElection();
+            }
         } catch (Exception e) {
             unseen.clear(); // what was written is read back from ZooKeeper by the cache
             log.warn("placing failed (retried on the next tick): {}", e.toString());
+        }
+    }
+
+    /** Leader thread: back in the election's line after ZooKeeper refused a write because this host's node is gone. */
+    private void rejoinElection() {
+        try {
+            election.rejoin();
+        } catch (Exception e) {
+            log.error("leader election: cannot join again: {}", e.toString());
         }
     }
 
@@ -565,11 +571,7 @@ public final class ClusterMember implements AutoCloseable {
     public void close() {
         state = State.CLOSED;
         threads.close();
-        try {
-            latch.close();
-        } catch (Exception e) {
-            log.debug("leader latch close: {}", e.toString());
-        }
+        election.close();
         try {
             if (registration != null) {
                 registration.close();

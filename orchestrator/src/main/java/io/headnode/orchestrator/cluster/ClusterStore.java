@@ -9,9 +9,9 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.apache.curator.framework.CuratorFramework;
+import org.apache.curator.framework.api.transaction.CuratorOp;
 import org.apache.zookeeper.CreateMode;
 import org.apache.zookeeper.KeeperException;
 import org.apache.zookeeper.data.Stat;
@@ -284,40 +284,67 @@ public final class ClusterStore {
     /**
      * Writes the leader's decisions in transactions of up to {@link #BATCH} operations (one round trip each instead of
      * two per placement): a create where {@code known} (the leader's view) has no placement, a setData where it has
-     * one, a delete for a removal. A transaction refused because the view was stale (a node already there, or gone)
-     * is written again one placement at a time. {@code stillLeading} is asked before each transaction: a leader that
-     * lost its leadership (or its connection) meanwhile stops with a {@link LeadershipLostException}.
+     * one, a delete for a removal. Every transaction first checks the {@code fence}'s election node, so a deposed
+     * leader's writes fail in ZooKeeper; the fence's own view is asked before each transaction. Either way the leader
+     * stops with a {@link LeadershipLostException}. A transaction refused because the view was stale (a node already
+     * there, or gone) is written again one placement at a time, each still behind the fence.
      */
     public void writePlacements(List<FleetPlanner.Write> writes, Map<Vlan, Optional<Placement>> known,
-                                BooleanSupplier stillLeading) throws Exception {
+                                LeaderFence fence) throws Exception {
         for (int i = 0; i < writes.size(); i += BATCH) {
-            if (!stillLeading.getAsBoolean()) {
-                throw new LeadershipLostException(writes.size() - i);
+            if (!fence.leading().getAsBoolean()) {
+                throw new LeadershipLostException(writes.size() - i, false);
             }
             List<FleetPlanner.Write> batch = writes.subList(i, Math.min(writes.size(), i + BATCH));
-            List<org.apache.curator.framework.api.transaction.CuratorOp> ops = new ArrayList<>();
+            List<CuratorOp> ops = new ArrayList<>();
+            ops.add(zk.transactionOp().check().forPath(fence.node()));
             for (FleetPlanner.Write w : batch) {
-                String path = placementPath(w.vlan());
                 boolean exists = known.getOrDefault(w.vlan(), Optional.empty()).isPresent();
-                if (w.placement() == null) {
-                    ops.add(zk.transactionOp().delete().forPath(path));
-                } else if (exists) {
-                    ops.add(zk.transactionOp().setData().forPath(path, w.placement().encode()));
-                } else {
-                    ops.add(zk.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(path, w.placement().encode()));
-                }
+                ops.add(placementOp(w, exists));
             }
             try {
                 zk.transaction().forOperations(ops);
             } catch (KeeperException.NodeExistsException | KeeperException.NoNodeException e) {
+                requireFence(fence, writes.size() - i);
                 for (FleetPlanner.Write w : batch) {
-                    if (w.placement() == null) {
-                        removePlacement(w.vlan());
-                    } else {
-                        putPlacement(w.vlan(), w.placement());
-                    }
+                    writeOne(w, fence, writes.size() - i);
                 }
             }
+        }
+    }
+
+    private CuratorOp placementOp(FleetPlanner.Write w, boolean exists) throws Exception {
+        String path = placementPath(w.vlan());
+        if (w.placement() == null) {
+            return zk.transactionOp().delete().forPath(path);
+        }
+        return exists ? zk.transactionOp().setData().forPath(path, w.placement().encode())
+                : zk.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(path, w.placement().encode());
+    }
+
+    /** One placement behind the fence, looked up first; another writer in between makes it try again (3 times). */
+    private void writeOne(FleetPlanner.Write w, LeaderFence fence, int unwritten) throws Exception {
+        for (int attempt = 1; ; attempt++) {
+            boolean exists = zk.checkExists().forPath(placementPath(w.vlan())) != null;
+            if (w.placement() == null && !exists) {
+                return;
+            }
+            try {
+                zk.transaction().forOperations(List.of(zk.transactionOp().check().forPath(fence.node()), placementOp(w, exists)));
+                return;
+            } catch (KeeperException.NodeExistsException | KeeperException.NoNodeException e) {
+                requireFence(fence, unwritten);
+                if (attempt == 3) {
+                    throw e;
+                }
+            }
+        }
+    }
+
+    /** A refused transaction whose election node is gone: the leader was deposed. */
+    private void requireFence(LeaderFence fence, int unwritten) throws Exception {
+        if (zk.checkExists().forPath(fence.node()) == null) {
+            throw new LeadershipLostException(unwritten, true);
         }
     }
 
@@ -479,8 +506,17 @@ public final class ClusterStore {
 
     /** The leader stopped writing its placements: it no longer leads (or is not connected). */
     public static final class LeadershipLostException extends Exception {
-        public LeadershipLostException(int unwritten) {
-            super("no longer leading: " + unwritten + " placement writes not made");
+        private final boolean electionNodeGone;
+
+        public LeadershipLostException(int unwritten, boolean electionNodeGone) {
+            super("no longer leading" + (electionNodeGone ? " (ZooKeeper refused: this host's election node is gone)" : "")
+                    + ": " + unwritten + " placement writes not made");
+            this.electionNodeGone = electionNodeGone;
+        }
+
+        /** ZooKeeper refused the writes because the fence's node is gone, while this member may still think it leads. */
+        public boolean electionNodeGone() {
+            return electionNodeGone;
         }
     }
 }

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The leader decides on its own thread (Curator's in-JVM server): it places new VLANs while the member's own thread
- * is stuck in a pass; a closed member leaves the election.
+ * is stuck in a pass; a closed member leaves the election; a member deposed without knowing it writes nothing.
  */
 class ClusterMemberLeaderTest {
     static final int SESSION_MS = 4_000;
@@ -117,6 +117,28 @@ class ClusterMemberLeaderTest {
         assertThat(adminStore.placements().values()).allMatch(p -> p.host().equals(new HostId("hv1")) && p.epoch() == 1);
         local.release.countDown();
         await().atMost(Duration.ofSeconds(10)).until(() -> local.vlans().size() == 21);
+    }
+
+    @Test
+    void aLeaderDeposedWithoutKnowingItWritesNothingUntilItHasJoinedTheElectionAgain() throws Exception {
+        spec(100);
+        await().atMost(Duration.ofSeconds(10)).until(() -> adminStore.placements().size() == 1);
+        List<String> nodes = admin.getChildren().forPath(ClusterStore.LEADER);
+        assertThat(nodes).hasSize(1);
+        String first = ClusterStore.LEADER + "/" + nodes.get(0);
+        // its node goes while its session lives (a latch does not watch its own node): it still thinks it leads
+        admin.delete().forPath(first);
+        assertThat(member.isLeader()).isTrue();
+        spec(101);
+        // the member's first write for VLAN 101 is refused by ZooKeeper (the fence), so it joins the line again,
+        // leads with its new node, and only then places VLAN 101
+        await().atMost(Duration.ofSeconds(10)).until(() -> adminStore.placement(new Vlan(101)).isPresent());
+        List<String> now = admin.getChildren().forPath(ClusterStore.LEADER);
+        assertThat(now).hasSize(1).doesNotContain(nodes.get(0));
+        long rejoined = admin.checkExists().forPath(ClusterStore.LEADER + "/" + now.get(0)).getCzxid();
+        long placed = admin.checkExists().forPath(ClusterStore.placementPath(new Vlan(101))).getCzxid();
+        assertThat(placed).as("VLAN 101 was placed after the member joined again, not while deposed").isGreaterThan(rejoined);
+        assertThat(member.isLeader()).isTrue();
     }
 
     @Test

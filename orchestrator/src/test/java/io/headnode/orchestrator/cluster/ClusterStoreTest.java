@@ -25,6 +25,8 @@ class ClusterStoreTest {
     static TestingServer server;
     static CuratorFramework client;
     static ClusterStore store;
+    /** A fence on a node that stays: the leader's writes go through. */
+    static LeaderFence open;
 
     @BeforeAll
     static void start() throws Exception {
@@ -32,6 +34,7 @@ class ClusterStoreTest {
         client = ClusterConnection.open(config(server.getConnectString()), SECRET);
         store = new ClusterStore(client);
         store.ensureLayout();
+        open = new LeaderFence(client.create().forPath("/test-fence"), () -> true);
     }
 
     static ClusterConfig config(String connect) {
@@ -60,7 +63,7 @@ class ClusterStoreTest {
     @Test
     void placementsAreReadInMultiReadsWithMissingAndBadOnesEmpty() throws Exception {
         List<FleetPlanner.Write> writes = newPlacements(3000, ClusterStore.BATCH + 5, new Placement(new HostId("hv2"), 3));
-        store.writePlacements(writes, Map.of(), () -> true);
+        store.writePlacements(writes, Map.of(), open);
         client.setData().forPath(ClusterStore.placementPath(new Vlan(3001)), b("not a placement"));
         List<Vlan> asked = new java.util.ArrayList<>(writes.stream().map(FleetPlanner.Write::vlan).toList());
         asked.add(new Vlan(3999)); // never placed
@@ -76,7 +79,7 @@ class ClusterStoreTest {
     void aLeaderThatLostItsLeadershipStopsBeforeTheNextTransaction() throws Exception {
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
         List<FleetPlanner.Write> writes = newPlacements(2000, ClusterStore.BATCH + 3, new Placement(new HostId("hv1"), 1));
-        assertThatThrownBy(() -> store.writePlacements(writes, Map.of(), () -> asked.incrementAndGet() == 1))
+        assertThatThrownBy(() -> store.writePlacements(writes, Map.of(), new LeaderFence(open.node(), () -> asked.incrementAndGet() == 1)))
                 .isInstanceOf(ClusterStore.LeadershipLostException.class)
                 .hasMessageContaining("3 placement writes not made");
         assertThat(store.placement(new Vlan(2000))).isPresent();                         // the first transaction
@@ -87,16 +90,34 @@ class ClusterStoreTest {
     }
 
     @Test
+    void zooKeeperRefusesTheWritesOfALeaderWhoseElectionNodeIsGoneThoughItStillThinksItLeads() throws Exception {
+        String node = client.create().forPath("/deposed-fence");
+        LeaderFence deposed = new LeaderFence(node, () -> true); // its own view: still leading
+        client.delete().forPath(node);
+        assertThatThrownBy(() -> store.writePlacements(newPlacements(4000, 3, new Placement(new HostId("hv1"), 1)), Map.of(), deposed))
+                .isInstanceOf(ClusterStore.LeadershipLostException.class)
+                .hasMessageContaining("election node is gone")
+                .matches(e -> ((ClusterStore.LeadershipLostException) e).electionNodeGone());
+        assertThat(store.placement(new Vlan(4000))).isEmpty();
+        // the one-by-one path after a stale view is fenced too: VLAN 4001 exists, the view says it does not
+        store.writePlacements(newPlacements(4001, 1, new Placement(new HostId("hv1"), 1)), Map.of(), open);
+        assertThatThrownBy(() -> store.writePlacements(newPlacements(4001, 1, new Placement(new HostId("hv2"), 2)), Map.of(), deposed))
+                .isInstanceOf(ClusterStore.LeadershipLostException.class);
+        assertThat(store.placement(new Vlan(4001))).contains(new Placement(new HostId("hv1"), 1));
+        store.removePlacement(new Vlan(4001));
+    }
+
+    @Test
     void placementsAreWrittenInTransactionsAndAStaleViewFallsBackToOneByOne() throws Exception {
-        store.writePlacements(newPlacements(1000, ClusterStore.BATCH + 20, new Placement(new HostId("hv1"), 1)), Map.of(), () -> true);
+        store.writePlacements(newPlacements(1000, ClusterStore.BATCH + 20, new Placement(new HostId("hv1"), 1)), Map.of(), open);
         assertThat(store.placement(new Vlan(1000))).contains(new Placement(new HostId("hv1"), 1));
         assertThat(store.placement(new Vlan(1000 + ClusterStore.BATCH + 19))).isPresent();
         // a view that misses an existing placement (create refused) and one that has a removed one (setData refused)
         store.writePlacements(List.of(new FleetPlanner.Write(new Vlan(1000), new Placement(new HostId("hv2"), 2), "moved"),
-                new FleetPlanner.Write(new Vlan(1001), null, "deleted")), Map.of(), () -> true);
+                new FleetPlanner.Write(new Vlan(1001), null, "deleted")), Map.of(), open);
         store.writePlacements(List.of(new FleetPlanner.Write(new Vlan(1002), new Placement(new HostId("hv3"), 2), "moved"),
                 new FleetPlanner.Write(new Vlan(999), new Placement(new HostId("hv3"), 1), "new")),
-                Map.of(new Vlan(999), Optional.of(new Placement(new HostId("hv9"), 1)), new Vlan(1002), Optional.of(new Placement(new HostId("hv1"), 1))), () -> true);
+                Map.of(new Vlan(999), Optional.of(new Placement(new HostId("hv9"), 1)), new Vlan(1002), Optional.of(new Placement(new HostId("hv1"), 1))), open);
         assertThat(store.placement(new Vlan(1000))).contains(new Placement(new HostId("hv2"), 2));
         assertThat(store.placement(new Vlan(1001))).isEmpty();
         assertThat(store.placement(new Vlan(1002))).contains(new Placement(new HostId("hv3"), 2));
