@@ -436,17 +436,17 @@ public final class ClusterMember implements AutoCloseable {
             if (names.isEmpty()) {
                 return; // the leader's first listing of the specs is on its way (it reports a change)
             }
-            FleetSnapshot cached = caches.snapshot(names.get());
+            FleetView cached = caches.leaderView(names.get());
             Map<Vlan, Placement> cachedPlacements = cached.placements();
             unseen.entrySet().removeIf(e -> e.getValue().equals(java.util.Optional.ofNullable(cachedPlacements.get(e.getKey()))));
-            FleetSnapshot fleet = unseen.isEmpty() ? cached : cached.withPlacements(unseen);
+            FleetView fleet = unseen.isEmpty() ? cached : cached.withPlacements(unseen);
             List<FleetPlanner.Write> writes = planner.decide(fleet, now);
             if (writes.isEmpty()) {
                 gate.decided(version, now, planner.nextGraceEnd());
                 return;
             }
-            Map<Vlan, java.util.Optional<Placement>> known = fleet.placements().entrySet().stream()
-                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> java.util.Optional.of(e.getValue())));
+            Map<Vlan, java.util.Optional<Placement>> known = new java.util.HashMap<>(); // what each write replaces
+            writes.forEach(w -> known.put(w.vlan(), java.util.Optional.ofNullable(fleet.placements().get(w.vlan()))));
             store.writePlacements(writes, known, this::leading);
             for (FleetPlanner.Write w : writes) {
                 unseen.put(w.vlan(), java.util.Optional.ofNullable(w.placement()));
