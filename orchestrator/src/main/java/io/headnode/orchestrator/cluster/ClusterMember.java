@@ -80,6 +80,8 @@ public final class ClusterMember implements AutoCloseable {
     private Instant suspendedAt;
     private byte[] registered = new byte[0];
     private final PlacementConfirmations confirmations;
+    /** What the passes last wrote locally per VLAN (member thread only); the periodic pass forgets it. */
+    private final AppliedVlans applied = new AppliedVlans();
     private volatile Map<Vlan, Long> reported = Map.of();
     private volatile Duration lastPass = Duration.ZERO;
     /** The leader's own placement writes its cache has not shown yet (empty = removed): read-your-writes. Leader thread only. */
@@ -250,7 +252,12 @@ public final class ClusterMember implements AutoCloseable {
         }, threads.leader()); // both on the leader's thread
         latch.start();
         state = State.CONNECTED;
-        worker.scheduleWithFixedDelay(this::trigger, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        // the periodic pass applies every VLAN again (repairs local files changed behind the member's back); passes
+        // asked for by events re-apply only the VLANs whose spec or share changed
+        worker.scheduleWithFixedDelay(() -> {
+            applied.clear();
+            trigger();
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         // a head node placed here may be up now: registered within half a second
         worker.scheduleWithFixedDelay(this::registerRunning, 500, 500, TimeUnit.MILLISECONDS);
         // the leader also looks on a short tick: a lost host's grace ends without any ZooKeeper event
@@ -338,6 +345,7 @@ public final class ClusterMember implements AutoCloseable {
                 }
             });
             Set<Vlan> here = local.vlans();
+            applied.retain(mine.keySet());
             for (Vlan v : mine.keySet()) {
                 var fleet = vlanCaches.view(v);
                 if (fleet.isEmpty()) {
@@ -355,10 +363,14 @@ public final class ClusterMember implements AutoCloseable {
                         files = new java.util.TreeMap<>(files);
                         files.put(io.headnode.contract.InstallKey.FILE_NAME, store.ensureInstallKey(v, RANDOM));
                     }
+                    if (here.contains(v) && applied.unchanged(v, spec.get(), files)) {
+                        continue; // written by an earlier pass, nothing of it changed since
+                    }
                     if (local.apply(v, spec.get(), files)) {
                         log.info("VLAN {}: desired state from the fleet written here (epoch {})", v, mine.get(v));
                         changed.accept(v);
                     }
+                    applied.record(v, spec.get(), files);
                 } finally {
                     MDC.remove("vlan");
                 }
@@ -502,6 +514,7 @@ public final class ClusterMember implements AutoCloseable {
                     // a watch set on an expired session is gone: the leader reads the names again
                     threads.leader().execute(this::forgetLeaderView);
                     confirmations.forgetAll(); // the cache may be behind the leader: confirm every epoch again
+                    applied.clear();
                     if (state == State.QUORUM_LOST_KEEPING) {
                         log.info("ZooKeeper quorum is back: placing and reconciling again");
                     }
