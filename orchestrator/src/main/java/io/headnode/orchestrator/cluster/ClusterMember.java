@@ -78,6 +78,8 @@ public final class ClusterMember implements AutoCloseable {
     private Instant suspendedAt;
     private byte[] registered = new byte[0];
     private final PlacementConfirmations confirmations;
+    /** What the passes last wrote locally per VLAN (member thread only); the periodic pass forgets it. */
+    private final AppliedVlans applied = new AppliedVlans();
     private volatile Map<Vlan, Long> reported = Map.of();
     private volatile Duration lastPass = Duration.ZERO;
     /** The leader's own placement writes its cache has not shown yet (empty = removed): read-your-writes. Leader thread only. */
@@ -239,7 +241,12 @@ public final class ClusterMember implements AutoCloseable {
         registration.start();
         election.start();
         state = State.CONNECTED;
-        worker.scheduleWithFixedDelay(this::trigger, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
+        // the periodic pass applies every VLAN again (repairs local files changed behind the member's back); passes
+        // asked for by events re-apply only the VLANs whose spec or share changed
+        worker.scheduleWithFixedDelay(() -> {
+            applied.clear();
+            trigger();
+        }, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
         // a head node placed here may be up now: registered within half a second
         worker.scheduleWithFixedDelay(this::registerRunning, 500, 500, TimeUnit.MILLISECONDS);
         // the leader also looks on a short tick: a lost host's grace ends without any ZooKeeper event
@@ -327,6 +334,7 @@ public final class ClusterMember implements AutoCloseable {
                 }
             });
             Set<Vlan> here = local.vlans();
+            applied.retain(mine.keySet());
             for (Vlan v : mine.keySet()) {
                 var fleet = vlanCaches.view(v);
                 if (fleet.isEmpty()) {
@@ -344,10 +352,14 @@ public final class ClusterMember implements AutoCloseable {
                         files = new java.util.TreeMap<>(files);
                         files.put(io.headnode.contract.InstallKey.FILE_NAME, store.ensureInstallKey(v, RANDOM));
                     }
+                    if (here.contains(v) && applied.unchanged(v, spec.get(), files)) {
+                        continue; // written by an earlier pass, nothing of it changed since
+                    }
                     if (local.apply(v, spec.get(), files)) {
                         log.info("VLAN {}: desired state from the fleet written here (epoch {})", v, mine.get(v));
                         changed.accept(v);
                     }
+                    applied.record(v, spec.get(), files);
                 } finally {
                     MDC.remove("vlan");
                 }
@@ -425,17 +437,17 @@ public final class ClusterMember implements AutoCloseable {
             if (names.isEmpty()) {
                 return; // the leader's first listing of the specs is on its way (it reports a change)
             }
-            FleetSnapshot cached = caches.snapshot(names.get());
+            FleetView cached = caches.leaderView(names.get());
             Map<Vlan, Placement> cachedPlacements = cached.placements();
             unseen.entrySet().removeIf(e -> e.getValue().equals(java.util.Optional.ofNullable(cachedPlacements.get(e.getKey()))));
-            FleetSnapshot fleet = unseen.isEmpty() ? cached : cached.withPlacements(unseen);
+            FleetView fleet = unseen.isEmpty() ? cached : cached.withPlacements(unseen);
             List<FleetPlanner.Write> writes = planner.decide(fleet, now);
             if (writes.isEmpty()) {
                 gate.decided(version, now, planner.nextGraceEnd());
                 return;
             }
-            Map<Vlan, java.util.Optional<Placement>> known = fleet.placements().entrySet().stream()
-                    .collect(java.util.stream.Collectors.toMap(Map.Entry::getKey, e -> java.util.Optional.of(e.getValue())));
+            Map<Vlan, java.util.Optional<Placement>> known = new java.util.HashMap<>(); // what each write replaces
+            writes.forEach(w -> known.put(w.vlan(), java.util.Optional.ofNullable(fleet.placements().get(w.vlan()))));
             var fence = election.fence(this::leading);
             if (fence.isEmpty()) {
                 forgetLeaderView();
@@ -508,6 +520,7 @@ public final class ClusterMember implements AutoCloseable {
                     // a watch set on an expired session is gone: the leader reads the names again
                     threads.leader().execute(this::forgetLeaderView);
                     confirmations.forgetAll(); // the cache may be behind the leader: confirm every epoch again
+                    applied.clear();
                     if (state == State.QUORUM_LOST_KEEPING) {
                         log.info("ZooKeeper quorum is back: placing and reconciling again");
                     }

@@ -30,16 +30,20 @@ final class FleetCaches implements AutoCloseable {
     }
 
     private final CuratorCache placements;
-    private final List<CuratorCache> others;
+    private final CuratorCache hosts;
+    private final CuratorCache drain;
     private final CuratorCache images;
+    private final List<CuratorCache> others;
     private final PlacementIndex index = new PlacementIndex();
     private final CountDownLatch primed;
 
     FleetCaches(CuratorFramework zk) {
         Objects.requireNonNull(zk, "zk is null");
         this.placements = CuratorCache.build(zk, ClusterStore.PLACEMENTS);
+        this.hosts = CuratorCache.build(zk, ClusterStore.HOSTS);
+        this.drain = CuratorCache.build(zk, ClusterStore.DRAIN);
         this.images = CuratorCache.build(zk, ClusterStore.IMAGES);
-        this.others = List.of(CuratorCache.build(zk, ClusterStore.HOSTS), CuratorCache.build(zk, ClusterStore.DRAIN), images);
+        this.others = List.of(hosts, drain, images);
         this.primed = new CountDownLatch(1 + others.size());
     }
 
@@ -92,10 +96,13 @@ final class FleetCaches implements AutoCloseable {
         return index.on(host);
     }
 
-    /** The leader's view: placements, hosts, drain marks and images, plus the spec names it read ({@link SpecNames}). */
-    FleetSnapshot snapshot(Set<Vlan> specNames) {
-        return FleetSnapshot.ofCache(Stream.concat(nodes(), specNames.stream()
-                .map(v -> new ChildData(ClusterStore.specPath(v), null, new byte[0]))));
+    /**
+     * The leader's view: the placements as the index decoded them (no copy of the placement nodes, no second decode),
+     * the hosts and drain marks, and the spec names it read ({@link SpecNames}).
+     */
+    FleetView leaderView(Set<Vlan> specNames) {
+        FleetSnapshot small = FleetSnapshot.ofCache(Stream.concat(hosts.stream(), drain.stream()));
+        return new FleetView(index.all(), small.hosts(), specNames, small.draining());
     }
 
     /** The fleet's image catalog, from the cache. */

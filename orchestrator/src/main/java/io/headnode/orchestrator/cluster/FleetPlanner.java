@@ -12,7 +12,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The leader's decisions, with no I/O: from a {@link FleetSnapshot} and the time, the placements to write.
+ * The leader's decisions, with no I/O: from a {@link FleetView} (or a {@link FleetSnapshot}'s) and the time, the
+ * placements to write.
  *
  * <p>Fencing: a host whose ephemeral node is gone is held as "lost, waiting" for {@code grace} (the session timeout
  * plus a margin), counted from when this leader first saw it gone. Its VLANs stay where they are meanwhile (the host
@@ -44,8 +45,13 @@ public final class FleetPlanner {
         }
     }
 
-    /** What to write now; empty when the placements are right (or must wait for a lost host's grace). */
+    /** What to write now, from a snapshot's nodes ({@link FleetView#of}). */
     public List<Write> decide(FleetSnapshot fleet, Instant now) {
+        return decide(FleetView.of(fleet), now);
+    }
+
+    /** What to write now; empty when the placements are right (or must wait for a lost host's grace). */
+    public List<Write> decide(FleetView fleet, Instant now) {
         Map<HostId, HostRecord> live = fleet.hosts();
         Map<Vlan, Placement> placements = fleet.placements();
         Set<Vlan> wanted = fleet.specVlans();
@@ -93,7 +99,7 @@ public final class FleetPlanner {
     }
 
     /** True while the last drain move's head node is not yet reported running on its new host. */
-    private boolean drainWaits(FleetSnapshot fleet, Map<HostId, HostRecord> live, Map<Vlan, Placement> placements) {
+    private boolean drainWaits(FleetView fleet, Map<HostId, HostRecord> live, Map<Vlan, Placement> placements) {
         if (drainInFlight == null) {
             return false;
         }

@@ -11,8 +11,8 @@ import java.util.TreeSet;
 
 /**
  * One consistent-enough read of nodes from the member's local caches (Curator's {@code CuratorCache}): paths
- * relative to the chroot mapped to their data. The leader's is of the small subtrees plus the spec names
- * ({@link FleetCaches#snapshot}); a placed VLAN's is of its own spec and share ({@link VlanCaches}).
+ * relative to the chroot mapped to their data. A placed VLAN's is of its own spec and share ({@link VlanCaches}); the
+ * image catalog's of {@code /images}. (The leader decides from a decoded {@link FleetView}.)
  */
 public record FleetSnapshot(Map<String, byte[]> nodes) {
     /** Sorted, so one VLAN's or one parent's nodes are a range: a host's pass costs its own VLANs, not a scan each. */
@@ -27,22 +27,6 @@ public record FleetSnapshot(Map<String, byte[]> nodes) {
     /** The nodes under {@code prefix} (which ends in '/'), as a range of the sorted map. */
     private java.util.SortedMap<String, byte[]> under(String prefix) {
         return sorted().subMap(prefix, true, prefix + Character.MAX_VALUE, false);
-    }
-
-    /**
-     * This snapshot with placements replaced (an empty Optional removes one): the leader's own writes that its
-     * cache has not delivered yet, so its next decision does not place a VLAN again from a stale view.
-     */
-    public FleetSnapshot withPlacements(Map<Vlan, Optional<Placement>> written) {
-        java.util.TreeMap<String, byte[]> copy = new java.util.TreeMap<>(nodes);
-        written.forEach((v, p) -> {
-            if (p.isPresent()) {
-                copy.put(ClusterStore.placementPath(v), p.get().encode());
-            } else {
-                copy.remove(ClusterStore.placementPath(v));
-            }
-        });
-        return new FleetSnapshot(copy);
     }
 
     public Set<Vlan> specVlans() {

@@ -56,7 +56,7 @@ import org.junit.jupiter.api.Test;
  * with it). Only bridges are faked ({@link FakeVlanNetwork}: no namespaces with 4,094 bridges).
  *
  * <p>Per fleet size (40 hosts x 4,094 VLANs, then 10 hosts x 1,024, both ~102 head nodes a host): the admin writes
- * the specs (transactions of 500), the leader places them (timed to the last placement seen in ZooKeeper, and to
+ * the specs and install keys as {@code headnode create} does (transactions of 500 VLANs), the leader places them (timed to the last placement seen in ZooKeeper, and to
  * every host's local specs), the balance; then the sampled hosts' services build their head nodes (not a target: the
  * same work a single host does; all 4,094 at once do not fit the shared machine), then a sampled host's steady-state pass (its member's pass: fleet cache -> local specs, and its
  * reconcile pass over its own head nodes), and with 40 hosts the re-placement of a lost host's head nodes.
@@ -232,13 +232,21 @@ class FleetSimulationBench {
                 });
                 view.start();
                 try {
-                    // the admin declares every VLAN (one transaction per 500 specs)
+                    // the admin declares every VLAN as `headnode create` does in cluster mode: its spec and its install
+                    // key (/share/<vlan>/install.key), 500 VLANs a transaction. Without the key every host would make
+                    // one from its pass (ClusterStore.ensureInstallKey, for VLANs declared before keys existed): 4,094
+                    // extra single writes to the ensemble while the leader places.
                     long t0 = System.nanoTime();
                     List<CuratorOp> ops = new ArrayList<>();
+                    java.security.SecureRandom random = new java.security.SecureRandom();
                     for (int v = 1; v <= vlans; v++) {
+                        Vlan vlan = new Vlan(v);
                         byte[] spec = SpecCodec.render(TestSpecs.spec(v, "br0", image));
-                        ops.add(admin.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ClusterStore.specPath(new Vlan(v)), spec));
-                        if (ops.size() == 500 || v == vlans) {
+                        ops.add(admin.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(ClusterStore.specPath(vlan), spec));
+                        ops.add(admin.transactionOp().create().withMode(CreateMode.CONTAINER).forPath(ClusterStore.SHARE + "/" + v));
+                        ops.add(admin.transactionOp().create().withMode(CreateMode.PERSISTENT).forPath(
+                                ClusterStore.sharePath(vlan, io.headnode.contract.InstallKey.FILE_NAME), io.headnode.contract.InstallKey.generate(random).render()));
+                        if (ops.size() == 3 * 500 || v == vlans) {
                             admin.transaction().forOperations(ops);
                             ops.clear();
                         }
