@@ -137,9 +137,16 @@ final class FleetHost implements AutoCloseable {
         }
         serviceStarts++;
         String java = ProcessHandle.current().info().command().orElse("java");
+        // its own temp dir, as the unit's PrivateTmp gives it: a SIGKILLed service leaves its captured tool output there
+        Path tmp = dir.resolve("tmp");
+        try {
+            Files.createDirectories(tmp);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
         // env execs java (the PID stays the service's); INFO shows the cluster's decisions in the log
         service = Daemon.start("headnode-" + id, dir.resolve("service-" + serviceStarts + ".log"), List.of("env", "HEADNODE_LOG_LEVEL=INFO", java,
-                "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
+                "-Djava.io.tmpdir=" + tmp, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
                 "io.headnode.orchestrator.cli.Main", "--config", config.toString(), "reconcile", "--every", EVERY.toSeconds() + "s"));
     }
 
