@@ -63,11 +63,20 @@ final class Fleet implements AutoCloseable {
         this.store = new ClusterStore(client);
     }
 
+    /** What a head node gets when its create names nothing else: memory and vCPUs. */
+    record HeadnodeSize(int memoryMib, int vcpus) {
+        HeadnodeSize {
+            if (memoryMib < 64 || vcpus < 1) {
+                throw new IllegalArgumentException("head node of " + memoryMib + " MiB, " + vcpus + " vCPUs");
+            }
+        }
+    }
+
     /**
      * Starts the ensemble, the switch with {@code nodes} lab node(s), and hosts hva, hvb, hvc with their services.
-     * Head nodes get {@code memoryMib}; sessions last {@code sessionMs}.
+     * Head nodes get {@code size} by default; sessions last {@code sessionMs}.
      */
-    static Fleet start(Path dir, Path image, Path imageCache, int nodes, int memoryMib, int sessionMs, PrintWriter out) throws Exception {
+    static Fleet start(Path dir, Path image, Path imageCache, int nodes, HeadnodeSize size, int sessionMs, PrintWriter out) throws Exception {
         Files.createDirectories(dir);
         Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxr-xr-x"));
         ZooKeeperEnsemble zk = null;
@@ -92,7 +101,8 @@ final class Fleet implements AutoCloseable {
                     "share-root = " + dir.resolve("admin/share"),
                     "connect = test:///default",
                     "default-image = " + image.resolve("headnode.qcow2"),
-                    "default-memory-mib = " + memoryMib,
+                    "default-memory-mib = " + size.memoryMib(),
+                    "default-vcpus = " + size.vcpus(),
                     "cluster = " + zk.connectString(),
                     "cluster-secret-file = " + secret,
                     "cluster-session-timeout-ms = " + sessionMs,
@@ -104,7 +114,7 @@ final class Fleet implements AutoCloseable {
             String[] names = {"hva", "hvb", "hvc"};
             for (int i = 0; i < names.length; i++) {
                 FleetHost h = FleetHost.create(names[i], i + 1, dir.resolve(names[i]), sw, LabSettings.PUBLIC_BRIDGE, VLAN_BRIDGE, zk,
-                        secret, image, memoryMib, sessionMs);
+                        secret, image, size, sessionMs);
                 fleet.hosts.add(h);
                 h.startService();
                 out.println("fleet: host " + h + " libvirtd " + h.libvirtd.pid());

@@ -41,6 +41,12 @@ class FleetFailoverIT {
     private static final Path HOME = Path.of(System.getProperty("user.dir")).resolve("../..").normalize();
     /** The smallest head node that boots and runs its agent under TCG (measured: see docs/benchmarks/fleet.md). */
     static final int HEADNODE_MIB = Integer.getInteger("headnode.fleet.memoryMib", 512);
+    /**
+     * vCPUs of the head node. Its boot under TCG is CPU-bound (one vCPU: QEMU at 100% of a host core from start to
+     * agent ready while the fixture idles); with two, QEMU's multi-threaded TCG runs the boot on both host cores
+     * (docs/benchmarks/orchestrator.md, "Fleet failover with VMs").
+     */
+    static final int HEADNODE_VCPUS = Integer.getInteger("headnode.fleet.vcpus", 2);
     /** ZooKeeper session timeout: the fixture's ensemble ticks 200 ms, so at most 4 s. */
     static final int SESSION_MS = 4_000;
     /**
@@ -67,7 +73,8 @@ class FleetFailoverIT {
         image = Path.of(build.stdout().strip().lines().reduce((x, y) -> y).orElseThrow()).toRealPath();
         timings.add(String.format("image (%s): %.1f s", build.stderr().contains("cached:") ? "cached" : "built", seconds(t0)));
         long tf = System.nanoTime();
-        fleet = Fleet.start(Path.of("/var/tmp/hnfleet-" + ProcessHandle.current().pid()), image, cache, 1, HEADNODE_MIB, SESSION_MS, OUT);
+        fleet = Fleet.start(Path.of("/var/tmp/hnfleet-" + ProcessHandle.current().pid()), image, cache, 1,
+                new Fleet.HeadnodeSize(HEADNODE_MIB, HEADNODE_VCPUS), SESSION_MS, OUT);
         timings.add(String.format("fleet up (ensemble, switch, 3 hosts): %.1f s", seconds(tf)));
     }
 
@@ -98,7 +105,8 @@ class FleetFailoverIT {
     void theLeaderPlacesTheVlanAndItsHeadNodeServesFromThatHostOnly() throws Exception {
         await().atMost(Duration.ofSeconds(60)).until(() -> fleet.hosts.stream().allMatch(h -> fleet.registered(h.id)));
         long t0 = System.nanoTime();
-        String created = fleet.admin.check("create", "--vlan", "100", "--image", image.toString(), "--memory", Integer.toString(HEADNODE_MIB));
+        String created = fleet.admin.check("create", "--vlan", "100", "--image", image.toString(), "--memory", Integer.toString(HEADNODE_MIB),
+                "--vcpus", Integer.toString(HEADNODE_VCPUS));
         assertThat(created).contains("declared in the fleet");
         fleet.admin.check("config", "push", "--vlan", "100", fleet.rack.headnodeConf().toString());
         fleet.admin.check("credentials", "push", "--vlan", "100", fleet.rack.credentials().toString());
@@ -132,8 +140,8 @@ class FleetFailoverIT {
         timings.add(String.format("host death of %s: re-placed on %s after %.1f s", a.id, b.id, moved));
         AgentStatus status = awaitAgentReady(b, AGENT_READY);
         double failover = seconds(t0);
-        timings.add(String.format("failover %s -> %s: host death -> re-placed %.1f s, -> new agent ready %.1f s (session %d ms, %d MiB head node)",
-                a.id, b.id, moved, failover, SESSION_MS, HEADNODE_MIB));
+        timings.add(String.format("failover %s -> %s: host death -> re-placed %.1f s, -> new agent ready %.1f s (session %d ms, %d MiB, %d vCPU head node)",
+                a.id, b.id, moved, failover, SESSION_MS, HEADNODE_MIB, HEADNODE_VCPUS));
         assertThat(status.ready()).isTrue();
         assertThat(a.domainState(Fleet.VLAN)).as("the dead host's libvirtd is gone").isEmpty();
 
