@@ -6,6 +6,7 @@ import io.headnode.contract.AtomicFiles;
 import io.headnode.contract.HeadnodeConfig;
 import io.headnode.contract.ShareLayout;
 import io.headnode.contract.Vlan;
+import io.headnode.orchestrator.reconcile.VlanLock;
 import io.headnode.orchestrator.share.ShareDirectory;
 import io.headnode.orchestrator.spec.HeadnodePaths;
 import io.headnode.orchestrator.spec.HeadnodeSpec;
@@ -30,8 +31,8 @@ import org.slf4j.LoggerFactory;
  * CLI writes ({@link SpecStore}, the share directory, credentials and install.key 0600 through
  * {@link ShareDirectory#writeSecret}),
  * so the unchanged reconcile pipeline builds its head node. Share files ZooKeeper no longer holds are removed
- * (headnode.conf stays: the share step writes a default one). Fencing destroys every head node at once and marks
- * the specs absent, so no reconcile pass starts them again (the delete steps undefine them) until ZooKeeper places
+ * (headnode.conf stays: the share step writes a default one). Fencing marks the specs absent and destroys every
+ * head node at once (and again under each VLAN's lock, after a pass in flight), so no reconcile pass starts them again (the delete steps undefine them) until ZooKeeper places
  * them here anew. A VLAN that moved away is marked absent with its share purged.
  */
 public final class LocalShareHeadnodes implements LocalHeadnodes {
@@ -39,12 +40,14 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
     private final SpecStore specs;
     private final ShareDirectory share;
     private final Hypervisor hypervisor;
+    private final VlanLock lock;
 
     @Inject
-    public LocalShareHeadnodes(SpecStore specs, ShareDirectory share, Hypervisor hypervisor) {
+    public LocalShareHeadnodes(SpecStore specs, ShareDirectory share, Hypervisor hypervisor, VlanLock lock) {
         this.specs = Objects.requireNonNull(specs, "specs is null");
         this.share = Objects.requireNonNull(share, "share is null");
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor is null");
+        this.lock = Objects.requireNonNull(lock, "lock is null");
     }
 
     /** The VLANs with a present local spec (one marked absent is on its way out). */
@@ -150,25 +153,44 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
         }
     }
 
+    /**
+     * Each spec is marked absent before its head node is destroyed, so the pass that the destroy's domain event
+     * starts reads "absent" and runs the delete steps, never a start. A pass that read the spec before it was marked
+     * may still start the head node again (it holds the VLAN's lock while it runs): so once every head node is
+     * destroyed, each VLAN's lock is taken, after any such pass, and its head node destroyed again under it; every
+     * later pass reads the absent spec. The first destroys do not wait for any lock.
+     */
     @Override
     public Set<Vlan> fence() {
         Set<Vlan> fenced = new TreeSet<>();
         try {
             for (Vlan vlan : specs.vlans()) {
                 fenced.add(vlan);
-                try {
-                    hypervisor.destroy(HeadnodePaths.domainName(vlan));
-                } catch (RuntimeException e) {
-                    log.warn("VLAN {}: destroy while fencing: {}", vlan, e.toString());
-                }
                 HeadnodeSpec spec = readOrNull(vlan);
                 if (spec != null) {
                     specs.write(spec.markedAbsent(false)); // no pass starts it again; the delete steps clean up
                 }
+                destroy(vlan);
             }
         } catch (IOException e) {
             log.error("fencing could not list or forget the local specs: {}", e.toString());
         }
+        for (Vlan vlan : fenced) {
+            try (VlanLock.Held held = lock.acquire(vlan)) {
+                destroy(vlan); // after a pass that may have started it from the spec it read before the mark
+            } catch (IOException e) {
+                log.error("VLAN {}: fencing could not take the VLAN's lock: {}", vlan, e.toString());
+                destroy(vlan);
+            }
+        }
         return fenced;
+    }
+
+    private void destroy(Vlan vlan) {
+        try {
+            hypervisor.destroy(HeadnodePaths.domainName(vlan));
+        } catch (RuntimeException e) {
+            log.warn("VLAN {}: destroy while fencing: {}", vlan, e.toString());
+        }
     }
 }

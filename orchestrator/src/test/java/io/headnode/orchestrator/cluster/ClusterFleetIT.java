@@ -65,7 +65,8 @@ class ClusterFleetIT {
         Host(String name) throws IOException {
             id = new HostId(name);
             config = ClusterFixtures.hostConfig(dir, name);
-            local = new LocalShareHeadnodes(new SpecStore(config), new ShareDirectory(new HeadnodePaths(config), config), new FakeHypervisor());
+            local = new LocalShareHeadnodes(new SpecStore(config), new ShareDirectory(new HeadnodePaths(config), config), new FakeHypervisor(),
+                new io.headnode.orchestrator.reconcile.VlanLock(new HeadnodePaths(config)));
         }
 
         void start() throws Exception {

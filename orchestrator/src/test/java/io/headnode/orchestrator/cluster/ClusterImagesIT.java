@@ -71,7 +71,8 @@ class ClusterImagesIT {
             HostConfig config = ClusterFixtures.hostConfig(dir, name);
             ClusterConfig c = new ClusterConfig(zk.connectString(), Path.of("/etc/headnode/cluster.secret"), name, 10, SESSION_MS);
             CuratorFramework client = ClusterConnection.open(c, SECRET);
-            LocalShareHeadnodes local = new LocalShareHeadnodes(new SpecStore(config), new ShareDirectory(new HeadnodePaths(config), config), new FakeHypervisor());
+            LocalShareHeadnodes local = new LocalShareHeadnodes(new SpecStore(config), new ShareDirectory(new HeadnodePaths(config), config), new FakeHypervisor(),
+                new io.headnode.orchestrator.reconcile.VlanLock(new HeadnodePaths(config)));
             ProcessCommandRunner runner = new ProcessCommandRunner(List.of());
             ImageStore images = new ImageStore(config.imageDir(), new OverlayDisk(runner), runner, Clock.systemUTC());
             ClusterMember m = new ClusterMember(new ClusterStore(client), id, zk.connectString(), SESSION_MS, local,

@@ -37,7 +37,8 @@ class LocalShareHeadnodesTest {
         config = new HostConfig(dir.resolve("state"), dir.resolve("share"), dir.resolve("apparmor"), Path.of("/usr/sbin/apparmor_parser"),
                 "test:///default", "br-vlan", "br0", List.of(), System.getProperty("user.name"), "qemu", dir.resolve("i.qcow2"), 256, 1);
         Files.createDirectories(config.stateDir().resolve("specs"));
-        local = new LocalShareHeadnodes(new SpecStore(config), new ShareDirectory(new HeadnodePaths(config), config), hv);
+        local = new LocalShareHeadnodes(new SpecStore(config), new ShareDirectory(new HeadnodePaths(config), config), hv,
+                new io.headnode.orchestrator.reconcile.VlanLock(new HeadnodePaths(config)));
     }
 
     static byte[] b(String s) {
@@ -87,5 +88,31 @@ class LocalShareHeadnodesTest {
         local.fence();
         assertThat(hv.changes).containsExactlyInAnyOrder("destroy headnode-vlan100", "destroy headnode-vlan101");
         assertThat(local.vlans()).isEmpty();
+    }
+
+    @Test
+    void fencingDestroysAgainAfterAPassInFlightThatStartedTheHeadNodeFromTheSpecItHadRead() throws Exception {
+        local.apply(v, SpecCodec.render(TestSpecs.spec(100)), Map.of());
+        hv.with(new DomainStatus("headnode-vlan100", "u1", RunState.RUNNING, true, true, "<domain/>"));
+        SpecStore specs = new SpecStore(config);
+        java.util.concurrent.CountDownLatch holding = new java.util.concurrent.CountDownLatch(1);
+        // a reconcile pass: it holds the VLAN's lock, read the spec before fencing, and starts the head node once
+        // fencing has destroyed it (the start a destroy's domain event used to cause)
+        Thread pass = new Thread(() -> {
+            try (var held = new io.headnode.orchestrator.reconcile.VlanLock(new HeadnodePaths(config)).acquire(v)) {
+                holding.countDown();
+                org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> hv.state("headnode-vlan100") == RunState.SHUTOFF);
+                hv.start("headnode-vlan100");
+            } catch (IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        });
+        pass.start();
+        assertThat(holding.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        local.fence();
+        pass.join(10_000);
+        assertThat(hv.changes).containsExactly("destroy headnode-vlan100", "start headnode-vlan100", "destroy headnode-vlan100");
+        assertThat(hv.state("headnode-vlan100")).isEqualTo(RunState.SHUTOFF);
+        assertThat(specs.read(v).orElseThrow().present()).as("marked absent: every later pass deletes").isFalse();
     }
 }
