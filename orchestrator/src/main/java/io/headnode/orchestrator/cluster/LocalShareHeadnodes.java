@@ -186,9 +186,13 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
         return fenced;
     }
 
+    /** Destroys the VLAN's head node if it is still defined (the delete steps may have undefined it already). */
     private void destroy(Vlan vlan) {
         try {
-            hypervisor.destroy(HeadnodePaths.domainName(vlan));
+            String name = HeadnodePaths.domainName(vlan);
+            if (hypervisor.lookup(name).isPresent()) {
+                hypervisor.destroy(name);
+            }
         } catch (RuntimeException e) {
             log.warn("VLAN {}: destroy while fencing: {}", vlan, e.toString());
         }
