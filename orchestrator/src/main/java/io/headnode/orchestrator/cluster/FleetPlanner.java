@@ -12,8 +12,7 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * The leader's decisions, with no I/O: from a {@link FleetView} (or a {@link FleetSnapshot}'s) and the time, the
- * placements to write.
+ * The leader's decisions, with no I/O: from a {@link FleetView} and the time, the placements to write.
  *
  * <p>Fencing: a host whose ephemeral node is gone is held as "lost, waiting" for {@code grace} (the session timeout
  * plus a margin), counted from when this leader first saw it gone. Its VLANs stay where they are meanwhile (the host
@@ -43,11 +42,6 @@ public final class FleetPlanner {
             Objects.requireNonNull(vlan, "vlan is null");
             Objects.requireNonNull(reason, "reason is null");
         }
-    }
-
-    /** What to write now, from a snapshot's nodes ({@link FleetView#of}). */
-    public List<Write> decide(FleetSnapshot fleet, Instant now) {
-        return decide(FleetView.of(fleet), now);
     }
 
     /** What to write now; empty when the placements are right (or must wait for a lost host's grace). */

@@ -44,7 +44,7 @@ class FleetPlacementBench {
         Instant t0 = Instant.parse("2026-12-02T12:00:00Z");
         FleetPlanner planner = new FleetPlanner(new Placer(512), Duration.ofSeconds(20));
         long a = System.nanoTime();
-        List<FleetPlanner.Write> initial = planner.decide(new FleetSnapshot(nodes), t0);
+        List<FleetPlanner.Write> initial = planner.decide(FleetView.of(new FleetSnapshot(nodes)), t0);
         long placeMs = (System.nanoTime() - a) / 1_000_000;
         initial.forEach(w -> nodes.put(ClusterStore.placementPath(w.vlan()), w.placement().encode()));
         Map<HostId, Integer> counts = new TreeMap<>();
@@ -55,13 +55,13 @@ class FleetPlacementBench {
         Map<Vlan, Placement> decoded = new HashMap<>(new FleetSnapshot(nodes).placements()); // as the cache's index holds them
         Map<HostId, HostRecord> hosts = new FleetSnapshot(nodes).hosts();
         java.util.Set<Vlan> names = new FleetSnapshot(nodes).specVlans();
-        long fromSnapshot = medianMs(() -> planner.decide(new FleetSnapshot(nodes), t0.plusMillis(1)));
+        long fromSnapshot = medianMs(() -> planner.decide(FleetView.of(new FleetSnapshot(nodes)), t0.plusMillis(1)));
         long fromView = medianMs(() -> planner.decide(new FleetView(new TreeMap<>(decoded), hosts, names, java.util.Set.of()), t0.plusMillis(1)));
 
         nodes.remove(ClusterStore.hostPath(new HostId("hv7")));
-        planner.decide(new FleetSnapshot(nodes), t0.plusSeconds(1)); // the leader sees hv7 gone: its grace starts
+        planner.decide(FleetView.of(new FleetSnapshot(nodes)), t0.plusSeconds(1)); // the leader sees hv7 gone: its grace starts
         long b = System.nanoTime();
-        List<FleetPlanner.Write> moved = planner.decide(new FleetSnapshot(nodes), t0.plusSeconds(30));
+        List<FleetPlanner.Write> moved = planner.decide(FleetView.of(new FleetSnapshot(nodes)), t0.plusSeconds(30));
         long replaceMs = (System.nanoTime() - b) / 1_000_000;
 
         String report = "| step | result |\n|---|---|\n"

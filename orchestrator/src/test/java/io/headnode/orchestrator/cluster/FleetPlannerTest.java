@@ -45,10 +45,10 @@ class FleetPlannerTest {
         host("hv2", 10);
         spec(100);
         spec(101);
-        apply(planner.decide(fleet(), T0));
+        apply(planner.decide(FleetView.of(fleet()), T0));
         assertThat(fleet().placements().values()).extracting(p -> p.host().name()).containsExactlyInAnyOrder("hv1", "hv2");
         assertThat(fleet().placements().values()).allMatch(p -> p.epoch() == 1);
-        assertThat(planner.decide(fleet(), T0.plusSeconds(1))).isEmpty();
+        assertThat(planner.decide(FleetView.of(fleet()), T0.plusSeconds(1))).isEmpty();
     }
 
     @Test
@@ -57,21 +57,21 @@ class FleetPlannerTest {
         host("hv2", 10);
         spec(100);
         spec(101);
-        apply(planner.decide(fleet(), T0));
+        apply(planner.decide(FleetView.of(fleet()), T0));
         Vlan onHv1 = fleet().placements().entrySet().stream().filter(e -> e.getValue().host().name().equals("hv1")).findFirst().orElseThrow().getKey();
         nodes.remove(ClusterStore.hostPath(new HostId("hv1")));
         assertThat(planner.nextGraceEnd()).isEmpty();
-        assertThat(planner.decide(fleet(), T0.plusSeconds(10))).isEmpty();           // first seen gone: grace starts
+        assertThat(planner.decide(FleetView.of(fleet()), T0.plusSeconds(10))).isEmpty();           // first seen gone: grace starts
         assertThat(planner.nextGraceEnd()).contains(T0.plusSeconds(30));            // the leader decides again then
-        assertThat(planner.decide(fleet(), T0.plusSeconds(29))).isEmpty();           // 19 s into a 20 s grace
-        List<FleetPlanner.Write> writes = planner.decide(fleet(), T0.plusSeconds(30));
+        assertThat(planner.decide(FleetView.of(fleet()), T0.plusSeconds(29))).isEmpty();           // 19 s into a 20 s grace
+        List<FleetPlanner.Write> writes = planner.decide(FleetView.of(fleet()), T0.plusSeconds(30));
         assertThat(writes).singleElement().satisfies(w -> {
             assertThat(w.vlan()).isEqualTo(onHv1);
             assertThat(w.placement()).isEqualTo(new Placement(new HostId("hv2"), 2));
             assertThat(w.reason()).contains("hv1 lost");
         });
         apply(writes);
-        planner.decide(fleet(), T0.plusSeconds(31));
+        planner.decide(FleetView.of(fleet()), T0.plusSeconds(31));
         assertThat(planner.nextGraceEnd()).isEmpty();                                // nothing left to wait for
     }
 
@@ -81,11 +81,11 @@ class FleetPlannerTest {
         host("hv2", 10);
         spec(100);
         spec(101);
-        apply(planner.decide(fleet(), T0));
+        apply(planner.decide(FleetView.of(fleet()), T0));
         byte[] hv1 = nodes.remove(ClusterStore.hostPath(new HostId("hv1")));
-        assertThat(planner.decide(fleet(), T0.plusSeconds(1))).isEmpty();
+        assertThat(planner.decide(FleetView.of(fleet()), T0.plusSeconds(1))).isEmpty();
         nodes.put(ClusterStore.hostPath(new HostId("hv1")), hv1);
-        assertThat(planner.decide(fleet(), T0.plusSeconds(60))).isEmpty();
+        assertThat(planner.decide(FleetView.of(fleet()), T0.plusSeconds(60))).isEmpty();
     }
 
     @Test
@@ -93,17 +93,17 @@ class FleetPlannerTest {
         host("hv1", 10);
         spec(100);
         spec(101);
-        apply(planner.decide(fleet(), T0));
+        apply(planner.decide(FleetView.of(fleet()), T0));
         host("hv2", 10);
         nodes.put(ClusterStore.DRAIN + "/hv1", new byte[0]);
-        List<FleetPlanner.Write> first = planner.decide(fleet(), T0.plusSeconds(1));
+        List<FleetPlanner.Write> first = planner.decide(FleetView.of(fleet()), T0.plusSeconds(1));
         assertThat(first).singleElement().satisfies(w -> assertThat(w.placement().host().name()).isEqualTo("hv2"));
         apply(first);
         reports("hv2", first.get(0).vlan().id(), 2);
-        apply(planner.decide(fleet(), T0.plusSeconds(2)));
+        apply(planner.decide(FleetView.of(fleet()), T0.plusSeconds(2)));
         assertThat(fleet().placements().values()).allMatch(p -> p.host().name().equals("hv2"));
         nodes.remove(ClusterStore.specPath(new Vlan(100)));
-        assertThat(planner.decide(fleet(), T0.plusSeconds(3))).singleElement()
+        assertThat(planner.decide(FleetView.of(fleet()), T0.plusSeconds(3))).singleElement()
                 .satisfies(w -> assertThat(w.placement()).isNull());
     }
 
@@ -121,19 +121,19 @@ class FleetPlannerTest {
         spec(100);
         spec(101);
         spec(102);
-        apply(planner.decide(fleet(), T0));
+        apply(planner.decide(FleetView.of(fleet()), T0));
         host("hv2", 10);
         nodes.put(ClusterStore.DRAIN + "/hv1", new byte[0]);
-        List<FleetPlanner.Write> first = planner.decide(fleet(), T0.plusSeconds(1));
+        List<FleetPlanner.Write> first = planner.decide(FleetView.of(fleet()), T0.plusSeconds(1));
         assertThat(first).singleElement().satisfies(w -> assertThat(w.placement()).isEqualTo(new Placement(new HostId("hv2"), 2)));
         apply(first);
         Vlan moved = first.get(0).vlan();
-        assertThat(planner.decide(fleet(), T0.plusSeconds(2))).isEmpty();          // written, not running yet
+        assertThat(planner.decide(FleetView.of(fleet()), T0.plusSeconds(2))).isEmpty();          // written, not running yet
         reports("hv2", moved.id(), 1);                                              // an older epoch does not count
-        assertThat(planner.decide(fleet(), T0.plusSeconds(60))).isEmpty();
+        assertThat(planner.decide(FleetView.of(fleet()), T0.plusSeconds(60))).isEmpty();
         assertThat(planner.drainInFlight().vlan()).isEqualTo(moved);
         reports("hv2", moved.id(), 2);
-        List<FleetPlanner.Write> second = planner.decide(fleet(), T0.plusSeconds(61));
+        List<FleetPlanner.Write> second = planner.decide(FleetView.of(fleet()), T0.plusSeconds(61));
         assertThat(second).singleElement().satisfies(w -> {
             assertThat(w.vlan()).isNotEqualTo(moved);
             assertThat(w.placement().host().name()).isEqualTo("hv2");
@@ -143,7 +143,7 @@ class FleetPlannerTest {
         // out their grace as usual)
         nodes.remove(ClusterStore.hostPath(new HostId("hv2")));
         host("hv3", 10);
-        assertThat(planner.decide(fleet(), T0.plusSeconds(62))).singleElement()
+        assertThat(planner.decide(FleetView.of(fleet()), T0.plusSeconds(62))).singleElement()
                 .satisfies(w -> assertThat(w.placement().host().name()).isEqualTo("hv3"));
     }
 
