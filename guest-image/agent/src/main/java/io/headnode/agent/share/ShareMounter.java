@@ -100,7 +100,8 @@ public final class ShareMounter {
         try {
             CommandResult r = runner.run(List.of(mountBinary, "-t", "9p", "-o", options,
                     tag, mountPoint.toString()), Duration.ofSeconds(15));
-            return r.ok() ? Optional.empty() : Optional.of(r.describe());
+            // the outcome first: the status detail that shows it is bounded, and the mount point makes the command long
+            return r.ok() ? Optional.empty() : Optional.of(mountBinary + " " + r.describeOutcomeFirst());
         } catch (CommandException e) {
             return Optional.of(e.getMessage());
         }
