@@ -84,6 +84,8 @@ public final class ClusterMember implements AutoCloseable {
     private volatile Duration lastPass = Duration.ZERO;
     /** The leader's own placement writes its cache has not shown yet (empty = removed): read-your-writes. Leader thread only. */
     private final Map<Vlan, java.util.Optional<Placement>> unseen = new java.util.HashMap<>();
+    /** The leader's own assignment writes its cache has not shown yet. Leader thread only. */
+    private final Map<HostId, HostAssignment> unseenAssignments = new java.util.HashMap<>();
     private final CoalescingTrigger imageRounds;
     private FleetImageMirror mirror;
     private volatile Map<io.headnode.contract.ImageName, String> imagesMissing = Map.of();
@@ -109,12 +111,12 @@ public final class ClusterMember implements AutoCloseable {
         this.decisions = new CoalescingTrigger(threads.leader(), this::decide);
         this.imageRounds = new CoalescingTrigger(threads.images(), this::mirrorImagesOnce);
         CuratorFramework zk = store.client();
-        this.caches = new FleetCaches(zk);
+        this.caches = new FleetCaches(zk, me);
         this.vlanCaches = new VlanCaches(zk, this::trigger);
         this.specNames = new SpecNames(zk, this::leaderInputChanged);
         // both listeners on the leader's thread; a lost leadership stops the decisions to come, and one in progress
         // stops at its next transaction
-        this.election = new LeaderElection(zk, me.name(), threads.leader(), this::leaderInputChanged, this::forgetLeaderView);
+        this.election = new LeaderElection(zk, me.name(), threads.leader(), this::becameLeader, this::forgetLeaderView);
         this.confirmations = new PlacementConfirmations(me);
     }
 
@@ -214,12 +216,18 @@ public final class ClusterMember implements AutoCloseable {
      */
     public void start() throws Exception {
         store.ensureLayout();
+        store.ensureAssigned(List.of(me)); // the node this host watches for what is placed on it (empty: nothing)
         CuratorFramework zk = store.client();
         zk.getConnectionStateListenable().addListener((client, s) -> worker.execute(() -> onConnection(s)));
         caches.start(new FleetCaches.Events() {
             @Override
             public void changed() {
                 trigger();
+                leaderInputChanged();
+            }
+
+            @Override
+            public void leaderChanged() {
                 leaderInputChanged();
             }
 
@@ -319,7 +327,7 @@ public final class ClusterMember implements AutoCloseable {
         }
         long t0 = System.nanoTime();
         try {
-            Map<Vlan, Placement> placedHere = caches.placementsOn(me);
+            Map<Vlan, Placement> placedHere = caches.placementsOnMe();
             vlanCaches.retain(placedHere.keySet()); // caches the specs and shares of these VLANs, drops the others'
             // only placements whose epoch this host confirmed with ZooKeeper itself (a stale cache starts nothing)
             Map<Vlan, Long> mine = confirmations.confirm(placedHere, new PlacementConfirmations.Source() {
@@ -417,6 +425,7 @@ public final class ClusterMember implements AutoCloseable {
     /** Leader thread: forgets what the leader read and wrote (not leading, or reconnected). */
     private void forgetLeaderView() {
         unseen.clear();
+        unseenAssignments.clear();
         specNames.forget();
         gate.forget();
     }
@@ -437,23 +446,38 @@ public final class ClusterMember implements AutoCloseable {
             if (names.isEmpty()) {
                 return; // the leader's first listing of the specs is on its way (it reports a change)
             }
+            if (!caches.leaderLoaded()) {
+                caches.startLeader(); // its loaded event asks for the next decision
+                return;
+            }
             FleetView cached = caches.leaderView(names.get());
             Map<Vlan, Placement> cachedPlacements = cached.placements();
             unseen.entrySet().removeIf(e -> e.getValue().equals(java.util.Optional.ofNullable(cachedPlacements.get(e.getKey()))));
             FleetView fleet = unseen.isEmpty() ? cached : cached.withPlacements(unseen);
             List<FleetPlanner.Write> writes = planner.decide(fleet, now);
-            if (writes.isEmpty()) {
-                gate.decided(version, now, planner.nextGraceEnd());
-                return;
-            }
-            Map<Vlan, java.util.Optional<Placement>> known = new java.util.HashMap<>(); // what each write replaces
-            writes.forEach(w -> known.put(w.vlan(), java.util.Optional.ofNullable(fleet.placements().get(w.vlan()))));
             var fence = election.fence(this::leading);
             if (fence.isEmpty()) {
                 forgetLeaderView();
                 return;
             }
-            store.writePlacements(writes, known, fence.get());
+            if (writes.isEmpty()) {
+                repairAssignments(fleet.placements(), fence.get());
+                gate.decided(version, now, planner.nextGraceEnd());
+                return;
+            }
+            store.writePlacements(writes, fleet.placements(), fence.get());
+            Map<Vlan, Placement> after = new java.util.HashMap<>(fleet.placements());
+            Set<HostId> touched = new java.util.TreeSet<>();
+            for (FleetPlanner.Write w : writes) {
+                Placement old = w.placement() == null ? after.remove(w.vlan()) : after.put(w.vlan(), w.placement());
+                if (old != null) {
+                    touched.add(old.host());
+                }
+                if (w.placement() != null) {
+                    touched.add(w.placement().host());
+                }
+            }
+            touched.forEach(h -> unseenAssignments.put(h, HostAssignment.of(h, after)));
             for (FleetPlanner.Write w : writes) {
                 unseen.put(w.vlan(), java.util.Optional.ofNullable(w.placement()));
                 if (w.placement() == null) {
@@ -471,7 +495,38 @@ public final class ClusterMember implements AutoCloseable {
             }
         } catch (Exception e) {
             unseen.clear(); // what was written is read back from ZooKeeper by the cache
+            unseenAssignments.clear();
             log.warn("placing failed (retried on the next tick): {}", e.toString());
+        }
+    }
+
+    /** Leader thread: it leads now; its caches of every placement and assignment start (once), then it decides. */
+    private void becameLeader() {
+        caches.startLeader();
+        leaderInputChanged();
+    }
+
+    /**
+     * Leader thread, when a decision writes no placement: sets every host's assignment node that differs from the
+     * placements (a fleet from before assignment nodes, a placement written by hand, a stale view's leftovers).
+     */
+    private void repairAssignments(Map<Vlan, Placement> placements, LeaderFence fence) throws Exception {
+        Map<HostId, HostAssignment> seen = caches.assignments();
+        unseenAssignments.entrySet().removeIf(e -> e.getValue().equals(seen.get(e.getKey())));
+        seen.putAll(unseenAssignments);
+        Set<HostId> hosts = new java.util.TreeSet<>(seen.keySet());
+        placements.values().forEach(p -> hosts.add(p.host()));
+        Map<HostId, HostAssignment> fixes = new java.util.TreeMap<>();
+        for (HostId h : hosts) {
+            HostAssignment want = HostAssignment.of(h, placements);
+            if (!want.equals(seen.get(h))) {
+                fixes.put(h, want);
+            }
+        }
+        if (!fixes.isEmpty()) {
+            store.writeAssignments(fixes, fence);
+            unseenAssignments.putAll(fixes);
+            log.info("host assignments repaired: {}", fixes.keySet());
         }
     }
 

@@ -19,13 +19,15 @@ import org.apache.zookeeper.data.Stat;
 /**
  * The fleet's desired state in ZooKeeper (layout: docs/design/cluster.md), under the client's chroot:
  * {@code /specs/<vlan>} (the spec file's bytes), {@code /share/<vlan>/<file>} (share files, {@code requests/<x>}
- * nested), {@code /placements/<vlan>} ({@link Placement}, leader only), {@code /hosts/<host>} (ephemeral
- * {@link HostRecord}s). Every node carries the client's digest ACL ({@link ClusterConnection}).
+ * nested), {@code /placements/<vlan>} ({@link Placement}, leader only), {@code /assigned/<host>} ({@link HostAssignment},
+ * leader only, in the same transactions), {@code /hosts/<host>} (ephemeral {@link HostRecord}s). Every node carries the client's digest ACL ({@link ClusterConnection}).
  */
 public final class ClusterStore {
     public static final String SPECS = "/specs";
     public static final String SHARE = "/share";
     public static final String PLACEMENTS = "/placements";
+    /** Per host, the placements on it ({@link HostAssignment}): written with the placements, watched by that host. */
+    public static final String ASSIGNED = "/assigned";
     public static final String HOSTS = "/hosts";
     public static final String LEADER = "/leader";
     public static final String DRAIN = "/drain";
@@ -48,7 +50,7 @@ public final class ClusterStore {
 
     /** Creates the top-level nodes (idempotent). */
     public void ensureLayout() throws Exception {
-        for (String p : List.of(SPECS, SHARE, PLACEMENTS, HOSTS, DRAIN, INSTALLS, IMAGES)) {
+        for (String p : List.of(SPECS, SHARE, PLACEMENTS, ASSIGNED, HOSTS, DRAIN, INSTALLS, IMAGES)) {
             try {
                 zk.create().creatingParentContainersIfNeeded().forPath(p);
             } catch (KeeperException.NodeExistsException e) {
@@ -282,15 +284,20 @@ public final class ClusterStore {
     static final int BATCH = 500;
 
     /**
-     * Writes the leader's decisions in transactions of up to {@link #BATCH} operations (one round trip each instead of
-     * two per placement): a create where {@code known} (the leader's view) has no placement, a setData where it has
-     * one, a delete for a removal. Every transaction first checks the {@code fence}'s election node, so a deposed
-     * leader's writes fail in ZooKeeper; the fence's own view is asked before each transaction. Either way the leader
-     * stops with a {@link LeadershipLostException}. A transaction refused because the view was stale (a node already
-     * there, or gone) is written again one placement at a time, each still behind the fence.
+     * Writes the leader's decisions in transactions of up to {@link #BATCH} placements (one round trip each instead of
+     * two per placement): a create where {@code current} (the leader's view of every placement) has none, a setData
+     * where it has one, a delete for a removal; plus, in the same transaction, the {@link HostAssignment} of every
+     * host the batch touches, as the view says it is once the batch is written. Every transaction first checks the
+     * {@code fence}'s election node, so a deposed leader's writes fail in ZooKeeper; the fence's own view is asked
+     * before each transaction. Either way the leader stops with a {@link LeadershipLostException}. A transaction
+     * refused because the view was stale (a node already there, or gone) is written again one placement at a time,
+     * each still behind the fence, then the touched hosts' assignments (the leader repairs any that a stale view made
+     * wrong on its next decision: {@link #writeAssignments}).
      */
-    public void writePlacements(List<FleetPlanner.Write> writes, Map<Vlan, Optional<Placement>> known,
-                                LeaderFence fence) throws Exception {
+    public void writePlacements(List<FleetPlanner.Write> writes, Map<Vlan, Placement> current, LeaderFence fence) throws Exception {
+        Map<Vlan, Placement> running = new java.util.HashMap<>(current);
+        Map<HostId, java.util.SortedMap<Vlan, Long>> byHost = new java.util.HashMap<>();
+        current.forEach((v, p) -> byHost.computeIfAbsent(p.host(), h -> new TreeMap<>()).put(v, p.epoch()));
         for (int i = 0; i < writes.size(); i += BATCH) {
             if (!fence.leading().getAsBoolean()) {
                 throw new LeadershipLostException(writes.size() - i, false);
@@ -298,9 +305,24 @@ public final class ClusterStore {
             List<FleetPlanner.Write> batch = writes.subList(i, Math.min(writes.size(), i + BATCH));
             List<CuratorOp> ops = new ArrayList<>();
             ops.add(zk.transactionOp().check().forPath(fence.node()));
+            java.util.Set<HostId> touched = new java.util.TreeSet<>();
             for (FleetPlanner.Write w : batch) {
-                boolean exists = known.getOrDefault(w.vlan(), Optional.empty()).isPresent();
-                ops.add(placementOp(w, exists));
+                ops.add(placementOp(w, running.containsKey(w.vlan())));
+                Placement old = w.placement() == null ? running.remove(w.vlan()) : running.put(w.vlan(), w.placement());
+                if (old != null) {
+                    byHost.getOrDefault(old.host(), new TreeMap<>()).remove(w.vlan());
+                    touched.add(old.host());
+                }
+                if (w.placement() != null) {
+                    byHost.computeIfAbsent(w.placement().host(), h -> new TreeMap<>()).put(w.vlan(), w.placement().epoch());
+                    touched.add(w.placement().host());
+                }
+            }
+            Map<HostId, HostAssignment> assignments = new TreeMap<>();
+            touched.forEach(h -> assignments.put(h, new HostAssignment(byHost.getOrDefault(h, new TreeMap<>()))));
+            ensureAssigned(assignments.keySet());
+            for (Map.Entry<HostId, HostAssignment> a : assignments.entrySet()) {
+                ops.add(zk.transactionOp().setData().forPath(assignedPath(a.getKey()), a.getValue().encode()));
             }
             try {
                 zk.transaction().forOperations(ops);
@@ -309,7 +331,63 @@ public final class ClusterStore {
                 for (FleetPlanner.Write w : batch) {
                     writeOne(w, fence, writes.size() - i);
                 }
+                assignedExists.clear(); // an assignment node may have been the one missing: made again below
+                writeAssignments(assignments, fence);
             }
+        }
+    }
+
+    /**
+     * Sets the assignment nodes of these hosts (made first where missing), in one transaction behind the fence: the
+     * leader's repair of assignments that differ from the placements.
+     */
+    public void writeAssignments(Map<HostId, HostAssignment> assignments, LeaderFence fence) throws Exception {
+        if (assignments.isEmpty()) {
+            return;
+        }
+        ensureAssigned(assignments.keySet());
+        List<CuratorOp> ops = new ArrayList<>();
+        ops.add(zk.transactionOp().check().forPath(fence.node()));
+        for (Map.Entry<HostId, HostAssignment> a : assignments.entrySet()) {
+            ops.add(zk.transactionOp().setData().forPath(assignedPath(a.getKey()), a.getValue().encode()));
+        }
+        try {
+            zk.transaction().forOperations(ops);
+        } catch (KeeperException.NoNodeException e) {
+            requireFence(fence, assignments.size());
+            assignedExists.clear();
+            throw e;
+        }
+    }
+
+    public static String assignedPath(HostId host) {
+        return ASSIGNED + "/" + host;
+    }
+
+    /** The assignment nodes this store made or saw, so a transaction's setData finds them (an empty one is no head node). */
+    private final java.util.Set<HostId> assignedExists = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+    /** Makes {@code /assigned/<host>} (empty) for each host that has none yet. */
+    public void ensureAssigned(java.util.Collection<HostId> hosts) throws Exception {
+        for (HostId h : hosts) {
+            if (assignedExists.contains(h)) {
+                continue;
+            }
+            try {
+                zk.create().withMode(CreateMode.PERSISTENT).forPath(assignedPath(h), new byte[0]);
+            } catch (KeeperException.NodeExistsException e) {
+                // there already
+            }
+            assignedExists.add(h);
+        }
+    }
+
+    /** {@code host}'s assignment as ZooKeeper holds it now; empty when it has none or it does not decode. */
+    public HostAssignment assignment(HostId host) throws Exception {
+        try {
+            return get(assignedPath(host)).map(b -> HostAssignment.decode(assignedPath(host), b)).orElse(HostAssignment.EMPTY);
+        } catch (IllegalArgumentException e) {
+            return HostAssignment.EMPTY;
         }
     }
 

@@ -1,10 +1,12 @@
 package io.headnode.orchestrator.cluster;
 
 import io.headnode.contract.Vlan;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -12,34 +14,53 @@ import org.apache.curator.framework.CuratorFramework;
 import org.apache.curator.framework.recipes.cache.ChildData;
 import org.apache.curator.framework.recipes.cache.CuratorCache;
 import org.apache.curator.framework.recipes.cache.CuratorCacheListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * The subtrees every host caches, all small whatever the fleet's size in bytes: {@code /placements} (indexed by host
- * as events arrive, {@link PlacementIndex}), {@code /hosts}, {@code /drain} and {@code /images}. Specs and shares
- * are not here: a host caches those of its own VLANs only ({@link VlanCaches}).
+ * What a host caches of the fleet, all small whatever the fleet's size: its own {@code /assigned/<host>}
+ * ({@link HostAssignment}), {@code /hosts}, {@code /drain} and {@code /images}. Specs and shares are not here: a host
+ * caches those of its own VLANs only ({@link VlanCaches}). The leader also needs every placement: once a member
+ * first leads it caches {@code /placements} (indexed by host as events arrive, {@link PlacementIndex}) and every
+ * {@code /assigned} node ({@link #startLeader}); a host that never leads never reads another host's placements.
  */
 final class FleetCaches implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(FleetCaches.class);
+
     /** What the member hears from these caches (on Curator's event thread: hand work to the member's thread). */
     interface Events {
+        /** This host's assignment, the hosts or the drain marks changed. */
         void changed();
+
+        /** Something only the leader reads changed (a placement, an assignment). */
+        void leaderChanged();
 
         void imagesChanged();
 
-        /** Every cache here holds its whole subtree (once). */
+        /** Every host cache here holds its whole subtree (once). */
         void loaded();
     }
 
-    private final CuratorCache placements;
+    private final CuratorFramework zk;
+    private final HostId me;
+    private final CuratorCache mine;
     private final CuratorCache hosts;
     private final CuratorCache drain;
     private final CuratorCache images;
     private final List<CuratorCache> others;
-    private final PlacementIndex index = new PlacementIndex();
     private final CountDownLatch primed;
+    private volatile Map<Vlan, Placement> mineLastGood = Map.of();
+    private Events events;
+    // the leader's caches, made once on its first leadership
+    private final PlacementIndex index = new PlacementIndex();
+    private volatile CuratorCache placements;
+    private volatile CuratorCache assigned;
+    private final CountDownLatch leaderPrimed = new CountDownLatch(2);
 
-    FleetCaches(CuratorFramework zk) {
-        Objects.requireNonNull(zk, "zk is null");
-        this.placements = CuratorCache.build(zk, ClusterStore.PLACEMENTS);
+    FleetCaches(CuratorFramework zk, HostId me) {
+        this.zk = Objects.requireNonNull(zk, "zk is null");
+        this.me = Objects.requireNonNull(me, "me is null");
+        this.mine = CuratorCache.build(zk, ClusterStore.assignedPath(me), CuratorCache.Options.SINGLE_NODE_CACHE);
         this.hosts = CuratorCache.build(zk, ClusterStore.HOSTS);
         this.drain = CuratorCache.build(zk, ClusterStore.DRAIN);
         this.images = CuratorCache.build(zk, ClusterStore.IMAGES);
@@ -48,41 +69,85 @@ final class FleetCaches implements AutoCloseable {
     }
 
     void start(Events events) {
-        Objects.requireNonNull(events, "events is null");
-        placements.listenable().addListener(listener(events, (old, data) -> {
-            ChildData d = data != null ? data : old;
-            index.update(FleetSnapshot.relative(d.getPath()), data == null ? null : data.getData());
+        this.events = Objects.requireNonNull(events, "events is null");
+        mine.listenable().addListener(listener(primed, () -> {
+            events.changed();
+            if (primed.getCount() == 0) {
+                events.loaded();
+            }
+        }, (old, data) -> {
+            decodeMine(data);
+            events.changed();
         }));
         for (CuratorCache c : others) {
-            c.listenable().addListener(listener(events, (old, data) -> {
+            c.listenable().addListener(listener(primed, () -> {
+                if (primed.getCount() == 0) {
+                    events.loaded();
+                }
+            }, (old, data) -> {
                 if (c == images) {
                     events.imagesChanged();
+                } else {
+                    events.changed();
+                    events.leaderChanged();
                 }
             }));
         }
-        placements.start();
+        mine.start();
         others.forEach(CuratorCache::start);
     }
 
-    private CuratorCacheListener listener(Events events, java.util.function.BiConsumer<ChildData, ChildData> first) {
+    /** Starts the leader's caches of every placement and assignment (once; they stay until {@link #close}). */
+    synchronized void startLeader() {
+        if (placements != null) {
+            return;
+        }
+        placements = CuratorCache.build(zk, ClusterStore.PLACEMENTS);
+        assigned = CuratorCache.build(zk, ClusterStore.ASSIGNED);
+        placements.listenable().addListener(listener(leaderPrimed, events::leaderChanged, (old, data) -> {
+            ChildData d = data != null ? data : old;
+            index.update(FleetSnapshot.relative(d.getPath()), data == null ? null : data.getData());
+            events.leaderChanged();
+        }));
+        assigned.listenable().addListener(listener(leaderPrimed, events::leaderChanged, (old, data) -> events.leaderChanged()));
+        placements.start();
+        assigned.start();
+    }
+
+    /** Whether the leader's caches hold every placement and assignment. */
+    boolean leaderLoaded() {
+        return placements != null && leaderPrimed.getCount() == 0;
+    }
+
+    private void decodeMine(ChildData data) {
+        if (data == null) {
+            mineLastGood = Map.of(); // no assignment node: nothing is placed here
+            return;
+        }
+        try {
+            mineLastGood = Map.copyOf(HostAssignment.decode(data.getPath(), data.getData()).placements(me));
+        } catch (IllegalArgumentException e) {
+            log.error("{} (the last good assignment stays in force)", e.getMessage());
+        }
+    }
+
+    private static CuratorCacheListener listener(CountDownLatch latch, Runnable onInitialized,
+                                                 java.util.function.BiConsumer<ChildData, ChildData> onEvent) {
         return new CuratorCacheListener() {
             @Override
             public void event(Type type, ChildData oldData, ChildData data) {
-                first.accept(oldData, data);
-                events.changed();
+                onEvent.accept(oldData, data);
             }
 
             @Override
             public void initialized() {
-                primed.countDown();
-                if (primed.getCount() == 0) {
-                    events.loaded();
-                }
+                latch.countDown();
+                onInitialized.run();
             }
         };
     }
 
-    /** Whether every cache here holds its whole subtree: before, an empty or partial view must not act. */
+    /** Whether every host cache here holds its whole subtree: before, an empty or partial view must not act. */
     boolean loaded() {
         return primed.getCount() == 0;
     }
@@ -91,18 +156,46 @@ final class FleetCaches implements AutoCloseable {
         return primed.await(millis, TimeUnit.MILLISECONDS);
     }
 
-    /** The placements naming {@code host}: costs that host's VLANs, not the fleet's. */
-    Map<Vlan, Placement> placementsOn(HostId host) {
-        return index.on(host);
+    /** The placements on this host, from its assignment node (the last that decoded). */
+    Map<Vlan, Placement> placementsOnMe() {
+        return new TreeMap<>(mineLastGood);
     }
 
     /**
-     * The leader's view: the placements as the index decoded them (no copy of the placement nodes, no second decode),
-     * the hosts and drain marks, and the spec names it read ({@link SpecNames}).
+     * The leader's view (only once {@link #leaderLoaded}): the placements as the index decoded them, the hosts and
+     * drain marks, and the spec names it read ({@link SpecNames}).
      */
     FleetView leaderView(Set<Vlan> specNames) {
         FleetSnapshot small = FleetSnapshot.ofCache(Stream.concat(hosts.stream(), drain.stream()));
         return new FleetView(index.all(), small.hosts(), specNames, small.draining());
+    }
+
+    /** The assignments as the leader's cache holds them (one that does not decode reads as empty: it is rewritten). */
+    Map<HostId, HostAssignment> assignments() {
+        Map<HostId, HostAssignment> out = new TreeMap<>();
+        CuratorCache a = assigned;
+        if (a == null) {
+            return out;
+        }
+        String prefix = ClusterStore.ASSIGNED + "/";
+        a.stream().forEach(d -> {
+            String rel = FleetSnapshot.relative(d.getPath());
+            if (!rel.startsWith(prefix) || rel.indexOf('/', prefix.length()) >= 0) {
+                return;
+            }
+            HostId host;
+            try {
+                host = new HostId(rel.substring(prefix.length()));
+            } catch (IllegalArgumentException e) {
+                return;
+            }
+            try {
+                out.put(host, HostAssignment.decode(rel, d.getData() == null ? new byte[0] : d.getData()));
+            } catch (IllegalArgumentException e) {
+                // left out: the leader writes it again
+            }
+        });
+        return out;
     }
 
     /** The fleet's image catalog, from the cache. */
@@ -113,17 +206,22 @@ final class FleetCaches implements AutoCloseable {
     /** Every node path these caches hold, relative to the chroot (for tests). */
     Set<String> paths() {
         Set<String> out = new java.util.TreeSet<>();
-        nodes().forEach(d -> out.add(FleetSnapshot.relative(d.getPath())));
+        caches().stream().flatMap(CuratorCache::stream).forEach(d -> out.add(FleetSnapshot.relative(d.getPath())));
         return out;
     }
 
-    private Stream<ChildData> nodes() {
-        return Stream.concat(Stream.of(placements), others.stream()).flatMap(CuratorCache::stream);
+    private List<CuratorCache> caches() {
+        List<CuratorCache> all = new ArrayList<>(others);
+        all.add(mine);
+        if (placements != null) {
+            all.add(placements);
+            all.add(assigned);
+        }
+        return all;
     }
 
     @Override
-    public void close() {
-        placements.close();
-        others.forEach(CuratorCache::close);
+    public synchronized void close() {
+        caches().forEach(CuratorCache::close);
     }
 }

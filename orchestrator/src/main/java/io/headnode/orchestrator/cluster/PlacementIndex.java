@@ -7,13 +7,12 @@ import java.util.Optional;
 import java.util.TreeMap;
 
 /**
- * The fleet's placements decoded once per cache event and indexed by host, so a host's pass reads its own
- * placements without copying or decoding the whole fleet's. Fed by the placements cache's listener thread, read on
- * the member's thread.
+ * The fleet's placements decoded once per cache event, so the leader's decisions do not copy or decode the whole
+ * fleet's nodes each time. Fed by the leader's placements cache's listener thread, read on the leader's thread.
+ * (A host learns its own placements from its assignment node, {@link HostAssignment}.)
  */
 final class PlacementIndex {
     private final Map<Vlan, Placement> all = new HashMap<>();
-    private final Map<HostId, Map<Vlan, Placement>> byHost = new HashMap<>();
 
     /**
      * A placement node was created or changed ({@code data}) or deleted ({@code null}); {@code path} is relative to
@@ -25,29 +24,15 @@ final class PlacementIndex {
             return;
         }
         Vlan v = vlan.get();
-        Placement old = all.remove(v);
-        if (old != null) {
-            Map<Vlan, Placement> on = byHost.get(old.host());
-            on.remove(v);
-            if (on.isEmpty()) {
-                byHost.remove(old.host());
-            }
-        }
+        all.remove(v);
         if (data == null) {
             return;
         }
         try {
-            Placement p = Placement.decode(path, data);
-            all.put(v, p);
-            byHost.computeIfAbsent(p.host(), h -> new HashMap<>()).put(v, p);
+            all.put(v, Placement.decode(path, data));
         } catch (IllegalArgumentException e) {
             // a bad placement is as good as none
         }
-    }
-
-    /** The placements naming {@code host}, by VLAN (a copy). */
-    synchronized Map<Vlan, Placement> on(HostId host) {
-        return new TreeMap<>(byHost.getOrDefault(host, Map.of()));
     }
 
     /** Every placement (a copy): the leader's view. */

@@ -108,6 +108,29 @@ class ClusterStoreTest {
     }
 
     @Test
+    void eachHostsAssignmentIsWrittenWithThePlacementsItSummarizes() throws Exception {
+        HostId a = new HostId("asg-a");
+        HostId b = new HostId("asg-b");
+        List<FleetPlanner.Write> first = newPlacements(3600, 10, new Placement(a, 1));
+        store.writePlacements(first, Map.of(), open);
+        assertThat(store.assignment(a).epochs()).hasSize(10).containsEntry(new Vlan(3600), 1L);
+        assertThat(store.assignment(b)).isEqualTo(HostAssignment.EMPTY);
+        Map<Vlan, Placement> current = new java.util.HashMap<>();
+        first.forEach(w -> current.put(w.vlan(), w.placement()));
+        // host a lost: VLAN 3600 moves to b at epoch 2, VLAN 3601 is removed
+        store.writePlacements(List.of(new FleetPlanner.Write(new Vlan(3600), new Placement(b, 2), "host a lost"),
+                new FleetPlanner.Write(new Vlan(3601), null, "deleted")), current, open);
+        assertThat(store.assignment(b).epochs()).containsExactly(Map.entry(new Vlan(3600), 2L));
+        assertThat(store.assignment(a).epochs()).hasSize(8).doesNotContainKeys(new Vlan(3600), new Vlan(3601));
+        // a repair sets what differs, behind the fence
+        store.writeAssignments(Map.of(a, HostAssignment.EMPTY), open);
+        assertThat(store.assignment(a)).isEqualTo(HostAssignment.EMPTY);
+        for (int v = 3600; v < 3610; v++) {
+            store.removePlacement(new Vlan(v));
+        }
+    }
+
+    @Test
     void placementsAreWrittenInTransactionsAndAStaleViewFallsBackToOneByOne() throws Exception {
         store.writePlacements(newPlacements(1000, ClusterStore.BATCH + 20, new Placement(new HostId("hv1"), 1)), Map.of(), open);
         assertThat(store.placement(new Vlan(1000))).contains(new Placement(new HostId("hv1"), 1));
@@ -117,7 +140,7 @@ class ClusterStoreTest {
                 new FleetPlanner.Write(new Vlan(1001), null, "deleted")), Map.of(), open);
         store.writePlacements(List.of(new FleetPlanner.Write(new Vlan(1002), new Placement(new HostId("hv3"), 2), "moved"),
                 new FleetPlanner.Write(new Vlan(999), new Placement(new HostId("hv3"), 1), "new")),
-                Map.of(new Vlan(999), Optional.of(new Placement(new HostId("hv9"), 1)), new Vlan(1002), Optional.of(new Placement(new HostId("hv1"), 1))), open);
+                Map.of(new Vlan(999), new Placement(new HostId("hv9"), 1), new Vlan(1002), new Placement(new HostId("hv1"), 1)), open);
         assertThat(store.placement(new Vlan(1000))).contains(new Placement(new HostId("hv2"), 2));
         assertThat(store.placement(new Vlan(1001))).isEmpty();
         assertThat(store.placement(new Vlan(1002))).contains(new Placement(new HostId("hv3"), 2));

@@ -1,0 +1,36 @@
+package io.headnode.orchestrator.cluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.headnode.contract.Vlan;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class HostAssignmentTest {
+    final HostId hv1 = new HostId("hv1");
+
+    @Test
+    void roundTripsTheHostsPlacementsOnly() {
+        Map<Vlan, Placement> fleet = Map.of(new Vlan(12), new Placement(hv1, 3), new Vlan(7), new Placement(hv1, 1),
+                new Vlan(9), new Placement(new HostId("hv2"), 1));
+        HostAssignment a = HostAssignment.of(hv1, fleet);
+        assertThat(new String(a.encode(), StandardCharsets.US_ASCII)).isEqualTo("7 1\n12 3\n");
+        assertThat(HostAssignment.decode("/assigned/hv1", a.encode())).isEqualTo(a);
+        assertThat(a.placements(hv1)).containsOnlyKeys(new Vlan(7), new Vlan(12)).containsEntry(new Vlan(12), new Placement(hv1, 3));
+        assertThat(HostAssignment.decode("/assigned/hv1", new byte[0])).isEqualTo(HostAssignment.EMPTY);
+    }
+
+    @Test
+    void badDataNamesTheNodeAndLine() {
+        assertThatThrownBy(() -> HostAssignment.decode("/assigned/hv1", "7 1\n8\n".getBytes(StandardCharsets.US_ASCII)))
+                .hasMessageContaining("/assigned/hv1: line 2").hasMessageContaining("'8' is not '<vlan> <epoch>'");
+        assertThatThrownBy(() -> HostAssignment.decode("/assigned/hv1", "7 1\n7 2\n".getBytes(StandardCharsets.US_ASCII)))
+                .hasMessageContaining("line 2").hasMessageContaining("listed twice");
+        assertThatThrownBy(() -> HostAssignment.decode("/assigned/hv1", "7 0\n".getBytes(StandardCharsets.US_ASCII)))
+                .hasMessageContaining("epoch 0 is below 1");
+        assertThatThrownBy(() -> HostAssignment.decode("/assigned/hv1", new byte[HostAssignment.MAX_BYTES + 1]))
+                .hasMessageContaining("more than");
+    }
+}
