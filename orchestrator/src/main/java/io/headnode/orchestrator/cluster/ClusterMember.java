@@ -27,7 +27,7 @@ import org.slf4j.MDC;
  * {@link PersistentNode}), runs for leader ({@link LeaderElection}; the leader writes placements with a
  * {@link FleetPlanner}), and keeps this host's local desired state equal to what ZooKeeper places on it
  * ({@link LocalHeadnodes}): on every change its caches report, and in a periodic pass. It caches the small subtrees
- * ({@link FleetCaches}: placements, hosts, drain marks, images) and the specs and shares of its own VLANs only
+ * ({@link FleetCaches}: its own assignment node, hosts, drain marks, images; every placement only once it has led) and the specs and shares of its own VLANs only
  * ({@link VlanCaches}); while it leads, also the list of spec names ({@link SpecNames}).
  *
  * <p>Fencing: while the connection is {@code SUSPENDED} nothing is changed; a session timeout later (the server
@@ -465,19 +465,7 @@ public final class ClusterMember implements AutoCloseable {
                 gate.decided(version, now, planner.nextGraceEnd());
                 return;
             }
-            store.writePlacements(writes, fleet.placements(), fence.get());
-            Map<Vlan, Placement> after = new java.util.HashMap<>(fleet.placements());
-            Set<HostId> touched = new java.util.TreeSet<>();
-            for (FleetPlanner.Write w : writes) {
-                Placement old = w.placement() == null ? after.remove(w.vlan()) : after.put(w.vlan(), w.placement());
-                if (old != null) {
-                    touched.add(old.host());
-                }
-                if (w.placement() != null) {
-                    touched.add(w.placement().host());
-                }
-            }
-            touched.forEach(h -> unseenAssignments.put(h, HostAssignment.of(h, after)));
+            unseenAssignments.putAll(store.writePlacements(writes, fleet.placements(), fence.get()));
             for (FleetPlanner.Write w : writes) {
                 unseen.put(w.vlan(), java.util.Optional.ofNullable(w.placement()));
                 if (w.placement() == null) {
@@ -514,11 +502,13 @@ public final class ClusterMember implements AutoCloseable {
         Map<HostId, HostAssignment> seen = caches.assignments();
         unseenAssignments.entrySet().removeIf(e -> e.getValue().equals(seen.get(e.getKey())));
         seen.putAll(unseenAssignments);
-        Set<HostId> hosts = new java.util.TreeSet<>(seen.keySet());
-        placements.values().forEach(p -> hosts.add(p.host()));
+        Map<HostId, java.util.SortedMap<Vlan, Long>> byHost = new java.util.TreeMap<>(); // one walk over the placements
+        seen.keySet().forEach(h -> byHost.put(h, new java.util.TreeMap<>()));
+        placements.forEach((v, p) -> byHost.computeIfAbsent(p.host(), h -> new java.util.TreeMap<>()).put(v, p.epoch()));
         Map<HostId, HostAssignment> fixes = new java.util.TreeMap<>();
-        for (HostId h : hosts) {
-            HostAssignment want = HostAssignment.of(h, placements);
+        for (Map.Entry<HostId, java.util.SortedMap<Vlan, Long>> e : byHost.entrySet()) {
+            HostId h = e.getKey();
+            HostAssignment want = new HostAssignment(e.getValue());
             if (!want.equals(seen.get(h))) {
                 fixes.put(h, want);
             }

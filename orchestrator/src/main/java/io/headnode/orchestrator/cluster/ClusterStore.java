@@ -293,8 +293,12 @@ public final class ClusterStore {
      * refused because the view was stale (a node already there, or gone) is written again one placement at a time,
      * each still behind the fence, then the touched hosts' assignments (the leader repairs any that a stale view made
      * wrong on its next decision: {@link #writeAssignments}).
+     *
+     * @return the assignments written, the last one per host (the leader's read-your-writes)
      */
-    public void writePlacements(List<FleetPlanner.Write> writes, Map<Vlan, Placement> current, LeaderFence fence) throws Exception {
+    public Map<HostId, HostAssignment> writePlacements(List<FleetPlanner.Write> writes, Map<Vlan, Placement> current, LeaderFence fence)
+            throws Exception {
+        Map<HostId, HostAssignment> written = new TreeMap<>();
         Map<Vlan, Placement> running = new java.util.HashMap<>(current);
         Map<HostId, java.util.SortedMap<Vlan, Long>> byHost = new java.util.HashMap<>();
         current.forEach((v, p) -> byHost.computeIfAbsent(p.host(), h -> new TreeMap<>()).put(v, p.epoch()));
@@ -334,7 +338,9 @@ public final class ClusterStore {
                 assignedExists.clear(); // an assignment node may have been the one missing: made again below
                 writeAssignments(assignments, fence);
             }
+            written.putAll(assignments);
         }
+        return written;
     }
 
     /**

@@ -30,17 +30,6 @@ public record HostAssignment(SortedMap<Vlan, Long> epochs) {
 
     public static final HostAssignment EMPTY = new HostAssignment(new TreeMap<>());
 
-    /** The placements on {@code host} among {@code placements}. */
-    public static HostAssignment of(HostId host, Map<Vlan, Placement> placements) {
-        SortedMap<Vlan, Long> out = new TreeMap<>();
-        placements.forEach((v, p) -> {
-            if (p.host().equals(host)) {
-                out.put(v, p.epoch());
-            }
-        });
-        return new HostAssignment(out);
-    }
-
     /** As placements on {@code host}. */
     public Map<Vlan, Placement> placements(HostId host) {
         Map<Vlan, Placement> out = new TreeMap<>();

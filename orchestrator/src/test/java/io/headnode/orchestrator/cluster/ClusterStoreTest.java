@@ -118,8 +118,9 @@ class ClusterStoreTest {
         Map<Vlan, Placement> current = new java.util.HashMap<>();
         first.forEach(w -> current.put(w.vlan(), w.placement()));
         // host a lost: VLAN 3600 moves to b at epoch 2, VLAN 3601 is removed
-        store.writePlacements(List.of(new FleetPlanner.Write(new Vlan(3600), new Placement(b, 2), "host a lost"),
+        Map<HostId, HostAssignment> written = store.writePlacements(List.of(new FleetPlanner.Write(new Vlan(3600), new Placement(b, 2), "host a lost"),
                 new FleetPlanner.Write(new Vlan(3601), null, "deleted")), current, open);
+        assertThat(written).containsOnlyKeys(a, b).containsEntry(b, store.assignment(b)).containsEntry(a, store.assignment(a));
         assertThat(store.assignment(b).epochs()).containsExactly(Map.entry(new Vlan(3600), 2L));
         assertThat(store.assignment(a).epochs()).hasSize(8).doesNotContainKeys(new Vlan(3600), new Vlan(3601));
         // a repair sets what differs, behind the fence
