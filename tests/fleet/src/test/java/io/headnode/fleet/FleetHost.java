@@ -62,7 +62,7 @@ final class FleetHost implements AutoCloseable {
      */
     static FleetHost create(String name, int index, Path dir, NetworkNamespace sw, String switchPublic, String vlanBridge,
                             ZooKeeperEnsemble zk, Path secret, Path image, Fleet.HeadnodeSize size, int sessionMs) throws Exception {
-        Files.createDirectories(dir);
+        Files.createDirectories(dir.resolve("tmp")); // the service's java.io.tmpdir (startService)
         NetworkNamespace ns = NetworkNamespace.create();
         List<TcpRelay> relays = new ArrayList<>();
         Libvirtd libvirtd = null;
@@ -141,13 +141,9 @@ final class FleetHost implements AutoCloseable {
         }
         serviceStarts++;
         String java = ProcessHandle.current().info().command().orElse("java");
-        // its own temp dir, as the unit's PrivateTmp gives it: a SIGKILLed service leaves its captured tool output there
+        // its own temp dir (made in create), as the unit's PrivateTmp gives it: a SIGKILLed service leaves its
+        // captured tool output there
         Path tmp = dir.resolve("tmp");
-        try {
-            Files.createDirectories(tmp);
-        } catch (java.io.IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
         // env execs java (the PID stays the service's); INFO shows the cluster's decisions in the log
         service = Daemon.start("headnode-" + id, dir.resolve("service-" + serviceStarts + ".log"), List.of("env", "HEADNODE_LOG_LEVEL=INFO", java,
                 "-Djava.io.tmpdir=" + tmp, "-Xmx192m", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-cp", System.getProperty("java.class.path"),
