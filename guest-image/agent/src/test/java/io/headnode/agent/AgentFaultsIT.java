@@ -230,17 +230,31 @@ class AgentFaultsIT {
     }
 
     /**
-     * AtomicFiles' temp files (".name.<digits>.tmp") under the trees the agent writes. (A kill during the 20 ms of
-     * {@code dhcpd -t} can leave ".dhcpd.conf.candidate": harmless, overwritten by the next check, so not counted.)
+     * AtomicFiles' temp files (".name.<digits>.tmp") under the trees the agent writes, made before the running agent
+     * started: what the kills left. The running agent's own writes (its status, every few seconds) make short-lived
+     * temp files, which a walk may catch mid-write; those are newer than its start and are not leftovers. (A kill
+     * during the 20 ms of {@code dhcpd -t} can leave ".dhcpd.conf.candidate": harmless, overwritten by the next
+     * check, so not counted.)
      */
     Set<String> leftovers() throws Exception {
         Set<String> out = new TreeSet<>();
         for (String d : List.of("dhcp", "tftpboot", "state")) {
             try (Stream<Path> s = Files.walk(dir.resolve(d))) {
-                s.map(p -> p.getFileName().toString()).filter(n -> n.endsWith(".tmp")).forEach(out::add);
+                s.filter(p -> p.getFileName().toString().endsWith(".tmp") && madeBefore(p, started))
+                        .forEach(p -> out.add(p.getFileName().toString()));
             }
         }
         return out;
+    }
+
+    static boolean madeBefore(Path p, java.time.Instant start) {
+        try {
+            return Files.getLastModifiedTime(p).toInstant().isBefore(start);
+        } catch (java.nio.file.NoSuchFileException e) {
+            return false; // renamed over its target since the walk saw it: a finished write, not a leftover
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static int hostCount(String dhcpdConf) {
