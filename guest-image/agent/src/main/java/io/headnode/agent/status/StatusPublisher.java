@@ -14,7 +14,6 @@ import java.time.Instant;
 import java.util.Objects;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -22,7 +21,9 @@ import org.slf4j.LoggerFactory;
  * Publishes the agent's status ({@link AgentStatus}, one JSON object per line): to the virtio-serial port (the host's view) when it
  * exists, and to status.json in the state dir (for {@code headnode-agent status}). On every change, and at least
  * every status interval. Writes to the port happen on their own thread: a host that does not read cannot block
- * the agent (a line is skipped while the previous one is still pending).
+ * the agent. While no host listens, QEMU holds the port's write back; the lines published meanwhile wait behind
+ * it, and only the newest is written once the host reads (before, they were dropped: a change made while nobody
+ * listened reached the host only with the next interval's line, up to 10 s late).
  */
 public final class StatusPublisher implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(StatusPublisher.class);
@@ -37,7 +38,8 @@ public final class StatusPublisher implements AutoCloseable {
     });
     private AgentStatus last;
     private Instant lastSent = Instant.EPOCH;
-    private Future<?> pending;
+    /** The line the writer thread writes next; null when none waits (guarded by this). */
+    private byte[] nextLine;
     private boolean portWarned;
 
     public StatusPublisher(Path port, Path file, Duration interval, Clock clock) {
@@ -62,10 +64,33 @@ public final class StatusPublisher implements AutoCloseable {
         } catch (IOException e) {
             LOG.warn("cannot write {}: {}", file, e.toString());
         }
-        if (Files.exists(port) && (pending == null || pending.isDone())) {
-            pending = portWriter.submit(() -> writePort(bytes));
+        if (Files.exists(port)) {
+            if (nextLine == null) {
+                portWriter.execute(this::drainPort);
+            }
+            nextLine = bytes; // a line still waiting is replaced: the host gets the newest status, not a stale one
         }
         return true;
+    }
+
+    /** Writer thread: writes the newest waiting line until none waits. */
+    private void drainPort() {
+        while (true) {
+            byte[] line;
+            synchronized (this) {
+                line = nextLine;
+                if (line == null) {
+                    return;
+                }
+            }
+            writePort(line);
+            synchronized (this) {
+                if (nextLine == line) {
+                    nextLine = null; // nothing newer came while it was written
+                    return;
+                }
+            }
+        }
     }
 
     private void writePort(byte[] bytes) {

@@ -31,7 +31,7 @@ class StatusPublisherTest {
         clock.advance(Duration.ofSeconds(11));
         assertThat(p.publish(status(false))).isTrue();
         assertThat(p.publish(status(true))).isTrue();
-        // the port is written by the publisher's own thread (a line is skipped while the previous one is pending): wait for it
+        // the port is written by the publisher's own thread (the newest waiting line): wait for it
         Awaitility.await().atMost(Duration.ofSeconds(5)).until(() -> !Files.readAllLines(port).isEmpty());
         p.close();
         assertThat(Files.readAllLines(port)).isNotEmpty().allMatch(l -> l.startsWith("{\"ready\":") && l.contains("\"updated\":\"2026-11-25T00:00:"));
@@ -39,6 +39,51 @@ class StatusPublisherTest {
         AgentStatus last = AgentStatus.parse(Files.readString(dir.resolve("status.json")).strip());
         assertThat(last.withUpdated(null)).isEqualTo(status(true));
         assertThat(last.updated()).isEqualTo(clock.instant());
+    }
+
+    /**
+     * The port as QEMU makes it while no host listens: a write that does not return (here a FIFO nobody reads yet).
+     * A change published meanwhile must reach the host as soon as it reads, not with the next interval's line (it
+     * was dropped before: the fleet saw a new head node's agent ready up to 12 s late).
+     */
+    @Test
+    void aChangeMadeWhileNoHostListensReachesItOnceItReads(@TempDir Path dir) throws Exception {
+        Path port = dir.resolve("port");
+        assertThat(new ProcessBuilder("mkfifo", port.toString()).start().waitFor()).isZero();
+        MutableClock clock = new MutableClock();
+        StatusPublisher p = new StatusPublisher(port, dir.resolve("status.json"), Duration.ofSeconds(10), clock);
+        try {
+            assertThat(p.publish(status(false))).isTrue(); // its write waits for a reader
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(p.publish(status(false).withSsh(new AgentStatus.Ssh(List.of("192.0.2.1"), List.of())))).isTrue(); // replaced by the next
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(p.publish(status(true))).isTrue();
+            java.util.concurrent.BlockingQueue<String> lines = new java.util.concurrent.LinkedBlockingQueue<>();
+            // "rw": holds a write end too, so the reader never sees end-of-file between the publisher's writes
+            try (java.io.RandomAccessFile host = new java.io.RandomAccessFile(port.toFile(), "rw")) {
+                Thread reader = new Thread(() -> {
+                    try {
+                        for (String l = host.readLine(); l != null && !l.equals("end"); l = host.readLine()) {
+                            lines.add(l);
+                        }
+                    } catch (java.io.IOException e) {
+                        lines.add(e.toString());
+                    }
+                });
+                reader.setDaemon(true);
+                reader.start();
+                String first = lines.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+                String second = lines.poll(10, java.util.concurrent.TimeUnit.SECONDS);
+                assertThat(first).as("the line held back while nobody listened").startsWith("{\"ready\":false");
+                assertThat(second).as("then the newest, at once").isNotNull().startsWith("{\"ready\":true");
+                assertThat(lines.poll(200, java.util.concurrent.TimeUnit.MILLISECONDS)).as("the replaced line is never written").isNull();
+                host.write("end\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII)); // the reader stops
+                reader.join(5_000);
+                assertThat(reader.isAlive()).isFalse();
+            }
+        } finally {
+            p.close();
+        }
     }
 
     @Test
