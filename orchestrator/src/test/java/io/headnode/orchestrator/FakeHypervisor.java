@@ -120,6 +120,11 @@ public final class FakeHypervisor implements Hypervisor {
     }
 
     @Override
+    public synchronized List<String> runningDomainNames() {
+        return domains.values().stream().filter(d -> d.state() == RunState.RUNNING).map(DomainStatus::name).toList();
+    }
+
+    @Override
     public synchronized Map<String, String> inactiveXmlByName() {
         Map<String, String> xml = new LinkedHashMap<>();
         domains.forEach((name, d) -> xml.put(name, d.inactiveXml()));

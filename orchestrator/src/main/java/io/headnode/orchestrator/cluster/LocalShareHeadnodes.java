@@ -41,6 +41,7 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
     private final ShareDirectory share;
     private final Hypervisor hypervisor;
     private final VlanLock lock;
+    private final PresentSpecs present;
 
     @Inject
     public LocalShareHeadnodes(SpecStore specs, ShareDirectory share, Hypervisor hypervisor, VlanLock lock) {
@@ -48,40 +49,27 @@ public final class LocalShareHeadnodes implements LocalHeadnodes {
         this.share = Objects.requireNonNull(share, "share is null");
         this.hypervisor = Objects.requireNonNull(hypervisor, "hypervisor is null");
         this.lock = Objects.requireNonNull(lock, "lock is null");
+        this.present = new PresentSpecs(specs);
     }
 
     /** The VLANs with a present local spec (one marked absent is on its way out). */
     @Override
     public Set<Vlan> vlans() throws IOException {
-        Set<Vlan> out = new TreeSet<>();
-        for (Vlan v : specs.vlans()) {
-            HeadnodeSpec spec = readOrNull(v);
-            if (spec != null && spec.present()) {
-                out.add(v);
-            }
-        }
-        return out;
+        return present.vlans();
     }
 
     @Override
     public Set<Vlan> running() throws IOException {
         Set<Vlan> out = new TreeSet<>();
-        Set<String> defined;
+        Set<String> running;
         try {
-            defined = new HashSet<>(hypervisor.domainNames()); // one listing: no per-VLAN "no domain" error
+            running = new HashSet<>(hypervisor.runningDomainNames()); // one listing, not a state call per VLAN
         } catch (RuntimeException e) {
             return out; // libvirt failed: nothing runs as far as the fleet is told
         }
         for (Vlan v : vlans()) {
-            if (!defined.contains(HeadnodePaths.domainName(v))) {
-                continue;
-            }
-            try {
-                if (hypervisor.state(HeadnodePaths.domainName(v)) == io.headnode.common.libvirt.RunState.RUNNING) {
-                    out.add(v);
-                }
-            } catch (RuntimeException e) {
-                // no domain yet, or libvirt failed: not running as far as the fleet is told
+            if (running.contains(HeadnodePaths.domainName(v))) {
+                out.add(v);
             }
         }
         return out;

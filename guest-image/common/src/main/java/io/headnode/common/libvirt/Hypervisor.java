@@ -46,6 +46,9 @@ public interface Hypervisor extends AutoCloseable {
     /** Names of all domains, running or only defined. */
     List<String> domainNames();
 
+    /** Names of the running domains ({@link RunState#RUNNING}; not paused or shut off ones), in one listing. */
+    List<String> runningDomainNames();
+
     /** Every domain's inactive XML by name, in one listing (no lookup per domain). */
     Map<String, String> inactiveXmlByName();
 

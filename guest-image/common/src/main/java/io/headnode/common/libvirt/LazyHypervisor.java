@@ -121,6 +121,11 @@ public final class LazyHypervisor implements Hypervisor {
     }
 
     @Override
+    public List<String> runningDomainNames() {
+        return call(Hypervisor::runningDomainNames);
+    }
+
+    @Override
     public Map<String, String> inactiveXmlByName() {
         return call(Hypervisor::inactiveXmlByName);
     }

@@ -166,6 +166,13 @@ public final class LibvirtHypervisor implements Hypervisor {
     }
 
     @Override
+    public synchronized List<String> runningDomainNames() {
+        List<String> names = new ArrayList<>();
+        forEachDomain("list running domains", Connect.ConnectListAllDomainsFlags.CONNECT_LIST_DOMAINS_RUNNING, d -> names.add(d.getName()));
+        return names;
+    }
+
+    @Override
     public synchronized Map<String, String> inactiveXmlByName() {
         Map<String, String> xml = new TreeMap<>();
         forEachDomain("read the domains' XML", d -> xml.put(d.getName(), d.getXMLDesc(XML_INACTIVE)));
@@ -218,9 +225,14 @@ public final class LibvirtHypervisor implements Hypervisor {
 
     /** Visits every domain from one listing; a domain that vanishes meanwhile is skipped. Frees every handle. */
     private void forEachDomain(String what, DomainVisit visit) {
+        forEachDomain(what, 0, visit);
+    }
+
+    /** As {@link #forEachDomain(String, DomainVisit)}, for the domains libvirt's listing flags select. */
+    private void forEachDomain(String what, int flags, DomainVisit visit) {
         Domain[] all;
         try {
-            all = conn().listAllDomains(0);
+            all = conn().listAllDomains(flags);
         } catch (LibvirtException e) {
             throw LibvirtErrors.wrap("cannot " + what, e);
         }

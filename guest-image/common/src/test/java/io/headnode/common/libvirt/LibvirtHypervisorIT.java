@@ -61,12 +61,15 @@ class LibvirtHypervisorIT {
     @Test
     void startResetDestroyAndUndefine() {
         libvirt.define(xml(NAME, UUID.randomUUID().toString()));
+        assertThat(libvirt.runningDomainNames()).as("defined, not started").doesNotContain(NAME);
         libvirt.start(NAME);
         assertThat(libvirt.state(NAME)).isEqualTo(RunState.RUNNING);
+        assertThat(libvirt.runningDomainNames()).contains(NAME);
         libvirt.reset(NAME);
         assertThat(libvirt.state(NAME)).isEqualTo(RunState.RUNNING);
         libvirt.destroy(NAME);
         assertThat(libvirt.state(NAME)).isEqualTo(RunState.SHUTOFF);
+        assertThat(libvirt.runningDomainNames()).doesNotContain(NAME);
         libvirt.destroy(NAME);   // not running: left alone
         assertThatThrownBy(() -> libvirt.reset(NAME)).as("reset of a shut-off domain")
                 .isInstanceOfSatisfying(HypervisorException.class, e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_STATE));
