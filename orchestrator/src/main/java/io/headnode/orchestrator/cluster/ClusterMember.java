@@ -344,6 +344,10 @@ public final class ClusterMember implements AutoCloseable {
             Set<Vlan> here = local.vlans();
             applied.retain(mine.keySet());
             for (Vlan v : mine.keySet()) {
+                long version = vlanCaches.version(v); // before the view: a change after this shows as a newer version
+                if (here.contains(v) && applied.unchanged(v, version)) {
+                    continue; // written by an earlier pass, nothing of it changed since
+                }
                 var fleet = vlanCaches.view(v);
                 if (fleet.isEmpty()) {
                     continue; // its spec and share are still loading: written once they are (never from a partial view)
@@ -360,14 +364,11 @@ public final class ClusterMember implements AutoCloseable {
                         files = new java.util.TreeMap<>(files);
                         files.put(io.headnode.contract.InstallKey.FILE_NAME, store.ensureInstallKey(v, RANDOM));
                     }
-                    if (here.contains(v) && applied.unchanged(v, spec.get(), files)) {
-                        continue; // written by an earlier pass, nothing of it changed since
-                    }
                     if (local.apply(v, spec.get(), files)) {
                         log.info("VLAN {}: desired state from the fleet written here (epoch {})", v, mine.get(v));
                         changed.accept(v);
                     }
-                    applied.record(v, spec.get(), files);
+                    applied.record(v, version);
                 } finally {
                     MDC.remove("vlan");
                 }

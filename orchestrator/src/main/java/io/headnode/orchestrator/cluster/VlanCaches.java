@@ -24,6 +24,7 @@ final class VlanCaches implements AutoCloseable {
     private final CuratorFramework zk;
     private final Runnable changed;
     private final Map<Vlan, One> open = new HashMap<>();
+    private final java.util.concurrent.atomic.AtomicLong sequence = new java.util.concurrent.atomic.AtomicLong();
     private boolean closed;
 
     /** @param changed called on Curator's event thread on every event and once a VLAN's caches are primed */
@@ -53,6 +54,16 @@ final class VlanCaches implements AutoCloseable {
     synchronized Optional<FleetSnapshot> view(Vlan vlan) {
         One one = open.get(vlan);
         return one == null || !one.primed() ? Optional.empty() : Optional.of(one.view());
+    }
+
+    /**
+     * A number that grows with every change to the VLAN's cached nodes (from one sequence for all VLANs, so a VLAN
+     * that moved away and back never repeats a number); -1 when it is not cached. Read it before {@link #view}: a
+     * change in between shows as a newer version on the next read.
+     */
+    synchronized long version(Vlan vlan) {
+        One one = open.get(vlan);
+        return one == null ? -1 : one.version;
     }
 
     /** Waits until every VLAN cached now is primed; false if {@code millis} passed first. */
@@ -94,6 +105,7 @@ final class VlanCaches implements AutoCloseable {
         final CuratorCache spec;
         final CuratorCache share;
         final CountDownLatch primed = new CountDownLatch(2);
+        volatile long version = sequence.incrementAndGet();
 
         One(Vlan vlan) {
             spec = CuratorCache.build(zk, ClusterStore.specPath(vlan), CuratorCache.Options.SINGLE_NODE_CACHE);
@@ -103,11 +115,13 @@ final class VlanCaches implements AutoCloseable {
                     @Override
                     public void event(Type type, org.apache.curator.framework.recipes.cache.ChildData oldData,
                                       org.apache.curator.framework.recipes.cache.ChildData data) {
+                        version = sequence.incrementAndGet();
                         changed.run();
                     }
 
                     @Override
                     public void initialized() {
+                        version = sequence.incrementAndGet();
                         primed.countDown();
                         changed.run();
                     }
