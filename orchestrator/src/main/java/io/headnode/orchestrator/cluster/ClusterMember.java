@@ -52,6 +52,8 @@ public final class ClusterMember implements AutoCloseable {
     public enum State { STARTING, CONNECTED, SUSPENDED, QUORUM_LOST_KEEPING, FENCED, CLOSED }
 
     private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    /** How long an event pass waits for more events before it runs (well inside the 1 s change-propagation target). */
+    static final Duration PASS_SETTLE = Duration.ofMillis(100);
     private final ClusterStore store;
     private final HostId me;
     private final LocalHeadnodes local;
@@ -107,7 +109,9 @@ public final class ClusterMember implements AutoCloseable {
         this.gate = new DecisionGate(period);
         this.threads = new ClusterThreads(me);
         this.worker = threads.member();
-        this.passes = new CoalescingTrigger(worker, this::pass);
+        // an event pass starts PASS_SETTLE after the first ask: a burst of cache events (a VLAN's caches loading,
+        // a batch of placements) gives one pass, not one per event that lands while the previous pass runs
+        this.passes = new CoalescingTrigger(r -> worker.schedule(r, PASS_SETTLE.toMillis(), TimeUnit.MILLISECONDS), this::pass);
         this.decisions = new CoalescingTrigger(threads.leader(), this::decide);
         this.imageRounds = new CoalescingTrigger(threads.images(), this::mirrorImagesOnce);
         CuratorFramework zk = store.client();

@@ -17,6 +17,7 @@ import java.util.stream.Stream;
 
 /** Desired specs on the host, one file per VLAN under {@code <state-dir>/specs}, written atomically. */
 public final class SpecStore {
+    private static final java.util.regex.Pattern SPEC_FILE = java.util.regex.Pattern.compile("[0-9]{1,4}\\.spec");
     private final Path dir;
 
     @Inject
@@ -54,7 +55,7 @@ public final class SpecStore {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : s.toList()) {
                 String n = p.getFileName().toString();
-                if (n.endsWith(".spec") && n.matches("[0-9]{1,4}\\.spec")) {
+                if (SPEC_FILE.matcher(n).matches()) {
                     try {
                         out.add(new Vlan(Integer.parseInt(n.substring(0, n.length() - 5))));
                     } catch (IllegalArgumentException e) {

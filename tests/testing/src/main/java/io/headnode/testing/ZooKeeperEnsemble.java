@@ -124,8 +124,10 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     private void launch(int index) {
         Member m = members.get(index);
         // env execs the script, which execs java: the PID stays the server's. Small heap, quick JIT: 2 cores shared.
+        // -Dheadnode.zk.jvmflags adds flags (a profiler for a benchmark: -XX:StartFlightRecording=filename=/x/zk-%p.jfr).
+        String extra = System.getProperty("headnode.zk.jvmflags", "").strip();
         running[index] = Daemon.start("zookeeper-" + m.id(), m.dir().resolve("server.out"), List.of(
-                "env", "SERVER_JVMFLAGS=-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1",
+                "env", "SERVER_JVMFLAGS=-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1" + (extra.isEmpty() ? "" : " " + extra),
                 ZK_SERVER.toString(), "start-foreground", m.config().toString()));
     }
 
