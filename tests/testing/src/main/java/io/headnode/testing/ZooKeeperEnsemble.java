@@ -39,6 +39,8 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     private final List<Member> members;
     private final Daemon[] running;
     private final int tickMillis;
+    private static final java.util.concurrent.atomic.AtomicInteger STARTED = new java.util.concurrent.atomic.AtomicInteger();
+    private final int number = STARTED.incrementAndGet();
 
     private record Member(int id, Path dir, int clientPort, int quorumPort, int electionPort) {
         Path config() {
@@ -124,8 +126,9 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
     private void launch(int index) {
         Member m = members.get(index);
         // env execs the script, which execs java: the PID stays the server's. Small heap, quick JIT: 2 cores shared.
-        // -Dheadnode.zk.jvmflags adds flags (a profiler for a benchmark: -XX:StartFlightRecording=filename=/x/zk-%p.jfr).
-        String extra = System.getProperty("headnode.zk.jvmflags", "").strip();
+        // -Dheadnode.zk.jvmflags adds flags, "{member}" in them replaced by "<ensemble>-<member>", the ensemble counted
+        // in this JVM (a profiler for a benchmark: -XX:StartFlightRecording=filename=/x/zk-{member}.jfr)
+        String extra = System.getProperty("headnode.zk.jvmflags", "").strip().replace("{member}", number + "-" + m.id());
         running[index] = Daemon.start("zookeeper-" + m.id(), m.dir().resolve("server.out"), List.of(
                 "env", "SERVER_JVMFLAGS=-Xmx128m -XX:+UseSerialGC -XX:TieredStopAtLevel=1" + (extra.isEmpty() ? "" : " " + extra),
                 ZK_SERVER.toString(), "start-foreground", m.config().toString()));
