@@ -237,6 +237,7 @@ class FleetSimulationBench {
                     // one from its pass (ClusterStore.ensureInstallKey, for VLANs declared before keys existed): 4,094
                     // extra single writes to the ensemble while the leader places.
                     long t0 = System.nanoTime();
+                    List<Long> specBatches = new ArrayList<>();
                     List<CuratorOp> ops = new ArrayList<>();
                     java.security.SecureRandom random = new java.security.SecureRandom();
                     for (int v = 1; v <= vlans; v++) {
@@ -249,6 +250,7 @@ class FleetSimulationBench {
                         if (ops.size() == 3 * 500 || v == vlans) {
                             admin.transaction().forOperations(ops);
                             ops.clear();
+                            specBatches.add(System.nanoTime());
                         }
                     }
                     long t1 = System.nanoTime();
@@ -261,6 +263,8 @@ class FleetSimulationBench {
                     assertThat(counts).hasSize(n);
                     progress(String.format(Locale.ROOT, "%d hosts, %d VLANs: specs written %.2f s; all placed %.2f s after the last spec (%.2f s after the first); "
                             + "balance %d/%d; load %s", n, vlans, s(t0, t1), s(t1, t2), s(t0, t2), max, min, load()));
+                    progress("timeline (s after the first spec): spec batches written at " + specBatches.stream()
+                            .map(b -> String.format(Locale.ROOT, "%.1f", s(t0, b))).toList() + "; VLANs placed per second " + perSecond(t0, placedAt.values()));
                     await("every host's local specs", Duration.ofSeconds(180), Duration.ofMillis(250), () -> hosts.stream().allMatch(h -> {
                         try {
                             return h.local.vlans().equals(vlansOn(placements, h.id));
@@ -319,6 +323,19 @@ class FleetSimulationBench {
                 admin.close();
             }
         }
+    }
+
+    /** How many of the times fall into each second after {@code t0}: [count in 0-1 s, count in 1-2 s, ...]. */
+    static List<Integer> perSecond(long t0, java.util.Collection<Long> times) {
+        List<Integer> out = new ArrayList<>();
+        for (long t : times) {
+            int sec = (int) Math.max(0, (t - t0) / 1_000_000_000L);
+            while (out.size() <= sec) {
+                out.add(0);
+            }
+            out.set(sec, out.get(sec) + 1);
+        }
+        return out;
     }
 
     static Set<Vlan> vlansOn(Map<Vlan, Placement> placements, HostId h) {
