@@ -27,7 +27,7 @@ import org.slf4j.MDC;
  * {@link PersistentNode}), runs for leader ({@link LeaderElection}; the leader writes placements with a
  * {@link FleetPlanner}), and keeps this host's local desired state equal to what ZooKeeper places on it
  * ({@link LocalHeadnodes}): on every change its caches report, and in a periodic pass. It caches the small subtrees
- * ({@link FleetCaches}: its own assignment node, hosts, drain marks, images; every placement only once it has led) and the specs and shares of its own VLANs only
+ * ({@link FleetCaches}: its own assignment node and the images; the hosts, drain marks, placements and assignments only once it has led) and the specs and shares of its own VLANs only
  * ({@link VlanCaches}); while it leads, also the list of spec names ({@link SpecNames}).
  *
  * <p>Fencing: while the connection is {@code SUSPENDED} nothing is changed; a session timeout later (the server
@@ -242,7 +242,7 @@ public final class ClusterMember implements AutoCloseable {
 
             @Override
             public void loaded() {
-                log.info("placements, hosts, drain marks and images loaded: reconciling and placing from them");
+                log.info("this host's assignment and the image catalog loaded: reconciling from them");
                 trigger();
                 leaderInputChanged();
                 triggerImages();

@@ -19,20 +19,22 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What a host caches of the fleet, all small whatever the fleet's size: its own {@code /assigned/<host>}
- * ({@link HostAssignment}), {@code /hosts}, {@code /drain} and {@code /images}. Specs and shares are not here: a host
- * caches those of its own VLANs only ({@link VlanCaches}). The leader also needs every placement: once a member
- * first leads it caches {@code /placements} (indexed by host as events arrive, {@link PlacementIndex}) and every
- * {@code /assigned} node ({@link #startLeader}); a host that never leads never reads another host's placements.
+ * ({@link HostAssignment}) and {@code /images}. Specs and shares are not here: a host caches those of its own VLANs
+ * only ({@link VlanCaches}). What only the leader reads it caches once a member first leads ({@link #startLeader}):
+ * {@code /hosts}, {@code /drain}, every placement ({@code /placements}, indexed by host as events arrive,
+ * {@link PlacementIndex}) and every {@code /assigned} node. A host that never leads never reads another host's
+ * record or placements: every host's registration changes as its head nodes come up, and with {@code /hosts} cached
+ * everywhere each change was a read and a pass on every host (hosts squared).
  */
 final class FleetCaches implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(FleetCaches.class);
 
     /** What the member hears from these caches (on Curator's event thread: hand work to the member's thread). */
     interface Events {
-        /** This host's assignment, the hosts or the drain marks changed. */
+        /** This host's assignment changed. */
         void changed();
 
-        /** Something only the leader reads changed (a placement, an assignment). */
+        /** Something only the leader reads changed (a host, a drain mark, a placement, an assignment). */
         void leaderChanged();
 
         void imagesChanged();
@@ -44,28 +46,23 @@ final class FleetCaches implements AutoCloseable {
     private final CuratorFramework zk;
     private final HostId me;
     private final CuratorCache mine;
-    private final CuratorCache hosts;
-    private final CuratorCache drain;
     private final CuratorCache images;
-    private final List<CuratorCache> others;
-    private final CountDownLatch primed;
+    private final CountDownLatch primed = new CountDownLatch(2);
     private volatile Map<Vlan, Placement> mineLastGood = Map.of();
     private Events events;
     // the leader's caches, made once on its first leadership
     private final PlacementIndex index = new PlacementIndex();
+    private volatile CuratorCache hosts;
+    private volatile CuratorCache drain;
     private volatile CuratorCache placements;
     private volatile CuratorCache assigned;
-    private final CountDownLatch leaderPrimed = new CountDownLatch(2);
+    private final CountDownLatch leaderPrimed = new CountDownLatch(4);
 
     FleetCaches(CuratorFramework zk, HostId me) {
         this.zk = Objects.requireNonNull(zk, "zk is null");
         this.me = Objects.requireNonNull(me, "me is null");
         this.mine = CuratorCache.build(zk, ClusterStore.assignedPath(me), CuratorCache.Options.SINGLE_NODE_CACHE);
-        this.hosts = CuratorCache.build(zk, ClusterStore.HOSTS);
-        this.drain = CuratorCache.build(zk, ClusterStore.DRAIN);
         this.images = CuratorCache.build(zk, ClusterStore.IMAGES);
-        this.others = List.of(hosts, drain, images);
-        this.primed = new CountDownLatch(1 + others.size());
     }
 
     void start(Events events) {
@@ -79,42 +76,36 @@ final class FleetCaches implements AutoCloseable {
             decodeMine(data);
             events.changed();
         }));
-        for (CuratorCache c : others) {
-            c.listenable().addListener(listener(primed, () -> {
-                if (primed.getCount() == 0) {
-                    events.loaded();
-                }
-            }, (old, data) -> {
-                if (c == images) {
-                    events.imagesChanged();
-                } else {
-                    events.changed();
-                    events.leaderChanged();
-                }
-            }));
-        }
+        images.listenable().addListener(listener(primed, () -> {
+            if (primed.getCount() == 0) {
+                events.loaded();
+            }
+        }, (old, data) -> events.imagesChanged()));
         mine.start();
-        others.forEach(CuratorCache::start);
+        images.start();
     }
 
-    /** Starts the leader's caches of every placement and assignment (once; they stay until {@link #close}). */
+    /** Starts the leader's caches of the hosts, drain marks, placements and assignments (once; they stay until {@link #close}). */
     synchronized void startLeader() {
         if (placements != null) {
             return;
         }
+        hosts = CuratorCache.build(zk, ClusterStore.HOSTS);
+        drain = CuratorCache.build(zk, ClusterStore.DRAIN);
         placements = CuratorCache.build(zk, ClusterStore.PLACEMENTS);
         assigned = CuratorCache.build(zk, ClusterStore.ASSIGNED);
+        for (CuratorCache c : List.of(hosts, drain, assigned)) {
+            c.listenable().addListener(listener(leaderPrimed, events::leaderChanged, (old, data) -> events.leaderChanged()));
+        }
         placements.listenable().addListener(listener(leaderPrimed, events::leaderChanged, (old, data) -> {
             ChildData d = data != null ? data : old;
             index.update(FleetSnapshot.relative(d.getPath()), data == null ? null : data.getData());
             events.leaderChanged();
         }));
-        assigned.listenable().addListener(listener(leaderPrimed, events::leaderChanged, (old, data) -> events.leaderChanged()));
-        placements.start();
-        assigned.start();
+        List.of(hosts, drain, placements, assigned).forEach(CuratorCache::start);
     }
 
-    /** Whether the leader's caches hold every placement and assignment. */
+    /** Whether the leader's caches hold every host, drain mark, placement and assignment. */
     boolean leaderLoaded() {
         return placements != null && leaderPrimed.getCount() == 0;
     }
@@ -147,7 +138,7 @@ final class FleetCaches implements AutoCloseable {
         };
     }
 
-    /** Whether every host cache here holds its whole subtree: before, an empty or partial view must not act. */
+    /** Whether this host's own caches hold their whole subtrees: before, an empty or partial view must not act. */
     boolean loaded() {
         return primed.getCount() == 0;
     }
@@ -210,12 +201,10 @@ final class FleetCaches implements AutoCloseable {
         return out;
     }
 
-    private List<CuratorCache> caches() {
-        List<CuratorCache> all = new ArrayList<>(others);
-        all.add(mine);
+    private synchronized List<CuratorCache> caches() {
+        List<CuratorCache> all = new ArrayList<>(List.of(mine, images));
         if (placements != null) {
-            all.add(placements);
-            all.add(assigned);
+            all.addAll(List.of(hosts, drain, placements, assigned));
         }
         return all;
     }

@@ -221,7 +221,10 @@ class FleetSimulationBench {
                 // the bench's own view of the placements: when each VLAN's placement last changed, and to what
                 Map<Vlan, Placement> placements = new ConcurrentHashMap<>();
                 Map<Vlan, Long> placedAt = new ConcurrentHashMap<>();
-                CuratorCache view = CuratorCache.build(admin, ClusterStore.PLACEMENTS);
+                // on a session of its own: ZooKeeper answers a session's requests in order, so on the admin's session
+                // the cache's reads of every new placement would queue the admin's spec writes behind them
+                CuratorFramework observer = ClusterConnection.open(new ClusterConfig(zk.connectString(), Path.of("/etc/headnode/cluster.secret"), "", LIMIT, SESSION_MS), SECRET);
+                CuratorCache view = CuratorCache.build(observer, ClusterStore.PLACEMENTS);
                 view.listenable().addListener((type, oldData, data) -> {
                     String path = data == null ? "" : data.getPath().replaceFirst("^/" + ClusterConnection.NAMESPACE + "/", "/");
                     if (path.startsWith(ClusterStore.PLACEMENTS + "/")) {
@@ -311,6 +314,7 @@ class FleetSimulationBench {
                     return new Result(n, vlans, s(t0, t1), s(t1, t2), s(t0, t2), s(t1, t3), max, min, build, steady, replaced, loadStart + " / " + load());
                 } finally {
                     view.close();
+                    observer.close();
                 }
             } finally {
                 for (SimHost h : hosts) {

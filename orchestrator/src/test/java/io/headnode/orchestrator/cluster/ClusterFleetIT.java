@@ -164,6 +164,14 @@ class ClusterFleetIT {
         store.placements().values().forEach(p -> perHost.merge(p.host(), 1L, Long::sum));
         assertThat(perHost.values()).containsExactly(2L, 2L, 2L);
         assertThat(hosts.stream().filter(h -> h.member.isLeader())).hasSize(1);
+        // a member that never led reads no other host's record, drain mark, placement or assignment
+        for (Host h : hosts) {
+            if (!h.member.isLeader()) {
+                assertThat(h.member.cachedPaths()).as("cached by " + h.id)
+                        .noneMatch(p -> p.startsWith(ClusterStore.HOSTS) || p.startsWith(ClusterStore.DRAIN) || p.startsWith(ClusterStore.PLACEMENTS))
+                        .filteredOn(p -> p.startsWith(ClusterStore.ASSIGNED + "/")).containsExactly(ClusterStore.assignedPath(h.id));
+            }
+        }
         for (int v = 100; v < 106; v++) {
             Host h = placedOn(v);
             int vlan = v;
