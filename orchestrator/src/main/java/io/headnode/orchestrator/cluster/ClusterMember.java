@@ -40,10 +40,12 @@ import org.slf4j.MDC;
  * <p>Threads ({@link ClusterThreads}): passes and fencing run on the member's thread ({@code headnode-cluster}), so
  * they never overlap. The leader decides on its own thread ({@code headnode-leader}), so placing never waits behind
  * this host's own ZooKeeper round trips (confirmations, opening its VLANs' caches): on every change of what it reads
- * (placements, hosts, drain marks, spec names; coalesced, {@link CoalescingTrigger}) and on a 500 ms tick, which
- * decides only when something changed or a lost host's grace ends ({@link DecisionGate}). A decision acts only while
- * this member is connected and leads, and checks both again before each transaction it writes; losing either (or a
- * reconnect) drops the leader's view (its unseen writes, the spec names), so a new decision starts from ZooKeeper.
+ * (hosts, drain marks, assignments, spec names; coalesced, {@link CoalescingTrigger}) and on a 500 ms tick, which
+ * decides only when something changed, a lost host's grace ends ({@link DecisionGate}) or the placements are read
+ * again ({@link LeaderPlacements}: the leader keeps them from its own writes, with no watch, and reads them every
+ * 5 s). A decision acts only while this member is connected and leads, and checks both again before each
+ * transaction it writes; losing either (or a reconnect, or a failed write) drops the leader's view (its placements,
+ * the spec names), so a new decision starts from ZooKeeper.
  */
 public final class ClusterMember implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(ClusterMember.class);
@@ -84,8 +86,8 @@ public final class ClusterMember implements AutoCloseable {
     private final AppliedVlans applied = new AppliedVlans();
     private volatile Map<Vlan, Long> reported = Map.of();
     private volatile Duration lastPass = Duration.ZERO;
-    /** The leader's own placement writes its cache has not shown yet (empty = removed): read-your-writes. Leader thread only. */
-    private final Map<Vlan, java.util.Optional<Placement>> unseen = new java.util.HashMap<>();
+    /** The leader's view of every placement: read when it starts leading and every 5 s, plus its own writes. Leader thread only. */
+    private final LeaderPlacements placements = new LeaderPlacements();
     /** The leader's own assignment writes its cache has not shown yet. Leader thread only. */
     private final Map<HostId, HostAssignment> unseenAssignments = new java.util.HashMap<>();
     private final CoalescingTrigger imageRounds;
@@ -429,7 +431,7 @@ public final class ClusterMember implements AutoCloseable {
 
     /** Leader thread: forgets what the leader read and wrote (not leading, or reconnected). */
     private void forgetLeaderView() {
-        unseen.clear();
+        placements.forget();
         unseenAssignments.clear();
         specNames.forget();
         gate.forget();
@@ -442,6 +444,9 @@ public final class ClusterMember implements AutoCloseable {
             return;
         }
         Instant now = clock.instant();
+        if (placements.due(now)) {
+            gate.changed(); // the placements are read again (first decision, every 5 s, after a failed write): decide from them
+        }
         long version = gate.version(); // before reading anything: a change from now on makes the next decision due
         if (!gate.due(version, now)) {
             return;
@@ -455,10 +460,10 @@ public final class ClusterMember implements AutoCloseable {
                 caches.startLeader(); // its loaded event asks for the next decision
                 return;
             }
-            FleetView cached = caches.leaderView(names.get());
-            Map<Vlan, Placement> cachedPlacements = cached.placements();
-            unseen.entrySet().removeIf(e -> e.getValue().equals(java.util.Optional.ofNullable(cachedPlacements.get(e.getKey()))));
-            FleetView fleet = unseen.isEmpty() ? cached : cached.withPlacements(unseen);
+            if (placements.due(now)) {
+                placements.load(store, now);
+            }
+            FleetView fleet = caches.leaderView(names.get(), placements.all());
             List<FleetPlanner.Write> writes = planner.decide(fleet, now);
             var fence = election.fence(this::leading);
             if (fence.isEmpty()) {
@@ -470,9 +475,10 @@ public final class ClusterMember implements AutoCloseable {
                 gate.decided(version, now, planner.nextGraceEnd());
                 return;
             }
+            // a batch that fails throws: the catches below forget the placements, and the next decision reads them
             unseenAssignments.putAll(store.writePlacements(writes, fleet.placements(), fence.get()));
+            placements.wrote(writes);
             for (FleetPlanner.Write w : writes) {
-                unseen.put(w.vlan(), java.util.Optional.ofNullable(w.placement()));
                 if (w.placement() == null) {
                     log.info("VLAN {}: placement removed ({})", w.vlan(), w.reason());
                 } else {
@@ -487,13 +493,13 @@ public final class ClusterMember implements AutoCloseable {
                 rejoinElection();
             }
         } catch (Exception e) {
-            unseen.clear(); // what was written is read back from ZooKeeper by the cache
+            placements.forget(); // what was written is read back from ZooKeeper by the next decision
             unseenAssignments.clear();
             log.warn("placing failed (retried on the next tick): {}", e.toString());
         }
     }
 
-    /** Leader thread: it leads now; its caches of every placement and assignment start (once), then it decides. */
+    /** Leader thread: it leads now; its caches of the hosts, drain marks and assignments start (once), then it decides. */
     private void becameLeader() {
         caches.startLeader();
         leaderInputChanged();

@@ -469,16 +469,13 @@ public final class ClusterStore {
         return out;
     }
 
-    /** Every placement; one that does not decode is skipped (and re-placed by the leader). */
+    /**
+     * Every placement, in multi-reads of up to {@link #BATCH}; one that does not decode (or went away after the
+     * listing) is left out, and re-placed by the leader.
+     */
     public Map<Vlan, Placement> placements() throws Exception {
         Map<Vlan, Placement> out = new TreeMap<>();
-        for (Vlan vlan : vlans(PLACEMENTS)) {
-            try {
-                placement(vlan).ifPresent(p -> out.put(vlan, p));
-            } catch (IllegalArgumentException e) {
-                // a bad placement is as good as none
-            }
-        }
+        placements(vlans(PLACEMENTS)).forEach((v, p) -> p.ifPresent(x -> out.put(v, x)));
         return out;
     }
 

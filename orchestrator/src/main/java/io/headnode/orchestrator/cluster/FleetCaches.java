@@ -21,9 +21,9 @@ import org.slf4j.LoggerFactory;
  * What a host caches of the fleet, all small whatever the fleet's size: its own {@code /assigned/<host>}
  * ({@link HostAssignment}) and {@code /images}. Specs and shares are not here: a host caches those of its own VLANs
  * only ({@link VlanCaches}). What only the leader reads it caches once a member first leads ({@link #startLeader}):
- * {@code /hosts}, {@code /drain}, every placement ({@code /placements}, indexed by host as events arrive,
- * {@link PlacementIndex}) and every {@code /assigned} node. A host that never leads never reads another host's
- * record or placements: every host's registration changes as its head nodes come up, and with {@code /hosts} cached
+ * {@code /hosts}, {@code /drain} and every {@code /assigned} node (the placements themselves it reads and keeps
+ * without a watch, {@link LeaderPlacements}). A host that never leads never reads another host's record or
+ * placements: every host's registration changes as its head nodes come up, and with {@code /hosts} cached
  * everywhere each change was a read and a pass on every host (hosts squared).
  */
 final class FleetCaches implements AutoCloseable {
@@ -34,7 +34,7 @@ final class FleetCaches implements AutoCloseable {
         /** This host's assignment changed. */
         void changed();
 
-        /** Something only the leader reads changed (a host, a drain mark, a placement, an assignment). */
+        /** Something only the leader reads changed (a host, a drain mark, an assignment). */
         void leaderChanged();
 
         void imagesChanged();
@@ -51,12 +51,10 @@ final class FleetCaches implements AutoCloseable {
     private volatile Map<Vlan, Placement> mineLastGood = Map.of();
     private Events events;
     // the leader's caches, made once on its first leadership
-    private final PlacementIndex index = new PlacementIndex();
     private volatile CuratorCache hosts;
     private volatile CuratorCache drain;
-    private volatile CuratorCache placements;
     private volatile CuratorCache assigned;
-    private final CountDownLatch leaderPrimed = new CountDownLatch(4);
+    private final CountDownLatch leaderPrimed = new CountDownLatch(3);
 
     FleetCaches(CuratorFramework zk, HostId me) {
         this.zk = Objects.requireNonNull(zk, "zk is null");
@@ -85,29 +83,23 @@ final class FleetCaches implements AutoCloseable {
         images.start();
     }
 
-    /** Starts the leader's caches of the hosts, drain marks, placements and assignments (once; they stay until {@link #close}). */
+    /** Starts the leader's caches of the hosts, drain marks and assignments (once; they stay until {@link #close}). */
     synchronized void startLeader() {
-        if (placements != null) {
+        if (assigned != null) {
             return;
         }
         hosts = CuratorCache.build(zk, ClusterStore.HOSTS);
         drain = CuratorCache.build(zk, ClusterStore.DRAIN);
-        placements = CuratorCache.build(zk, ClusterStore.PLACEMENTS);
         assigned = CuratorCache.build(zk, ClusterStore.ASSIGNED);
         for (CuratorCache c : List.of(hosts, drain, assigned)) {
             c.listenable().addListener(listener(leaderPrimed, events::leaderChanged, (old, data) -> events.leaderChanged()));
+            c.start();
         }
-        placements.listenable().addListener(listener(leaderPrimed, events::leaderChanged, (old, data) -> {
-            ChildData d = data != null ? data : old;
-            index.update(FleetSnapshot.relative(d.getPath()), data == null ? null : data.getData());
-            events.leaderChanged();
-        }));
-        List.of(hosts, drain, placements, assigned).forEach(CuratorCache::start);
     }
 
-    /** Whether the leader's caches hold every host, drain mark, placement and assignment. */
+    /** Whether the leader's caches hold every host, drain mark and assignment. */
     boolean leaderLoaded() {
-        return placements != null && leaderPrimed.getCount() == 0;
+        return assigned != null && leaderPrimed.getCount() == 0;
     }
 
     private void decodeMine(ChildData data) {
@@ -153,12 +145,12 @@ final class FleetCaches implements AutoCloseable {
     }
 
     /**
-     * The leader's view (only once {@link #leaderLoaded}): the placements as the index decoded them, the hosts and
-     * drain marks, and the spec names it read ({@link SpecNames}).
+     * The leader's view (only once {@link #leaderLoaded}): the placements it holds ({@link LeaderPlacements}), the
+     * hosts and drain marks, and the spec names it read ({@link SpecNames}).
      */
-    FleetView leaderView(Set<Vlan> specNames) {
+    FleetView leaderView(Set<Vlan> specNames, Map<Vlan, Placement> placements) {
         FleetSnapshot small = FleetSnapshot.ofCache(Stream.concat(hosts.stream(), drain.stream()));
-        return new FleetView(index.all(), small.hosts(), specNames, small.draining());
+        return new FleetView(placements, small.hosts(), specNames, small.draining());
     }
 
     /** The assignments as the leader's cache holds them (one that does not decode reads as empty: it is rewritten). */
@@ -203,8 +195,8 @@ final class FleetCaches implements AutoCloseable {
 
     private synchronized List<CuratorCache> caches() {
         List<CuratorCache> all = new ArrayList<>(List.of(mine, images));
-        if (placements != null) {
-            all.addAll(List.of(hosts, drain, placements, assigned));
+        if (assigned != null) {
+            all.addAll(List.of(hosts, drain, assigned));
         }
         return all;
     }

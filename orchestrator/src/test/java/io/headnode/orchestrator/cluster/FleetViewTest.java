@@ -6,7 +6,6 @@ import io.headnode.contract.Vlan;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -28,18 +27,6 @@ class FleetViewTest {
         assertThat(v.specVlans()).containsExactly(new Vlan(10), new Vlan(12));
         assertThat(v.draining()).containsExactly(HV2);
         assertThat(v.hosts()).isEmpty();
-    }
-
-    @Test
-    void theLeadersUnseenWritesOverlayTheCacheWithoutChangingIt() {
-        FleetView cached = new FleetView(Map.of(new Vlan(10), new Placement(HV1, 1), new Vlan(11), new Placement(HV1, 4)),
-                Map.of(), Set.of(new Vlan(10), new Vlan(11), new Vlan(12)), Set.of());
-        FleetView over = cached.withPlacements(Map.of(new Vlan(10), Optional.of(new Placement(HV2, 2)),
-                new Vlan(11), Optional.empty(), new Vlan(12), Optional.of(new Placement(HV3, 1))));
-        assertThat(over.placements()).containsExactly(Map.entry(new Vlan(10), new Placement(HV2, 2)),
-                Map.entry(new Vlan(12), new Placement(HV3, 1)));
-        assertThat(cached.placements()).hasSize(2);
-        assertThat(over.specVlans()).isEqualTo(cached.specVlans());
     }
 
     @Test
