@@ -26,8 +26,8 @@ public record DomainShape(String type, String name, String uuid, long memoryKib,
     public record Disk(String target, String file, String format) {
     }
 
-    /** A NIC: MAC, bridge, model and PCI slot (which fixes its order in the guest). */
-    public record Nic(String mac, String bridge, String model, String pciSlot) {
+    /** A NIC: MAC, bridge, model, PCI slot (which fixes its order in the guest) and whether it has an option ROM. */
+    public record Nic(String mac, String bridge, String model, String pciSlot, boolean rom) {
     }
 
     /** A 9p share. */

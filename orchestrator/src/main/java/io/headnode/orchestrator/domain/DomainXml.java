@@ -39,7 +39,7 @@ public final class DomainXml {
             }
             for (Element nic : children(devices, "interface")) {
                 nics.add(new DomainShape.Nic(lower(attr(child(nic, "mac"), "address", null)), attr(child(nic, "source"), "bridge", null),
-                        attr(child(nic, "model"), "type", null), slot(child(nic, "address"))));
+                        attr(child(nic, "model"), "type", null), slot(child(nic, "address")), !"no".equals(attr(child(nic, "rom"), "enabled", "yes"))));
             }
             nics.sort(Comparator.comparing(n -> n.pciSlot() == null ? "~" : n.pciSlot()));
             for (Element fs : children(devices, "filesystem")) {

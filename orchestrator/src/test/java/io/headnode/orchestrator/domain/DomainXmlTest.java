@@ -79,6 +79,15 @@ class DomainXmlTest {
     }
 
     @Test
+    void aNicsOptionRomIsPartOfItsShape() {
+        String off = OURS.replace("<model type='virtio'/>", "<model type='virtio'/><rom enabled='no'/>");
+        assertThat(DomainXml.parse(off).nics()).extracting(DomainShape.Nic::rom).containsExactly(false, false);
+        assertThat(DomainXml.parse(OURS).nics()).extracting(DomainShape.Nic::rom).containsExactly(true, true);
+        // a head node defined before the ROMs were turned off is drift: redefined without them
+        assertThat(DomainXml.parse(off).differencesFrom(DomainXml.parse(LIBVIRTS))).singleElement().asString().startsWith("nics:");
+    }
+
+    @Test
     void bridgesOfADomain() {
         assertThat(DomainXml.parse(LIBVIRTS).bridges()).containsExactly("br-vlan100", "br0");
     }

@@ -49,8 +49,8 @@ public class DomainRendererTest {
         assertThat(s.memoryKib()).isEqualTo(512 * 1024);
         assertThat(s.vcpus()).isEqualTo(2);
         assertThat(s.nics()).containsExactly(
-                new DomainShape.Nic("02:48:4e:00:00:64", "br-vlan100", "virtio", "00:03.0"),
-                new DomainShape.Nic("02:48:4e:01:00:64", "br0", "virtio", "00:04.0"));
+                new DomainShape.Nic("02:48:4e:00:00:64", "br-vlan100", "virtio", "00:03.0", false),
+                new DomainShape.Nic("02:48:4e:01:00:64", "br0", "virtio", "00:04.0", false));
         assertThat(s.shares()).containsExactly(new DomainShape.Share(tmp.resolve("share/100").toString(), "/etc/moc", "mapped", true),
                 new DomainShape.Share(tmp.resolve("headnode-images").toString(), "headnode-images", "mapped", true));
         assertThat(s.disks()).containsExactly(new DomainShape.Disk("vda", tmp.resolve("state/disks/headnode-vlan100.qcow2").toString(), "qcow2"));
