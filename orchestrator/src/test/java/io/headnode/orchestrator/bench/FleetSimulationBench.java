@@ -239,6 +239,7 @@ class FleetSimulationBench {
                     // key (/share/<vlan>/install.key), 500 VLANs a transaction. Without the key every host would make
                     // one from its pass (ClusterStore.ensureInstallKey, for VLANs declared before keys existed): 4,094
                     // extra single writes to the ensemble while the leader places.
+                    List<Map<String, String>> zkBefore = zkStats(zk);
                     long t0 = System.nanoTime();
                     List<Long> specBatches = new ArrayList<>();
                     List<CuratorOp> ops = new ArrayList<>();
@@ -266,6 +267,8 @@ class FleetSimulationBench {
                     assertThat(counts).hasSize(n);
                     progress(String.format(Locale.ROOT, "%d hosts, %d VLANs: specs written %.2f s; all placed %.2f s after the last spec (%.2f s after the first); "
                             + "balance %d/%d; load %s", n, vlans, s(t0, t1), s(t1, t2), s(t0, t2), max, min, load()));
+                    progress("ZooKeeper during the placement (per member: requests received, mode, latency min/avg/max ms at the end): "
+                            + zkDelta(zkBefore, zkStats(zk)));
                     progress("timeline (s after the first spec): spec batches written at " + specBatches.stream()
                             .map(b -> String.format(Locale.ROOT, "%.1f", s(t0, b))).toList() + "; VLANs placed per second " + perSecond(t0, placedAt.values()));
                     await("every host's local specs", Duration.ofSeconds(180), Duration.ofMillis(250), () -> hosts.stream().allMatch(h -> {
@@ -327,6 +330,24 @@ class FleetSimulationBench {
                 admin.close();
             }
         }
+    }
+
+    static List<Map<String, String>> zkStats(ZooKeeperEnsemble zk) {
+        List<Map<String, String>> out = new ArrayList<>();
+        for (int m = 0; m < zk.size(); m++) {
+            out.add(zk.stats(m));
+        }
+        return out;
+    }
+
+    static String zkDelta(List<Map<String, String>> before, List<Map<String, String>> after) {
+        List<String> out = new ArrayList<>();
+        for (int m = 0; m < after.size(); m++) {
+            long received = Long.parseLong(after.get(m).getOrDefault("Received", "0")) - Long.parseLong(before.get(m).getOrDefault("Received", "0"));
+            out.add(String.format(Locale.ROOT, "%d: %d %s %s", m + 1, received, after.get(m).getOrDefault("Mode", "?"),
+                    after.get(m).getOrDefault("Latency min/avg/max", "?")));
+        }
+        return String.join("; ", out);
     }
 
     /** How many of the times fall into each second after {@code t0}: [count in 0-1 s, count in 1-2 s, ...]. */

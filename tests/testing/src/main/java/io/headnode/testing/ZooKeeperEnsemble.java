@@ -176,6 +176,24 @@ public final class ZooKeeperEnsemble implements AutoCloseable {
         return Optional.empty();
     }
 
+    /**
+     * The member's {@code srvr} figures as name -> value ("Received", "Sent", "Outstanding", "Latency min/avg/max",
+     * "Mode", "Node count", ...); empty while it does not serve. For benchmarks: requests and latency under load.
+     */
+    public java.util.Map<String, String> stats(int member) {
+        java.util.Map<String, String> out = new java.util.LinkedHashMap<>();
+        if (!isRunning(member)) {
+            return out;
+        }
+        for (String line : fourLetterWord(members.get(member).clientPort(), "srvr").split("\n")) {
+            int colon = line.indexOf(": ");
+            if (colon > 0) {
+                out.put(line.substring(0, colon).trim(), line.substring(colon + 2).trim());
+            }
+        }
+        return out;
+    }
+
     /** The index (0-based) of the current leader; waits (bounded) until there is one. */
     public int leader() {
         Daemon any = IntStream.range(0, members.size()).filter(this::isRunning).mapToObj(i -> running[i]).findFirst()
