@@ -228,8 +228,7 @@ public final class ClusterMember implements AutoCloseable {
         caches.start(new FleetCaches.Events() {
             @Override
             public void changed() {
-                trigger();
-                leaderInputChanged();
+                trigger(); // this host's assignment: the leader hears of it from its own cache of every assignment
             }
 
             @Override
