@@ -6,7 +6,7 @@ import java.nio.file.Path;
 import java.util.List;
 import org.apache.curator.framework.CuratorFramework;
 
-/** What the fleet ITs share: the admin's client on the real ensemble, and stopping members, client and ensemble. */
+/** What the cluster tests share: the admin's client on the real ensemble, an in-JVM store, a host's config, stopping it all. */
 final class ClusterFixtures {
     private ClusterFixtures() {
     }
@@ -14,6 +14,23 @@ final class ClusterFixtures {
     /** The admin's (CLI's) authenticated client: no host name, limit 10. */
     static CuratorFramework admin(ZooKeeperEnsemble zk, ClusterSecret secret, int sessionMs) throws InterruptedException {
         return ClusterConnection.open(new ClusterConfig(zk.connectString(), Path.of("/etc/headnode/cluster.secret"), "", 10, sessionMs), secret);
+    }
+
+    /** Curator's in-JVM server with an authenticated client and a store whose layout exists (unit tests). */
+    record InJvmStore(org.apache.curator.test.TestingServer server, CuratorFramework client, ClusterStore store) implements AutoCloseable {
+        static InJvmStore start(ClusterSecret secret) throws Exception {
+            org.apache.curator.test.TestingServer server = new org.apache.curator.test.TestingServer(true);
+            CuratorFramework client = ClusterConnection.open(new ClusterConfig(server.getConnectString(), Path.of("/etc/headnode/cluster.secret"), "", 100, 4_000), secret);
+            ClusterStore store = new ClusterStore(client);
+            store.ensureLayout();
+            return new InJvmStore(server, client, store);
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            client.close();
+            server.close();
+        }
     }
 
     /** A simulated host's configuration under {@code dir/name} (state with specs/, share root; libvirt faked by the caller). */

@@ -22,6 +22,7 @@ import org.junit.jupiter.api.Test;
 /** The store against Curator's in-JVM server: layout, idempotent writes, and ACLs (nothing world-readable). */
 class ClusterStoreTest {
     static final ClusterSecret SECRET = new ClusterSecret("s3cret-for-the-fleet-0123");
+    static ClusterFixtures.InJvmStore zk;
     static TestingServer server;
     static CuratorFramework client;
     static ClusterStore store;
@@ -30,10 +31,10 @@ class ClusterStoreTest {
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TestingServer(true);
-        client = ClusterConnection.open(config(server.getConnectString()), SECRET);
-        store = new ClusterStore(client);
-        store.ensureLayout();
+        zk = ClusterFixtures.InJvmStore.start(SECRET);
+        server = zk.server();
+        client = zk.client();
+        store = zk.store();
         open = new LeaderFence(client.create().forPath("/test-fence"), () -> true);
     }
 
@@ -43,8 +44,7 @@ class ClusterStoreTest {
 
     @AfterAll
     static void stop() throws Exception {
-        client.close();
-        server.close();
+        zk.close();
     }
 
     static byte[] b(String s) {

@@ -8,7 +8,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import org.apache.curator.framework.CuratorFramework;
-import org.apache.curator.test.TestingServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -17,22 +16,20 @@ class LeaderPlacementsTest {
     static final HostId HV1 = new HostId("hv1");
     static final HostId HV2 = new HostId("hv2");
     static final Instant T0 = Instant.parse("2026-12-03T10:00:00Z");
-    static TestingServer server;
+    static ClusterFixtures.InJvmStore zk;
     static CuratorFramework client;
     static ClusterStore store;
 
     @BeforeAll
     static void start() throws Exception {
-        server = new TestingServer(true);
-        client = ClusterConnection.open(ClusterStoreTest.config(server.getConnectString()), ClusterStoreTest.SECRET);
-        store = new ClusterStore(client);
-        store.ensureLayout();
+        zk = ClusterFixtures.InJvmStore.start(ClusterStoreTest.SECRET);
+        client = zk.client();
+        store = zk.store();
     }
 
     @AfterAll
     static void stop() throws Exception {
-        client.close();
-        server.close();
+        zk.close();
     }
 
     @Test

@@ -9,7 +9,6 @@ import io.headnode.orchestrator.spec.SpecStore;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
-import java.util.List;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -22,9 +21,7 @@ class PresentSpecsTest {
 
     @BeforeEach
     void setUp() throws Exception {
-        HostConfig config = new HostConfig(dir.resolve("state"), dir.resolve("share"), dir.resolve("apparmor"), Path.of("/usr/sbin/apparmor_parser"),
-                "test:///default", "br-vlan", "br0", List.of(), System.getProperty("user.name"), "qemu", dir.resolve("i.qcow2"), 256, 1);
-        Files.createDirectories(config.stateDir().resolve("specs"));
+        HostConfig config = ClusterFixtures.hostConfig(dir, "hv1");
         specs = new SpecStore(config);
         present = new PresentSpecs(specs);
     }
