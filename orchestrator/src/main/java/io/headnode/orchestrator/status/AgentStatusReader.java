@@ -21,30 +21,38 @@ import java.util.function.Predicate;
  * complete line (lines over {@link AgentStatus#MAX_LINE_BYTES} are dropped).
  */
 public final class AgentStatusReader {
-    /** At most two full lines are read per call. */
-    private static final int MAX_BYTES = 2 * AgentStatus.MAX_LINE_BYTES;
+    /** At most four full lines are read per call. */
+    private static final int MAX_BYTES = 4 * AgentStatus.MAX_LINE_BYTES;
+    /**
+     * How long {@link #readFresh} goes on listening after its first fresh line. The agent writes a line held back
+     * while no host listened as soon as a host connects, and its newest line right after it; a reader that closed at
+     * the first line would make QEMU drop that newest one (seen: "ready" reached the host 11.7 s late, with the next
+     * interval's line).
+     */
+    static final Duration LINGER = Duration.ofMillis(250);
 
     private AgentStatusReader() {
     }
 
     /** The latest line that is a valid status, parsed into the contract's record. */
     public static Optional<AgentStatus> read(Path socket, Duration timeout) {
-        return latest(socket, timeout, AgentStatusReader::statusOrNull, s -> false);
+        return latest(socket, timeout, AgentStatusReader::statusOrNull, s -> false, Duration.ZERO);
     }
 
     /** The first valid status that arrives within the timeout (for callers that need any current line, not the newest). */
     public static Optional<AgentStatus> first(Path socket, Duration timeout) {
-        return latest(socket, timeout, AgentStatusReader::statusOrNull, s -> true);
+        return latest(socket, timeout, AgentStatusReader::statusOrNull, s -> true, Duration.ZERO);
     }
 
     /**
-     * The first valid status published less than {@code maxAge} before {@code now}, or, if none such arrives within
-     * {@code timeout}, the latest valid one. Returns as soon as a fresh line arrives (a line held back while no host
-     * listened may be old, so the first line alone is not enough): for commands that poll or read many VLANs.
+     * The newest valid status once one published less than {@code maxAge} before {@code now} has arrived and
+     * {@link #LINGER} has passed after it, or, if no fresh one arrives within {@code timeout}, the latest valid one.
+     * Returns soon after a fresh line arrives (a line held back while no host listened may be old, so the first line
+     * alone is not enough): for commands that poll or read many VLANs.
      */
     public static Optional<AgentStatus> readFresh(Path socket, Duration timeout, Instant now, Duration maxAge) {
         Instant oldest = now.minus(maxAge);
-        return latest(socket, timeout, AgentStatusReader::statusOrNull, s -> s.updated() != null && s.updated().isAfter(oldest));
+        return latest(socket, timeout, AgentStatusReader::statusOrNull, s -> s.updated() != null && s.updated().isAfter(oldest), LINGER);
     }
 
     /** The line as a status, or null if it is not one. */
@@ -58,10 +66,12 @@ public final class AgentStatusReader {
 
     /** The latest line that looks like a JSON object, as the agent wrote it. */
     public static Optional<String> latest(Path socket, Duration timeout) {
-        return latest(socket, timeout, line -> line.startsWith("{") && line.endsWith("}") ? line : null, s -> false);
+        return latest(socket, timeout, line -> line.startsWith("{") && line.endsWith("}") ? line : null, s -> false, Duration.ZERO);
     }
 
-    private static <T> Optional<T> latest(Path socket, Duration timeout, Function<String, T> accept, Predicate<T> enough) {
+    /** Reads until the timeout, or until {@code linger} after the first line that is {@code enough}. */
+    private static <T> Optional<T> latest(Path socket, Duration timeout, Function<String, T> accept, Predicate<T> enough,
+            Duration linger) {
         if (!Files.exists(socket)) {
             return Optional.empty();
         }
@@ -71,6 +81,7 @@ public final class AgentStatusReader {
             LatestLine<T> lines = new LatestLine<>(AgentStatus.MAX_LINE_BYTES, accept, enough);
             ByteBuffer buf = ByteBuffer.allocate(8192);
             long deadline = System.nanoTime() + timeout.toNanos();
+            boolean lingering = false;
             int total = 0;
             while (total < MAX_BYTES) {
                 long left = (deadline - System.nanoTime()) / 1_000_000;
@@ -84,8 +95,12 @@ public final class AgentStatusReader {
                     break;
                 }
                 total += n;
-                if (lines.feed(buf.array(), 0, n)) {
-                    break;
+                if (lines.feed(buf.array(), 0, n) && !lingering) {
+                    if (linger.isZero()) {
+                        break;
+                    }
+                    lingering = true;
+                    deadline = Math.min(deadline, System.nanoTime() + linger.toNanos());
                 }
             }
             return lines.latest();

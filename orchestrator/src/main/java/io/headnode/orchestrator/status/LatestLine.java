@@ -12,7 +12,8 @@ import java.util.function.Predicate;
  * {@code accept} turns into a value (null: not one). A line is decoded as UTF-8 and stripped once its newline has
  * arrived, so a character split between two reads is whole; an unfinished last line is not a line; a line over
  * {@code maxLineBytes} is dropped whole and only its first {@code maxLineBytes} are ever held. Once a line satisfies
- * {@code enough}, it is the latest and the rest is not read. Not thread-safe.
+ * {@code enough}, {@link #feed} says so; the caller may stop there or go on feeding, and a later accepted line is
+ * then the latest (lines arrive in the order they were written, so a later one is newer). Not thread-safe.
  */
 final class LatestLine<T> {
     private final int maxLineBytes;
@@ -36,12 +37,9 @@ final class LatestLine<T> {
         this.enough = Objects.requireNonNull(enough, "enough is null");
     }
 
-    /** Takes the next {@code length} bytes of the channel; true once a line was enough (later bytes are ignored). */
+    /** Takes the next {@code length} bytes of the channel; true once some line has been enough. */
     boolean feed(byte[] bytes, int offset, int length) {
         Objects.checkFromIndexSize(offset, length, bytes.length);
-        if (done) {
-            return true;
-        }
         for (int i = offset; i < offset + length; i++) {
             byte b = bytes[i];
             if (b != '\n') {
@@ -55,15 +53,12 @@ final class LatestLine<T> {
             if (!overlong) {
                 T t = accept.apply(pending.toString(StandardCharsets.UTF_8).strip());
                 last = t == null ? last : t;
-                if (t != null && enough.test(t)) {
-                    done = true;
-                    return true;
-                }
+                done |= t != null && enough.test(t);
             }
             pending.reset();
             overlong = false;
         }
-        return false;
+        return done;
     }
 
     /** The latest accepted line so far. */

@@ -116,4 +116,34 @@ class AgentStatusReaderTest {
             t.join();
         }
     }
+
+    @Test
+    void readFreshReturnsTheNewerLineTheAgentWritesRightAfterTheFirstFreshOne() throws Exception {
+        // The agent writes the line held back while no host listened, then at once its newest one ("ready"). A reader
+        // that closed at the first fresh line made QEMU drop the newest, which then waited for the next interval.
+        Instant now = Instant.parse("2026-11-25T02:00:00Z");
+        AgentStatus booting = new AgentStatus(false, AgentStatus.Share.mounted(), new Vlan(100), List.of(), 0, Map.of(), now.minusSeconds(2));
+        AgentStatus ready = new AgentStatus(true, AgentStatus.Share.mounted(), new Vlan(100), List.of(), 0, Map.of(), now.minusSeconds(1));
+        Path sock = tmp.resolve("s");
+        CountDownLatch done = new CountDownLatch(1);
+        try (ServerSocketChannel server = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            server.bind(UnixDomainSocketAddress.of(sock));
+            Thread t = new Thread(() -> {
+                try (SocketChannel c = server.accept()) {
+                    c.write(ByteBuffer.wrap((booting.toJson() + "\n").getBytes(StandardCharsets.UTF_8)));
+                    Thread.sleep(50); // the guest's writer thread, a moment later
+                    c.write(ByteBuffer.wrap((ready.toJson() + "\n").getBytes(StandardCharsets.UTF_8)));
+                    done.await(5, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    // test ends
+                }
+            });
+            t.start();
+            long start = System.nanoTime();
+            assertThat(AgentStatusReader.readFresh(sock, Duration.ofSeconds(30), now, Duration.ofSeconds(20))).contains(ready);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            done.countDown();
+            t.join();
+        }
+    }
 }
