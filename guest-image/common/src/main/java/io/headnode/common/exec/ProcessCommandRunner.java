@@ -3,9 +3,13 @@ package io.headnode.common.exec;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.Channels;
+import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -20,7 +24,9 @@ import org.slf4j.LoggerFactory;
  * <p>Standard output and error go to temporary files, not pipes, so a chatty tool cannot block on a full pipe until
  * its timeout, and no reader threads are needed; standard input comes from a temporary file too (or /dev/null). On
  * timeout or interrupt the process and all its descendants are killed (SIGKILL) and a {@link CommandException} is
- * thrown; the temporary files are always deleted.
+ * thrown. The temporary files are unlinked as soon as the process has started: it writes to its own descriptors and
+ * this reads through descriptors opened before the start, so nothing is left in the temp dir even when this JVM dies
+ * while the command runs (a {@code finally} alone left one ipmitool output pair per test run).
  */
 public final class ProcessCommandRunner implements CommandRunner {
     /** The most of each output stream that is kept. */
@@ -64,37 +70,45 @@ public final class ProcessCommandRunner implements CommandRunner {
         try {
             Path out = temp(temp, ".out");
             Path err = temp(temp, ".err");
-            ProcessBuilder pb = new ProcessBuilder(full).redirectOutput(out.toFile()).redirectError(err.toFile());
-            if (spec.stdin().isEmpty()) {
-                pb.redirectInput(DEV_NULL);
-            } else {
-                Path in = temp(temp, ".in");
-                Files.writeString(in, spec.stdin(), StandardCharsets.UTF_8);
-                pb.redirectInput(in.toFile());
-            }
-            pb.environment().putAll(spec.environment());
-            spec.directory().ifPresent(d -> pb.directory(d.toFile()));
-            Process p = start(pb, full);
-            try {
-                if (!await(p, spec.timeout().toMillis(), errorLines == null ? null : new LineFollower(err, errorLines))) {
-                    killTree(p);
-                    throw new CommandException(CommandException.Kind.TIMED_OUT, line + " timed out after " + describe(spec.timeout().toMillis()), null);
+            try (FileChannel outCh = FileChannel.open(out, StandardOpenOption.READ);
+                    FileChannel errCh = FileChannel.open(err, StandardOpenOption.READ)) {
+                ProcessBuilder pb = new ProcessBuilder(full).redirectOutput(out.toFile()).redirectError(err.toFile());
+                if (spec.stdin().isEmpty()) {
+                    pb.redirectInput(DEV_NULL);
+                } else {
+                    Path in = temp(temp, ".in");
+                    Files.writeString(in, spec.stdin(), StandardCharsets.UTF_8);
+                    pb.redirectInput(in.toFile());
                 }
-            } catch (InterruptedException e) {
-                killTree(p);
-                Thread.currentThread().interrupt();
-                throw new CommandException(CommandException.Kind.INTERRUPTED, "interrupted while running " + line, e);
+                pb.environment().putAll(spec.environment());
+                spec.directory().ifPresent(d -> pb.directory(d.toFile()));
+                Process p = start(pb, full);
+                delete(temp);
+                try {
+                    if (!await(p, spec.timeout().toMillis(), errorLines == null ? null : new LineFollower(errCh, errorLines))) {
+                        killTree(p);
+                        throw new CommandException(CommandException.Kind.TIMED_OUT, line + " timed out after " + describe(spec.timeout().toMillis()), null);
+                    }
+                } catch (InterruptedException e) {
+                    killTree(p);
+                    Thread.currentThread().interrupt();
+                    throw new CommandException(CommandException.Kind.INTERRUPTED, "interrupted while running " + line, e);
+                }
+                return new CommandResult(full, p.exitValue(), readOutput(outCh), readOutput(errCh));
             }
-            return new CommandResult(full, p.exitValue(), readOutput(out), readOutput(err));
         } catch (IOException e) {
             throw new CommandException(CommandException.Kind.FAILED, "cannot capture the output of " + line + ": " + e.getMessage(), e);
         } finally {
-            for (Path t : temp) {
-                try {
-                    Files.deleteIfExists(t);
-                } catch (IOException e) {
-                    log.warn("cannot delete {}: {}", t, e.toString());
-                }
+            delete(temp); // when the start failed
+        }
+    }
+
+    private static void delete(List<Path> temp) {
+        for (Path t : temp) {
+            try {
+                Files.deleteIfExists(t);
+            } catch (IOException e) {
+                log.warn("cannot delete {}: {}", t, e.toString());
             }
         }
     }
@@ -120,33 +134,31 @@ public final class ProcessCommandRunner implements CommandRunner {
 
     /** Passes on the complete lines appended to a file since the last poll (at most {@link #MAX_OUTPUT} bytes in all). */
     private static final class LineFollower {
-        private final Path file;
+        private final FileChannel file;
         private final Consumer<String> lines;
         private final java.io.ByteArrayOutputStream partial = new java.io.ByteArrayOutputStream();
         private long position;
 
-        LineFollower(Path file, Consumer<String> lines) {
+        LineFollower(FileChannel file, Consumer<String> lines) {
             this.file = file;
             this.lines = lines;
         }
 
         void poll(boolean last) throws IOException {
-            try (java.nio.channels.FileChannel ch = java.nio.channels.FileChannel.open(file)) {
-                java.nio.ByteBuffer buf = java.nio.ByteBuffer.allocate(8192);
-                while (position < MAX_OUTPUT) {
-                    buf.clear();
-                    int n = ch.read(buf, position);
-                    if (n <= 0) {
-                        break;
-                    }
-                    position += n;
-                    for (int i = 0; i < n; i++) {
-                        byte b = buf.get(i);
-                        if (b == '\n') {
-                            emit();
-                        } else {
-                            partial.write(b);
-                        }
+            ByteBuffer buf = ByteBuffer.allocate(8192);
+            while (position < MAX_OUTPUT) {
+                buf.clear();
+                int n = file.read(buf, position);
+                if (n <= 0) {
+                    break;
+                }
+                position += n;
+                for (int i = 0; i < n; i++) {
+                    byte b = buf.get(i);
+                    if (b == '\n') {
+                        emit();
+                    } else {
+                        partial.write(b);
                     }
                 }
             }
@@ -165,10 +177,10 @@ public final class ProcessCommandRunner implements CommandRunner {
      * A tool's output as text: bytes that are not UTF-8 become U+FFFD instead of losing the exit code, and at most
      * {@link #MAX_OUTPUT} bytes are kept (a runaway tool cannot fill the heap; a truncated answer fails its parser).
      */
-    static String readOutput(Path file) throws IOException {
-        try (InputStream in = Files.newInputStream(file)) {
-            return new String(in.readNBytes(MAX_OUTPUT), StandardCharsets.UTF_8);
-        }
+    static String readOutput(FileChannel file) throws IOException {
+        file.position(0);
+        InputStream in = Channels.newInputStream(file); // not closed here: closing it would close the channel
+        return new String(in.readNBytes(MAX_OUTPUT), StandardCharsets.UTF_8);
     }
 
     private static Process start(ProcessBuilder pb, List<String> full) {

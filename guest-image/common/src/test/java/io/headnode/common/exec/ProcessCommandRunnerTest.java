@@ -105,4 +105,16 @@ class ProcessCommandRunnerTest {
         assertThat(r.stderr()).isEqualTo("stage 1\nstage 2\nlast, no newline");
         assertThat(r.stdout()).isEqualTo("out\n");
     }
+
+    @Test
+    void captureFilesAreUnlinkedWhileTheCommandRunsSoADyingJvmLeavesNone() {
+        // The command looks at its own standard output and error: once the runner has started it, their files must be
+        // gone from the temp dir (a JVM killed now leaves nothing), and the output still arrives. Bounded: 50 x 0.1 s.
+        String script = "for i in $(seq 1 50); do "
+                + "case \"$(readlink /proc/$$/fd/1) $(readlink /proc/$$/fd/2)\" in *'(deleted)'*'(deleted)') echo unlinked; exit 0;; esac; "
+                + "sleep 0.1; done; readlink /proc/$$/fd/1; exit 1";
+        CommandResult r = runner.run(List.of("sh", "-c", script), Duration.ofSeconds(30));
+        assertThat(r.stdout()).isEqualTo("unlinked\n");
+        assertThat(r.exitCode()).isZero();
+    }
 }
