@@ -115,6 +115,8 @@ final class DevicePort implements StatusPort {
                 fd = Holder.LIBC.open(path.toString(), O_RDWR | O_NONBLOCK | O_APPEND | O_CLOEXEC);
             } catch (LastErrorException e) {
                 throw new IOException("open " + path + ": errno " + e.getErrorCode());
+            } catch (LinkageError e) {
+                throw new IOException("cannot load the C library through JNA: " + e, e);
             }
         }
         return fd;

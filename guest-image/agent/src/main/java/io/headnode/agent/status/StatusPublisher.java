@@ -95,7 +95,7 @@ public final class StatusPublisher implements AutoCloseable {
                 }
                 connected = now;
                 warned = false;
-            } catch (IOException e) {
+            } catch (IOException | RuntimeException e) {
                 connected = false;
                 if (!warned) {
                     LOG.warn("cannot write status to {}: {}", portPath, e.toString());
