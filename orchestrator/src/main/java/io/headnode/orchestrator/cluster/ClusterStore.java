@@ -280,8 +280,15 @@ public final class ClusterStore {
         put(placementPath(vlan), placement.encode());
     }
 
-    /** Placement writes per ZooKeeper transaction: far below the 1 MiB request limit (a placement is ~20 bytes). */
-    static final int BATCH = 500;
+    /**
+     * Placement writes (and multi-read placements) per ZooKeeper request. Below the 1 MiB request limit with room: a
+     * create with its digest ACL is about 130 bytes, so 2,000 are about 260 KB, and the assignment nodes in the same
+     * transaction hold each placed VLAN once (about 12 bytes each, 50 KB for 4,094). Was 500: under load each
+     * transaction took about 1 s whatever its size, so the leader placed about 500 VLANs a second
+     * (docs/benchmarks/orchestrator.md, session 10: 40 hosts x 4,094 placed 2.8-5.8 s after the last spec; 0.46 s
+     * at 2,000).
+     */
+    static final int BATCH = 2000;
 
     /**
      * Writes the leader's decisions in transactions of up to {@link #BATCH} placements (one round trip each instead of

@@ -62,15 +62,15 @@ class ClusterStoreTest {
 
     @Test
     void placementsAreReadInMultiReadsWithMissingAndBadOnesEmpty() throws Exception {
-        List<FleetPlanner.Write> writes = newPlacements(3000, ClusterStore.BATCH + 5, new Placement(new HostId("hv2"), 3));
+        List<FleetPlanner.Write> writes = newPlacements(1000, ClusterStore.BATCH + 5, new Placement(new HostId("hv2"), 3));
         store.writePlacements(writes, Map.of(), open);
         client.setData().forPath(ClusterStore.placementPath(new Vlan(3001)), b("not a placement"));
         List<Vlan> asked = new java.util.ArrayList<>(writes.stream().map(FleetPlanner.Write::vlan).toList());
         asked.add(new Vlan(3999)); // never placed
         Map<Vlan, Optional<Placement>> read = store.placements(asked);
         assertThat(read).hasSize(ClusterStore.BATCH + 6);
-        assertThat(read.get(new Vlan(3000))).contains(new Placement(new HostId("hv2"), 3));
-        assertThat(read.get(new Vlan(3000 + ClusterStore.BATCH + 4))).contains(new Placement(new HostId("hv2"), 3));
+        assertThat(read.get(new Vlan(1000))).contains(new Placement(new HostId("hv2"), 3));
+        assertThat(read.get(new Vlan(1000 + ClusterStore.BATCH + 4))).contains(new Placement(new HostId("hv2"), 3));
         assertThat(read.get(new Vlan(3001))).isEmpty();
         assertThat(read.get(new Vlan(3999))).isEmpty();
     }
