@@ -404,8 +404,8 @@ class LabEndToEndIT {
      * Fault case "a head node rebooted in the middle of an install". Injects: node 1 installs again ({@code headnode
      * install MAC}); right after its installer fetched the kickstart the node is paused, the head node gets a hard
      * reset ({@code virsh reset}: no shutdown, what is not on its disk is lost), and the node resumes, so its callback
-     * meets a head node that is booting. Asserts: the installer says the head node does not answer, keeps trying, and
-     * its callback is accepted exactly once after the reboot; the agent reports the node {@code installed} (the
+     * meets a head node that is booting. Asserts: the installer's first callback try finds no head node and it keeps
+     * trying ("callback answered after N tries", N >= 2), and its callback is accepted exactly once after the reboot; the agent reports the node {@code installed} (the
      * install state survived on its disk); its per-MAC config is gone; all within bounded waits (no hang). Returns
      * its timing line.
      */
@@ -430,8 +430,11 @@ class LabEndToEndIT {
         });
         double accepted = seconds(tr);
         String after = since(settings.nodeConsole(1), from);
+        // the callback met a head node that did not answer: it needed more than one try. The installer says "does not
+        // answer yet" only at its third try, and a head node that is back by the second (seen at 14:55 on 2026-12-03,
+        // the installer's disk work outlasting the reboot) is the same recovery, so the count of tries is what is asserted
         assertThat(after).as("the installer's output after the reset").doesNotContain(NodeProgress.INSTALLER_FAILED)
-                .contains("the head node does not answer yet");
+                .containsPattern("callback answered after ([2-9]|[1-9][0-9]+) tries");
         assertThat(count(after, NodeProgress.CALLBACK_ACCEPTED)).isEqualTo(1);
         AtomicReference<JsonNode> machine = new AtomicReference<>();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
