@@ -7,9 +7,19 @@ import picocli.CommandLine.Option;
 
 /** The --config option every subcommand shares. */
 public final class ConfigOption {
-    @Option(names = "--config", paramLabel = "FILE", description = "agent settings (default: ${DEFAULT-VALUE})",
-            defaultValue = "/etc/headnode/agent.conf")
+    static final String NAME = "--config";
+    static final String DEFAULT_FILE = "/etc/headnode/agent.conf";
+
+    @Option(names = NAME, paramLabel = "FILE", description = "agent settings (default: ${DEFAULT-VALUE})",
+            defaultValue = DEFAULT_FILE)
     Path file;
+
+    ConfigOption() {
+    }
+
+    ConfigOption(Path file) {
+        this.file = file;
+    }
 
     AgentConfig load() throws IOException, KvException {
         return AgentConfig.load(file);

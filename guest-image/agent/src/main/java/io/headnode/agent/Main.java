@@ -1,6 +1,7 @@
 package io.headnode.agent;
 
 import io.headnode.agent.power.PowerPlug;
+import java.util.Optional;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -11,7 +12,9 @@ import picocli.CommandLine.Command;
 public final class Main {
     public static void main(String[] args) {
         FatalErrorHandler.install();
-        System.exit(commandLine().execute(args));
+        // the boot's own command line skips picocli (see RunCommand.plain); help, errors and the rest go through it
+        Optional<RunCommand> run = RunCommand.plain(args);
+        System.exit(run.isPresent() ? run.get().call() : commandLine().execute(args));
     }
 
     static CommandLine commandLine() {
