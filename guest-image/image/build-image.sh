@@ -121,6 +121,20 @@ for u in getty-static.service getty@tty1.service isc-dhcp-server.service tftpd-h
   chroot "$ROOT" systemctl mask "$u" >/dev/null 2>&1 || true
 done
 chroot "$ROOT" systemctl enable systemd-networkd.service headnode-share-check.service >/dev/null 2>&1
+# Boot work no head node needs (under TCG every process the boot starts costs; measured with bench/boot-timeline.sh):
+# no display, so multi-user.target; no LUKS, dm-verity/integrity, GPT auto-mounts, hibernation, rc.local, SysV init
+# scripts, offline updates or systemd.run= (their generators run at every start, before any unit); no device mapper,
+# loop devices, FUSE, EFI pstore or binfmt_misc (a modprobe process or a mount each).
+chroot "$ROOT" systemctl set-default multi-user.target >/dev/null 2>&1
+for u in modprobe@dm_mod.service modprobe@loop.service modprobe@fuse.service modprobe@efi_pstore.service systemd-pstore.service \
+         sys-fs-fuse-connections.mount proc-sys-fs-binfmt_misc.automount systemd-binfmt.service dpkg-db-backup.timer; do
+  chroot "$ROOT" systemctl mask "$u" >/dev/null 2>&1 || true
+done
+mkdir -p "$ROOT/etc/systemd/system-generators"
+for g in cryptsetup gpt-auto hibernate-resume integritysetup veritysetup rc-local sysv system-update run; do
+  [ -e "$ROOT/lib/systemd/system-generators/systemd-$g-generator" ] || { log "no systemd-$g-generator to mask"; exit 1; }
+  ln -sf /dev/null "$ROOT/etc/systemd/system-generators/systemd-$g-generator"
+done
 # sshd: no two head nodes may share host keys, so the image ships none (the package made some in the chroot);
 # headnode-ssh-keygen.service makes the Ed25519 and ECDSA host keys on each head node's first boot, before ssh.service.
 rm -f "$ROOT"/etc/ssh/ssh_host_*
