@@ -13,8 +13,9 @@ mem=${3:-512}
 runs=${4:-1}
 [ -f "$img/headnode.qcow2" ] || { echo "no image in $img (bin/headnode image build)" >&2; exit 2; }
 work=$(mktemp -d /tmp/boot-timeline.XXXXXX)
-qemu_pid=""
+qemu_pid=""; reader_pid=""
 cleanup() {
+  if [ -n "$reader_pid" ]; then kill "$reader_pid" 2>/dev/null || true; fi
   if [ -n "$qemu_pid" ] && kill -0 "$qemu_pid" 2>/dev/null; then kill "$qemu_pid"; wait "$qemu_pid" 2>/dev/null || true; fi
   rm -rf "$work"
 }
@@ -44,26 +45,40 @@ for run in $(seq 1 "$runs"); do
     -device virtserialport,chardev=st,name=io.headnode.status \
     -serial stdio -monitor none < /dev/null 2>&1 | stamp "$t0" > "$work/console.log" &
   qemu_pid=$(pgrep -n -f "^qemu-system-x86_64 .*$work/disk.qcow2" || true)
+  # the host end of the status port, connected all along: every line the agent publishes, stamped
+  python3 -u -c '
+import socket, sys, time
+t0, path = float(sys.argv[1]), sys.argv[2]
+while True:
+    try:
+        s = socket.socket(socket.AF_UNIX); s.connect(path); break
+    except OSError:
+        time.sleep(0.1)
+buf = b""
+while True:
+    data = s.recv(65536)
+    if not data: break
+    buf += data
+    while b"\n" in buf:
+        line, buf = buf.split(b"\n", 1)
+        print("%7.2f %s" % (time.time() - t0, line.decode("utf-8", "replace")), flush=True)
+' "$t0" "$work/status.sock" > "$work/status.log" 2>/dev/null &
+  reader_pid=$!
   ready=""
   for _ in $(seq 1 240); do
-    kill -0 "$qemu_pid" 2>/dev/null || { echo "QEMU exited:"; cat "$work/console.log"; break; }
     sleep 0.5
-    if [ -z "$ready" ] && [ -S "$work/status.sock" ]; then
-      line=$(timeout 1 python3 -c '
-import socket, sys
-s = socket.socket(socket.AF_UNIX); s.settimeout(0.8); s.connect(sys.argv[1])
-try: print(s.recv(4096).decode(errors="replace").splitlines()[-1])
-except Exception: pass
-' "$work/status.sock" 2>/dev/null || true)
-      case "$line" in *ready*) ready=$(python3 -c "import time; print('%.2f' % (time.time() - $t0))"); break ;; esac
-    fi
+    kill -0 "$qemu_pid" 2>/dev/null || { echo "QEMU exited:"; cat "$work/console.log"; break; }
+    ready=$(grep -m1 '"ready":true' "$work/status.log" | cut -c1-7 | tr -d ' ' || true)
+    [ -n "$ready" ] && break
   done
   echo "== run $run: $vcpus vCPU, $mem MiB, image $(readlink -f "$img")"
-  grep -E 'Booting from ROM|initramfs: loading|Welcome to|Reached target.*(sysinit|basic)|Started.*headnode-agent|headnode-agent running|mounted read-only at /etc/moc|eth0: link up|dhcpd started|HTTP server listening|warm-up|firewall in force|applied share|login:' "$work/console.log" | sed 's/\x1b\[[0-9;]*[a-zA-Z]//g' | cut -c1-150
+  grep -E 'initramfs: loading|Welcome to|Started.*headnode-agent|headnode-agent running|mounted read-only at /etc/moc|eth0: link up|dhcpd started|HTTP server listening|warm-up|firewall in force|applied share' "$work/console.log" | sed 's/\x1b\[[0-9;]*[a-zA-Z]//g' | cut -c1-150
+  echo "   status lines before ready: $(awk '/"ready":true/{exit} {n++} END{print n+0}' "$work/status.log"); the last one's services:"
+  awk '/"ready":true/{exit} {last=$0} END{print last}' "$work/status.log" | grep -o '"services":{[^}]*}[^}]*}' | tr ',' '\n' | grep -v '"ok"' | grep -o '"[a-z-]*":{"state":"[a-z]*"' | sed 's/^/     /' || true
   echo "   first ready on the status port: ${ready:-not within 120 s} s"
   if [ -n "${BOOT_KEEP:-}" ]; then   # debugging: let the guest's page cache reach the disk, then keep the overlay
     sleep "${BOOT_HOLD:-45}"; kill "$qemu_pid" 2>/dev/null || true; wait 2>/dev/null || true; qemu_pid=""
     cp "$work/disk.qcow2" "$BOOT_KEEP"; cp "$work/console.log" "$BOOT_KEEP.console"; echo "   overlay kept in $BOOT_KEEP"
   fi
-  kill "$qemu_pid" 2>/dev/null || true; wait 2>/dev/null || true; qemu_pid=""
+  kill "$qemu_pid" 2>/dev/null || true; kill "$reader_pid" 2>/dev/null || true; wait 2>/dev/null || true; qemu_pid=""
 done
