@@ -23,7 +23,7 @@ trap cleanup EXIT
 mkdir -p "$work/share" "$work/images"
 printf 'vlan = 100\nprivate-address = 10.0.100.1/24\n' > "$work/share/headnode.conf"
 printf '52:54:00:00:00:01 10.0.100.7\n' > "$work/share/machines.txt"
-head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n' > "$work/share/install.key"
+printf '%s\n' "$(head -c 32 /dev/urandom | od -An -tx1 | tr -d ' \n')" > "$work/share/install.key"
 stamp() { python3 -u -c '
 import sys, time
 t0 = float(sys.argv[1])
@@ -78,7 +78,7 @@ while True:
   echo "   first ready on the status port: ${ready:-not within 120 s} s"
   if [ -n "${BOOT_KEEP:-}" ]; then   # debugging: let the guest's page cache reach the disk, then keep the overlay
     sleep "${BOOT_HOLD:-45}"; kill "$qemu_pid" 2>/dev/null || true; wait 2>/dev/null || true; qemu_pid=""
-    cp "$work/disk.qcow2" "$BOOT_KEEP"; cp "$work/console.log" "$BOOT_KEEP.console"; echo "   overlay kept in $BOOT_KEEP"
+    cp "$work/disk.qcow2" "$BOOT_KEEP"; cp "$work/console.log" "$BOOT_KEEP.console"; cp "$work/status.log" "$BOOT_KEEP.status"; echo "   overlay kept in $BOOT_KEEP"
   fi
   kill "$qemu_pid" 2>/dev/null || true; kill "$reader_pid" 2>/dev/null || true; wait 2>/dev/null || true; qemu_pid=""
 done
