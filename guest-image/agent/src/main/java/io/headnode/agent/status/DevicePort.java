@@ -1,55 +1,21 @@
 package io.headnode.agent.status;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
-import com.sun.jna.Platform;
-import com.sun.jna.Structure;
+import io.headnode.common.sys.Libc;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.Arrays;
 
 /**
- * The virtio-serial port as a {@link StatusPort}, through the C library (JNA): Java cannot ask a character device
+ * The virtio-serial port as a {@link StatusPort}, through the C library ({@link Libc}): Java cannot ask a character device
  * whether its other end is open. The port is opened once, read-write and non-blocking; {@code poll(2)} says
  * {@code POLLHUP} while no host holds its other end (Linux's virtio_console), and a write is made only while it does
  * not. A regular file (tests) is always connected. Linux only.
  */
 final class DevicePort implements StatusPort {
-    private static final int O_RDWR = 02;
-    private static final int O_NONBLOCK = 04000;
-    private static final int O_APPEND = 02000;
-    private static final int O_CLOEXEC = 02000000;
-    private static final short POLLOUT = 0x004;
-    private static final short POLLERR = 0x008;
-    private static final short POLLHUP = 0x010;
-    private static final int EINTR = 4;
-    private static final int EAGAIN = 11;
     /** How long a line may take to go out to a connected host (a 2 MiB line goes in 32 KiB writes). */
     private static final long WRITE_NANOS = 5_000_000_000L;
-
-    /** {@code struct pollfd}. */
-    @Structure.FieldOrder({"fd", "events", "revents"})
-    public static final class PollFd extends Structure {
-        public int fd;
-        public short events;
-        public short revents;
-    }
-
-    private interface LibC extends Library {
-        int open(String path, int flags) throws LastErrorException;
-
-        int poll(PollFd fds, NativeLong count, int timeoutMillis) throws LastErrorException;
-
-        NativeLong write(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-    }
-
-    private static final class Holder {
-        static final LibC LIBC = Native.load(Platform.C_LIBRARY_NAME, LibC.class);
-    }
 
     private final Path path;
     private int fd = -1;
@@ -63,7 +29,7 @@ final class DevicePort implements StatusPort {
     @Override
     public synchronized boolean hostConnected() throws IOException {
         short revents = poll();
-        return (revents & (POLLHUP | POLLERR)) == 0 && (revents & POLLOUT) != 0;
+        return (revents & (Libc.POLLHUP | Libc.POLLERR)) == 0 && (revents & Libc.POLLOUT) != 0;
     }
 
     @Override
@@ -74,10 +40,10 @@ final class DevicePort implements StatusPort {
         while (done < out.length) {
             try {
                 byte[] rest = done == 0 ? out : Arrays.copyOfRange(out, done, out.length);
-                done += Holder.LIBC.write(open(), rest, new NativeLong(rest.length)).intValue();
+                done += Libc.calls().write(open(), rest, new NativeLong(rest.length)).intValue();
                 continue;
             } catch (LastErrorException e) {
-                if (e.getErrorCode() != EAGAIN && e.getErrorCode() != EINTR) {
+                if (e.getErrorCode() != Libc.EAGAIN && e.getErrorCode() != Libc.EINTR) {
                     cut |= done > 0;
                     closeFd();
                     throw new IOException("write " + path + ": errno " + e.getErrorCode());
@@ -94,13 +60,13 @@ final class DevicePort implements StatusPort {
     }
 
     private short poll() throws IOException {
-        PollFd p = new PollFd();
+        Libc.PollFd p = new Libc.PollFd();
         p.fd = open();
-        p.events = POLLOUT;
+        p.events = Libc.POLLOUT;
         try {
-            Holder.LIBC.poll(p, new NativeLong(1), 0);
+            Libc.calls().poll(p, new NativeLong(1), 0);
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == EINTR) {
+            if (e.getErrorCode() == Libc.EINTR) {
                 return 0;
             }
             closeFd();
@@ -112,11 +78,11 @@ final class DevicePort implements StatusPort {
     private int open() throws IOException {
         if (fd < 0) {
             try {
-                fd = Holder.LIBC.open(path.toString(), O_RDWR | O_NONBLOCK | O_APPEND | O_CLOEXEC);
+                fd = Libc.calls().open(path.toString(), Libc.O_RDWR | Libc.O_NONBLOCK | Libc.O_APPEND | Libc.O_CLOEXEC);
             } catch (LastErrorException e) {
                 throw new IOException("open " + path + ": errno " + e.getErrorCode());
             } catch (LinkageError e) {
-                throw new IOException("cannot load the C library through JNA: " + e, e);
+                throw new IOException(e.getMessage(), e);
             }
         }
         return fd;
@@ -131,7 +97,7 @@ final class DevicePort implements StatusPort {
     private void closeFd() {
         if (fd >= 0) {
             try {
-                Holder.LIBC.close(fd);
+                Libc.calls().close(fd);
             } catch (LastErrorException e) {
                 // closed either way
             }

@@ -1,10 +1,8 @@
 package io.headnode.common.kv;
 
 import com.sun.jna.LastErrorException;
-import com.sun.jna.Library;
-import com.sun.jna.Native;
 import com.sun.jna.NativeLong;
-import com.sun.jna.Platform;
+import io.headnode.common.sys.Libc;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -21,35 +19,14 @@ import java.nio.file.attribute.BasicFileAttributes;
  * Linux only (the guest and the host both are).
  */
 public final class RegularFileRead {
-    private static final int O_RDONLY = 0;
-    private static final int O_NONBLOCK = 04000;
-    /** asm-generic (x86-64 and most); ARM and AArch64 (JNA: isARM) use 0100000. */
-    private static final int O_NOFOLLOW = Platform.isARM() ? 0100000 : 0400000;
-    private static final int O_CLOEXEC = 02000000;
-    private static final int ENOENT = 2;
-    private static final int EACCES = 13;
-    private static final int ELOOP = 40;
-    private static final int EINTR = 4;
+    private static final class Native {
+        /** Whether the C library is there; if not, reads fall back to a checked plain open (logged once, here). */
+        static final boolean LOADED = Libc.loaded();
 
-    private interface LibC extends Library {
-        int open(String path, int flags) throws LastErrorException;
-
-        NativeLong read(int fd, byte[] buffer, NativeLong count) throws LastErrorException;
-
-        int close(int fd) throws LastErrorException;
-    }
-
-    private static final class Holder {
-        static final LibC LIBC = load();
-
-        /** The C library, or null if JNA cannot load it (then reads fall back to a checked plain open, logged once). */
-        private static LibC load() {
-            try {
-                return Native.load(Platform.C_LIBRARY_NAME, LibC.class);
-            } catch (LinkageError e) {
+        static {
+            if (!LOADED) {
                 org.slf4j.LoggerFactory.getLogger(RegularFileRead.class)
-                        .warn("cannot load the C library through JNA ({}); share files are opened without O_NONBLOCK", e.toString());
-                return null;
+                        .warn("cannot load the C library through JNA ({}); share files are opened without O_NONBLOCK", Libc.loadFailure());
             }
         }
     }
@@ -64,19 +41,19 @@ public final class RegularFileRead {
      * @throws KvException (field {@code file}) when it is not a regular file, is a symbolic link, or is larger than the bound
      */
     public static byte[] read(Path path, String file, int maxBytes) throws IOException, KvException {
-        if (Holder.LIBC == null) {
+        if (!Native.LOADED) {
             return fallback(path, file, maxBytes);
         }
         int fd;
         try {
-            fd = Holder.LIBC.open(path.toString(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+            fd = Libc.calls().open(path.toString(), Libc.O_RDONLY | Libc.O_NOFOLLOW | Libc.O_NONBLOCK | Libc.O_CLOEXEC);
         } catch (LastErrorException e) {
-            if (e.getErrorCode() == ELOOP) {
+            if (e.getErrorCode() == Libc.ELOOP) {
                 throw new KvException(file, 0, "file", "is a symbolic link (not followed)");
             }
             throw switch (e.getErrorCode()) {
-                case ENOENT -> new NoSuchFileException(path.toString());
-                case EACCES -> new AccessDeniedException(path.toString());
+                case Libc.ENOENT -> new NoSuchFileException(path.toString());
+                case Libc.EACCES -> new AccessDeniedException(path.toString());
                 default -> new FileSystemException(path.toString(), null, "open: errno " + e.getErrorCode());
             };
         }
@@ -88,7 +65,7 @@ public final class RegularFileRead {
             return readAll(fd, file, maxBytes);
         } finally {
             try {
-                Holder.LIBC.close(fd);
+                Libc.calls().close(fd);
             } catch (LastErrorException e) {
                 // a read-only descriptor: nothing was lost
             }
@@ -112,9 +89,9 @@ public final class RegularFileRead {
         while (true) {
             long n;
             try {
-                n = Holder.LIBC.read(fd, buffer, new NativeLong(buffer.length)).longValue();
+                n = Libc.calls().read(fd, buffer, new NativeLong(buffer.length)).longValue();
             } catch (LastErrorException e) {
-                if (e.getErrorCode() == EINTR) {
+                if (e.getErrorCode() == Libc.EINTR) {
                     continue;
                 }
                 throw new IOException(file + ": read: errno " + e.getErrorCode());
