@@ -403,12 +403,18 @@ class LabEndToEndIT {
     /**
      * Fault case "a head node rebooted in the middle of an install". Injects: node 1 installs again ({@code headnode
      * install MAC}); right after its installer fetched the kickstart the node is paused, the head node gets a hard
-     * reset ({@code virsh reset}: no shutdown, what is not on its disk is lost), and the node resumes, so its callback
-     * meets a head node that is booting. Asserts: the installer's first callback try finds no head node and it keeps
-     * trying ("callback answered after N tries", N >= 2), and its callback is accepted exactly once after the reboot; the agent reports the node {@code installed} (the
+     * reset ({@code virsh reset}: no shutdown, what is not on its disk is lost) and is held paused, and the node
+     * resumes; once the installer says its callback finds no head node ("does not answer yet", its third try) the
+     * head node goes on booting. Holding it makes the case the same every run: a head node that boots faster than the
+     * installer's disk work would otherwise answer the first try (session 10 saw it back by the second). Asserts: the
+     * installer kept trying ("callback answered after N tries", N >= 3), and its callback is accepted exactly once
+     * after the reboot; the agent reports the node {@code installed} (the
      * install state survived on its disk); its per-MAC config is gone; all within bounded waits (no hang). Returns
      * its timing line.
      */
+    /** What the lab installer (guest-image/image/payload/init) logs at its third callback try that found no head node. */
+    static final String NO_ANSWER_YET = "callback: the head node does not answer yet";
+
     private static String headNodeResetInTheMiddleOfAnInstall(HeadnodeCli headnode, LabSettings settings, String ns) throws Exception {
         long t0 = System.nanoTime();
         String mac = settings.nodeMac(1);
@@ -421,8 +427,17 @@ class LabEndToEndIT {
         double fetched = seconds(t0);
         Command.check("virsh", "-c", settings.localUri(), "suspend", node);
         Command.check("virsh", "-c", settings.localUri(), "reset", "headnode-vlan100");
-        Command.check("virsh", "-c", settings.localUri(), "resume", node);
+        Command.check("virsh", "-c", settings.localUri(), "suspend", "headnode-vlan100");
         long tr = System.nanoTime();
+        try {
+            Command.check("virsh", "-c", settings.localUri(), "resume", node);
+            // the installer's disk work, then three callback tries 2 s apart that find no head node
+            await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500))
+                    .until(() -> since(settings.nodeConsole(1), from).contains(NO_ANSWER_YET));
+        } finally {
+            Command.check("virsh", "-c", settings.localUri(), "resume", "headnode-vlan100");
+        }
+        double held = seconds(tr);
         // the installer keeps trying for 10 minutes; a head node boot took 107 s on a quiet CI machine, 462 s at load 16
         await().atMost(Duration.ofMinutes(11)).pollInterval(Duration.ofSeconds(2)).until(() -> {
             String c = since(settings.nodeConsole(1), from);
@@ -430,11 +445,9 @@ class LabEndToEndIT {
         });
         double accepted = seconds(tr);
         String after = since(settings.nodeConsole(1), from);
-        // the callback met a head node that did not answer: it needed more than one try. The installer says "does not
-        // answer yet" only at its third try, and a head node that is back by the second (seen at 14:55 on 2026-12-03,
-        // the installer's disk work outlasting the reboot) is the same recovery, so the count of tries is what is asserted
+        // the callback met no head node three times (held until then), then the rebooted one
         assertThat(after).as("the installer's output after the reset").doesNotContain(NodeProgress.INSTALLER_FAILED)
-                .containsPattern("callback answered after ([2-9]|[1-9][0-9]+) tries");
+                .contains(NO_ANSWER_YET).containsPattern("callback answered after ([3-9]|[1-9][0-9]+) tries");
         assertThat(count(after, NodeProgress.CALLBACK_ACCEPTED)).isEqualTo(1);
         AtomicReference<JsonNode> machine = new AtomicReference<>();
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofSeconds(2)).until(() -> {
@@ -447,8 +460,8 @@ class LabEndToEndIT {
         });
         CommandResult gone = inNs(ns, "curl", "-sS", "--max-time", "3", "tftp://" + HEAD + "/pxelinux.cfg/01-" + mac.replace(':', '-'));
         assertThat(gone.exitCode()).as("per-MAC config must be gone: %s", gone.stdout()).isNotZero();
-        return String.format("fault head node reset mid-install: kickstart fetched %.1f s after the request; callback accepted %.1f s after the reset;"
-                + " whole case %.1f s", fetched, accepted, seconds(t0));
+        return String.format("fault head node reset mid-install: kickstart fetched %.1f s after the request; head node held %.1f s, until the"
+                + " installer's third callback try; callback accepted %.1f s after the reset; whole case %.1f s", fetched, held, accepted, seconds(t0));
     }
 
     /**
