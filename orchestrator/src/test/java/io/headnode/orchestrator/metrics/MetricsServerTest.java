@@ -32,7 +32,7 @@ class MetricsServerTest {
         Vlan v = new Vlan(100);
         m.stepFinished(v, StepResult.unchanged("network"), Duration.ofMillis(3));
         m.vlanPass(v, new VlanReport(v, "present", false, List.of(StepResult.unchanged("network"),
-                StepResult.of("autostart", false, List.of(new SetAutostart(new io.headnode.orchestrator.FakeHypervisor(), "headnode-vlan100"))))), "event");
+                StepResult.of("autostart", false, List.of(new SetAutostart(new io.headnode.orchestrator.FakeHypervisor(), "headnode-vlan100", true))))), "event");
         m.vlanPass(new Vlan(200), null, "periodic");
         m.headNode(v, "running");
         m.headNode(new Vlan(200), "undefined");

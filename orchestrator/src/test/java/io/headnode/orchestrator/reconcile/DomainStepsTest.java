@@ -53,7 +53,7 @@ class DomainStepsTest {
 
     /** The create pipeline's last three steps, as the reconciler runs them for a dry run. */
     List<Plan> plans(StepContext ctx) throws Exception {
-        return List.of(domainStep().plan(ctx), new AutostartStep(hv).plan(ctx), new RunningStep(hv).plan(ctx));
+        return List.of(domainStep().plan(ctx), new AutostartStep(hv, DomainRendererTest.config(tmp)).plan(ctx), new RunningStep(hv).plan(ctx));
     }
 
     DomainStatus found(RunState state, boolean autostart, boolean persistent, String inactiveXml) {
@@ -65,10 +65,32 @@ class DomainStepsTest {
         List<Plan> p = plans(new StepContext(spec));
         assertThat(p.get(0).actions()).containsExactly(new CreateDirectory(tmp.resolve("state/console")), new CreateDirectory(tmp.resolve("state/run")),
                 new DefineDomain(hv, NAME, xml, ""));
-        assertThat(p.get(1).actions()).containsExactly(new SetAutostart(hv, NAME));
+        assertThat(p.get(1).actions()).containsExactly(new SetAutostart(hv, NAME, true));
         assertThat(p.get(2).actions()).containsExactly(new StartDomain(hv, NAME, RunState.SHUTOFF));
         assertThat(p.get(2).actions().get(0).describe()).isEqualTo("start " + NAME + " (was shutoff)");
         assertThat(hv.changes).isEmpty();
+    }
+
+    @Test
+    void clusterModeTurnsAutostartOffOnce() throws Exception {
+        HostConfig c = DomainRendererTest.config(tmp);
+        AutostartStep clustered = new AutostartStep(hv, c.withCluster(c.cluster().withConnect("zk1:2181,zk2:2181")));
+        StepContext fresh = new StepContext(spec);
+        domainStep().plan(fresh);
+        assertThat(clustered.plan(fresh).actions()).as("a new domain: nothing to turn off").isEmpty();
+
+        hv.with(found(RunState.RUNNING, true, true, xml));   // defined before cluster mode, or by hand
+        StepContext ctx = new StepContext(spec);
+        domainStep().plan(ctx);
+        List<io.headnode.orchestrator.reconcile.action.Action> off = clustered.plan(ctx).actions();
+        assertThat(off).containsExactly(new SetAutostart(hv, NAME, false));
+        assertThat(off.get(0).describe()).startsWith("autostart off " + NAME + " (cluster mode");
+        off.get(0).apply();
+        assertThat(hv.changes).containsExactly("autostart " + NAME);
+        assertThat(hv.lookup(NAME).orElseThrow().autostart()).isFalse();
+        StepContext again = new StepContext(spec);
+        domainStep().plan(again);
+        assertThat(clustered.plan(again).actions()).as("applied twice, changed once").isEmpty();
     }
 
     @Test
@@ -104,7 +126,7 @@ class DomainStepsTest {
         hv.with(found(RunState.RUNNING, false, false, xml));
         List<Plan> p = plans(new StepContext(spec));
         assertThat(p.get(0).actions()).endsWith(new DefineDomain(hv, NAME, xml, "it was running without a persistent definition"));
-        assertThat(p.get(1).actions()).containsExactly(new SetAutostart(hv, NAME));
+        assertThat(p.get(1).actions()).containsExactly(new SetAutostart(hv, NAME, true));
         assertThat(p.get(2).actions()).as("same shape: no restart").isEmpty();
     }
 
