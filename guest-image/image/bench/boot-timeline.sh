@@ -31,10 +31,10 @@ for line in sys.stdin.buffer:
     print("%7.2f %s" % (time.time() - t0, line.decode("utf-8", "replace").rstrip()), flush=True)
 ' "$1"; }
 for run in $(seq 1 "$runs"); do
-  rm -f "$work/disk.qcow2" "$work/console.log"
+  rm -f "$work/disk.qcow2" "$work/console.log" "$work/qemu.pid"
   qemu-img create -q -f qcow2 -b "$img/headnode.qcow2" -F qcow2 "$work/disk.qcow2"
   t0=$(python3 -c 'import time; print(time.time())')
-  qemu-system-x86_64 -machine pc,accel=tcg -smp "$vcpus" -m "$mem" -display none -no-reboot \
+  qemu-system-x86_64 -machine pc,accel=tcg -smp "$vcpus" -m "$mem" -display none -no-reboot -pidfile "$work/qemu.pid" \
     -kernel "$img/vmlinuz" -initrd "$img/initrd.img" -append "$(cat "$img/cmdline") ${BOOT_APPEND:-}" \
     -drive file="$work/disk.qcow2",if=virtio,format=qcow2 \
     -netdev hubport,id=n0,hubid=10 -device virtio-net-pci,netdev=n0,romfile= \
@@ -44,7 +44,10 @@ for run in $(seq 1 "$runs"); do
     -device virtio-serial -chardev socket,id=st,path="$work/status.sock",server=on,wait=off \
     -device virtserialport,chardev=st,name=io.headnode.status \
     -serial stdio -monitor none < /dev/null 2>&1 | stamp "$t0" > "$work/console.log" &
-  qemu_pid=$(pgrep -n -f "^qemu-system-x86_64 .*$work/disk.qcow2" || true)
+  # QEMU runs in a pipeline, so $! is the stamper's: its own PID comes from its -pidfile (written at start)
+  for _ in $(seq 1 100); do [ -s "$work/qemu.pid" ] && break; sleep 0.1; done
+  qemu_pid=$(cat "$work/qemu.pid" 2>/dev/null || true)
+  [ -n "$qemu_pid" ] || { echo "QEMU did not start:"; cat "$work/console.log"; exit 1; }
   # the host end of the status port, connected all along: every line the agent publishes, stamped
   python3 -u -c '
 import socket, sys, time

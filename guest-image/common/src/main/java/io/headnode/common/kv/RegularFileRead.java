@@ -19,7 +19,7 @@ import java.nio.file.attribute.BasicFileAttributes;
  * Linux only (the guest and the host both are).
  */
 public final class RegularFileRead {
-    private static final class Native {
+    private static final class CLibrary {
         /** Whether the C library is there; if not, reads fall back to a checked plain open (logged once, here). */
         static final boolean LOADED = Libc.loaded();
 
@@ -41,7 +41,7 @@ public final class RegularFileRead {
      * @throws KvException (field {@code file}) when it is not a regular file, is a symbolic link, or is larger than the bound
      */
     public static byte[] read(Path path, String file, int maxBytes) throws IOException, KvException {
-        if (!Native.LOADED) {
+        if (!CLibrary.LOADED) {
             return fallback(path, file, maxBytes);
         }
         int fd;
